@@ -1,0 +1,104 @@
+"""DuckDBEngine: embedded, in-process SQL; per-record work on a local process pool."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import ClassVar
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from unveil.config import Settings
+from unveil.engine.base import BatchFunction, Engine
+from unveil.progress import Progress
+from unveil.tables import TableRef, write_batches
+
+
+class DuckDBEngine(Engine):
+    """The default engine: DuckDB for SQL, a process pool for per-record functions."""
+
+    name: ClassVar[str] = "duckdb"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._connection = duckdb.connect(config={"threads": settings.worker_count})
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map_batches(
+        self,
+        source: TableRef,
+        fn: BatchFunction,
+        schema: pa.Schema,
+        output: Path,
+        *,
+        columns: list[str] | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        report = self._progress(progress)
+        dataset = ds.dataset([str(p) for p in source.parts()], format="parquet")
+        batches = dataset.to_batches(columns=columns, batch_size=self.settings.batch_size)
+        results = (self._checked(result, schema, report) for result in self._apply(fn, batches))
+        return write_batches(output, schema, results)
+
+    def _apply(self, fn: BatchFunction, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Apply ``fn`` in input order, inline or on the pool with a bounded number in flight."""
+        if self.settings.worker_count <= 1:
+            for batch in batches:
+                yield fn(batch)
+            return
+        pool = self._executor()
+        in_flight: deque[Future[pa.RecordBatch]] = deque()
+        for batch in batches:
+            in_flight.append(pool.submit(fn, batch))
+            if len(in_flight) >= 2 * self.settings.worker_count:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+    @staticmethod
+    def _checked(result: pa.RecordBatch, schema: pa.Schema, progress: Progress) -> pa.RecordBatch:
+        progress.advance(result.num_rows)
+        if not result.schema.equals(schema):
+            result = pa.RecordBatch.from_arrays(
+                [result.column(name).cast(field.type) for name, field in zip(schema.names, schema, strict=True)],
+                schema=schema,
+            )
+        return result
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.settings.worker_count, mp_context=context)
+        return self._pool
+
+    def sql_to_table(self, sql: str, inputs: Mapping[str, TableRef], output: Path) -> int:
+        self._bind(inputs)
+        output.mkdir(parents=True, exist_ok=True)
+        temporary = output / ".part-0.parquet.tmp"
+        relation = self._connection.sql(sql)
+        relation.write_parquet(str(temporary), compression="zstd")
+        os.replace(temporary, output / "part-0.parquet")
+        return TableRef(output.name, output).num_rows()
+
+    def query(self, sql: str, inputs: Mapping[str, TableRef]) -> pa.Table:
+        self._bind(inputs)
+        return self._connection.sql(sql).to_arrow_table()
+
+    def _bind(self, inputs: Mapping[str, TableRef]) -> None:
+        for view, table in inputs.items():
+            parts = ", ".join(f"'{part}'" for part in table.parts())
+            self._connection.execute(
+                f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM read_parquet([{parts}], union_by_name = true)'
+            )
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        self._connection.close()

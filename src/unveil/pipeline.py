@@ -1,0 +1,222 @@
+"""The pipeline runner: stages with declared tables, re-run only when their inputs change.
+
+A stage's fingerprint hashes its name and version, the tool version, the settings that change
+results and the content hashes of its input tables. ``run`` executes, in order, the stages whose
+fingerprint differs from the one recorded at their last commit. Each stage writes into a staging
+folder that is renamed into place only when complete (see ``Workspace.commit_stage``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from unveil import __version__
+from unveil.engine import Engine
+from unveil.errors import StageError, UnveilError, UsageError
+from unveil.progress import Progress, SilentProgress
+from unveil.tables import TableRef
+from unveil.workspace import Workspace
+
+StageState = Literal["fresh", "stale", "waiting"]
+
+
+@dataclass
+class StageContext:
+    """What a running stage may use: its workspace, engine, inputs and staging folder."""
+
+    workspace: Workspace
+    engine: Engine
+    staging: Path
+    progress: Progress
+    stage: Stage
+
+    def input(self, name: str) -> TableRef:
+        """A declared input table."""
+        if name not in self.stage.inputs:
+            raise StageError(self.stage.name, f"reads {name!r}, which it does not declare")
+        return self.workspace.table(name)
+
+    def output(self, table: str) -> Path:
+        """Folder in which to write a declared output table."""
+        if table not in self.stage.outputs:
+            raise StageError(self.stage.name, f"writes {table!r}, which it does not declare")
+        return self.staging / table
+
+    def staged(self, table: str) -> TableRef:
+        """An output already written by this run (for a later step of the same stage)."""
+        return TableRef(f"{self.stage.name}.{table}", self.output(table))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step of the pipeline: reads tables, writes tables, runs on an engine."""
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    run: Callable[[StageContext], None]
+    description: str = ""
+    version: str = "1"
+
+
+@dataclass(frozen=True)
+class StageStatus:
+    """What ``unveil status`` shows for one stage."""
+
+    name: str
+    state: StageState
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float | None = None
+    finished_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """The outcome of one stage in one run."""
+
+    name: str
+    ran: bool
+    seconds: float
+    rows: dict[str, int]
+
+
+def input_hashes(workspace: Workspace, stage: Stage) -> dict[str, str] | None:
+    """Content hashes of the stage's inputs as recorded by their producers, or None if missing."""
+    hashes: dict[str, str] = {}
+    for name in stage.inputs:
+        producer, _, table = name.partition(".")
+        state = workspace.read_state(producer)
+        recorded = (state or {}).get("outputs", {}).get(table)
+        if recorded is None:
+            return None
+        hashes[name] = recorded["hash"]
+    return hashes
+
+
+def fingerprint(workspace: Workspace, stage: Stage, hashes: dict[str, str]) -> str:
+    """Hash of everything that determines a stage's outputs."""
+    material = {
+        "stage": stage.name,
+        "version": stage.version,
+        "tool": __version__,
+        "settings": workspace.settings.fingerprint_items(),
+        "inputs": hashes,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def stage_status(workspace: Workspace, stage: Stage) -> StageStatus:
+    """Whether a stage is fresh, stale or waiting for its inputs, with its row counts."""
+    state = workspace.read_state(stage.name) or {}
+    rows = {name: out["rows"] for name, out in state.get("outputs", {}).items()}
+    hashes = input_hashes(workspace, stage)
+    if hashes is None:
+        kind: StageState = "waiting"
+    elif state.get("fingerprint") == fingerprint(workspace, stage, hashes):
+        kind = "fresh"
+    else:
+        kind = "stale"
+    return StageStatus(stage.name, kind, rows, state.get("seconds"), state.get("finished_at"))
+
+
+def run_pipeline(
+    workspace: Workspace,
+    engine: Engine,
+    stages: Sequence[Stage],
+    *,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[StageResult]:
+    """Run, in order, every stage that is stale (or all of them with ``force``)."""
+    unknown = sorted(set(only or ()) - {stage.name for stage in stages})
+    if unknown:
+        raise UsageError(f"unknown stage(s): {', '.join(unknown)}")
+    report = progress or SilentProgress()
+    results: list[StageResult] = []
+    with workspace_lock(workspace):
+        workspace.clean_leftovers()
+        for stage in stages:
+            if only and stage.name not in only:
+                continue
+            results.append(_run_if_stale(workspace, engine, stage, force, report))
+    return results
+
+
+def _run_if_stale(workspace: Workspace, engine: Engine, stage: Stage, force: bool, progress: Progress) -> StageResult:
+    hashes = input_hashes(workspace, stage)
+    if hashes is None:
+        return StageResult(stage.name, False, 0.0, {})
+    print_ = fingerprint(workspace, stage, hashes)
+    state = workspace.read_state(stage.name) or {}
+    if not force and state.get("fingerprint") == print_:
+        rows = {name: out["rows"] for name, out in state.get("outputs", {}).items()}
+        return StageResult(stage.name, False, 0.0, rows)
+    return _execute(workspace, engine, stage, hashes, print_, progress)
+
+
+def _execute(
+    workspace: Workspace,
+    engine: Engine,
+    stage: Stage,
+    hashes: dict[str, str],
+    print_: str,
+    progress: Progress,
+) -> StageResult:
+    staging = workspace.new_staging_dir(stage.name)
+    started = time.perf_counter()
+    try:
+        stage.run(StageContext(workspace, engine, staging, progress, stage))
+    except UnveilError:
+        raise
+    except Exception as exc:
+        raise StageError(stage.name, f"{type(exc).__name__}: {exc}") from exc
+    outputs = _describe_outputs(stage, staging)
+    seconds = round(time.perf_counter() - started, 3)
+    state: dict[str, Any] = {
+        "fingerprint": print_,
+        "inputs": hashes,
+        "outputs": outputs,
+        "seconds": seconds,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "engine": engine.name,
+        "tool": __version__,
+    }
+    if workspace.settings.commit_delay_seconds:
+        time.sleep(workspace.settings.commit_delay_seconds)
+    workspace.commit_stage(stage.name, staging, state)
+    return StageResult(stage.name, True, seconds, {k: v["rows"] for k, v in outputs.items()})
+
+
+def _describe_outputs(stage: Stage, staging: Path) -> dict[str, dict[str, Any]]:
+    outputs: dict[str, dict[str, Any]] = {}
+    for table in stage.outputs:
+        ref = TableRef(f"{stage.name}.{table}", staging / table)
+        if not ref.exists():
+            raise StageError(stage.name, f"did not write its declared table {table!r}")
+        outputs[table] = {"rows": ref.num_rows(), "hash": ref.content_hash()}
+    return outputs
+
+
+@contextmanager
+def workspace_lock(workspace: Workspace) -> Iterator[None]:
+    """Hold the workspace's write lock: one pipeline run or ingestion at a time."""
+    workspace.tables_dir.mkdir(parents=True, exist_ok=True)
+    with (workspace.tables_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise UsageError(f"{workspace.root}: another unveil process is writing to it") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

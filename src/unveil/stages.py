@@ -1,0 +1,15 @@
+"""The pipeline's stages, in the order they run. Each area declares its stage in its own module."""
+
+from __future__ import annotations
+
+from unveil.pipeline import Stage
+
+SOURCE_STAGES = ("ingest",)
+
+
+def all_stages() -> list[Stage]:
+    """Every stage of the pipeline, in run order."""
+    from unveil.extract.stage import EXTRACT
+    from unveil.link.stage import LINK
+
+    return [EXTRACT, LINK]

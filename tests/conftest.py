@@ -1,0 +1,57 @@
+"""Shared fixtures: workspaces built once per session from a small synthetic world."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from unveil.engine import create_engine
+from unveil.ingest import ingest
+from unveil.pipeline import run_pipeline
+from unveil.stages import all_stages
+from unveil.synth.world import generate_world
+from unveil.workspace import Workspace
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def run_cli(
+    args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``unveil`` command in a subprocess, as a user would."""
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "unveil", *args], capture_output=True, text=True, env=environment, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic world of 600 posts, written once per test session."""
+    out = tmp_path_factory.mktemp("world")
+    generate_world(out, posts=600, seed=3)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_workspace(tmp_path_factory: pytest.TempPathFactory, small_world: Path) -> Workspace:
+    """The small world ingested and run through the whole pipeline (treat as read-only)."""
+    workspace = Workspace.init(tmp_path_factory.mktemp("ws") / "small")
+    ingest(workspace, [small_world])
+    with create_engine("duckdb", workspace.settings) as engine:
+        run_pipeline(workspace, engine, all_stages())
+    return workspace
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real public data beside the repository (read in place, never copied)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
