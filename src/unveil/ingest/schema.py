@@ -27,4 +27,36 @@ POSTS = pa.schema(
     ]
 )
 
-INGEST_TABLES: dict[str, pa.Schema] = {"posts": POSTS}
+IMAGES = pa.schema(
+    [
+        ("image_sha256", pa.string()),
+        ("post_id", pa.string()),
+        ("source_file", pa.string()),
+        ("evidence_sha256", pa.string()),
+        ("width", pa.int32()),
+        ("height", pa.int32()),
+        ("format", pa.string()),
+    ]
+)
+
+_PARTY_FIELDS = ("name", "phone", "email", "address", "city", "country", "account", "wallet")
+
+TRANSFERS = pa.schema(
+    [
+        ("transfer_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("evidence_sha256", pa.string()),
+        ("channel", pa.string()),
+        ("tx_type", pa.string()),
+        ("executed_at", TIMESTAMP),
+        ("amount", pa.float64()),
+        ("currency", pa.string()),
+        *[(f"{side}_{field}", pa.string()) for side in ("sender", "receiver") for field in _PARTY_FIELDS],
+        ("agent_city", pa.string()),
+        ("reference", pa.string()),
+        ("merchant", pa.string()),
+    ]
+)
+
+INGEST_TABLES: dict[str, pa.Schema] = {"posts": POSTS, "images": IMAGES, "transfers": TRANSFERS}
