@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
@@ -58,6 +58,10 @@ class Engine(ABC):
     @abstractmethod
     def query(self, sql: str, inputs: Mapping[str, TableRef]) -> pa.Table:
         """Run ``sql`` and return its (small) result to Python."""
+
+    @abstractmethod
+    def splink_api(self) -> Any:
+        """A Splink database API backed by this engine (for party resolution)."""
 
     def write_table(self, data: pa.Table | Iterable[pa.RecordBatch], schema: pa.Schema, output: Path) -> int:
         """Write Python-produced rows as a table (at least one, possibly empty, part)."""

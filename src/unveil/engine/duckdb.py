@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -96,6 +96,11 @@ class DuckDBEngine(Engine):
             self._connection.execute(
                 f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM read_parquet([{parts}], union_by_name = true)'
             )
+
+    def splink_api(self) -> Any:
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self._connection)
 
     def close(self) -> None:
         if self._pool is not None:
