@@ -147,3 +147,45 @@ def _show(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+class TreeMemorySampler:
+    """Peak resident memory of this process and all its descendants (pool workers, a JVM).
+
+    ``with TreeMemorySampler() as sampler: ...`` then ``sampler.peak_mb``; sampled every 0.1 s.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = False
+        self._thread: Any = None
+
+    def _tree_rss(self) -> int:
+        import psutil
+
+        root = psutil.Process()
+        total = 0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop:
+            self.peak_mb = max(self.peak_mb, self._tree_rss() / 2**20)
+            time.sleep(self.interval)
+
+    def __enter__(self) -> TreeMemorySampler:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop = True
+        self._thread.join()
+        self.peak_mb = round(max(self.peak_mb, self._tree_rss() / 2**20), 1)

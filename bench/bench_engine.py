@@ -1,0 +1,65 @@
+"""DuckDB and Spark (local mode) on the same workspace: wall time and peak memory per stage.
+
+Spark's fixed overhead (session start, Python workers) and its per-record cost show up by
+comparing two sizes: cost per record = (time at N2 - time at N1) / (N2 - N1).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from bench.harness import Metrics, TreeMemorySampler, benchmark, timed
+from unveil.engine import create_engine
+from unveil.ingest import ingest
+from unveil.pipeline import run_pipeline
+from unveil.stages import all_stages
+from unveil.synth.world import generate_world
+from unveil.workspace import Workspace
+
+SIZES = {"small": (2_000, 10_000), "full": (100_000, 1_000_000)}
+
+
+def _ingested(scratch: Path, posts: int) -> Workspace:
+    world = scratch / f"world-{posts}"
+    generate_world(world, posts, seed=11)
+    workspace = Workspace.init(scratch / f"ws-{posts}")
+    ingest(workspace, [world])
+    shutil.rmtree(world)
+    return workspace
+
+
+def _run_engine(workspace: Workspace, engine_name: str, prefix: str) -> Metrics:
+    metrics: Metrics = {}
+    for stage in all_stages():
+        shutil.rmtree(workspace.stage_dir(stage.name), ignore_errors=True)
+    with timed() as whole, create_engine(engine_name, workspace.settings) as engine:
+        for stage in all_stages():
+            with TreeMemorySampler() as memory, timed() as took:
+                run_pipeline(workspace, engine, all_stages(), only=[stage.name])
+            metrics[f"{prefix}_{stage.name}_s"] = round(took["seconds"], 2)
+            metrics[f"{prefix}_{stage.name}_peak_mb"] = memory.peak_mb
+    metrics[f"{prefix}_total_s"] = round(whole["seconds"], 2)
+    return metrics
+
+
+@benchmark("engine.duckdb_vs_spark")
+def duckdb_vs_spark(scale: str) -> Metrics:
+    small, large = SIZES[scale]
+    metrics: Metrics = {"posts_small": small, "posts_large": large}
+    with tempfile.TemporaryDirectory() as scratch:
+        workspaces = {posts: _ingested(Path(scratch), posts) for posts in (small, large)}
+        # DuckDB first: once started, Spark's JVM stays in the process tree and would count.
+        for engine_name in ("duckdb", "spark"):
+            for posts, workspace in workspaces.items():
+                metrics.update(_run_engine(workspace, engine_name, f"{engine_name}_{posts}"))
+    for engine_name in ("duckdb", "spark"):
+        t_small, t_large = metrics[f"{engine_name}_{small}_total_s"], metrics[f"{engine_name}_{large}_total_s"]
+        per_record = (t_large - t_small) / (large - small)
+        metrics[f"{engine_name}_us_per_post"] = round(per_record * 1e6, 2)
+        metrics[f"{engine_name}_fixed_overhead_s"] = round(max(0.0, t_small - per_record * small), 2)
+    metrics["spark_over_duckdb_time_ratio_large"] = round(
+        metrics[f"spark_{large}_total_s"] / metrics[f"duckdb_{large}_total_s"], 2
+    )
+    return metrics

@@ -1,0 +1,147 @@
+"""SparkEngine: the same stages on Apache Spark (``pip install 'unveil[spark]'`` and Java 17).
+
+Per-record functions run through ``DataFrame.mapInArrow``; the project's SQL, written in DuckDB's
+dialect, is transpiled with sqlglot and run by ``spark.sql``. Tables are Parquet folders on a local
+path or any Hadoop-compatible URI. In local mode Spark binds to 127.0.0.1, its Python workers use
+this interpreter, and nothing is downloaded at run time (no ``spark.jars.packages``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import sqlglot
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.pandas.types import from_arrow_schema
+
+from unveil.config import Settings
+from unveil.engine.base import BatchFunction, Engine
+from unveil.progress import Progress
+from unveil.tables import TableRef, write_part
+
+LOCAL_DEFAULTS: dict[str, str] = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.parquet.compression.codec": "zstd",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.execution.arrow.useLargeVarTypes": "false",
+    "spark.sql.ansi.enabled": "false",
+    "spark.driver.memory": "4g",
+}
+
+
+def transpile(sql: str) -> str:
+    """The project's DuckDB-dialect SQL as Spark SQL."""
+    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write="spark"))
+
+
+def _apply_to_batches(fn: BatchFunction) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def apply(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield fn(batch)
+
+    return apply
+
+
+class SparkEngine(Engine):
+    """Apache Spark through PySpark; ``options`` are Spark settings (``spark.master`` among them)."""
+
+    name: ClassVar[str] = "spark"
+
+    def __init__(self, settings: Settings, options: Mapping[str, str] | None = None) -> None:
+        super().__init__(settings)
+        self.options = dict(options or {})
+        self._spark: SparkSession | None = None
+
+    @property
+    def spark(self) -> SparkSession:
+        """The session, started on first use."""
+        if self._spark is None:
+            self._spark = self._start()
+        return self._spark
+
+    def _start(self) -> SparkSession:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        settings = {
+            **LOCAL_DEFAULTS,
+            "spark.master": f"local[{self.settings.worker_count}]",
+            "spark.sql.shuffle.partitions": str(max(2, 2 * self.settings.worker_count)),
+            "spark.sql.execution.arrow.maxRecordsPerBatch": str(self.settings.batch_size),
+            **self.options,
+        }
+        builder = SparkSession.builder.appName("unveil")
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
+
+    def _read(self, table: TableRef, columns: list[str] | None = None) -> DataFrame:
+        frame = self.spark.read.option("mergeSchema", "true").parquet(*[str(p) for p in table.parts()])
+        return frame.select(*columns) if columns else frame
+
+    def map_batches(
+        self,
+        source: TableRef,
+        fn: BatchFunction,
+        schema: pa.Schema,
+        output: Path,
+        *,
+        columns: list[str] | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        frame = self._read(source, columns).mapInArrow(_apply_to_batches(fn), from_arrow_schema(schema))
+        rows = self._write(frame, output, schema)
+        self._progress(progress).advance(source.num_rows())
+        return rows
+
+    def sql_to_table(self, sql: str, inputs: Mapping[str, TableRef], output: Path) -> int:
+        self._bind(inputs)
+        frame = self.spark.sql(transpile(sql))
+        return self._write(frame, output, None)
+
+    def query(self, sql: str, inputs: Mapping[str, TableRef]) -> pa.Table:
+        self._bind(inputs)
+        return self.spark.sql(transpile(sql)).toArrow()
+
+    def splink_api(self) -> Any:
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=self.spark)
+
+    def _bind(self, inputs: Mapping[str, TableRef]) -> None:
+        for view, table in inputs.items():
+            self._read(table).createOrReplaceTempView(view)
+
+    def _write(self, frame: DataFrame, output: Path, schema: pa.Schema | None) -> int:
+        """Write a frame as a table folder; an empty result still gets one part with its schema."""
+        frame.write.mode("overwrite").parquet(str(output))
+        for marker in output.glob("_SUCCESS"):
+            marker.unlink()
+        table = TableRef(output.name, output)
+        if not table.exists():
+            empty_schema = schema if schema is not None else _arrow_schema(frame)
+            write_part(output, empty_schema.empty_table(), name="part-empty.parquet")
+        return table.num_rows()
+
+    def close(self) -> None:
+        if self._spark is not None:
+            self._spark.stop()
+            self._spark = None
+
+
+def _arrow_schema(frame: DataFrame) -> pa.Schema:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(frame.schema)
