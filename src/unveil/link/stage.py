@@ -1,92 +1,196 @@
-"""Stage ``link``: posts joined through shared identifiers into networks."""
+"""Stage ``link``: near-duplicate templates, re-used photos, identifier graph, networks, movement.
+
+Steps, in order (each writes one ``link.*`` table through the engine):
+
+1. ``signatures``: MinHash signatures and LSH band keys of every post (per-record, NumPy);
+2. ``post_facts``: when and where each post was written, its language and risk (SQL);
+3. ``candidates`` (LSH banding, SQL), ``near_pairs`` (verified, per-record),
+   ``template_members`` (clusters), ``templates`` (shared text and slots);
+4. ``image_files``, ``image_hashes`` (perceptual hashes from the evidence store), ``images``
+   (exact and near copies grouped through a banded neighbour search);
+5. ``shared_identifiers`` (SQL), then ``network_posts``, ``edges``, ``hubs`` (hub guard,
+   components, Leiden) and ``movements``, ``networks`` (SQL).
+"""
 
 from __future__ import annotations
 
-import igraph
-import pyarrow as pa
+from functools import partial
 
+from unveil.link import images, minhash, movement, neardup, networks, summary, templates
 from unveil.pipeline import Stage, StageContext
+from unveil.tables import TableRef
 
-NETWORK_POSTS = pa.schema([("network_id", pa.string()), ("post_id", pa.string()), ("reason", pa.string())])
+LINKED_TYPES = "('phone', 'email', 'handle', 'iban', 'wallet')"
 
-SHARED_IDENTIFIERS_SQL = """
-WITH per_identifier AS (
-    SELECT type, value, count(DISTINCT post_id) AS posts
-    FROM identifiers GROUP BY type, value
+SHARED_IDENTIFIERS_SQL = f"""
+WITH ids AS (
+    SELECT DISTINCT post_id, type, value FROM identifiers
+    WHERE type IN {LINKED_TYPES} AND value IS NOT NULL AND post_id IS NOT NULL
+    UNION
+    SELECT DISTINCT i.post_id, 'image' AS type, g.group_id AS value
+    FROM post_images i JOIN image_groups g ON g.image_sha256 = i.image_sha256
+    WHERE i.post_id IS NOT NULL
+),
+counted AS (
+    SELECT type, value FROM ids GROUP BY type, value HAVING count(*) >= 2
 )
-SELECT DISTINCT i.post_id, i.type, i.value
-FROM identifiers i JOIN per_identifier p USING (type, value)
-WHERE p.posts BETWEEN 2 AND {hub_max}
-ORDER BY i.post_id, i.type, i.value
+SELECT i.post_id, i.type, i.value, f.city
+FROM ids i
+JOIN counted c ON c.type = i.type AND c.value = i.value
+JOIN post_facts f ON f.post_id = i.post_id
+ORDER BY i.type, i.value, i.post_id
 """
 
-NETWORKS_SQL = """
-SELECT n.network_id,
-       count(DISTINCT n.post_id) AS posts,
-       count(DISTINCT i.type || ':' || i.value) AS identifiers,
-       min(p.posted_at) AS first_seen,
-       max(p.posted_at) AS last_seen,
-       list(DISTINCT p.city ORDER BY p.city) FILTER (WHERE p.city IS NOT NULL) AS cities
-FROM network_posts n
-JOIN posts p USING (post_id)
-LEFT JOIN identifiers i USING (post_id)
-GROUP BY n.network_id
-ORDER BY posts DESC, n.network_id
+TEMPLATE_PAIRS_SQL = """
+SELECT p.post_a, p.post_b, p.similarity, m.template_id
+FROM near_pairs p
+JOIN template_members m ON m.post_id = p.post_a
+JOIN templates t ON t.template_id = m.template_id
+WHERE NOT t.generic
+ORDER BY p.post_a, p.post_b
 """
 
+MEMBERS_SQL = "SELECT post_id, template_id FROM template_members ORDER BY post_id"
 
-def components(links: pa.Table) -> dict[str, int]:
-    """Connected component of each post in the post-identifier graph, numbered by size."""
-    posts = links.column("post_id").to_pylist()
-    keys = [
-        f"{t}:{v}" for t, v in zip(links.column("type").to_pylist(), links.column("value").to_pylist(), strict=True)
-    ]
-    post_names = sorted(set(posts))
-    names = post_names + sorted(set(keys))
-    index = {name: i for i, name in enumerate(names)}
-    graph = igraph.Graph(n=len(names), edges=[(index[p], index[k]) for p, k in zip(posts, keys, strict=True)])
-    members = [sorted(names[v] for v in c if v < len(post_names)) for c in graph.connected_components()]
-    members.sort(key=lambda group: (-len(group), group[0] if group else ""))
-    return {post: number for number, group in enumerate(members, start=1) for post in group}
-
-
-def reasons(links: pa.Table) -> dict[str, str]:
-    """Why each post is linked: the identifiers it shares with others."""
-    shared: dict[str, list[str]] = {}
-    for post, kind, value in zip(*(links.column(c).to_pylist() for c in ("post_id", "type", "value")), strict=True):
-        shared.setdefault(post, []).append(f"{kind} {value}")
-    return {post: "shares " + ", ".join(items) for post, items in shared.items()}
+OPTIONAL_INPUTS = ("extract.posts", "score.scores")
 
 
 def run_link(context: StageContext) -> None:
-    identifiers = context.input("extract.identifiers")
-    hub_max = context.workspace.settings.hub_max_posts
-    context.progress.start("link shared identifiers", None)
-    links = context.engine.query(SHARED_IDENTIFIERS_SQL.format(hub_max=hub_max), {"identifiers": identifiers})
-    network_of = components(links)
-    why = reasons(links)
-    rows = pa.table(
-        {
-            "network_id": [f"N{network_of[p]:05d}" for p in sorted(network_of)],
-            "post_id": sorted(network_of),
-            "reason": [why[p] for p in sorted(network_of)],
-        },
-        schema=NETWORK_POSTS,
+    """Run every linking step; see the module docstring."""
+    _signatures_and_facts(context)
+    _templates(context)
+    _images(context)
+    _networks(context)
+
+
+def _signatures_and_facts(context: StageContext) -> None:
+    posts = context.input("ingest.posts")
+    context.progress.start("link: text signatures", posts.num_rows())
+    context.engine.map_batches(
+        posts,
+        minhash.signature_batch,
+        minhash.SIGNATURES,
+        context.output("signatures"),
+        columns=["post_id", "title", "text"],
+        progress=context.progress,
     )
-    context.engine.write_table(rows, NETWORK_POSTS, context.output("network_posts"))
+    context.progress.finish()
+    with_places = "extract.posts" in context.stage.inputs
+    with_scores = "score.scores" in context.stage.inputs
+    inputs = {"posts": posts, "signatures": context.staged("signatures")}
+    if with_places:
+        inputs["extracted"] = context.input("extract.posts")
+    if with_scores:
+        inputs["scores"] = context.input("score.scores")
+    context.engine.sql_to_table(movement.post_facts_sql(with_places, with_scores), inputs, context.output("post_facts"))
+
+
+def _templates(context: StageContext) -> None:
+    engine, staged = context.engine, context.staged
+    context.progress.start("link: near-duplicate texts", None)
+    engine.sql_to_table(neardup.CANDIDATES_SQL, {"signatures": staged("signatures")}, context.output("candidates"))
+    engine.map_batches(staged("candidates"), neardup.verify_batch, neardup.PAIRS, context.output("near_pairs"))
+    pairs = engine.query(
+        "SELECT post_a, post_b FROM near_pairs ORDER BY post_a, post_b", {"near_pairs": staged("near_pairs")}
+    )
+    engine.write_table(neardup.template_clusters(pairs), neardup.TEMPLATE_MEMBERS, context.output("template_members"))
+    members = {"template_members": staged("template_members"), "posts": context.input("ingest.posts")}
+    samples = engine.query(templates.SAMPLE_SQL, members)
+    spread_inputs = {
+        "template_members": staged("template_members"),
+        "identifiers": context.input("extract.identifiers"),
+    }
+    spread = engine.query(templates.IDENTIFIER_SPREAD_SQL, spread_inputs)
+    engine.write_table(templates.build_templates(samples, spread), templates.TEMPLATES, context.output("templates"))
+    context.progress.finish()
+
+
+def _images(context: StageContext) -> None:
+    engine, staged = context.engine, context.staged
+    files = context.output("image_files")
+    count = engine.sql_to_table(images.IMAGE_FILES_SQL, {"images": context.input("ingest.images")}, files)
+    context.progress.start("link: photo hashes", count)
+    engine.map_batches(
+        staged("image_files"),
+        partial(images.hash_images_batch, workspace_root=str(context.workspace.root)),
+        images.IMAGE_HASHES,
+        context.output("image_hashes"),
+        progress=context.progress,
+    )
+    hashes = engine.query(
+        "SELECT image_sha256, posts, phash, error FROM image_hashes ORDER BY image_sha256",
+        {"image_hashes": staged("image_hashes")},
+    )
+    candidates = engine.query(images.NEAR_CANDIDATES_SQL, {"image_hashes": staged("image_hashes")})
+    engine.write_table(images.image_groups(hashes, candidates), images.IMAGES, context.output("images"))
+    context.progress.finish()
+
+
+def _networks(context: StageContext) -> None:
+    engine, staged = context.engine, context.staged
+    identifiers = context.input("extract.identifiers")
+    context.progress.start("link: networks", None)
+    shared_inputs = {
+        "identifiers": identifiers,
+        "post_images": context.input("ingest.images"),
+        "image_groups": staged("images"),
+        "post_facts": staged("post_facts"),
+    }
+    engine.sql_to_table(SHARED_IDENTIFIERS_SQL, shared_inputs, context.output("shared_identifiers"))
+    shared = engine.query(
+        "SELECT post_id, type, value, city FROM shared ORDER BY type, value, post_id",
+        {"shared": staged("shared_identifiers")},
+    )
+    text_inputs = {name: staged(name) for name in ("near_pairs", "template_members", "templates")}
+    result = networks.build_networks(
+        shared,
+        engine.query(TEMPLATE_PAIRS_SQL, text_inputs),
+        engine.query(MEMBERS_SQL, text_inputs),
+        context.workspace.settings.hub_max_posts,
+    )
+    engine.write_table(result.network_posts, networks.NETWORK_POSTS, context.output("network_posts"))
+    engine.write_table(result.edges, networks.EDGES, context.output("edges"))
+    engine.write_table(result.hubs, networks.HUBS, context.output("hubs"))
+    _movements_and_summary(context, identifiers)
+    context.progress.finish()
+
+
+def _movements_and_summary(context: StageContext, identifiers: TableRef) -> None:
+    staged = context.staged
     inputs = {
-        "network_posts": context.staged("network_posts"),
-        "posts": context.input("ingest.posts"),
+        "network_posts": staged("network_posts"),
+        "post_facts": staged("post_facts"),
         "identifiers": identifiers,
     }
-    context.engine.sql_to_table(NETWORKS_SQL, inputs, context.output("networks"))
-    context.progress.finish()
+    context.engine.sql_to_table(movement.MOVEMENTS_SQL, inputs, context.output("movements"))
+    with_scores = "score.scores" in context.stage.inputs
+    inputs |= {"edges": staged("edges"), "movements": staged("movements")}
+    if with_scores:
+        inputs["scores"] = context.input("score.scores")
+    context.engine.sql_to_table(summary.networks_sql(with_scores), inputs, context.output("networks"))
 
 
 LINK = Stage(
     name="link",
-    inputs=("ingest.posts", "extract.identifiers"),
-    outputs=("network_posts", "networks"),
+    inputs=("ingest.posts", "ingest.images", "extract.identifiers"),
+    outputs=(
+        "signatures",
+        "post_facts",
+        "candidates",
+        "near_pairs",
+        "template_members",
+        "templates",
+        "image_files",
+        "image_hashes",
+        "images",
+        "shared_identifiers",
+        "network_posts",
+        "edges",
+        "hubs",
+        "movements",
+        "networks",
+    ),
     run=run_link,
-    description="networks of posts that share identifiers",
+    description="near-duplicate templates, re-used photos, identifier networks with a hub guard, movement",
+    version="2",
 )

@@ -1,0 +1,72 @@
+"""The hub guard: identifiers that join unrelated posts are shown as hubs instead of linking.
+
+A hotel switchboard, a platform's support address or a stock photo appears in the posts of many
+unrelated advertisers. Counting posts catches the largest (``hub_max_posts``), but a switchboard
+shared by three networks has few posts. The guard therefore asks what the identifier *joins*:
+
+1. an identifier is *suspicious* when its posts span ``HUB_MIN_GROUPS`` or more text groups
+   (a near-duplicate template counts once, every other post counts on its own);
+2. the *safe* graph links posts through templates and the identifiers that are not suspicious;
+3. a suspicious identifier is a hub when its posts fall into ``HUB_MIN_GROUPS`` or more safe
+   components that each hold more than one post and an identifier of their own: it would merge
+   groups that are already networks in their own right, through their own phones and texts.
+
+A network that rotates texts but keeps one phone is not a hub (its template groups carry no other
+identifier), nor is a phone and an e-mail that always appear together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+HUB_MIN_GROUPS = 3
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class IdentifierRows:
+    """Rows (post, identifier key) with integer codes: ``post`` indexes posts, ``key`` identifiers."""
+
+    post: I64
+    key: I64
+    keys: int
+
+
+def distinct_per_key(key: I64, other: I64, keys: int) -> I64:
+    """For each key, the number of distinct values of ``other`` on its rows."""
+    if key.size == 0:
+        return np.zeros(keys, dtype=np.int64)
+    span = int(other.max()) + 1
+    pairs = np.unique(key * span + other)
+    return np.bincount(pairs // span, minlength=keys).astype(np.int64)
+
+
+def suspicious_keys(rows: IdentifierRows, text_group: I64, hub_max_posts: int) -> npt.NDArray[np.bool_]:
+    """Identifiers whose posts span many text groups (or too many posts): step 1 of the guard."""
+    posts = np.bincount(rows.key, minlength=rows.keys)
+    groups = distinct_per_key(rows.key, text_group[rows.post], rows.keys)
+    return np.asarray((posts > hub_max_posts) | (groups >= HUB_MIN_GROUPS), dtype=np.bool_)
+
+
+def unrelated_groups(rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], safe_component: I64) -> I64:
+    """For each identifier, the safe components among its posts that are networks of their own."""
+    vertices = safe_component.size
+    owns_identifier = np.zeros(vertices, dtype=np.bool_)
+    owns_identifier[rows.post[~suspicious[rows.key]]] = True
+    component_size = np.bincount(safe_component)
+    component_has_id = np.bincount(safe_component, weights=owns_identifier.astype(np.float64)) > 0
+    component = safe_component[rows.post]
+    counted = suspicious[rows.key] & (component_size[component] > 1) & component_has_id[component]
+    return distinct_per_key(rows.key[counted], component[counted], rows.keys)
+
+
+def hub_keys(
+    rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], unrelated: I64, hub_max_posts: int
+) -> npt.NDArray[np.bool_]:
+    """Step 3: too many posts, or joins ``HUB_MIN_GROUPS`` networks that stand on their own."""
+    posts = np.bincount(rows.key, minlength=rows.keys)
+    return np.asarray(suspicious & ((posts > hub_max_posts) | (unrelated >= HUB_MIN_GROUPS)), dtype=np.bool_)

@@ -1,0 +1,199 @@
+"""Templates: the text a near-duplicate cluster shares and the slots that vary between its posts.
+
+A few members of a cluster are aligned, token by token, to a representative member (difflib's
+longest matching blocks). Tokens matched in most members are the template's fixed text; runs of
+tokens that vary become slots, typed by their values: city, name, age, price, phone, number, contact
+or text. A template whose posts carry nearly as many distinct identifiers as posts is *generic*
+(a platform's stock phrase used by unrelated advertisers): it is kept and shown, but it does not
+link posts into networks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import pyarrow as pa
+
+SAMPLE_PER_TEMPLATE = 8
+FIXED_SHARE = 0.6
+GENERIC_MIN_POSTS = 4
+GENERIC_IDENTIFIERS_PER_POST = 0.6
+TOKEN = re.compile(r"\+?\d[\d ().-]*\d|\S+")
+EDGE_PUNCTUATION = ".,;:!?()[]\"'«»*-–—/"
+AGE_WORDS = {
+    "years",
+    "year",
+    "yo",
+    "y.o.",
+    "ans",
+    "an",
+    "jaar",
+    "jahre",
+    "años",
+    "anos",
+    "ani",
+    "age",
+    "âge",
+    "leeftijd",
+}
+CURRENCY = {"€", "eur", "euro", "euros", "$", "usd", "£", "gbp", "lei", "ron", "chf", "lv", "bgn", "zł", "pln"}
+
+SAMPLE_SQL = f"""
+WITH ranked AS (
+    SELECT template_id, post_id, row_number() OVER (PARTITION BY template_id ORDER BY post_id) AS member_no
+    FROM template_members
+)
+SELECT r.template_id, r.post_id, p.title, p.text, p.city
+FROM ranked r JOIN posts p ON p.post_id = r.post_id
+WHERE r.member_no <= {SAMPLE_PER_TEMPLATE}
+ORDER BY r.template_id, r.post_id
+"""
+
+IDENTIFIER_SPREAD_SQL = """
+SELECT m.template_id, min(m.posts) AS posts, count(DISTINCT i.type || ':' || i.value) AS identifiers,
+       count(DISTINCT i.post_id) AS posts_with_identifiers
+FROM template_members m JOIN identifiers i ON i.post_id = m.post_id
+WHERE i.type IN ('phone', 'email', 'handle', 'iban', 'wallet')
+GROUP BY m.template_id
+ORDER BY m.template_id
+"""
+
+TEMPLATES = pa.schema(
+    [
+        ("template_id", pa.string()),
+        ("posts", pa.int64()),
+        ("text", pa.string()),
+        ("slots", pa.list_(pa.string())),
+        ("slot_values", pa.list_(pa.string())),
+        ("example_post_id", pa.string()),
+        ("identifiers", pa.int64()),
+        ("generic", pa.bool_()),
+        ("reason", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A run of varying tokens: its kind and the values seen in the sampled members."""
+
+    kind: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    """The fixed text of a cluster with ``{kind}`` placeholders, and its slots in order."""
+
+    text: str
+    slots: tuple[Slot, ...]
+
+
+def extract_template(texts: Sequence[str], cities: Iterable[str] = ()) -> Template:
+    """Align the texts of one cluster and split them into fixed text and typed slots."""
+    tokenised = [TOKEN.findall(text) for text in texts]
+    order = sorted(range(len(tokenised)), key=lambda i: len(tokenised[i]))
+    representative = tokenised[order[len(order) // 2]]
+    others = [tokens for i, tokens in enumerate(tokenised) if i != order[len(order) // 2]]
+    matched = [0] * len(representative)
+    variants: list[dict[int, str]] = []
+    for other in others:
+        seen: dict[int, str] = {}
+        matcher = SequenceMatcher(None, representative, other, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for i in range(i1, i2):
+                    matched[i] += 1
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                seen.update({i1 + d: other[j1 + d] for d in range(i2 - i1)})
+            elif i2 > i1:
+                seen[i1] = " ".join(other[j1:j2])
+        variants.append(seen)
+    needed = math.ceil(FIXED_SHARE * len(others))
+    fixed = [count >= needed for count in matched] if others else [True] * len(representative)
+    return _assemble(representative, fixed, variants, {c.casefold() for c in cities if c})
+
+
+def _assemble(tokens: list[str], fixed: list[bool], variants: list[dict[int, str]], cities: set[str]) -> Template:
+    parts: list[str] = []
+    slots: list[Slot] = []
+    for i, token in enumerate(tokens):
+        if fixed[i]:
+            parts.append(token)
+            continue
+        values = {x.strip(EDGE_PUNCTUATION) for x in {token} | {v[i] for v in variants if i in v}}
+        context = [t.strip(EDGE_PUNCTUATION).casefold() for t in tokens[max(0, i - 2) : i + 3] if t != token]
+        kind = classify_slot(sorted(values), context, cities)
+        if slots and parts[-1] == "{" + kind + "}" and kind in ("text", "name"):
+            slots[-1] = Slot(kind, tuple(sorted(set(slots[-1].values) | values))[:6])
+            continue
+        slots.append(Slot(kind, tuple(sorted(values))[:6]))
+        parts.append("{" + kind + "}")
+    return Template(" ".join(parts), tuple(slots))
+
+
+def classify_slot(values: Sequence[str], context: Sequence[str], cities: set[str]) -> str:
+    """The kind of a varying run from its values and the fixed words around it."""
+    cleaned = [v.strip(EDGE_PUNCTUATION) for v in values if v.strip(EDGE_PUNCTUATION)]
+    if not cleaned:
+        return "text"
+    if any("@" in v or "http" in v or "www." in v for v in cleaned):
+        return "contact"
+    if any(v.casefold() in cities or any(w.casefold() in cities for w in v.split()) for v in cleaned):
+        return "city"
+    if all(any(ch.isdigit() for ch in v) for v in cleaned):
+        return _number_kind(cleaned, context)
+    if all(v[:1].isupper() and v.replace(" ", "").replace("-", "").isalpha() for v in cleaned):
+        return "name"
+    return "text"
+
+
+def _number_kind(values: Sequence[str], context: Sequence[str]) -> str:
+    digits = [sum(ch.isdigit() for ch in v) for v in values]
+    words = set(context) | {v.casefold().strip("0123456789.,") for v in values}
+    if min(digits) >= 8:
+        return "phone"
+    if words & CURRENCY or any(ch in "€$£" for v in values for ch in v):
+        return "price"
+    if words & AGE_WORDS:
+        return "age"
+    return "number"
+
+
+def build_templates(samples: pa.Table, spread: pa.Table) -> pa.Table:
+    """One row per template from sampled member texts and the identifier spread of its posts."""
+    by_template: dict[str, list[dict[str, object]]] = {}
+    for row in samples.to_pylist():
+        by_template.setdefault(str(row["template_id"]), []).append(row)
+    spread_of = {row["template_id"]: row for row in spread.to_pylist()}
+    rows = [_template_row(tid, members, spread_of.get(tid)) for tid, members in sorted(by_template.items())]
+    return pa.Table.from_pylist(rows, schema=TEMPLATES)
+
+
+def _template_row(
+    template_id: str, members: list[dict[str, object]], spread: dict[str, object] | None
+) -> dict[str, object]:
+    texts = [f"{m['title'] or ''} {m['text'] or ''}".strip() for m in members]
+    template = extract_template(texts, [str(m["city"]) for m in members if m["city"]])
+    posts = int(str(spread["posts"])) if spread else len(members)
+    identifiers = int(str(spread["identifiers"])) if spread else 0
+    with_ids = int(str(spread["posts_with_identifiers"])) if spread else 0
+    generic = with_ids >= GENERIC_MIN_POSTS and identifiers >= GENERIC_IDENTIFIERS_PER_POST * with_ids
+    reason = f"{posts} near-duplicate posts; {identifiers} distinct identifiers on {with_ids} of them" + (
+        "; generic: nearly one identifier per post, so it does not link posts" if generic else ""
+    )
+    return {
+        "template_id": template_id,
+        "posts": posts,
+        "text": template.text,
+        "slots": [slot.kind for slot in template.slots],
+        "slot_values": [f"{slot.kind}: {' | '.join(v or '(none)' for v in slot.values)}" for slot in template.slots],
+        "example_post_id": members[0]["post_id"],
+        "identifiers": identifiers,
+        "generic": generic,
+        "reason": reason,
+    }

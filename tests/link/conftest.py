@@ -1,0 +1,117 @@
+"""Workspaces whose upstream tables (ingest, extract) are written directly, to test linking alone."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from PIL import Image
+
+from unveil.engine import create_engine
+from unveil.evidence.store import EvidenceStore
+from unveil.link.stage import LINK
+from unveil.pipeline import run_pipeline
+from unveil.tables import write_part
+from unveil.workspace import Workspace
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+POSTS = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("source_id", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("region", pa.string()),
+        ("city", pa.string()),
+        ("images", pa.list_(pa.string())),
+    ]
+)
+IMAGES = pa.schema([("image_sha256", pa.string()), ("post_id", pa.string()), ("evidence_sha256", pa.string())])
+IDENTIFIERS = pa.schema([("post_id", pa.string()), ("type", pa.string()), ("value", pa.string())])
+
+
+@dataclass
+class Post:
+    """One post of a hand-built world."""
+
+    post_id: str
+    text: str
+    city: str | None = None
+    posted_at: datetime = datetime(2024, 1, 1, tzinfo=UTC)
+    identifiers: Sequence[tuple[str, str]] = ()
+    photos: Sequence[bytes] = field(default_factory=list)
+
+
+def photo(seed: int, size: int = 96, shift: int = 0) -> bytes:
+    """A deterministic PNG with a blocky pattern; ``shift`` changes a few pixels (a near copy)."""
+    image = Image.new("L", (size, size))
+    pixels = [((x // 12 * 37 + y // 12 * 91 + seed * 53) % 251) for y in range(size) for x in range(size)]
+    for i in range(shift):
+        pixels[(i * 97) % len(pixels)] = 255
+    image.putdata(pixels)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seed_workspace(root: Path, posts: Sequence[Post]) -> Workspace:
+    """A workspace whose ingest and extract tables hold exactly these posts."""
+    workspace = Workspace.init(root)
+    store = EvidenceStore(workspace)
+    image_rows: list[dict[str, object]] = []
+    post_rows: list[dict[str, object]] = []
+    for post in posts:
+        shas = [store.put(data) for data in post.photos]
+        image_rows += [{"image_sha256": sha, "post_id": post.post_id, "evidence_sha256": sha} for sha in shas]
+        post_rows.append(
+            {
+                "post_id": post.post_id,
+                "source_id": post.post_id,
+                "title": None,
+                "text": post.text,
+                "posted_at": post.posted_at,
+                "region": "BE",
+                "city": post.city,
+                "images": shas,
+            }
+        )
+    ids = [{"post_id": p.post_id, "type": t, "value": v} for p in posts for t, v in p.identifiers]
+    _write_source(workspace, "ingest", {"posts": (post_rows, POSTS), "images": (image_rows, IMAGES)})
+    _write_source(workspace, "extract", {"identifiers": (ids, IDENTIFIERS)})
+    return workspace
+
+
+def _write_source(
+    workspace: Workspace, stage: str, tables: dict[str, tuple[list[dict[str, object]], pa.Schema]]
+) -> None:
+    outputs = {}
+    for name, (rows, schema) in tables.items():
+        table = workspace.table(f"{stage}.{name}")
+        write_part(table.path, pa.Table.from_pylist(rows, schema=schema), name="part-0.parquet")
+        digest = hashlib.sha256(table.parts()[0].read_bytes()).hexdigest()
+        outputs[name] = {"rows": len(rows), "hash": digest}
+    workspace.write_state(stage, {"outputs": outputs})
+
+
+def run_link(workspace: Workspace) -> Workspace:
+    """Run the link stage on a seeded workspace."""
+    with create_engine("duckdb", workspace.settings) as engine:
+        run_pipeline(workspace, engine, [LINK])
+    return workspace
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Callable[[Sequence[Post]], Workspace]:
+    """Seed a workspace with posts and run linking on it."""
+
+    def build(posts: Sequence[Post]) -> Workspace:
+        return run_link(seed_workspace(tmp_path / "ws", posts))
+
+    return build
