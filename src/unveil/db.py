@@ -46,7 +46,81 @@ CORE = Schema(
     """,
 )
 
-SCHEMAS: list[Schema] = [CORE]
+CASES = Schema(
+    "cases",
+    """
+    CREATE TABLE IF NOT EXISTS cases (
+        case_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'review', 'closed', 'archived')),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS case_items (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        kind TEXT NOT NULL CHECK (kind IN ('post', 'network', 'identifier', 'party', 'alert', 'transfer')),
+        ref TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        PRIMARY KEY (case_id, kind, ref)
+    );
+    CREATE TABLE IF NOT EXISTS case_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        item_kind TEXT,
+        item_ref TEXT
+    );
+    CREATE TABLE IF NOT EXISTS case_labels (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        item_kind TEXT NOT NULL,
+        item_ref TEXT NOT NULL,
+        label TEXT NOT NULL CHECK (label IN ('true_positive', 'false_positive', 'unsure')),
+        reason TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        PRIMARY KEY (case_id, item_kind, item_ref)
+    );
+    CREATE TABLE IF NOT EXISTS case_status_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        old_status TEXT,
+        new_status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    """,
+)
+
+WEB = Schema(
+    "web",
+    """
+    CREATE TABLE IF NOT EXISTS web_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS saved_searches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_visit_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS saved_searches_owner ON saved_searches (owner);
+    """,
+)
+
+SCHEMAS: list[Schema] = [CORE, CASES, WEB]
 
 
 def connect(workspace: Workspace) -> sqlite3.Connection:

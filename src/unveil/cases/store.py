@@ -1,0 +1,230 @@
+"""Cases in the workspace database: items, notes, labels and status, every change audited.
+
+A case gathers the items an investigator wants to take to court (posts, networks, identifiers,
+parties, alerts, transfers). Each change writes one row into the core ``audit_log`` table (actor,
+action, object) in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from unveil import db
+from unveil.cases.items import LABELS, STATUSES, check_item_exists, item_kind
+from unveil.errors import NotFound, UsageError
+from unveil.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case's header."""
+
+    case_id: str
+    title: str
+    description: str
+    status: str
+    created_at: str
+    created_by: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """A case with its items, notes, labels and status history (rows as dictionaries)."""
+
+    case: Case
+    items: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def refs(self, kind: str) -> list[str]:
+        """References of the items of one kind, in the order they were added."""
+        return [item["ref"] for item in self.items if item["kind"] == kind]
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def _transaction(workspace: Workspace) -> Iterator[sqlite3.Connection]:
+    connection = db.connect(workspace)
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
+
+
+def _audit(connection: sqlite3.Connection, actor: str, action: str, case_id: str, detail: dict[str, Any]) -> None:
+    connection.execute(
+        "INSERT INTO audit_log (at, actor, action, object_kind, object_id, detail) VALUES (?, ?, ?, 'case', ?, ?)",
+        (now(), actor, action, case_id, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+    )
+
+
+def _require_case(connection: sqlite3.Connection, case_id: str) -> sqlite3.Row:
+    row = connection.execute("SELECT * FROM cases WHERE case_id = ?", (case_id,)).fetchone()
+    if row is None:
+        raise NotFound("case", case_id)
+    return row  # type: ignore[no-any-return]
+
+
+def _touch(connection: sqlite3.Connection, case_id: str) -> None:
+    connection.execute("UPDATE cases SET updated_at = ? WHERE case_id = ?", (now(), case_id))
+
+
+def _next_case_id(connection: sqlite3.Connection) -> str:
+    count = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+    number = int(count) + 1
+    while connection.execute("SELECT 1 FROM cases WHERE case_id = ?", (f"C{number:04d}",)).fetchone():
+        number += 1
+    return f"C{number:04d}"
+
+
+def create_case(workspace: Workspace, title: str, actor: str, description: str = "") -> Case:
+    """Open a new case and return it."""
+    if not title.strip():
+        raise UsageError("a case needs a title")
+    with _transaction(workspace) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        case_id = _next_case_id(connection)
+        at = now()
+        connection.execute(
+            "INSERT INTO cases VALUES (?, ?, ?, 'open', ?, ?, ?)", (case_id, title.strip(), description, at, actor, at)
+        )
+        connection.execute(
+            "INSERT INTO case_status_history (case_id, at, actor, old_status, new_status) "
+            "VALUES (?, ?, ?, NULL, 'open')",
+            (case_id, at, actor),
+        )
+        _audit(connection, actor, "case.create", case_id, {"title": title.strip()})
+    return Case(case_id, title.strip(), description, "open", at, actor, at)
+
+
+def add_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str) -> dict[str, Any]:
+    """Add an item (checked against the workspace's tables) to a case; adding it twice is harmless."""
+    item_kind(kind)
+    check_item_exists(workspace, kind, ref)
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        at = now()
+        inserted = connection.execute(
+            "INSERT OR IGNORE INTO case_items VALUES (?, ?, ?, ?, ?)", (case_id, kind, ref, at, actor)
+        ).rowcount
+        if inserted:
+            _touch(connection, case_id)
+            _audit(connection, actor, "case.add_item", case_id, {"kind": kind, "ref": ref})
+    return {"case_id": case_id, "kind": kind, "ref": ref, "added_at": at, "added_by": actor}
+
+
+def remove_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str) -> None:
+    """Take an item out of a case."""
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        removed = connection.execute(
+            "DELETE FROM case_items WHERE case_id = ? AND kind = ? AND ref = ?", (case_id, kind, ref)
+        ).rowcount
+        if not removed:
+            raise NotFound(f"{kind} in case {case_id}", ref)
+        _touch(connection, case_id)
+        _audit(connection, actor, "case.remove_item", case_id, {"kind": kind, "ref": ref})
+
+
+def add_note(
+    workspace: Workspace,
+    case_id: str,
+    text: str,
+    actor: str,
+    item_kind_name: str | None = None,
+    item_ref: str | None = None,
+) -> dict[str, Any]:
+    """Write a note on a case (optionally about one of its items)."""
+    if not text.strip():
+        raise UsageError("a note cannot be empty")
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        at = now()
+        cursor = connection.execute(
+            "INSERT INTO case_notes (case_id, at, author, text, item_kind, item_ref) VALUES (?, ?, ?, ?, ?, ?)",
+            (case_id, at, actor, text, item_kind_name, item_ref),
+        )
+        _touch(connection, case_id)
+        _audit(connection, actor, "case.add_note", case_id, {"note_id": cursor.lastrowid, "item": item_ref})
+    return {"id": cursor.lastrowid, "case_id": case_id, "at": at, "author": actor, "text": text}
+
+
+def set_label(
+    workspace: Workspace, case_id: str, kind: str, ref: str, label: str, actor: str, reason: str = ""
+) -> dict[str, Any]:
+    """Mark an item of a case as a true positive, a false positive, or unsure (replacing an older label)."""
+    if label not in LABELS:
+        raise UsageError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
+    item_kind(kind)
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        at = now()
+        connection.execute(
+            "INSERT OR REPLACE INTO case_labels VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, kind, ref, label, reason, at, actor),
+        )
+        _touch(connection, case_id)
+        _audit(connection, actor, "case.set_label", case_id, {"kind": kind, "ref": ref, "label": label})
+    return {"case_id": case_id, "item_kind": kind, "item_ref": ref, "label": label, "reason": reason, "at": at}
+
+
+def set_status(workspace: Workspace, case_id: str, status: str, actor: str, reason: str = "") -> None:
+    """Change a case's status, keeping the history."""
+    if status not in STATUSES:
+        raise UsageError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
+    with _transaction(workspace) as connection:
+        old = _require_case(connection, case_id)["status"]
+        at = now()
+        connection.execute("UPDATE cases SET status = ?, updated_at = ? WHERE case_id = ?", (status, at, case_id))
+        connection.execute(
+            "INSERT INTO case_status_history (case_id, at, actor, old_status, new_status, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (case_id, at, actor, old, status, reason),
+        )
+        _audit(connection, actor, "case.set_status", case_id, {"from": old, "to": status})
+
+
+def list_cases(workspace: Workspace) -> list[Case]:
+    """Every case, newest first."""
+    with _transaction(workspace) as connection:
+        found = connection.execute("SELECT * FROM cases ORDER BY created_at DESC, case_id DESC").fetchall()
+    return [Case(**dict(row)) for row in found]
+
+
+def show_case(workspace: Workspace, case_id: str) -> CaseDetail:
+    """A case with everything recorded about it."""
+    with _transaction(workspace) as connection:
+        case = Case(**dict(_require_case(connection, case_id)))
+
+        def fetch(sql: str) -> list[dict[str, Any]]:
+            return [dict(row) for row in connection.execute(sql, (case_id,)).fetchall()]
+
+        return CaseDetail(
+            case=case,
+            items=fetch("SELECT * FROM case_items WHERE case_id = ? ORDER BY added_at, kind, ref"),
+            notes=fetch("SELECT * FROM case_notes WHERE case_id = ? ORDER BY id"),
+            labels=fetch("SELECT * FROM case_labels WHERE case_id = ? ORDER BY item_kind, item_ref"),
+            history=fetch("SELECT * FROM case_status_history WHERE case_id = ? ORDER BY id"),
+        )
+
+
+def case_audit(workspace: Workspace, case_id: str) -> list[dict[str, Any]]:
+    """The audit log rows about a case, oldest first."""
+    with _transaction(workspace) as connection:
+        found = connection.execute(
+            "SELECT * FROM audit_log WHERE object_kind = 'case' AND object_id = ? ORDER BY id", (case_id,)
+        ).fetchall()
+    return [dict(row) for row in found]
