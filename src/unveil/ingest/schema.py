@@ -24,6 +24,10 @@ POSTS = pa.schema(
         ("region", pa.string()),
         ("city", pa.string()),
         ("images", pa.list_(pa.string())),
+        # added by ingest: the record's own hash, its references and reader-specific fields
+        ("record_sha256", pa.string()),
+        ("image_refs", pa.list_(pa.string())),
+        ("metadata", pa.string()),
     ]
 )
 
@@ -36,6 +40,10 @@ IMAGES = pa.schema(
         ("width", pa.int32()),
         ("height", pa.int32()),
         ("format", pa.string()),
+        # added by ingest: a row id (image and post), where the image was found
+        ("image_id", pa.string()),
+        ("record_no", pa.int64()),
+        ("reference", pa.string()),
     ]
 )
 
@@ -56,7 +64,24 @@ TRANSFERS = pa.schema(
         ("agent_city", pa.string()),
         ("reference", pa.string()),
         ("merchant", pa.string()),
+        # added by ingest: the record's own id and hash
+        ("source_id", pa.string()),
+        ("record_sha256", pa.string()),
     ]
 )
 
-INGEST_TABLES: dict[str, pa.Schema] = {"posts": POSTS, "images": IMAGES, "transfers": TRANSFERS}
+ENTITIES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("schema", pa.string()),
+        ("caption", pa.string()),
+        ("properties", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("evidence_sha256", pa.string()),
+        ("record_sha256", pa.string()),
+    ]
+)
+
+INGEST_TABLES: dict[str, pa.Schema] = {"posts": POSTS, "images": IMAGES, "transfers": TRANSFERS, "entities": ENTITIES}
+KEY_COLUMNS = {"posts": "post_id", "images": "image_id", "transfers": "transfer_id", "entities": "entity_id"}

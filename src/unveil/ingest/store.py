@@ -1,10 +1,14 @@
-"""Appending ingested rows to the ``ingest`` tables and recording their content hashes."""
+"""The ingest tables on disk: created empty at ``unveil init``, appended to part by part.
+
+The pipeline learns of changes through the row counts and content hashes recorded here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from unveil.ingest.schema import INGEST_TABLES
 from unveil.tables import write_part
@@ -14,18 +18,39 @@ STAGE = "ingest"
 
 
 def ensure_ingest_tables(workspace: Workspace) -> None:
-    """Give every ingest table an empty first part, so its schema is known before any data."""
+    """Give every ingest table an empty first part, and bring older parts to the current schema."""
     for name, schema in INGEST_TABLES.items():
         table = workspace.table(f"{STAGE}.{name}")
         if not table.exists():
             write_part(table.path, schema.empty_table(), name="part-000000-empty.parquet")
+            continue
+        for part in table.parts():
+            if not pq.read_schema(part).equals(schema):
+                _upgrade_part(part.parent, part.name, schema)
     record_ingest_state(workspace)
 
 
+def _upgrade_part(folder: Any, name: str, schema: pa.Schema) -> None:
+    """Rewrite a part written before columns were added: same rows, new columns empty."""
+    old = pq.read_table(folder / name)
+    columns = [
+        old.column(field.name).cast(field.type)
+        if field.name in old.column_names
+        else pa.nulls(old.num_rows, field.type)
+        for field in schema
+    ]
+    write_part(folder, pa.Table.from_arrays(columns, schema=schema), name=name)
+
+
 def append_rows(workspace: Workspace, table_name: str, rows: pa.Table) -> None:
-    """Append rows to an ingest table as a new part (atomic), then refresh the recorded hashes."""
+    """Append rows to an ingest table as a new part (atomic)."""
     table = workspace.table(f"{STAGE}.{table_name}")
-    write_part(table.path, rows.cast(INGEST_TABLES[table_name]))
+    schema = INGEST_TABLES[table_name]
+    columns = [
+        rows.column(f.name).cast(f.type) if f.name in rows.column_names else pa.nulls(rows.num_rows, f.type)
+        for f in schema
+    ]
+    write_part(table.path, pa.Table.from_arrays(columns, schema=schema))
 
 
 def record_ingest_state(workspace: Workspace) -> None:

@@ -1,0 +1,118 @@
+"""Verification of a workspace's evidence: every blob's hash and the custody log's whole chain.
+
+Problems name the exact blob or line: a blob whose bytes no longer match its name, a blob that
+was captured but is gone, a file that is not a blob, a custody line that was changed, removed or
+inserted, and a removed or changed last line (checked against ``custody.head``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from unveil.evidence.custody import GENESIS, CustodyLog, line_hash
+from unveil.evidence.store import EvidenceStore, file_sha256
+from unveil.workspace import Workspace
+
+
+@dataclass
+class Verification:
+    """The outcome of a verification: counts checked and the problems found."""
+
+    blobs: int = 0
+    lines: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was found wrong."""
+        return not self.problems
+
+
+def verify_workspace(workspace: Workspace) -> Verification:
+    """Recompute every evidence hash and the whole custody chain."""
+    result = Verification()
+    captured = _check_chain(CustodyLog(workspace), result)
+    _check_blobs(EvidenceStore(workspace), captured, result)
+    return result
+
+
+def _check_blobs(store: EvidenceStore, captured: dict[str, int], result: Verification) -> None:
+    present: set[str] = set()
+    for path in store.blobs():
+        relative = path.relative_to(store.root.parent)
+        if store.path(path.name) != path:
+            result.problems.append(f"{relative}: not an evidence blob (unexpected file in the store)")
+            continue
+        result.blobs += 1
+        present.add(path.name)
+        actual = file_sha256(path)
+        if actual != path.name:
+            result.problems.append(f"{relative}: content changed (its bytes now hash to {actual})")
+    for sha256, seq in sorted(captured.items(), key=lambda item: item[1]):
+        if sha256 not in present:
+            relative = store.path(sha256).relative_to(store.root.parent)
+            result.problems.append(f"{relative}: removed (captured in custody event seq {seq})")
+
+
+def _check_chain(log: CustodyLog, result: Verification) -> dict[str, int]:
+    """Check each line against the one before it; return the blobs that capture events name."""
+    captured: dict[str, int] = {}
+    expected_prev, expected_seq, last_seq = GENESIS, 1, 0
+    for number, raw in enumerate(log.lines(), start=1):
+        result.lines = number
+        event = _parse(raw)
+        if event is None:
+            result.problems.append(f"custody.log line {number}: not a valid event (edited or inserted)")
+            expected_prev, expected_seq = line_hash(raw), expected_seq + 1
+            continue
+        seq: int = event["seq"] if isinstance(event.get("seq"), int) else -1
+        problem = _link_problem(number, seq, expected_seq, event.get("prev") == expected_prev)
+        if problem:
+            result.problems.append(problem)
+        if event.get("action") == "capture":
+            captured.update({str(obj): seq for obj in event.get("objects", []) if isinstance(obj, str)})
+        expected_prev, expected_seq, last_seq = line_hash(raw), max(seq, expected_seq - 1) + 1, seq
+    _check_head(log, result, expected_prev, last_seq)
+    return captured
+
+
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    try:
+        event = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _link_problem(number: int, seq: int, expected_seq: int, prev_ok: bool) -> str | None:
+    where = f"custody.log line {number} (seq {seq})"
+    if seq > expected_seq:
+        return f"{where}: {seq - expected_seq} line(s) removed before it (expected seq {expected_seq})"
+    if seq < expected_seq:
+        return f"{where}: inserted, or a line was inserted before it (expected seq {expected_seq})"
+    if not prev_ok:
+        return f"custody.log line {number - 1}: changed (line {number} holds a different hash of it)"
+    return None
+
+
+def _check_head(log: CustodyLog, result: Verification, last_hash: str, last_seq: int) -> None:
+    head = log.head()
+    if head is None:
+        if result.lines:
+            result.problems.append("custody.head: missing, so the last line cannot be checked")
+        return
+    if head.get("seq") == last_seq and head.get("sha256") == last_hash:
+        return
+    recorded = int(head.get("seq", 0))
+    if recorded > last_seq:
+        result.problems.append(
+            f"custody.log: last {recorded - last_seq} line(s) removed (custody.head records seq {recorded})"
+        )
+    elif recorded < last_seq:
+        result.problems.append(f"custody.log: line(s) after seq {recorded} appended outside the tool (custody.head)")
+    else:
+        result.problems.append(
+            f"custody.log line {result.lines} (seq {last_seq}): changed (custody.head holds a different hash)"
+        )

@@ -1,0 +1,67 @@
+"""Which reader a file needs: from ``--format`` or, with ``auto``, from its name and first bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+FORMATS = ("auto", "jsonl", "csv", "xlsx", "json", "telegram", "social", "html", "warc", "image", "ftm", "statistics")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
+SKIPPED_FOLDERS = ("truth",)
+
+
+def suffixes(path: Path) -> str:
+    """The lower-cased name ending that decides the format (``.warc.gz``, ``.jsonl``...)."""
+    name = path.name.lower()
+    for double in (".warc.gz", ".jsonl.gz", ".ndjson.gz", ".arc.gz"):
+        if name.endswith(double):
+            return double
+    return path.suffix.lower()
+
+
+def is_skipped(relative: Path) -> str | None:
+    """Why a file found inside a source folder is not ingested, or None when it is."""
+    if any(part.startswith(".") for part in relative.parts):
+        return "hidden file"
+    if len(relative.parts) > 1 and relative.parts[0] in SKIPPED_FOLDERS:
+        return "ground truth of a synthetic world, not evidence"
+    return None
+
+
+def detect_format(path: Path, relative: Path) -> str | None:
+    """The reader for a file, or None when no reader fits (the file is then quarantined)."""
+    suffix = suffixes(path)
+    if suffix in (".csv", ".tsv") and "statistics" in relative.parts[:-1]:
+        return "statistics"
+    if suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"):
+        return "ftm" if _first_line_is_ftm(path) else "jsonl"
+    by_suffix = {
+        ".json": "json",
+        ".csv": "csv",
+        ".tsv": "csv",
+        ".xlsx": "xlsx",
+        ".xlsm": "xlsx",
+        ".html": "html",
+        ".htm": "html",
+        ".xhtml": "html",
+        ".warc": "warc",
+        ".warc.gz": "warc",
+        ".arc.gz": "warc",
+    }
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    return "image" if suffix in IMAGE_SUFFIXES else None
+
+
+def _first_line_is_ftm(path: Path) -> bool:
+    try:
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rb") as handle:
+            line = handle.readline(1_000_000)
+        first = json.loads(line)
+    except (OSError, ValueError, EOFError):
+        return False
+    return (
+        isinstance(first, dict) and isinstance(first.get("schema"), str) and isinstance(first.get("properties"), dict)
+    )

@@ -1,0 +1,109 @@
+"""Size limits on every input, and readers that enforce them while streaming.
+
+Hostile or broken inputs must not exhaust memory: a line is read in bounded chunks (a 100 MB
+line is skipped, never held), a compressed stream stops when it inflates beyond a ratio (a zip
+bomb), a whole-document format refuses files beyond a size, and JSON nesting is bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds applied to one ingestion.
+
+    Attributes:
+        max_record_bytes: largest record (a JSON line, a CSV row, a message, a page).
+        max_document_bytes: largest file read as one document (JSON export, HTML page, spreadsheet).
+        max_depth: deepest JSON nesting accepted.
+        max_inflate_ratio: largest decompressed / compressed size of a compressed file...
+        inflate_floor_bytes: ...once it has inflated beyond this many bytes.
+    """
+
+    max_record_bytes: int = 1_000_000
+    max_document_bytes: int = 256 * 1024 * 1024
+    max_depth: int = 64
+    max_inflate_ratio: int = 200
+    inflate_floor_bytes: int = 64 * 1024 * 1024
+
+
+class TooLarge(Exception):
+    """A bounded read went past its limit."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a file: its 1-based number and bytes (None when it was longer than allowed)."""
+
+    number: int
+    data: bytes | None
+    size: int
+
+
+def bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[Line]:
+    """Lines of a binary stream, never holding more than ``max_bytes`` plus one chunk.
+
+    A line longer than ``max_bytes`` is yielded with ``data=None`` and its size, after being
+    skipped to its end. The last line may lack a newline.
+    """
+    number, buffer, size, overflow = 0, bytearray(), 0, False
+    while chunk := stream.read(CHUNK):
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            number += 1
+            size += end - start
+            if not overflow:
+                buffer += chunk[start:end]
+            yield Line(number, None if overflow or size > max_bytes else bytes(buffer), size)
+            buffer, size, overflow, start = bytearray(), 0, False, end + 1
+        size += len(chunk) - start
+        if not overflow:
+            buffer += chunk[start:]
+            if len(buffer) > max_bytes:
+                buffer, overflow = bytearray(), True
+    if size or buffer:
+        yield Line(number + 1, None if overflow or size > max_bytes else bytes(buffer), size)
+
+
+class InflateGuard:
+    """A file-like wrapper that stops a decompressing stream that inflates like a bomb."""
+
+    def __init__(self, stream: IO[bytes], compressed_size: int, limits: Limits) -> None:
+        self._stream = stream
+        self._allowed = max(limits.inflate_floor_bytes, compressed_size * limits.max_inflate_ratio)
+        self.inflated = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Read like the wrapped stream; raise ``TooLarge`` past the allowed inflation."""
+        data = self._stream.read(size)
+        self.inflated += len(data)
+        if self.inflated > self._allowed:
+            raise TooLarge(f"decompressed data exceeds {self._allowed:,} bytes (a compression bomb?)")
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        """Read a line like the wrapped stream, under the same guard."""
+        data = self._stream.readline(size)
+        self.inflated += len(data)
+        if self.inflated > self._allowed:
+            raise TooLarge(f"decompressed data exceeds {self._allowed:,} bytes (a compression bomb?)")
+        return data
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, computed without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values() if isinstance(child, dict | list))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item if isinstance(child, dict | list))
+    return deepest

@@ -1,0 +1,1 @@
+"""One reader per source format: ``read(source) -> Iterator[Row | Rejected]``."""

@@ -1,0 +1,65 @@
+"""Whole JSON documents (chat and social-media exports, arrays of posts), under size and depth limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from unveil.ingest.limits import json_depth
+from unveil.ingest.mapping import ColumnMapping, complete
+from unveil.ingest.readers.posts import post_from_record
+from unveil.ingest.records import Item, Rejected, Source
+from unveil.ingest.text import decode, detect_encoding
+
+
+def load_document(source: Source) -> Any | Rejected:
+    """The parsed document, or a rejection of the whole file (record 1) with the reason."""
+    limits = source.limits
+    size = source.blob.stat().st_size
+    if size > limits.max_document_bytes:
+        return Rejected(1, f"JSON document of {size:,} bytes exceeds {limits.max_document_bytes:,}")
+    data = source.blob.read_bytes()
+    text, _ = decode(data.removeprefix(b"\xef\xbb\xbf"), detect_encoding(data[:65536]))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Rejected(1, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        return Rejected(1, f"JSON nested deeper than {limits.max_depth} levels")
+    if json_depth(value) > limits.max_depth:
+        return Rejected(1, f"JSON nested deeper than {limits.max_depth} levels")
+    return value
+
+
+def record_size(value: Any) -> int:
+    """Size of a record as compact JSON, to bound records inside documents."""
+    return len(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def read(source: Source) -> Iterator[Item]:
+    """A ``.json`` file: a Telegram export, a Facebook/Instagram export file, or an array of posts."""
+    from unveil.ingest.readers import social, telegram
+
+    document = load_document(source)
+    if isinstance(document, Rejected):
+        yield document
+    elif telegram.is_telegram_export(document):
+        yield from telegram.read_document(document, source)
+    elif social.is_social_export(document):
+        yield from social.read_document(document, source)
+    elif isinstance(document, list):
+        yield from _post_array(document, source)
+    else:
+        yield Rejected(1, "JSON document is neither a Telegram export, a social-media export nor an array of posts")
+
+
+def _post_array(records: list[Any], source: Source) -> Iterator[Item]:
+    base = source.mapping if isinstance(source.mapping, ColumnMapping) else ColumnMapping("posts", "posts")
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            yield Rejected(number, f"an array item must be an object, not {type(record).__name__}")
+        elif record_size(record) > source.limits.max_record_bytes:
+            yield Rejected(number, f"record exceeds {source.limits.max_record_bytes:,} bytes")
+        else:
+            yield post_from_record(record, complete(base, list(record)), source, number)

@@ -1,0 +1,155 @@
+"""Rows of CSV files and Excel workbooks, as dicts keyed by header, with bounded sizes.
+
+Both become posts or transfers through a column mapping (``mapping.detect_mapping`` or
+``--mapping``); the routing is in ``read``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from unveil.ingest.limits import bounded_lines
+from unveil.ingest.mapping import ColumnMapping, complete, detect_mapping
+from unveil.ingest.readers.posts import post_from_record
+from unveil.ingest.readers.transfers import transfer_from_record
+from unveil.ingest.records import Item, Rejected, Source, excerpt, record_hash
+from unveil.ingest.text import detect_encoding
+
+Record = tuple[int, dict[str, Any]]
+SAMPLE = 64 * 1024
+
+
+def read(source: Source) -> Iterator[Item]:
+    """Posts or transfers from a CSV file or an Excel workbook."""
+    with source.blob.open("rb") as handle:
+        is_workbook = handle.read(4) == b"PK\x03\x04"
+    rows = excel_rows(source) if is_workbook else csv_rows(source)
+    header = next(rows, None)
+    if header is None:
+        return
+    if isinstance(header, Rejected):
+        yield header
+        yield from (item for item in rows if isinstance(item, Rejected))
+        return
+    mapping = _mapping_for(source, list(header[1]))
+    for item in rows:
+        if isinstance(item, Rejected):
+            yield item
+        elif mapping is None:
+            yield Rejected(item[0], f"no column mapping fits the header {list(header[1])[:12]} (use --mapping)")
+        elif mapping.kind == "transfers":
+            yield transfer_from_record(item[1], mapping, source, item[0])
+        else:
+            yield post_from_record(item[1], mapping, source, item[0], record_hash(item[1]).encode())
+
+
+def _mapping_for(source: Source, header: list[str]) -> ColumnMapping | None:
+    if isinstance(source.mapping, ColumnMapping):
+        return complete(source.mapping, header)
+    return detect_mapping(header)
+
+
+def csv_rows(source: Source) -> Iterator[Record | Rejected]:
+    """First the header ``(0, {name: name})``, then each data row keyed by header name."""
+    limits = source.limits
+    with source.blob.open("rb") as handle:
+        sample = handle.read(SAMPLE)
+        handle.seek(0)
+        encoding = detect_encoding(sample)
+        dialect = _dialect(sample.decode(encoding, "replace"))
+        oversized: list[tuple[int, int]] = []
+        lines = _decoded_lines(bounded_lines(handle, limits.max_record_bytes), encoding, oversized)
+        csv.field_size_limit(limits.max_record_bytes)
+        reader = csv.reader(lines, dialect)
+        yield from _csv_records(reader, oversized, limits.max_record_bytes)
+
+
+def _csv_records(reader: Any, oversized: list[tuple[int, int]], limit: int) -> Iterator[Record | Rejected]:
+    header: list[str] | None = None
+    record_no = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            record_no += 1
+            yield Rejected(record_no, f"malformed CSV row (line {reader.line_num}): {exc}")
+            continue
+        while oversized:
+            number, size = oversized.pop(0)
+            record_no += 1
+            yield Rejected(record_no, f"CSV line {number} of {size:,} bytes exceeds {limit:,}")
+        if not cells or not any(cell.strip() for cell in cells):
+            continue
+        if header is None:
+            header = [cell.strip().lstrip("\ufeff") for cell in cells]
+            yield 0, {name: name for name in header}
+            continue
+        record_no += 1
+        if len(cells) != len(header):
+            found = f"{len(cells)} cells where the header has {len(header)}"
+            yield Rejected(record_no, f"malformed CSV row (line {reader.line_num}): {found}", excerpt(",".join(cells)))
+            continue
+        yield record_no, dict(zip(header, cells, strict=True))
+
+
+def _decoded_lines(lines: Iterator[Any], encoding: str, oversized: list[tuple[int, int]]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for line in lines:
+        if line.data is None:
+            oversized.append((line.number, line.size))
+            yield ""
+        else:
+            yield decoder.decode(line.data + b"\n").replace("\x00", "")
+
+
+def _dialect(sample: str) -> type[csv.Dialect]:
+    try:
+        return csv.Sniffer().sniff("\n".join(sample.splitlines()[:20]), ",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def excel_rows(source: Source) -> Iterator[Record | Rejected]:
+    """The first sheet of a workbook: the header, then each row; a zip bomb is refused."""
+    from openpyxl import load_workbook
+
+    limits = source.limits
+    try:
+        with zipfile.ZipFile(source.blob) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        yield Rejected(1, f"not a readable workbook: {exc}")
+        return
+    if inflated > limits.max_document_bytes:
+        yield Rejected(1, f"workbook inflates to {inflated:,} bytes, over {limits.max_document_bytes:,}")
+        return
+    try:
+        book = load_workbook(io.BytesIO(source.blob.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on corrupt workbooks
+        yield Rejected(1, f"not a readable workbook: {type(exc).__name__}: {exc}")
+        return
+    try:
+        yield from _sheet_records(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _sheet_records(rows: Iterator[tuple[Any, ...]]) -> Iterator[Record | Rejected]:
+    header: list[str] | None = None
+    record_no = 0
+    for cells in rows:
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        if header is None:
+            header = [str(cell or f"column_{i}").strip() for i, cell in enumerate(cells)]
+            yield 0, {name: name for name in header}
+            continue
+        record_no += 1
+        yield record_no, {name: cell for name, cell in zip(header, cells, strict=False)}

@@ -1,0 +1,290 @@
+"""One ingestion: files found, stored as evidence, read, routed to tables or quarantine, logged.
+
+Every file is first copied into the evidence store (hashing as it goes); the reader parses that
+stored copy, so what the tables hold comes from exactly the bytes kept as evidence. Each record
+read ends as a stored row, a duplicate of a row already there, or a quarantine entry:
+``read = stored + duplicates + quarantined``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unveil.errors import InputError, UnveilError
+from unveil.evidence.custody import CustodyLog, default_actor
+from unveil.evidence.store import EvidenceStore
+from unveil.ingest.detect import FORMATS, detect_format, is_skipped
+from unveil.ingest.imagestore import ImageResolver
+from unveil.ingest.limits import Limits
+from unveil.ingest.mapping import ColumnMapping
+from unveil.ingest.quarantine import QuarantineFile
+from unveil.ingest.readers import ftm, html, images, jsondoc, jsonl, social, tabular, telegram, warc
+from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
+from unveil.ingest.sinks import PART_ROWS, TableSink
+from unveil.ingest.store import ensure_ingest_tables, record_ingest_state
+from unveil.pipeline import workspace_lock
+from unveil.progress import Progress, SilentProgress
+from unveil.workspace import Workspace
+
+READERS: dict[str, Callable[[Source], Iterator[Item]]] = {
+    "jsonl": jsonl.read,
+    "csv": tabular.read,
+    "xlsx": tabular.read,
+    "json": jsondoc.read,
+    "telegram": telegram.read,
+    "social": social.read,
+    "html": html.read,
+    "warc": warc.read,
+    "image": images.read,
+    "ftm": ftm.read,
+}
+CAPTURE_BATCH = 1000
+ADVANCE_EVERY = 1000
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one ingestion: read = stored + duplicates + quarantined.
+
+    ``statistics`` counts rows of official statistics handed to the stats module; ``tables`` the
+    rows stored per table (images a post refers to included); ``skipped`` files not ingested and why.
+    """
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    statistics: int = 0
+    files: int = 0
+    new_evidence: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def ingest(
+    workspace: Workspace,
+    sources: Sequence[Path],
+    progress: Progress | None = None,
+    *,
+    format: str = "auto",
+    mapping: ColumnMapping | None = None,
+    actor: str | None = None,
+    limits: Limits | None = None,
+    part_rows: int = PART_ROWS,
+) -> IngestSummary:
+    """Ingest files and folders into the workspace's ingest tables, evidence store and custody log.
+
+    Args:
+        workspace: the workspace written to (its write lock is held throughout).
+        sources: files and folders (read recursively).
+        progress: receives progress per file.
+        format: ``auto`` (by name and content) or one reader for every file (see ``FORMATS``).
+        mapping: a column mapping for CSV, Excel and JSON-lines files.
+        actor: who ingests, for the custody log (default: the OS user).
+        limits: size bounds (default: from the workspace settings).
+        part_rows: rows per Parquet part written.
+    """
+    if format not in FORMATS:
+        raise InputError(format, f"unknown format (one of {', '.join(FORMATS)})")
+    files = list(_expand(sources))
+    limits = limits or Limits(max_record_bytes=workspace.settings.max_record_bytes)
+    run = _Run(workspace, progress or SilentProgress(), limits, mapping, actor or default_actor(), part_rows)
+    with workspace_lock(workspace):
+        ensure_ingest_tables(workspace)
+        for path, root in files:
+            run.ingest_file(path, root, format)
+        run.finish()
+    run.ingest_statistics()
+    return run.summary
+
+
+def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
+    """Each file with the folder its name is taken relative to."""
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            yield from ((path, source) for path in sorted(source.rglob("*")) if path.is_file())
+        elif source.is_file():
+            yield source, source.parent
+        else:
+            raise InputError(source, "no such file or folder")
+
+
+class _Run:
+    """State of one ingestion: sinks, image cache, pending custody captures, the summary."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        progress: Progress,
+        limits: Limits,
+        mapping: ColumnMapping | None,
+        actor: str,
+        part_rows: int,
+    ) -> None:
+        self.workspace = workspace
+        self.progress = progress
+        self.limits = limits
+        self.mapping = mapping
+        self.actor = actor
+        self.store = EvidenceStore(workspace)
+        self.custody = CustodyLog(workspace)
+        self.summary = IngestSummary()
+        self.sinks = {
+            t: TableSink(workspace, t, self._count, part_rows) for t in ("posts", "images", "transfers", "entities")
+        }
+        self.images = ImageResolver(self.store, limits)
+        self.captures: dict[str, str] = {}
+        self.sources: list[str] = []
+        self.statistics: list[tuple[Path, str]] = []
+
+    def _count(self, stored: int, duplicates: int) -> None:
+        self.summary.stored += stored
+        self.summary.duplicates += duplicates
+
+    def ingest_file(self, path: Path, root: Path, format: str) -> None:
+        """Store one file as evidence, read it, route its records."""
+        relative = path.relative_to(root)
+        reason = is_skipped(relative)
+        if reason:
+            self.summary.skipped.append(f"{path}: {reason}")
+            return
+        sha256, new = self.store.put_file(path)
+        self.summary.files += 1
+        self.sources.append(sha256)
+        if new:
+            self._capture(sha256, str(path))
+        fmt = detect_format(path, relative) if format == "auto" else format
+        if fmt == "statistics":
+            self.statistics.append((path, sha256))
+            return
+        source = Source(
+            path,
+            self.store.path(sha256),
+            relative.as_posix(),
+            sha256,
+            self.limits,
+            self.workspace.settings.default_region,
+            self.mapping,
+        )
+        items = (
+            READERS[fmt](source) if fmt in READERS else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
+        )
+        self.progress.start(f"ingest {path.name}"[:28], None)
+        with QuarantineFile(self.workspace, sha256, source.name) as quarantine:
+            pending = 0
+            for item in items:
+                self._route(item, source, root, quarantine)
+                pending += 1
+                if pending == ADVANCE_EVERY:
+                    self.progress.advance(pending)
+                    pending = 0
+            self.progress.advance(pending)
+        self.progress.finish()
+
+    def _route(self, item: Item, source: Source, root: Path, quarantine: QuarantineFile) -> None:
+        self.summary.read += 1
+        if isinstance(item, Row) and item.image_bytes is not None:
+            item = self._image_row(item, source)
+        if isinstance(item, Rejected):
+            if quarantine.add(item):
+                self.summary.quarantined += 1
+            else:
+                self.summary.duplicates += 1
+            return
+        row = self._with_provenance(item, source)
+        if item.table == "posts":
+            row["images"] = self._post_images(item, row["post_id"], source, root)
+        self.sinks[item.table].add(row)
+
+    def _with_provenance(self, item: Row, source: Source) -> dict[str, Any]:
+        row = {**item.values, "source_file": source.name, "record_no": item.record_no}
+        row.setdefault("evidence_sha256", source.sha256)
+        if item.table == "posts":
+            row["post_id"] = "p" + short_hash(item.key)
+            row["image_refs"] = item.image_refs
+        elif item.table == "transfers":
+            row["transfer_id"] = "t" + short_hash(item.key)
+        return row
+
+    def _image_row(self, item: Row, source: Source) -> Row | Rejected:
+        described = self.images.store_bytes(item.image_bytes or b"")
+        if isinstance(described, str):
+            return Rejected(item.record_no, described)
+        sha256, width, height, kind = described
+        if sha256 != source.sha256:
+            self._capture(sha256, f"{source.path}#record{item.record_no}")
+        reference = item.values.get("url") or source.name
+        values = {"image_sha256": sha256, "post_id": None, "evidence_sha256": sha256, "width": width, "height": height}
+        values.update({"format": kind, "image_id": "i" + short_hash(sha256, ""), "reference": reference})
+        return Row("images", item.record_no, "", values)
+
+    def _post_images(self, item: Row, post_id: str, source: Source, root: Path) -> list[str]:
+        found: list[str] = []
+        for reference in item.image_refs:
+            image = self.images.resolve(reference, item.image_base or source.path.parent, source.path, root)
+            if image is None:
+                continue
+            sha256, width, height, kind, new = image
+            if new:
+                self._capture(sha256, reference)
+            found.append(sha256)
+            row: dict[str, Any] = {
+                "image_sha256": sha256,
+                "post_id": post_id,
+                "source_file": source.name,
+                "evidence_sha256": sha256,
+            }
+            row.update({"width": width, "height": height, "format": kind, "record_no": item.record_no})
+            row.update({"image_id": "i" + short_hash(sha256, post_id), "reference": reference})
+            self.sinks["images"].add(row, counted=False)
+        return found
+
+    def _capture(self, sha256: str, origin: str) -> None:
+        self.summary.new_evidence += 1
+        self.captures[sha256] = origin
+        if len(self.captures) >= CAPTURE_BATCH:
+            self._flush_captures()
+
+    def _flush_captures(self) -> None:
+        if self.captures:
+            self.custody.append(self.actor, "capture", list(self.captures), {"sources": self.captures})
+            self.captures = {}
+
+    def finish(self) -> None:
+        """Write what is buffered, log the ingestion, record the tables' new hashes."""
+        for sink in self.sinks.values():
+            sink.flush()
+        self._flush_captures()
+        summary = self.summary
+        summary.tables = {name: sink.stored for name, sink in self.sinks.items()}
+        counts = {k: getattr(summary, k) for k in ("read", "stored", "duplicates", "quarantined", "files")}
+        parts = {name: sink.written for name, sink in self.sinks.items() if sink.written}
+        detail: dict[str, Any] = {**counts, "parts": parts}
+        self.custody.append(self.actor, "ingest", sorted(set(self.sources)), detail)
+        record_ingest_state(self.workspace)
+
+    def ingest_statistics(self) -> None:
+        """Hand statistics files to the stats module (outside the ingest lock, which it may take)."""
+        if not self.statistics:
+            return
+        try:
+            ingest_statistics = getattr(importlib.import_module("unveil.stats"), "ingest_statistics", None)
+        except ImportError:
+            ingest_statistics = None
+        if ingest_statistics is None:
+            self.summary.notes.append(
+                f"{len(self.statistics)} statistics file(s) stored as evidence but not read: "
+                "statistics need the stats module (unveil.stats.ingest_statistics)"
+            )
+            return
+        for path, _ in self.statistics:
+            try:
+                self.summary.statistics += int(ingest_statistics(self.workspace, path))
+            except UnveilError as exc:
+                self.summary.notes.append(f"{path}: statistics not read: {exc}")

@@ -1,0 +1,76 @@
+"""Text normalisation: decoding with detection, Unicode NFC, safe mojibake repair, control characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MOJIBAKE_MARKS = re.compile(r"[ÃÂâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ -¿]")
+SAMPLE = 64 * 1024
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a byte sample: UTF-8 when it decodes, else charset-normalizer's best guess."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a multi-byte character cut by the sample's end
+            return "utf-8"
+    best = from_bytes(sample[:SAMPLE]).best()
+    return best.encoding if best is not None else "utf-8"
+
+
+def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, bool]:
+    """Decode bytes; invalid sequences become U+FFFD. Returns the text and whether any were replaced."""
+    try:
+        return data.decode(encoding), False
+    except UnicodeDecodeError:
+        return data.decode(encoding, errors="replace"), True
+    except LookupError:
+        return data.decode("utf-8", errors="replace"), True
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1/CP1252 (``CafÃ©`` → ``Café``) when the repair is unambiguous.
+
+    The text is re-encoded and decoded as UTF-8 only if that succeeds strictly and removes the
+    tell-tale sequences; otherwise it is returned unchanged.
+    """
+    if not MOJIBAKE_MARKS.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            repaired = text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(MOJIBAKE_MARKS.findall(repaired)) < len(MOJIBAKE_MARKS.findall(text)):
+            return repaired
+    return text
+
+
+def repair_latin1_escapes(text: str) -> str:
+    """Facebook exports write each UTF-8 byte as a ``\\u00XX`` escape: re-read those bytes as UTF-8."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def normalise_text(text: str) -> str:
+    """NFC, mojibake repaired, NUL and other control characters removed (tabs and newlines kept)."""
+    text = CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", repair_mojibake(text))
+
+
+def clean_optional(value: object, limit: int = 4096) -> str | None:
+    """A short text field (author, title, city...) normalised and cut to ``limit`` characters."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = normalise_text(str(value)).strip()
+    return text[:limit] or None
