@@ -1,0 +1,83 @@
+"""Schemas of the tables the ``money`` stage writes."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+SIDES = ("sender", "receiver")
+
+_SIDE_FIELDS = (
+    "name",  # as written, trimmed
+    "name_key",  # lower case, accents removed, tokens sorted: what names are compared on
+    "phone",  # E.164, or null when absent or not a valid number
+    "email",  # lower case
+    "address",  # as written, trimmed
+    "address_key",  # lower case, punctuation removed
+    "city",
+    "country",  # ISO 3166 alpha-2, upper case
+    "account",  # IBAN without spaces, upper case (other account numbers kept, compacted)
+    "wallet",
+    "record_id",  # hash of the normalised fields: one party record
+)
+
+NORMALISED_TRANSFERS = pa.schema(
+    [
+        ("transfer_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("evidence_sha256", pa.string()),
+        ("channel", pa.string()),
+        ("tx_type", pa.string()),
+        ("executed_at", TIMESTAMP),
+        ("amount", pa.float64()),
+        ("currency", pa.string()),
+        ("amount_eur", pa.float64()),
+        *[(f"{side}_{field}", pa.string()) for side in SIDES for field in _SIDE_FIELDS],
+        ("agent_city", pa.string()),
+        ("reference", pa.string()),
+        ("merchant", pa.string()),
+        ("merchant_kind", pa.string()),
+        ("reference_person", pa.string()),  # name_key of a person the reference names ("for Ana Pop")
+        ("problems", pa.list_(pa.string())),
+    ]
+)
+
+PARTY_RECORD_COLUMNS = tuple(field for field in _SIDE_FIELDS if field not in ("name", "address"))
+
+WEIGHT = pa.struct([("comparison", pa.string()), ("level", pa.string()), ("weight", pa.float64())])
+
+PARTY_MATCHES = pa.schema(
+    [
+        ("party_id", pa.string()),
+        ("match_kind", pa.string()),  # online (party to a post's identifier) or party (record to record)
+        ("record_id", pa.string()),
+        ("other_record_id", pa.string()),
+        ("post_id", pa.string()),
+        ("identifier_type", pa.string()),
+        ("identifier_value", pa.string()),
+        ("match_weight", pa.float64()),
+        ("match_probability", pa.float64()),
+        ("weights", pa.list_(WEIGHT)),
+        ("reason", pa.string()),
+    ]
+)
+
+ALERTS = pa.schema(
+    [
+        ("alert_id", pa.string()),
+        ("typology", pa.string()),
+        ("title", pa.string()),
+        ("score", pa.float64()),
+        ("party_id", pa.string()),
+        ("party_name", pa.string()),
+        ("reasons", pa.list_(pa.string())),
+        ("source", pa.string()),
+        ("transfer_ids", pa.list_(pa.string())),
+        ("post_ids", pa.list_(pa.string())),
+        ("network_ids", pa.list_(pa.string())),
+        ("amount_eur", pa.float64()),
+        ("first_at", TIMESTAMP),
+        ("last_at", TIMESTAMP),
+    ]
+)

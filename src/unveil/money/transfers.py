@@ -1,0 +1,197 @@
+"""Normalising transfers: parties' names, phones, emails, addresses, accounts; amounts in EUR.
+
+``normalise_batch`` is the per-record function the engine runs over ``ingest.transfers``. Each side
+of a transfer (sender, receiver) becomes a *party record*: its normalised fields and a
+``record_id`` that hashes them, so the same person written the same way is one record. A value
+that cannot be normalised is kept out of the matching fields and noted in ``problems``; the row is
+never dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+import pyarrow as pa
+import yaml
+from followthemoney import registry
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from unveil.money.rates import to_eur
+from unveil.money.schema import NORMALISED_TRANSFERS, SIDES
+
+MERCHANTS_FILE = Path(__file__).parent / "data" / "merchants.yaml"
+MAX_FIELD_CHARS = 500
+_NOT_LETTERS = re.compile(r"[^0-9a-z ]+")
+_SPACES = re.compile(r"\s+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
+_FOR_PERSON = re.compile(
+    r"(?i:\b(?:for|pour|voor|fur|für|pentru|guest|passenger|pax|traveller|traveler|tenant|occupant))"
+    r"\s*[:-]?\s*((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,2})"
+)
+
+
+def plain(text: str | None) -> str:
+    """Lower case, accents removed, punctuation to spaces, spaces collapsed."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_FIELD_CHARS].casefold())
+    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", _NOT_LETTERS.sub(" ", ascii_only)).strip()
+
+
+def name_key(name: str | None) -> str | None:
+    """A name's tokens in sorted order, so 'POPESCU, Ion' and 'Ion Popescu' agree."""
+    tokens = sorted(plain(name).split())
+    return " ".join(tokens) or None
+
+
+def address_key(address: str | None) -> str | None:
+    """An address in plain form for comparison."""
+    return plain(address) or None
+
+
+def normalise_phone(raw: str | None, region: str) -> str | None:
+    """E.164 form of a phone number, or None when it is not a valid number."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw[:64], region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """Lower-cased email address, or None when it does not look like one."""
+    value = (raw or "").strip().lower()[:MAX_FIELD_CHARS]
+    return value if _EMAIL.match(value) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise_country(raw: str | None) -> str | None:
+    """ISO 3166 alpha-2 code (upper case) from a code or a country name."""
+    if not raw or not raw.strip():
+        return None
+    code = registry.country.clean(raw.strip()[:100])
+    return code.upper() if code else None
+
+
+def normalise_account(raw: str | None) -> tuple[str | None, str | None]:
+    """An account number without spaces (IBANs checked); and a problem note or None."""
+    compact = re.sub(r"[\s.-]+", "", raw or "").upper()[:64]
+    if not compact:
+        return None, None
+    if not _IBAN_SHAPE.match(compact):
+        return compact, None
+    try:
+        return IBAN(compact).compact, None
+    except SchwiftyException as exc:
+        return compact, f"account {compact} is not a valid IBAN ({exc})"
+
+
+def normalise_wallet(raw: str | None) -> str | None:
+    """A crypto wallet address without surrounding spaces (case kept: some chains are case-sensitive)."""
+    value = (raw or "").strip()[:128]
+    return value or None
+
+
+def record_id(fields: Mapping[str, str | None]) -> str | None:
+    """Stable id of a party record: a hash of its normalised fields (None for an empty side)."""
+    keys = ("name_key", "phone", "email", "address_key", "country", "account", "wallet")
+    if not any(fields.get(key) for key in keys):
+        return None
+    material = "\x1f".join(fields.get(key) or "" for key in keys)
+    return "R" + hashlib.sha256(material.encode()).hexdigest()[:15]
+
+
+def normalise_side(row: Mapping[str, Any], side: str, region: str, problems: list[str]) -> dict[str, str | None]:
+    """The normalised fields of one side (sender or receiver) of a transfer."""
+
+    def get(field: str) -> str | None:
+        return (row.get(f"{side}_{field}") or "").strip()[:MAX_FIELD_CHARS] or None
+
+    country = normalise_country(get("country"))
+    phone = normalise_phone(get("phone"), country or region)
+    if get("phone") and phone is None:
+        problems.append(f"{side} phone {get('phone')!r} is not a valid number")
+    account, account_problem = normalise_account(get("account"))
+    if account_problem:
+        problems.append(f"{side} {account_problem}")
+    fields: dict[str, str | None] = {
+        "name": get("name"),
+        "name_key": name_key(get("name")),
+        "phone": phone,
+        "email": normalise_email(get("email")),
+        "address": get("address"),
+        "address_key": address_key(get("address")),
+        "city": get("city"),
+        "country": country,
+        "account": account,
+        "wallet": normalise_wallet(get("wallet")),
+    }
+    fields["record_id"] = record_id(fields)
+    return fields
+
+
+@functools.lru_cache(maxsize=1)
+def merchant_patterns() -> dict[str, tuple[str, ...]]:
+    """Merchant kinds and their name patterns (``data/merchants.yaml``)."""
+    data = yaml.safe_load(MERCHANTS_FILE.read_text("utf-8"))
+    return {kind: tuple(str(p).lower() for p in patterns) for kind, patterns in data.items()}
+
+
+def merchant_kind(merchant: str | None, receiver_name: str | None = None) -> str | None:
+    """The kind of merchant (ad_site, lodging, rent, travel) a payment went to, or None."""
+    text = f" {(merchant or '').lower()} {(receiver_name or '').lower()} "
+    for kind, patterns in merchant_patterns().items():
+        if any(_contains_word(text, pattern) for pattern in patterns):
+            return kind
+    return None
+
+
+def reference_person(reference: str | None) -> str | None:
+    """The name key of a person a payment reference names ("hotel room for Ana Pop"), or None."""
+    match = _FOR_PERSON.search((reference or "")[:MAX_FIELD_CHARS])
+    return name_key(match.group(1)) if match else None
+
+
+def _contains_word(text: str, pattern: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(pattern)}(?![a-z])", text) is not None
+
+
+def normalise_row(row: Mapping[str, Any], rates: dict[str, float], region: str) -> dict[str, Any]:
+    """One ``ingest.transfers`` row as a ``money.transfers`` row."""
+    problems: list[str] = []
+    out: dict[str, Any] = {
+        key: row.get(key)
+        for key in ("transfer_id", "source_file", "record_no", "evidence_sha256", "channel", "tx_type", "executed_at")
+    }
+    currency = (row.get("currency") or "").strip().upper() or None
+    out.update(amount=row.get("amount"), currency=currency, amount_eur=to_eur(row.get("amount"), currency, rates))
+    if out["amount_eur"] is None:
+        problems.append(f"no EUR amount: amount {row.get('amount')!r} in currency {currency!r} without a rate")
+    for side in SIDES:
+        for field, value in normalise_side(row, side, region, problems).items():
+            out[f"{side}_{field}"] = value
+    out.update(agent_city=row.get("agent_city"), reference=row.get("reference"), merchant=row.get("merchant"))
+    out["merchant_kind"] = merchant_kind(row.get("merchant"), row.get("receiver_name"))
+    out["reference_person"] = reference_person(row.get("reference"))
+    out["problems"] = problems
+    return out
+
+
+def normalise_batch(batch: pa.RecordBatch, rates: dict[str, float], region: str) -> pa.RecordBatch:
+    """Per-record function: ``ingest.transfers`` rows in, ``money.transfers`` rows (without party ids) out."""
+    rows = [normalise_row(row, rates, region) for row in batch.to_pylist()]
+    return pa.RecordBatch.from_pylist(rows, schema=NORMALISED_TRANSFERS)
