@@ -10,7 +10,8 @@ SOURCE_STAGES = ("ingest",)
 def all_stages() -> list[Stage]:
     """Every stage of the pipeline, in run order."""
     from unveil.extract.stage import EXTRACT
+    from unveil.indicators.stage import SCORE
     from unveil.link.stage import LINK
     from unveil.money.stage import MONEY
 
-    return [EXTRACT, LINK, MONEY]
+    return [EXTRACT, SCORE, LINK, MONEY]

@@ -1,0 +1,43 @@
+"""Ages written in ads: "22 ans", "19 jaar", "22yo", "age: 21", "20 de ani"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+AFTER = (
+    r"ans|an|jaar|jaartjes|jr|yo|y\.o\.?|y/o|yrs?|years?(?:\s+old)?|jahre?|jährige?|años|anos|anni|de\s+ani|ani"
+    r"|години|годинки|год|лет|godini|lat|let"
+)
+BEFORE = r"age|âge|aged|leeftijd|alter|edad|età|v[âa]rst[aă]|възраст|возраст|i'?m|ik\s+ben|j'ai|tengo|am"
+NUMBER = re.compile(r"(?<![\d.,/:])\d{2}(?![\d])")
+AGE_AFTER = re.compile(rf"(?i)\s?(?:{AFTER})(?![^\W\d_])(?!\s?(?:de\s+)?(?:experien|ervaring|exp\b))")
+AGE_BEFORE = re.compile(rf"(?i)(?<![^\W\d_])(?:{BEFORE})\s?[:=]?\s?$")
+NOT_AN_AGE_AFTER = re.compile(r"(?i)[:/h]|[.,]\d|\s?(?:€|eur|h\b|uur|min|cm|kg|%)")
+MIN_AGE, MAX_AGE = 12, 75
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """A stated age and its span."""
+
+    age: int
+    start: int
+    end: int
+
+
+def find_ages(text: str) -> list[Age]:
+    """Ages stated in ``text`` (12 to 75; other numbers next to "years" are durations or prices)."""
+    ages: list[Age] = []
+    for number in NUMBER.finditer(text):
+        value = int(number.group())
+        if not MIN_AGE <= value <= MAX_AGE:
+            continue
+        after = AGE_AFTER.match(text, number.end())
+        if after is not None:
+            ages.append(Age(value, number.start(), after.end()))
+            continue
+        before = AGE_BEFORE.search(text, max(0, number.start() - 16), number.start())
+        if before is not None and NOT_AN_AGE_AFTER.match(text, number.end()) is None:
+            ages.append(Age(value, before.start(), number.end()))
+    return ages

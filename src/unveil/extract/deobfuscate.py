@@ -1,0 +1,167 @@
+"""De-obfuscation of phone numbers: digit tokens, spelled-out digits, keycaps, letters for digits.
+
+The layer never rewrites the text. It reads it as a sequence of *digit tokens*, each with its
+span in the original text, and joins neighbouring tokens into *chains* when only separators or
+decoration lie between them. Phone validation (``identifiers.phone``) then picks the numbers out
+of each chain. A word is read as digits only when it is a number word of one of the supported
+languages, or a run of ``0-9 O o I l`` that holds at least one real digit, so "tonight" stays
+"tonight". Spans of prices, dates, times, ages, IBANs and other identifiers are masked first:
+a masked token breaks a chain, so they never become phone numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Digits spelled out, one digit per word, as people write numbers to evade filters.
+NUMBER_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+        "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    },
+    "nl": {
+        "nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4",
+        "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9",
+    },
+    "fr": {
+        "zéro": "0", "zero": "0", "un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4",
+        "cinq": "5", "six": "6", "sept": "7", "huit": "8", "neuf": "9",
+    },
+    "de": {
+        "null": "0", "eins": "1", "zwei": "2", "zwo": "2", "drei": "3", "vier": "4",
+        "fünf": "5", "fuenf": "5", "sechs": "6", "sieben": "7", "acht": "8", "neun": "9",
+    },
+    "es": {
+        "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4",
+        "cinco": "5", "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
+    },
+    "ro": {
+        "zero": "0", "unu": "1", "doi": "2", "două": "2", "doua": "2", "trei": "3", "patru": "4",
+        "cinci": "5", "șase": "6", "şase": "6", "sase": "6", "șapte": "7", "şapte": "7", "sapte": "7",
+        "opt": "8", "nouă": "9", "noua": "9",
+    },
+}  # fmt: skip
+
+WORD_DIGIT: dict[str, str] = {word: digit for table in NUMBER_WORDS.values() for word, digit in table.items()}
+LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
+
+_WORDS = "|".join(sorted(WORD_DIGIT, key=len, reverse=True))
+TOKEN = re.compile(
+    r"(?P<keycap>[0-9]\uFE0F?\u20E3)"
+    r"|(?P<digits>(?<![^\W\d_])(?=[\dOoIl]*\d)[\dOoIl]++(?![^\W\d_]))"
+    r"|(?P<glued>\d{6,}+)"
+    rf"|(?P<word>(?<![^\W\d_])(?i:{_WORDS})(?![^\W\d_]))"
+)
+# What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
+GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
+INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=|\btel:\+?)[\s(]*$", re.IGNORECASE)
+
+DATE = r"(?<![\d/.\-])(?:[0-2]?\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:(?:19|20)\d\d|\d\d)(?![\d/.\-])"
+ISO_DATE = r"(?<!\d)(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)"
+TIME = r"(?<!\d)(?:[01]?\d|2[0-4])\s?(?:[:hu]|uur)\s?[0-5]\d(?!\d)|(?<!\d)(?:[01]?\d|2[0-4])\s?(?:h|u|uur|uhr|am|pm)\b"
+ROUND_THE_CLOCK = r"(?<!\d)(?:24|7)\s?/\s?(?:24|7)(?!\d)|(?<!\d)24h?\s?/\s?24h?"
+POSTAL_CODE = r"(?<![\d\w])(?:B-|F-|NL-|L-|D-)?[1-9]\d{3}(?:\s?[A-Z]{2})?(?=\s+[A-ZÀ-Ý][a-zà-ÿ'\-]+)"
+PERCENT = r"\d+(?:[.,]\d+)?\s?%"
+MASK = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
+
+
+@dataclass(frozen=True, slots=True)
+class DigitToken:
+    """A piece of text read as digits: its span in the original text and how it was read."""
+
+    start: int
+    end: int
+    digits: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Neighbouring digit tokens, separated only by separators or decoration."""
+
+    tokens: tuple[DigitToken, ...]
+    multiline: bool
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, times, "24/7", postal codes before a place name and percentages."""
+    return [match.span() for match in MASK.finditer(text)]
+
+
+def digit_tokens(text: str) -> list[DigitToken]:
+    """Every piece of the text that reads as digits, in order."""
+    tokens: list[DigitToken] = []
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup or "digits"
+        raw = match.group()
+        if kind == "keycap":
+            tokens.append(DigitToken(match.start(), match.end(), raw[0], "keycap"))
+        elif kind == "word":
+            tokens.append(DigitToken(match.start(), match.end(), WORD_DIGIT[raw.lower()], "spelled"))
+        else:
+            digits, rule = _read_digit_run(raw)
+            tokens.append(DigitToken(match.start(), match.end(), digits, rule))
+    return tokens
+
+
+def _read_digit_run(raw: str) -> tuple[str, str]:
+    if raw.isascii() and raw.isdigit():
+        return raw, "digits"
+    digits = []
+    rule = "digits"
+    for char in raw:
+        if char in LETTER_DIGIT:
+            digits.append(LETTER_DIGIT[char])
+            rule = "letters-for-digits"
+        elif "0" <= char <= "9":
+            digits.append(char)
+        else:
+            digits.append(str(unicodedata.digit(char)))
+            rule = "fullwidth" if rule == "digits" else rule
+    return "".join(digits), rule
+
+
+def chains(text: str, masks: list[tuple[int, int]]) -> list[Chain]:
+    """Digit tokens joined into chains; masked tokens and real words break chains."""
+    result: list[Chain] = []
+    current: list[DigitToken] = []
+    multiline = False
+    for token in digit_tokens(text):
+        if _is_masked(token, masks):
+            _close(text, current, multiline, result)
+            current, multiline = [], False
+            continue
+        if current:
+            gap = text[current[-1].end : token.start]
+            if GAP.fullmatch(gap) is None:
+                _close(text, current, multiline, result)
+                current, multiline = [], False
+            elif "\n" in gap:
+                multiline = True
+        current.append(token)
+    _close(text, current, multiline, result)
+    return result
+
+
+def _is_masked(token: DigitToken, masks: list[tuple[int, int]]) -> bool:
+    return any(token.start < end and start < token.end for start, end in masks)
+
+
+def _close(text: str, tokens: list[DigitToken], multiline: bool, result: list[Chain]) -> None:
+    if tokens and sum(len(t.digits) for t in tokens) >= 7:
+        result.append(Chain(tuple(tokens), multiline))
+
+
+def written_international(text: str, start: int) -> bool:
+    """True when the number starting at ``start`` is preceded by ``+``, ``wa.me/`` or ``tel:+``."""
+    return INTERNATIONAL_BEFORE.search(text, max(0, start - 24), start) is not None
+
+
+def chain_rule(tokens: tuple[DigitToken, ...], multiline: bool) -> str:
+    """Name of the de-obfuscation rules that read these tokens, e.g. ``spelled+digits``."""
+    rules = sorted({token.rule for token in tokens})
+    if multiline:
+        rules.append("split-lines")
+    return "+".join(rules)

@@ -1,0 +1,40 @@
+"""Everything extracted from one post: identifiers, places, prices, ages and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from unveil.extract.ages import Age, find_ages
+from unveil.extract.found import Found
+from unveil.extract.identifiers import find_identifiers
+from unveil.extract.language import detect_language
+from unveil.extract.places import PlaceMention, best_city, find_places
+from unveil.extract.prices import Price, find_prices
+
+MAX_TEXT = 100_000
+
+
+@dataclass(frozen=True)
+class PostExtraction:
+    """What one post says, every span indexing the post's text."""
+
+    language: str
+    identifiers: list[Found]
+    places: list[PlaceMention]
+    prices: list[Price]
+    ages: list[Age]
+
+    @property
+    def city(self) -> str | None:
+        """The place the post is most about."""
+        return best_city(self.places)
+
+
+def extract_post(text: str, region: str) -> PostExtraction:
+    """Run every extractor over ``text`` (only its first 100,000 characters: bounded work)."""
+    text = text[:MAX_TEXT]
+    prices = find_prices(text)
+    ages = find_ages(text)
+    masks = [(p.start, p.end) for p in prices] + [(a.start, a.end) for a in ages]
+    identifiers = find_identifiers(text, region, masks)
+    return PostExtraction(detect_language(text), identifiers, find_places(text), prices, ages)

@@ -1,0 +1,83 @@
+"""E-mail addresses, also written "name (at) domain (dot) com", "arobase", "apenstaartje"."""
+
+from __future__ import annotations
+
+import re
+
+from unveil.extract.found import Found, overlaps
+from unveil.extract.identifiers.base import IdentifierType
+
+_OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
+_AT_WORDS = r"at|arobase|apenstaartje|chez|klammeraffe"
+_DOT_WORDS = r"dot|point|punt|punkt|punto"
+AT = rf"\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORDS}|@)\s*{_CLOSE}\s*|\s+(?:{_AT_WORDS})\s+"
+DOT = rf"\.|\s*{_OPEN}\s*(?:{_DOT_WORDS}|\.)\s*{_CLOSE}\s*|\s+(?:{_DOT_WORDS})\s+"
+EMAIL = re.compile(
+    rf"(?i)(?<![\w.+\-])(?P<local>[a-z0-9][a-z0-9._%+\-]{{0,63}})(?P<at>{AT})"
+    rf"(?P<domain>[a-z0-9][a-z0-9\-]{{0,62}}(?:(?:{DOT})[a-z0-9][a-z0-9\-]{{0,62}})*(?:{DOT})(?P<tld>[a-z]{{2,12}}))(?![\w\-])"
+)
+HINT = re.compile(rf"(?i)@|\b(?:{_AT_WORDS})\b")
+DOT_VARIANT = re.compile(rf"(?i){DOT}")
+# Obfuscated forms ("x at y dot com") are accepted only for top-level domains people write.
+COMMON_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "eu",
+        "be",
+        "nl",
+        "fr",
+        "de",
+        "lu",
+        "uk",
+        "ro",
+        "bg",
+        "es",
+        "it",
+        "pt",
+        "pl",
+        "ch",
+        "at",
+        "ru",
+        "ua",
+        "md",
+        "al",
+        "rs",
+        "info",
+        "biz",
+        "me",
+        "io",
+        "co",
+        "xyz",
+        "online",
+    ]
+)
+CANONICAL = re.compile(r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9][a-z0-9\-]*)*\.[a-z]{2,12}")
+
+
+class Email(IdentifierType):
+    """E-mail addresses, lower-cased."""
+
+    name = "email"
+
+    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+        if HINT.search(text) is None:
+            return []
+        found: list[Found] = []
+        for match in EMAIL.finditer(text):
+            plain = match.group("at").strip() == "@" and "." in match.group("domain")
+            if not plain and match.group("tld").lower() not in COMMON_TLDS:
+                continue
+            if overlaps(match.start(), match.end(), masks):
+                continue
+            domain = DOT_VARIANT.sub(".", match.group("domain"))
+            value = self.normalise(f"{match.group('local')}@{domain}")
+            found.append(Found("email", value, match.start(), match.end(), "email" if plain else "email-obfuscated"))
+        return found
+
+    def normalise(self, value: str) -> str:
+        return "".join(value.split()).lower()
+
+    def validate(self, value: str) -> bool:
+        return CANONICAL.fullmatch(value) is not None

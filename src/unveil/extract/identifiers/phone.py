@@ -1,0 +1,117 @@
+"""Phone numbers, also obfuscated ones, in E.164 (``phonenumbers``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneMetadata, PhoneNumberFormat
+
+from unveil.extract.deobfuscate import Chain, DigitToken, chain_rule, chains, masked_spans, written_international
+from unveil.extract.found import Found
+from unveil.extract.identifiers.base import IdentifierType
+
+MIN_DIGITS = 7
+MAX_DIGITS = 15
+MAX_CHAIN = 24
+
+
+@lru_cache(maxsize=65536)
+def parse_phone(digits: str, region: str, international: bool) -> str | None:
+    """E.164 of a digit string read in ``region``, or None when it is not a valid number.
+
+    A national number must start with the region's trunk prefix (``0`` in Belgium), so a date,
+    an order number or a postal code followed by digits is not taken for a phone.
+    """
+    if international:
+        return _valid_e164("+" + digits, region) or _strip_trunk_after_country_code(digits, region)
+    if digits.startswith("00"):
+        return _valid_e164("+" + digits[2:], region)
+    if _national_prefix(region) == "0" and not digits.startswith("0"):
+        return _valid_e164("+" + digits, region) if len(digits) >= 11 else None
+    return _valid_e164(digits, region)
+
+
+def _strip_trunk_after_country_code(digits: str, region: str) -> str | None:
+    for size in (1, 2, 3):
+        if digits[size : size + 1] == "0":
+            found = _valid_e164("+" + digits[:size] + digits[size + 1 :], region)
+            if found:
+                return found
+    return None
+
+
+@lru_cache(maxsize=512)
+def _national_prefix(region: str) -> str:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    return (metadata.national_prefix or "") if metadata else ""
+
+
+def _valid_e164(candidate: str, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def numbers_in_chain(text: str, chain: Chain, region: str) -> list[Found]:
+    """The valid phone numbers of a chain, longest first from left to right."""
+    tokens = chain.tokens[:MAX_CHAIN]
+    found: list[Found] = []
+    i = 0
+    while i < len(tokens):
+        match = _longest_valid(text, tokens, i, region)
+        if match is None:
+            i += 1
+            continue
+        j, value = match
+        start = tokens[i].start
+        if start > 0 and text[start - 1] == "+":
+            start -= 1
+        found.append(Found("phone", value, start, tokens[j].end, chain_rule(tokens[i : j + 1], chain.multiline)))
+        i = j + 1
+    return found
+
+
+def _longest_valid(text: str, tokens: tuple[DigitToken, ...], i: int, region: str) -> tuple[int, str] | None:
+    international = written_international(text, tokens[i].start)
+    digits = [token.digits for token in tokens]
+    for j in range(len(tokens) - 1, i - 1, -1):
+        candidate = "".join(digits[i : j + 1])
+        if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2:
+            value = parse_phone(candidate, region, international)
+            if value:
+                return j, value
+    return None
+
+
+class Phone(IdentifierType):
+    """Phone numbers in E.164."""
+
+    name = "phone"
+
+    def __init__(self, default_region: str = "BE") -> None:
+        self.default_region = default_region
+
+    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+        found: list[Found] = []
+        for chain in chains(text, masks + masked_spans(text)):
+            found.extend(numbers_in_chain(text, chain, region))
+        return found
+
+    def normalise(self, value: str) -> str:
+        international = value.strip().startswith("+")
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return parse_phone(digits, self.default_region, international) or value.strip()
+
+    def validate(self, value: str) -> bool:
+        return value.startswith("+") and parse_phone(value[1:], self.default_region, True) == value
+
+    def display(self, value: str) -> str:
+        try:
+            return phonenumbers.format_number(phonenumbers.parse(value), PhoneNumberFormat.INTERNATIONAL)
+        except phonenumbers.NumberParseException:
+            return value

@@ -1,0 +1,73 @@
+"""Language of a post: function words and scripts, fast enough for millions of posts.
+
+``lingua`` in low-accuracy mode with a restricted language set costs about 0.4 ms per post on
+this machine, over the whole extraction budget (0.4 ms for everything), so the stage uses this
+function-word detector; the tests check it against lingua on the development set. Languages:
+the ISO 639-1 codes of ``FUNCTION_WORDS``, plus ``ar`` (script); ``und`` when nothing is known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
+FUNCTION_WORDS: dict[str, str] = {
+    "en": "the and you for with are your not this that have will from call new only me my is in at i'm am we our",
+    "nl": "de het een en van ik ben je jij niet met voor op bij naar ook maar zijn wij we mijn heb nieuw "
+    "bel graag alleen nu",
+    "fr": "le la les et je suis tu vous pour avec dans des une est pas sur au aux mon ma ne nous nouvelle "
+    "appelle moi chez très",
+    "de": "der die das und ich bin du sie mit für nicht ist ein eine auf bei nur wir mein neu ruf auch zu von",
+    "es": "el la los las y yo soy tú usted para con en una es no por del mi muy nueva llama solo te",
+    "ro": "și si eu sunt tu cu pentru în la nu este o un de pe din mă te sună doar foarte noua fată",
+    "it": "il lo gli e io sono tu per con non una è di che mi chiama nuova solo molto della",
+    "pt": "o os as e eu sou você para com não uma é de do da em me liga nova só muito",
+    "pl": "i jestem ty dla z nie na jest w się mnie tylko nowa bardzo do czy",
+    "sq": "dhe unë jam ti për me nuk është një në të që më vetëm shumë",
+    "tr": "ve ben sen için ile değil bir bu da çok sadece yeni beni ara",
+}
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
+RUSSIAN = re.compile(r"[ыэё]", re.IGNORECASE)
+BULGARIAN = re.compile(r"(?i)\b(?:съм|във|със|това|който|сме|но|ще|ти|ли)\b|ъ")
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+PRIORITY = ("en", "fr", "nl", "de", "es", "ro", "it", "pt", "pl", "sq", "tr")
+
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _language, _words in FUNCTION_WORDS.items():
+    for _word in _words.split():
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _language)
+LANGUAGES = (*FUNCTION_WORDS, "bg", "ru", "uk", "ar")
+
+
+def detect_language(text: str, max_words: int = 120) -> str:
+    """ISO 639-1 code of the text's language, or ``und``."""
+    sample = text[:2000]
+    script = _by_script(sample)
+    if script:
+        return script
+    counts: Counter[str] = Counter()
+    for word in WORD.findall(sample.lower())[:max_words]:
+        for language in _LANGUAGES_OF.get(word, ()):
+            counts[language] += 1
+    if not counts:
+        return "und"
+    best = max(counts.values())
+    return next(language for language in PRIORITY if counts.get(language) == best)
+
+
+def _by_script(text: str) -> str | None:
+    cyrillic = len(CYRILLIC.findall(text))
+    arabic = len(ARABIC.findall(text))
+    letters = sum(1 for char in text if char.isalpha()) or 1
+    if arabic / letters > 0.3:
+        return "ar"
+    if cyrillic / letters <= 0.3:
+        return None
+    if UKRAINIAN.search(text):
+        return "uk"
+    if RUSSIAN.search(text):
+        return "ru"
+    return "bg" if BULGARIAN.search(text) else "ru"

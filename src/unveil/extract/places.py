@@ -1,0 +1,146 @@
+"""Places named in a text: a gazetteer (data files in ``gazetteer/``) matched by one precompiled automaton.
+
+Every name and alias of every gazetteer file is put into a character trie that is compiled once
+into a single regular expression (a deterministic scan: each position tries one branch per
+character, not one alternative per name). Names that are also ordinary words ("Spa", "Mol",
+"Boom", "Gent") are flagged ``case_sensitive`` and accepted only as written or in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+GAZETTEER_FILES = ("be_municipalities.tsv", "cities.tsv", "ports_transit.tsv", "rest_areas.tsv", "countries.tsv")
+# Names of places that are far more often first names or adjectives in ads than places.
+NEVER_MATCHED = frozenset({"Sofia", "Nice", "English", "Français", "Georgia"})
+CITY_KINDS = ("city", "port", "rest_area")
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry."""
+
+    place_id: str
+    name: str
+    kind: str
+    country: str
+    lat: float | None
+    lon: float | None
+    case_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in a text, with its span."""
+
+    place: Place
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Variants (folded) -> place, the exact spellings of case-sensitive names and the compiled automaton."""
+
+    places: dict[str, Place]
+    exact: frozenset[str]
+    pattern: re.Pattern[str]
+    first_words: frozenset[str]
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: the key under which variants are looked up."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def read_gazetteer_rows() -> list[tuple[Place, list[str]]]:
+    """Every entry of every gazetteer file with its names (name first, then aliases)."""
+    rows: list[tuple[Place, list[str]]] = []
+    folder = resources.files("unveil.extract") / "gazetteer"
+    for file_name in GAZETTEER_FILES:
+        for line in (folder / file_name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            place_id, name, kind, country, lat, lon, aliases, case = line.split("\t")
+            place = Place(place_id, name, kind, country, _coordinate(lat), _coordinate(lon), case.strip() == "1")
+            names = [name, *(alias for alias in aliases.split("|") if alias)]
+            rows.append((place, [n for n in names if n not in NEVER_MATCHED]))
+    return rows
+
+
+def _coordinate(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regular expression matching exactly ``words``, shaped as a trie (longest match first)."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict) -> str:  # type: ignore[type-arg]
+    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded and compiled once per process."""
+    places: dict[str, Place] = {}
+    exact: set[str] = set()
+    spellings: set[str] = set()
+    for place, names in read_gazetteer_rows():
+        for name in names:
+            places.setdefault(fold(name), place)
+            spellings.update({name, fold(name), name.lower()})
+            if place.case_sensitive:
+                exact.update({name, name.upper()})
+    body = trie_pattern(sorted(spellings))
+    pattern = re.compile(rf"(?<![\w\-])(?:{body})(?![\w\-])", re.IGNORECASE)
+    first_words = frozenset(WORD.match(s).group().lower() for s in spellings if WORD.match(s))  # type: ignore[union-attr]
+    return Gazetteer(places, frozenset(exact), pattern, first_words)
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Places named in ``text``, in order."""
+    table = gazetteer()
+    found: list[PlaceMention] = []
+    position = 0
+    for word in WORD.finditer(text):
+        if word.start() < position or word.group().lower() not in table.first_words:
+            continue
+        match = table.pattern.match(text, word.start())
+        if match is None:
+            continue
+        position = match.end()
+        raw = match.group()
+        place = table.places.get(fold(raw))
+        if place is None or (place.case_sensitive and raw not in table.exact):
+            continue
+        found.append(PlaceMention(place, match.start(), match.end()))
+    return found
+
+
+def best_city(mentions: list[PlaceMention]) -> str | None:
+    """The place a post is most about: the most named city, port or rest area (first one on ties)."""
+    cities = [m.place.name for m in mentions if m.place.kind in CITY_KINDS]
+    if not cities:
+        return None
+    counts = Counter(cities)
+    top = max(counts.values())
+    return next(name for name in cities if counts[name] == top)

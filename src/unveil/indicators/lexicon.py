@@ -1,0 +1,169 @@
+"""Indicator lexicons: YAML files ``lexicons/<domain>.<language>.yaml``, each entry citing its source.
+
+Every entry has an ``id``, a regular-expression ``pattern`` (matched case-insensitively, on word
+boundaries unless it starts with an emoji or symbol), a ``weight`` in (0, 1], a ``category`` and a
+``source`` key of ``lexicons/sources.yaml``. An entry may name its own ``domain`` (emoji files).
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as _constants  # type: ignore[import-not-found]
+import re._parser as _parser  # type: ignore[import-not-found]
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from unveil.errors import ConfigError
+from unveil.extract.schema import DOMAINS
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One lexicon entry."""
+
+    id: str
+    domain: str
+    language: str
+    pattern: str
+    weight: float
+    category: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[str, str]:
+    """Source key -> full reference of the publication."""
+    text = (resources.files("unveil.indicators") / "lexicons" / "sources.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, str] = yaml.safe_load(text)
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def load_indicators() -> tuple[Indicator, ...]:
+    """Every entry of every lexicon file, checked."""
+    folder = resources.files("unveil.indicators") / "lexicons"
+    indicators: list[Indicator] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".yaml") and path.name != "sources.yaml":
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            indicators.extend(_entries(path.name, document))
+    return tuple(indicators)
+
+
+def _entries(file_name: str, document: dict[str, object]) -> list[Indicator]:
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        raise ConfigError(file_name, ["no entries"])
+    found = []
+    for entry in entries:
+        indicator = Indicator(
+            id=str(entry["id"]),
+            domain=str(entry.get("domain", document["domain"])),
+            language=str(document["language"]),
+            pattern=str(entry["pattern"]),
+            weight=float(entry["weight"]),
+            category=str(entry["category"]),
+            source=str(entry["source"]),
+        )
+        _check(file_name, indicator)
+        found.append(indicator)
+    return found
+
+
+def _check(file_name: str, indicator: Indicator) -> None:
+    problems = []
+    if indicator.domain not in DOMAINS:
+        problems.append(f"{indicator.id}: unknown domain {indicator.domain!r}")
+    if indicator.source not in sources():
+        problems.append(f"{indicator.id}: unknown source {indicator.source!r}")
+    if not 0 < indicator.weight <= 1:
+        problems.append(f"{indicator.id}: weight must be in (0, 1]")
+    if re.compile(indicator.pattern).groups:
+        problems.append(f"{indicator.id}: use non-capturing groups (?:...) only")
+    if problems:
+        raise ConfigError(file_name, problems)
+
+
+def bounded(pattern: str) -> str:
+    """The pattern with word boundaries where it starts or ends with a word character."""
+    head = r"(?<!\w)" if re.match(r"[\w(\\]", pattern) else ""
+    tail = r"(?!\w)" if re.search(r"[\w)?+*]$", pattern) else ""
+    return f"{head}(?:{pattern}){tail}"
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The lower-case characters a match of ``pattern`` can start with, or None when unknown."""
+    parsed = _parser.parse(pattern, re.IGNORECASE)
+    return _first(list(parsed))
+
+
+def _first(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, argument in items:
+        if op is _constants.LITERAL:
+            return frozenset(chars | {chr(argument).lower()})
+        if op is _constants.IN:
+            if any(kind is not _constants.LITERAL for kind, _ in argument):
+                return None
+            return frozenset(chars | {chr(code).lower() for _, code in argument})
+        if op is _constants.BRANCH:
+            return _union(chars, [_first(list(branch)) for branch in argument[1]])
+        if op is _constants.SUBPATTERN:
+            return _union(chars, [_first(list(argument[3]))])
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            inner = _first(list(argument[2]))
+            if inner is None:
+                return None
+            chars |= inner
+            if argument[0] > 0:
+                return frozenset(chars)
+            continue
+        return None
+    return None
+
+
+def _union(chars: set[str], parts: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(part is None for part in parts):
+        return None
+    return frozenset(chars.union(*(part for part in parts if part is not None)))
+
+
+@dataclass(frozen=True)
+class CompiledLexicon:
+    """Entries grouped by the character their matches start with, each group one regular expression.
+
+    Word entries are tried only at word starts, and only those that can start with the word's first
+    character: a few alternatives per word instead of every entry at every position.
+    """
+
+    by_first: dict[str, tuple[re.Pattern[str], tuple[Indicator, ...]]]
+    anywhere: tuple[re.Pattern[str], tuple[Indicator, ...]]
+
+
+def _alternation(
+    indicators: list[Indicator], flags: int = re.IGNORECASE
+) -> tuple[re.Pattern[str], tuple[Indicator, ...]]:
+    body = "|".join(f"({bounded(indicator.pattern)})" for indicator in indicators)
+    return re.compile(body or r"(?!)", flags), tuple(indicators)
+
+
+@lru_cache(maxsize=64)
+def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
+    """The compiled entries of ``languages``."""
+    groups: dict[str, list[Indicator]] = {}
+    anywhere: list[Indicator] = []
+    for indicator in load_indicators():
+        if indicator.language not in languages:
+            continue
+        starts = first_chars(indicator.pattern)
+        if starts is None or not all(char.isalnum() for char in starts):
+            anywhere.append(indicator)
+            continue
+        for char in starts:
+            groups.setdefault(char, []).append(indicator)
+    by_first = {char: _alternation(items) for char, items in groups.items()}
+    return CompiledLexicon(by_first, _alternation(anywhere, flags=0))
