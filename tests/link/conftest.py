@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from unveil.engine import create_engine
 from unveil.evidence.store import EvidenceStore
@@ -49,21 +50,31 @@ class Post:
     photos: Sequence[bytes] = field(default_factory=list)
 
 
-def photo(seed: int, size: int = 96, shift: int = 0) -> bytes:
-    """A deterministic PNG with a blocky pattern; ``shift`` changes a few pixels (a near copy)."""
-    image = Image.new("L", (size, size))
-    pixels = [((x // 12 * 37 + y // 12 * 91 + seed * 53) % 251) for y in range(size) for x in range(size)]
-    for i in range(shift):
-        pixels[(i * 97) % len(pixels)] = 255
-    image.putdata(pixels)
+def photo(seed: int, size: int = 160, shift: int = 0) -> bytes:
+    """A deterministic picture of shapes; ``shift`` > 0 gives a near copy (resized, re-encoded as JPEG)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (size, size), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randrange(size - 40), rng.randrange(size - 40)
+        box = (x, y, x + rng.randrange(20, 40), y + rng.randrange(20, 40))
+        draw.ellipse(box, fill=tuple(rng.randrange(256) for _ in range(3)))
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    if shift:
+        draw.rectangle((2, 2, 2 + 6 * shift, 8), fill=(255, 255, 255))  # a watermark
+        image = image.resize((size - 4 * shift, size - 4 * shift))
+        image.save(out, format="JPEG", quality=90 - 5 * shift)
+    else:
+        image.save(out, format="PNG")
     return out.getvalue()
 
 
 def seed_workspace(root: Path, posts: Sequence[Post]) -> Workspace:
     """A workspace whose ingest and extract tables hold exactly these posts."""
     workspace = Workspace.init(root)
+    with (root / "unveil.toml").open("a", encoding="utf-8") as settings:
+        settings.write("workers = 1\n")  # small tables: no process pool to start
+    workspace = Workspace.open(root)
     store = EvidenceStore(workspace)
     image_rows: list[dict[str, object]] = []
     post_rows: list[dict[str, object]] = []

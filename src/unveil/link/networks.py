@@ -117,6 +117,8 @@ def _index(column: pa.ChunkedArray, names: pa.Array) -> I64:
 def _text_groups(names: pa.Array, members: pa.Table) -> I64:
     """Text group of every post: its template's number, or a number of its own."""
     group = np.arange(len(names), dtype=np.int64) + 1
+    if group.size == 0:
+        return group
     if members.num_rows:
         where = _index(members["post_id"], names)
         template = pc.dictionary_encode(members["template_id"]).combine_chunks().indices.to_numpy()
