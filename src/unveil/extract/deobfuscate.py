@@ -64,7 +64,13 @@ TIME = r"(?<!\d)(?:[01]?\d|2[0-4])\s?(?:[:hu]|uur)\s?[0-5]\d(?!\d)|(?<!\d)(?:[01
 ROUND_THE_CLOCK = r"(?<!\d)(?:24|7)\s?/\s?(?:24|7)(?!\d)|(?<!\d)24h?\s?/\s?24h?"
 POSTAL_CODE = r"(?<![\d\w])(?:B-|F-|NL-|L-|D-)?[1-9]\d{3}(?:\s?[A-Z]{2})?(?=\s+[A-ZÀ-Ý][a-zà-ÿ'\-]+)"
 PERCENT = r"\d+(?:[.,]\d+)?\s?%"
-MASK = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
+# Belgian enterprise / VAT numbers (0xxx.xxx.xxx) after their label: not phones.
+ENTERPRISE = (
+    r"(?i:\b(?:BTW|TVA|VAT|KBO|BCE|ondernemingsnummer|d'entreprise)\W{0,4}(?:BE\s?)?[01]\d{3}[.\s]?\d{3}[.\s]?\d{3})"
+)
+MASK = re.compile(
+    "|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT, ENTERPRISE))
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unveil.extract.ages import Age, find_ages
-from unveil.extract.found import Found
+from unveil.extract.found import Found, overlaps
 from unveil.extract.identifiers import find_identifiers
 from unveil.extract.language import detect_language
 from unveil.extract.places import PlaceMention, best_city, find_places
@@ -37,4 +37,6 @@ def extract_post(text: str, region: str) -> PostExtraction:
     ages = find_ages(text)
     masks = [(p.start, p.end) for p in prices] + [(a.start, a.end) for a in ages]
     identifiers = find_identifiers(text, region, masks)
-    return PostExtraction(detect_language(text), identifiers, find_places(text), prices, ages)
+    taken = [(item.start, item.end) for item in identifiers]
+    places = [m for m in find_places(text) if not overlaps(m.start, m.end, taken)]
+    return PostExtraction(detect_language(text), identifiers, places, prices, ages)

@@ -111,7 +111,7 @@ def gazetteer() -> Gazetteer:
             if place.case_sensitive:
                 exact.update({name, name.upper()})
     body = trie_pattern(sorted(spellings))
-    pattern = re.compile(rf"(?<![\w\-])(?:{body})(?![\w\-])", re.IGNORECASE)
+    pattern = re.compile(rf"(?<![\w\-.@/])(?:{body})(?![\w\-@/]|\.\w)", re.IGNORECASE)
     first_words = frozenset(WORD.match(s).group().lower() for s in spellings if WORD.match(s))  # type: ignore[union-attr]
     return Gazetteer(places, frozenset(exact), pattern, first_words)
 

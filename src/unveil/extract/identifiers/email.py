@@ -8,7 +8,7 @@ from unveil.extract.found import Found, overlaps
 from unveil.extract.identifiers.base import IdentifierType
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
-_AT_WORDS = r"at|arobase|apenstaartje|chez|klammeraffe"
+_AT_WORDS = r"at|arobase|arroba|apenstaartje|chez|klammeraffe"
 _DOT_WORDS = r"dot|point|punt|punkt|punto"
 AT = rf"\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORDS}|@)\s*{_CLOSE}\s*|\s+(?:{_AT_WORDS})\s+"
 DOT = rf"\.|\s*{_OPEN}\s*(?:{_DOT_WORDS}|\.)\s*{_CLOSE}\s*|\s+(?:{_DOT_WORDS})\s+"
@@ -56,6 +56,24 @@ COMMON_TLDS = frozenset(
 CANONICAL = re.compile(r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9][a-z0-9\-]*)*\.[a-z]{2,12}")
 
 
+MAIL_PROVIDERS = frozenset(
+    "gmail googlemail hotmail outlook live msn yahoo ymail icloud me mail gmx web proton protonmail protomail "
+    "telenet skynet scarlet orange free sfr laposte wanadoo yandex aol zoho".split()
+)
+WORD_AT = re.compile(r"(?i)\s+(?:at|chez)\s+")
+
+
+def _plausible_obfuscated(match: re.Match[str]) -> bool:
+    """An obfuscated address needs a known top-level domain; "x at y" needs more than two plain words."""
+    domain = match.group("domain").lower()
+    if match.group("tld").lower() not in COMMON_TLDS or domain.startswith("www"):
+        return False
+    if WORD_AT.fullmatch(match.group("at")) is None:
+        return True
+    first_label = re.split(r"\W", domain, maxsplit=1)[0]
+    return first_label in MAIL_PROVIDERS or re.search(r"[\d._\-]", match.group("local")) is not None
+
+
 class Email(IdentifierType):
     """E-mail addresses, lower-cased."""
 
@@ -65,12 +83,15 @@ class Email(IdentifierType):
         if HINT.search(text) is None:
             return []
         found: list[Found] = []
-        for match in EMAIL.finditer(text):
+        position = 0
+        while (match := EMAIL.search(text, position)) is not None:
+            position = match.start() + 1
             plain = match.group("at").strip() == "@" and "." in match.group("domain")
-            if not plain and match.group("tld").lower() not in COMMON_TLDS:
+            if not plain and not _plausible_obfuscated(match):
                 continue
             if overlaps(match.start(), match.end(), masks):
                 continue
+            position = match.end()
             domain = DOT_VARIANT.sub(".", match.group("domain"))
             value = self.normalise(f"{match.group('local')}@{domain}")
             found.append(Found("email", value, match.start(), match.end(), "email" if plain else "email-obfuscated"))

@@ -14,7 +14,7 @@ LINKS: dict[str, str] = {
     r"snapchat\.com/add": "snapchat",
     r"onlyfans\.com": "onlyfans",
     r"twitter\.com|x\.com": "x",
-    r"tiktok\.com/@": "tiktok",
+    r"tiktok\.com": "tiktok",
     r"facebook\.com|fb\.com": "facebook",
     r"vk\.com": "vk",
 }
@@ -37,7 +37,7 @@ LINK = re.compile(
 )
 _MENTION_WORDS = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s?") for w in MENTIONS), key=len, reverse=True))
 MENTION = re.compile(
-    rf"(?i)(?<![\w@])(?P<service>{_MENTION_WORDS})\s*(?:[:=]\s*@?|@|\s*[-–>➡]+\s*@)\s*(?P<name>{NAME})(?![\w@])"
+    rf"(?i)(?<![\w@])(?P<service>{_MENTION_WORDS})\s*(?:[:=]\s*@?|@|\s*[-–>➡]+\s*@)\s*(?P<name>{NAME})(?![\w@/])"
 )
 # Words that follow "snap:" and the like but are not names.
 NOT_NAMES = frozenset(["only", "me", "available", "dispo", "ok", "yes", "no", "same", "idem", "please", "pls"])

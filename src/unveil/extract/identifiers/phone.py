@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumberFormat
+from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
 from unveil.extract.deobfuscate import Chain, DigitToken, chain_rule, chains, masked_spans, written_international
 from unveil.extract.found import Found
@@ -14,6 +14,8 @@ from unveil.extract.identifiers.base import IdentifierType
 MIN_DIGITS = 7
 MAX_DIGITS = 15
 MAX_CHAIN = 24
+# Regions whose mobile numbers, written nationally, are read when the record's own region fails.
+FALLBACK_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
 
 
 @lru_cache(maxsize=65536)
@@ -29,7 +31,20 @@ def parse_phone(digits: str, region: str, international: bool) -> str | None:
         return _valid_e164("+" + digits[2:], region)
     if _national_prefix(region) == "0" and not digits.startswith("0"):
         return _valid_e164("+" + digits, region) if len(digits) >= 11 else None
-    return _valid_e164(digits, region)
+    return _valid_e164(digits, region) or _foreign_mobile(digits, region)
+
+
+def _foreign_mobile(digits: str, region: str) -> str | None:
+    """A mobile number written in the national format of a neighbouring or source country."""
+    if not digits.startswith("0") or len(digits) < 9:
+        return None
+    for other in FALLBACK_REGIONS:
+        if other == region:
+            continue
+        value = _valid_e164(digits, other)
+        if value and phonenumbers.number_type(phonenumbers.parse(value)) == PhoneNumberType.MOBILE:
+            return value
+    return None
 
 
 def _strip_trunk_after_country_code(digits: str, region: str) -> str | None:
@@ -71,7 +86,10 @@ def numbers_in_chain(text: str, chain: Chain, region: str) -> list[Found]:
         start = tokens[i].start
         if start > 0 and text[start - 1] == "+":
             start -= 1
-        found.append(Found("phone", value, start, tokens[j].end, chain_rule(tokens[i : j + 1], chain.multiline)))
+        rule = chain_rule(tokens[i : j + 1], chain.multiline)
+        if text[max(0, start - 6) : start].lower() == "wa.me/":
+            rule = "wa.me"
+        found.append(Found("phone", value, start, tokens[j].end, rule))
         i = j + 1
     return found
 
