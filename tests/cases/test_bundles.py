@@ -1,0 +1,189 @@
+"""Court bundles: they verify, and any file changed, added or removed is named."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.cases.conftest import bundle_copy
+from tests.conftest import run_cli
+from unveil.cases import verify_bundle
+from unveil.cases.bundles import BundleResult
+from unveil.cases.report import SECTION_TITLES, Report, ReportTable, Section
+from unveil.cases.report_html import render_html
+from unveil.cases.report_pdf import render_pdf
+from unveil.errors import IntegrityError, UsageError
+from unveil.evidence.custody import CustodyLog
+from unveil.workspace import Workspace
+
+FIXED_FILES = [
+    "manifest.json",
+    "report.html",
+    "report.pdf",
+    "custody/entries.jsonl",
+    "data/posts.jsonl",
+    "data/identifiers.jsonl",
+    "SHA256SUMS",
+    "SEAL",
+    "evidence/",
+]
+
+
+def rewrite(path: Path, change: dict[str, bytes | None], add: dict[str, bytes] | None = None) -> None:
+    """Rewrite a zip with some members replaced (bytes) or dropped (None), and some added."""
+    members = {}
+    with zipfile.ZipFile(path) as bundle:
+        for name in bundle.namelist():
+            members[name] = bundle.read(name)
+    for name, data in change.items():
+        if data is None:
+            members.pop(name)
+        else:
+            members[name] = data
+    members.update(add or {})
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in members.items():
+            bundle.writestr(name, data)
+
+
+def member(path: Path, prefix: str) -> str:
+    with zipfile.ZipFile(path) as bundle:
+        return next(name for name in bundle.namelist() if name.startswith(prefix))
+
+
+def flip_one_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+
+
+def test_the_top_network_bundle_verifies(bundle: BundleResult) -> None:
+    check = verify_bundle(bundle.path)
+    assert check.files == bundle.files
+
+
+def test_the_bundle_carries_the_evidence_files(bundle: BundleResult) -> None:
+    assert bundle.evidence_present > 0
+    with zipfile.ZipFile(bundle.path) as archive:
+        evidence = [n for n in archive.namelist() if n.startswith("evidence/")]
+    assert len(evidence) == bundle.evidence_present
+
+
+@pytest.mark.parametrize("name", FIXED_FILES)
+def test_one_byte_changed_in_any_file_is_named(bundle: BundleResult, tmp_path: Path, name: str) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    name = member(path, name)
+    with zipfile.ZipFile(path) as archive:
+        original = archive.read(name)
+    rewrite(path, {name: flip_one_byte(original)})
+    with pytest.raises(IntegrityError) as failure:
+        verify_bundle(path)
+    assert any(name in problem for problem in failure.value.problems), failure.value.problems
+
+
+def test_every_file_of_the_bundle_is_covered(bundle: BundleResult, tmp_path: Path) -> None:
+    with zipfile.ZipFile(bundle.path) as archive:
+        names = archive.namelist()
+    for name in names:
+        path = bundle_copy(bundle, tmp_path)
+        with zipfile.ZipFile(path) as archive:
+            original = archive.read(name)
+        rewrite(path, {name: flip_one_byte(original) if original else b"x"})
+        with pytest.raises(IntegrityError) as failure:
+            verify_bundle(path)
+        assert any(name in problem for problem in failure.value.problems), (name, failure.value.problems)
+
+
+def test_an_added_file_is_named(bundle: BundleResult, tmp_path: Path) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    rewrite(path, {}, add={"evidence/extra.txt": b"planted"})
+    with pytest.raises(IntegrityError, match=re.escape("evidence/extra.txt added")):
+        verify_bundle(path)
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "data/posts.jsonl", "evidence/", "SEAL"])
+def test_a_removed_file_is_named(bundle: BundleResult, tmp_path: Path, name: str) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    name = member(path, name)
+    rewrite(path, {name: None})
+    with pytest.raises(IntegrityError, match=re.escape(f"{name} removed")):
+        verify_bundle(path)
+
+
+def test_a_corrupted_zip_entry_is_named(bundle: BundleResult, tmp_path: Path) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("report.html")
+    raw = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
+    raw[start] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    with pytest.raises(IntegrityError, match=re.escape("report.html changed")):
+        verify_bundle(path)
+
+
+def test_verify_bundle_command_exits_non_zero_naming_the_file(bundle: BundleResult, tmp_path: Path) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        original = archive.read("report.html")
+    rewrite(path, {"report.html": flip_one_byte(original)})
+    result = run_cli(["verify-bundle", str(path)])
+    assert result.returncode == 1
+    assert "report.html changed" in result.stderr
+
+
+def test_a_missing_bundle_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        verify_bundle(tmp_path / "none.zip")
+
+
+def test_the_manifest_lists_items_evidence_custody_tool_and_operator(bundle: BundleResult, top_network: str) -> None:
+    with zipfile.ZipFile(bundle.path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        posts = [json.loads(line) for line in archive.read("data/posts.jsonl").splitlines()]
+    assert manifest["tool"].startswith("unveil ")
+    assert manifest["operator"] == "alice" and manifest["generated_at"]
+    (item,) = manifest["items"]
+    assert item["kind"] == "network" and item["ref"] == top_network
+    assert sorted(item["posts"]) == sorted(p["post_id"] for p in posts)
+    assert set(item["evidence"]) == {p["evidence_sha256"] for p in posts}
+    assert isinstance(item["custody"], list)
+    assert manifest["case"]["labels"][0]["label"] == "true_positive"
+
+
+def test_making_a_bundle_is_recorded_in_the_custody_log(case_workspace: Workspace, bundle: BundleResult) -> None:
+    events = [e for e in CustodyLog(case_workspace).entries() if e["action"] == "bundle.export"]
+    assert any(bundle.sha256 in e["objects"] for e in events)
+
+
+def test_the_pdf_report_has_every_section(bundle: BundleResult) -> None:
+    with zipfile.ZipFile(bundle.path) as archive:
+        reader = PdfReader(io.BytesIO(archive.read("report.pdf")))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for title in SECTION_TITLES.values():
+        assert title in text
+    assert "Тест" in text
+    assert "sha256sum -c SHA256SUMS" in text
+
+
+def test_the_html_report_escapes_criminal_text(bundle: BundleResult) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    section = Section("summary", "Summary", [hostile], [ReportTable(["text"], [[hostile]])])
+    page = render_html(Report(hostile, hostile, [section]))
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    with zipfile.ZipFile(bundle.path) as archive:
+        html = archive.read("report.html").decode()
+    assert "<b>many</b>" not in html and "&lt;b&gt;many&lt;/b&gt;" in html
+    for title in SECTION_TITLES.values():
+        assert f">{title}</h2>" in html
+
+
+def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="fonts-dejavu-core"):
+        render_pdf(Report("t", "s", []), font_dir=tmp_path)
