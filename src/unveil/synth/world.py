@@ -1,32 +1,33 @@
-"""A first synthetic world: posts grouped in planted networks that share phones and emails.
+"""``generate_world``: a whole synthetic world, streamed to disk chunk by chunk, with its ground truth.
 
-Deterministic for a seed, streamed to disk, with a ground-truth file of post -> network.
+Layout (see docs/synthetic-world.md for every column)::
+
+    posts/posts-NNNNN.jsonl      captures/html/*.html   captures/pages-NNNNN.warc.gz
+    telegram/ChatExport_*/result.json                   social/facebook-*/your_facebook_activity/...
+    images/*.jpg   transfers/*.csv|xlsx   statistics/*.csv   truth/*.csv
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import random
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import os
+import shutil
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
-CITIES = ["Brussels", "Antwerp", "Ghent", "Bruges", "Ostend", "Liège", "Charleroi", "Namur", "Lille", "Rotterdam"]
-NAMES = ["Anna", "Maria", "Elena", "Ioana", "Sofia", "Lina", "Nadia", "Eva", "Mila", "Daria"]
-TEMPLATES = [
-    "New in {city}! {name}, {age} years, sweet and discreet. Call {phone}",
-    "Nieuw in {city}: {name} ({age}). Bel of WhatsApp {phone}",
-    "Nouvelle à {city}, {name} {age} ans, disponible 24/7 au {phone}",
-]
-INDEPENDENT = [
-    "Massage salon in {city}, appointment only: {phone}",
-    "Looking for a cleaner in {city}, contact {phone}",
-    "Room for rent in {city}, call {phone} after 6pm",
-]
-START = datetime(2023, 1, 1, tzinfo=UTC)
+from unveil.synth.captures import TELEGRAM_FOOTER, facebook_profile, telegram_header
+from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
+from unveil.synth.images import write_photos
+from unveil.synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
+from unveil.synth.statistics import write_statistics
+from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
+from unveil.synth.truth import write_actor_truth
+
+FOLDERS = ("posts", "captures/html", "telegram", "social", "images", "transfers", "statistics", "truth", ".parts")
 
 
 @dataclass(frozen=True)
@@ -37,47 +38,117 @@ class WorldSummary:
     networks: int
     posts_file: Path
     truth_file: Path
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def generate_world(out: Path, posts: int, seed: int) -> WorldSummary:
-    """Write ``posts.jsonl`` and ``truth/post_networks.csv`` into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "truth").mkdir(exist_ok=True)
-    rng = random.Random(seed)
-    networks = max(1, posts // 50)
-    posts_file, truth_file = out / "posts.jsonl", out / "truth" / "post_networks.csv"
-    with posts_file.open("w", encoding="utf-8") as post_out, truth_file.open("w", newline="") as truth_out:
-        truth = csv.writer(truth_out)
-        truth.writerow(["post_id", "network_id"])
-        for post in _posts(rng, posts, networks):
-            truth.writerow([post["id"], post.pop("network_id")])
-            post_out.write(json.dumps(post, ensure_ascii=False) + "\n")
-    return WorldSummary(posts, networks, posts_file, truth_file)
+def generate_world(out: Path, posts: int, seed: int, workers: int | None = None) -> WorldSummary:
+    """Write a world of ``posts`` posts for ``seed`` into ``out`` (same seed, same bytes).
+
+    Args:
+        out: the folder to write (created; files of an earlier world there are replaced).
+        posts: the number of posts.
+        seed: the random seed.
+        workers: processes writing chunks (default: up to the CPU count); the output does not depend on it.
+    """
+    for folder in FOLDERS:
+        target = out / folder
+        if target.exists() and folder in ("posts", "captures/html", "telegram", "social", ".parts"):
+            shutil.rmtree(target)
+        target.mkdir(parents=True, exist_ok=True)
+    counts = _run_tasks(out, posts, seed, workers)
+    plan = plan_for(posts, seed)
+    _concatenate(out, "posts", TRUTH_POST_COLUMNS, "truth/posts.csv")
+    _concatenate(
+        out,
+        "identifiers",
+        ("post_id", "type", "value", "written", "obfuscation", "role", "network_id"),
+        "truth/post_identifiers.csv",
+    )
+    _concatenate(out, "captures", ("post_id", "format", "file", "record"), "truth/captures.csv")
+    _assemble_exports(out)
+    image_rows = write_photos(out, seed, plan.photo_bases)
+    write_actor_truth(out, plan, image_rows)
+    _concatenate(out, "money-*-mto.csv", MTO_COLUMNS, "transfers/mto_transactions.csv")
+    _concatenate(out, "money-*-bank.csv", BANK_CSV_COLUMNS, "transfers/bank_statement.csv", delimiter=";")
+    _concatenate(out, "money-*-transfers.csv", TRUTH_COLUMNS, "truth/transfers.csv")
+    _concatenate(out, "money-*-parties.csv", PARTY_COLUMNS, "truth/parties.csv")
+    _concatenate(
+        out,
+        "money-*-typologies.csv",
+        ("instance_id", "typology", "network_id", "party_id", "description"),
+        "truth/typologies.csv",
+    )
+    write_statistics(out, seed)
+    shutil.rmtree(out / ".parts")
+    networks = sum(len(pool.networks) for pool in plan.pools.values())
+    return WorldSummary(posts, networks, out / "posts", out / "truth" / "posts.csv", dict(counts))
 
 
-def _posts(rng: random.Random, count: int, networks: int) -> Iterator[dict[str, Any]]:
-    phones = {n: [_phone(rng) for _ in range(rng.randint(1, 3))] for n in range(networks)}
-    for number in range(count):
-        network = rng.randrange(networks) if rng.random() < 0.6 else None
-        city = rng.choice(CITIES)
-        if network is None:
-            text = rng.choice(INDEPENDENT).format(city=city, phone=_phone(rng))
-        else:
-            template = TEMPLATES[network % len(TEMPLATES)]
-            text = template.format(
-                city=city, name=rng.choice(NAMES), age=rng.randint(19, 29), phone=rng.choice(phones[network])
-            )
-        posted = START + timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
-        yield {
-            "id": f"S{number:08d}",
-            "text": text,
-            "city": city,
-            "posted_at": posted.isoformat(),
-            "platform": "synthetic-ads",
-            "network_id": "" if network is None else f"T{network:05d}",
-        }
+def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter[str]:
+    """Write the post chunks and the money parts, in a pool of processes when there is more than one task."""
+    chunks = (posts + CHUNK_POSTS - 1) // CHUNK_POSTS
+    tasks = [("money", part) for part in range(money_parts(plan_for(posts, seed)))]
+    tasks += [("posts", chunk) for chunk in range(chunks)]
+    processes = min(len(tasks), workers if workers is not None else min(4, os.cpu_count() or 1))
+    counts: Counter[str] = Counter()
+    if processes <= 1:
+        for task, index in tasks:
+            counts.update(_task(out, posts, seed, task, index))
+        return counts
+    with ProcessPoolExecutor(processes, mp_context=get_context("forkserver")) as pool:
+        size = len(tasks)
+        for result in pool.map(_task, [out] * size, [posts] * size, [seed] * size, *zip(*tasks, strict=True)):
+            counts.update(result)
+    return counts
 
 
-def _phone(rng: random.Random) -> str:
-    digits = f"{rng.randint(0, 99):02d} {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
-    return f"04{rng.choice('789')}{rng.randint(0, 9)} {digits}"
+def _task(out: Path, posts: int, seed: int, task: str, index: int) -> Counter[str]:
+    if task == "money":
+        return write_money_part(out, plan_for(posts, seed), index)
+    return write_chunk(out, posts, seed, index)
+
+
+def _concatenate(out: Path, pattern: str, header: tuple[str, ...], target: str, delimiter: str = ",") -> None:
+    """Join the parts written by the tasks, in part order, under one header."""
+    with (out / target).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerow(header)
+        for part in sorted((out / ".parts").glob(pattern if "*" in pattern else f"{pattern}-*.csv")):
+            with part.open(encoding="utf-8", newline="") as source:
+                shutil.copyfileobj(source, handle)
+
+
+def _assemble_exports(out: Path) -> None:
+    """Join each exported channel's fragments into a Telegram ``result.json`` or a Facebook export."""
+    for folder in sorted((out / ".parts" / "telegram").glob("*")):
+        fragments = sorted(folder.glob("*.part"))
+        channel = _first_author(fragments[0])
+        target = out / "telegram" / folder.name / "result.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _join_fragments(target, telegram_header(channel), fragments, TELEGRAM_FOOTER)
+    for folder in sorted((out / ".parts" / "facebook").glob("*")):
+        fragments = sorted(folder.glob("*.part"))
+        root = out / "social" / folder.name / "your_facebook_activity"
+        (root / "groups").mkdir(parents=True, exist_ok=True)
+        (root / "profile_information").mkdir(parents=True, exist_ok=True)
+        _join_fragments(root / "groups" / "your_posts_in_groups.json", '{"group_posts_v2": [\n', fragments, "\n]}\n")
+        name = folder.name.removeprefix("facebook-").replace("_", " ")
+        (root / "profile_information" / "profile_information.json").write_text(
+            json.dumps(facebook_profile(name), indent=2) + "\n", encoding="utf-8"
+        )
+
+
+def _first_author(fragment: Path) -> str:
+    with fragment.open(encoding="utf-8") as handle:
+        first = handle.readline().rstrip(",\n")
+    return str(json.loads(first)["from"])
+
+
+def _join_fragments(target: Path, header: str, fragments: list[Path], footer: str) -> None:
+    with target.open("w", encoding="utf-8") as handle:
+        handle.write(header)
+        for index, fragment in enumerate(fragments):
+            if index:
+                handle.write(",\n")
+            with fragment.open(encoding="utf-8") as source:
+                shutil.copyfileobj(source, handle)
+        handle.write(footer)

@@ -1,0 +1,280 @@
+"""Who posts: planted networks and independent authors, each a pure function of (seed, kind, index).
+
+Networks rotate several phones over time, share a few text templates with slots, re-use photos
+and move their victims around a circuit of cities. Independent authors re-post their own ad. Both
+are rebuilt on demand from their index (cached), so memory does not grow with the number of posts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+from unveil.synth.identifiers import Phone, make_email, make_handle, make_phone
+from unveil.synth.kinds import KIND_BY_NAME, NETWORK_PREFIX, Kind
+from unveil.synth.phrases import BANKS
+from unveil.synth.phrases.words import COMPANIES, FIRST_NAMES, HOTELS, MALE_NAMES, NATIONALITIES, SALONS
+from unveil.synth.places import CIRCUITS, CITIES, CITY_BY_NAME, DEPARTURE_POINTS
+
+HOME_COUNTRIES = {
+    "escort_network": ("RO", "BG", "HU", "NG", "ES", "UA"),
+    "smuggling_offer": ("IQ", "AL", "SY", "TR", "VN"),
+    "labour_exploitation": ("RO", "BG", "PL", "UA"),
+}
+DECORATIONS = (
+    ("", "", " "),
+    ("💋 ", " 💋", "\n"),
+    ("✨", "✨", " ✨ "),
+    ("", "", " | "),
+    ("🔥 ", "", "\n"),
+    ("", " ❤️", ". "),
+    ("⭐ ", " ⭐", "\n"),
+    ("", "", " - "),
+)
+SMUGGLING_ROUTES = (
+    ("UK", "boat", 1500, 3000),
+    ("UK", "truck", 3000, 6000),
+    ("UK", "car", 7000, 12000),
+    ("Germany", "car", 400, 1200),
+    ("Italy", "truck", 1500, 3500),
+    ("France", "car", 300, 900),
+)
+CITY_WEIGHTS = tuple(city.weight for city in CITIES)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A network's (or author's) ad template: which alternative of each role, in which dress."""
+
+    template_id: str
+    language: str
+    choices: tuple[tuple[int, int], ...]  # (role index, alternative index), in order of appearance
+    prefix: str
+    suffix: str
+    joiner: str
+    with_indicators: bool
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Who an ad presents: a victim of a network, or the independent author herself."""
+
+    name: str
+    age: int
+    true_age: int
+    nationality: int
+    photo: int  # base photo id, -1 when the persona has no photo
+    offset: float
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A planted network or an independent author."""
+
+    actor_id: str
+    kind: Kind
+    is_network: bool
+    platform: str
+    channel: str
+    start: float
+    end: float
+    phones: tuple[Phone, ...]
+    emails: tuple[str, ...]
+    handles: tuple[tuple[str, str], ...]
+    templates: tuple[Template, ...]
+    personas: tuple[Persona, ...]
+    circuit: tuple[str, ...]
+    stay_days: float
+    home_country: str
+    price: int
+    route: tuple[str, str, int, int]
+    departure: tuple[str, ...]
+    company: str
+    job: int
+    salon: str
+    hotel: str
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _template(rng: random.Random, template_id: str, kind: Kind, language: str, indicators: bool) -> Template:
+    bank = BANKS[(kind.bank, language)]
+    choices: list[tuple[int, int]] = []
+    for index, (role_name, alternatives) in enumerate(bank):
+        if role_name.startswith("!") and not indicators:
+            continue
+        if role_name.startswith("?") and rng.random() < 0.35:
+            continue
+        choices.append((index, rng.randrange(len(alternatives))))
+    if len(choices) > 3 and rng.random() < 0.3:  # some posters put the price or the hook first
+        moved = choices.pop(rng.randrange(1, len(choices) - 1))
+        choices.insert(rng.randrange(0, 2), moved)
+    prefix, suffix, joiner = (
+        rng.choice(DECORATIONS)
+        if kind.bank in ("escort", "massage")
+        else ("", "", rng.choice((" ", "\n", ". ", " | ")))
+    )
+    return Template(template_id, language, tuple(choices), prefix, suffix, joiner, indicators)
+
+
+def _window(rng: random.Random, network: bool) -> tuple[float, float]:
+    length = rng.uniform(0.15, 0.6) if network else rng.uniform(0.05, 0.4)
+    start = rng.uniform(0.0, 1.0 - length * 0.5)
+    return start, min(1.0, start + length)
+
+
+def _persona(rng: random.Random, kind: Kind, photo: int, minor_rate: float) -> Persona:
+    true_age = rng.randint(18, 31)
+    if rng.random() < minor_rate:
+        true_age = rng.randint(15, 17)
+    shown = max(18, true_age if rng.random() < 0.7 else true_age - rng.randint(0, 3))
+    nationalities = len(NATIONALITIES.get("en", ()))
+    name = rng.choice(MALE_NAMES) if kind.bank in ("smuggling", "labour") else rng.choice(FIRST_NAMES)
+    return Persona(name, shown, true_age, rng.randrange(nationalities), photo, rng.random())
+
+
+def build_network(seed: int, kind_name: str, index: int, photos: tuple[int, ...]) -> Actor:
+    """Network ``index`` of ``kind_name``: a pure function of the seed (same seed, same network)."""
+    kind = KIND_BY_NAME[kind_name]
+    rng = random.Random(f"{seed}/network/{kind_name}/{index}")
+    actor_id = f"{NETWORK_PREFIX[kind_name]}{index:05d}"
+    home = rng.choice(HOME_COUNTRIES[kind_name])
+    languages = _network_languages(rng, kind, home)
+    start, end = _window(rng, True)
+    phone_count = rng.randint(2, 6) if kind.bank == "escort" else rng.randint(2, 4)
+    phones = tuple(make_phone(rng, _phone_country(rng, home)) for _ in range(phone_count))
+    indicator_share = kind.indicator_rate
+    templates = tuple(
+        _template(rng, f"{actor_id}-T{i}", kind, languages[i % len(languages)], rng.random() < indicator_share)
+        for i in range(rng.randint(1, 3))
+    )
+    persona_count = rng.randint(3, 10) if kind.bank == "escort" else rng.randint(1, 3)
+    personas = tuple(
+        _persona(rng, kind, photos[i % len(photos)] if photos else -1, 0.06 if kind.bank == "escort" else 0.0)
+        for i in range(persona_count)
+    )
+    circuit = list(rng.choice(CIRCUITS))
+    rng.shuffle(circuit)
+    return _actor(
+        rng, actor_id, kind, True, start, end, phones, templates, personas, tuple(circuit[: rng.randint(2, 4)]), home
+    )
+
+
+def _network_languages(rng: random.Random, kind: Kind, home: str) -> tuple[str, ...]:
+    first = _pick(rng, kind.languages)
+    native = {"RO": "ro", "BG": "bg", "ES": "es", "PL": "pl", "IQ": "ar", "SY": "ar"}.get(home)
+    if native and (kind.bank, native) in BANKS and native != first and rng.random() < 0.4:
+        return first, native
+    return (first,)
+
+
+def _phone_country(rng: random.Random, home: str) -> str:
+    draw = rng.random()
+    if draw < 0.6:
+        return "BE"
+    if draw < 0.85 and home in ("RO", "BG", "HU", "NG", "UA", "IQ", "AL", "SY", "TR", "VN", "PL", "ES"):
+        return home
+    return rng.choice(("NL", "FR", "DE", "GB"))
+
+
+def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
+    """Independent author ``index`` of ``kind_name`` (a sex worker, a salon, an employer, an NGO...)."""
+    kind = KIND_BY_NAME[kind_name]
+    rng = random.Random(f"{seed}/author/{kind_name}/{index}")
+    language = _pick(rng, kind.languages)
+    start, end = _window(rng, False)
+    country = "BE" if rng.random() < 0.8 else rng.choice(("NL", "FR", "DE", "LU"))
+    phones = (make_phone(rng, country),)
+    template = _template(
+        rng, f"A{kind_name[:3].upper()}{index:06d}-T0", kind, language, rng.random() < kind.indicator_rate
+    )
+    home = rng.choices([c.name for c in CITIES], weights=CITY_WEIGHTS)[0]
+    persona = _persona(rng, kind, photo, 0.0)
+    return _actor(
+        rng,
+        f"A{kind_name[:3].upper()}{index:06d}",
+        kind,
+        False,
+        start,
+        end,
+        phones,
+        (template,),
+        (persona,),
+        (home,),
+        CITY_BY_NAME[home].country,
+    )
+
+
+def _actor(
+    rng: random.Random,
+    actor_id: str,
+    kind: Kind,
+    network: bool,
+    start: float,
+    end: float,
+    phones: tuple[Phone, ...],
+    templates: tuple[Template, ...],
+    personas: tuple[Persona, ...],
+    circuit: tuple[str, ...],
+    home: str,
+) -> Actor:
+    name = personas[0].name
+    emails = (make_email(rng, name),) if rng.random() < (0.4 if network else 0.3) else ()
+    services = ("telegram",) if kind.bank == "smuggling" else ("instagram", "snapchat", "telegram")
+    handles = ((rng.choice(services), make_handle(rng, name)),) if rng.random() < 0.45 else ()
+    route = rng.choice(SMUGGLING_ROUTES)
+    departure = tuple(rng.sample(DEPARTURE_POINTS, rng.randint(1, 3)))
+    channel = _channel_name(rng, kind, name, departure[0])
+    return Actor(
+        actor_id,
+        kind,
+        network,
+        _pick(rng, kind.platforms),
+        channel,
+        start,
+        end,
+        phones,
+        emails,
+        handles,
+        templates,
+        personas,
+        circuit,
+        rng.uniform(3, 10),
+        home,
+        rng.randrange(60, 160, 10),
+        route,
+        departure,
+        rng.choice(COMPANIES),
+        rng.randrange(8),
+        rng.choice(SALONS),
+        rng.choice(HOTELS),
+    )
+
+
+def _channel_name(rng: random.Random, kind: Kind, name: str, departure: str) -> str:
+    if kind.bank == "smuggling":
+        return rng.choice(
+            (
+                f"{departure} UK trips",
+                f"Abu {name} travel",
+                f"{name} Europe transport",
+                f"Safe way {departure}",
+                f"Road to UK {rng.randrange(1, 99)}",
+            )
+        )
+    if kind.bank == "migration_info":
+        return rng.choice(
+            (f"Info {departure} refugees", "Refugee Info Bus", f"Welcome {departure}", "InfoMigrants-like")
+        )
+    if kind.bank == "travel":
+        return rng.choice((f"{name} Transport", "Euro Bus Lines", "Balkan Express", "Atlas Voyages"))
+    return name
+
+
+@lru_cache(maxsize=8192)
+def cached_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
+    """``build_author`` with a bounded cache (authors re-post, so the same one is asked for often)."""
+    return build_author(seed, kind_name, index, photo)

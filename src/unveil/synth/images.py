@@ -1,0 +1,77 @@
+"""A bounded set of synthetic "photos" (Pillow), each with re-used variants: cropped, re-compressed, recoloured.
+
+The photos are abstract (gradients, a silhouette, shapes): no real person is depicted. Variants are
+what re-posted photos look like after a site crops, re-compresses or filters them, so perceptual
+hashing can be benchmarked against ``truth/images.csv``.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance
+
+from unveil.synth.plan import VARIANTS
+
+WIDTH, HEIGHT = 240, 300
+
+
+def base_photo(seed: int, photo: int) -> Image.Image:
+    """Base photo ``photo``: a room-like gradient, a silhouette and a few objects, from the seed."""
+    rng = random.Random(f"{seed}/photo/{photo}")
+    top = np.array([rng.randrange(40, 220) for _ in range(3)], dtype=np.float32)
+    bottom = np.array([rng.randrange(20, 200) for _ in range(3)], dtype=np.float32)
+    ramp = np.linspace(0.0, 1.0, HEIGHT, dtype=np.float32)[:, None, None]
+    pixels = (top * (1 - ramp) + bottom * ramp).repeat(WIDTH, axis=1)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 6, pixels.shape).astype(np.float32)
+    image = Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8), "RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(3, 7)):
+        x, y = rng.randrange(WIDTH), rng.randrange(HEIGHT)
+        size = rng.randrange(15, 70)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        box = (x, y, x + size, y + size // 2 + rng.randrange(size))
+        (draw.rectangle if rng.random() < 0.5 else draw.ellipse)(box, fill=colour)
+    skin = (rng.randrange(120, 240), rng.randrange(90, 200), rng.randrange(70, 170))
+    cx = WIDTH // 2 + rng.randrange(-40, 40)
+    draw.ellipse((cx - 28, 50, cx + 28, 120), fill=skin)
+    draw.polygon(
+        [(cx - 55, 300), (cx - 35, 130), (cx + 35, 130), (cx + 55, 300)],
+        fill=tuple(rng.randrange(256) for _ in range(3)),
+    )
+    return image
+
+
+def variant(image: Image.Image, name: str, seed: int, photo: int) -> bytes:
+    """The JPEG bytes of one variant of a base photo."""
+    rng = random.Random(f"{seed}/variant/{photo}/{name}")
+    quality = 90
+    if name == "crop":
+        left, top = rng.randrange(8, 30), rng.randrange(8, 36)
+        image = image.crop((left, top, WIDTH - rng.randrange(8, 30), HEIGHT - rng.randrange(8, 36)))
+    elif name == "jpeg":
+        quality = rng.randrange(30, 55)
+        image = image.resize((WIDTH * 3 // 4, HEIGHT * 3 // 4))
+    elif name == "tint":
+        image = ImageEnhance.Color(image).enhance(rng.uniform(0.3, 1.6))
+        image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.8, 1.2))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def write_photos(out: Path, seed: int, photos: int) -> list[tuple[str, int, str]]:
+    """Write every variant of ``photos`` base photos into ``out/images``; return (file, photo, variant) rows."""
+    folder = out / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for photo in range(photos):
+        image = base_photo(seed, photo)
+        for name in VARIANTS:
+            file = f"images/{photo:04d}-{name}.jpg"
+            (out / file).write_bytes(variant(image, name, seed, photo))
+            rows.append((file, photo, name))
+    return rows

@@ -1,0 +1,119 @@
+"""Ways posters write phone numbers, emails and handles so that filters and scrapers miss them.
+
+Each function returns the written form and the name of the obfuscation (recorded in the ground
+truth), so that extraction recall can be measured per obfuscation.
+"""
+
+from __future__ import annotations
+
+import random
+
+from unveil.synth.identifiers import Phone
+
+SPELLED: dict[str, tuple[str, ...]] = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "nl": ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
+    "ro": ("zero", "unu", "doi", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă"),
+    "bg": ("нула", "едно", "две", "три", "четири", "пет", "шест", "седем", "осем", "девет"),
+    "ar": ("صفر", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"),
+    "pl": ("zero", "jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć"),
+}
+KEYCAPS = tuple(f"{d}\ufe0f\u20e3" for d in "0123456789")
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+LOOKALIKE = {"0": ("O", "o"), "1": ("l", "I", "i"), "5": ("S",), "8": ("B",), "2": ("Z",)}
+
+# (rule, weight): about two in three numbers are written plainly, as in studies of escort ads.
+PHONE_RULES: tuple[tuple[str, float], ...] = (
+    ("plain", 0.36),
+    ("compact", 0.12),
+    ("dotted", 0.07),
+    ("international", 0.12),
+    ("spelled", 0.07),
+    ("spelled_mixed", 0.05),
+    ("lookalike", 0.05),
+    ("keycaps", 0.04),
+    ("separators", 0.06),
+    ("split_lines", 0.04),
+    ("arabic_indic", 0.02),
+)
+_RULE_NAMES = tuple(rule for rule, _ in PHONE_RULES)
+_RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(len(PHONE_RULES)))
+
+
+def pick_phone_rule(rng: random.Random, language: str) -> str:
+    """Draw how a phone will be written; Arabic-Indic digits only in Arabic posts."""
+    rule = rng.choices(_RULE_NAMES, cum_weights=_RULE_CUMULATIVE)[0]
+    if rule == "arabic_indic" and language != "ar":
+        return "plain"
+    return rule
+
+
+def write_phone(phone: Phone, rule: str, language: str, rng: random.Random) -> str:
+    """Write ``phone`` following ``rule`` (see ``PHONE_RULES``)."""
+    local = phone.local_display()
+    digits = local.replace(" ", "")
+    if rule == "plain":
+        return local
+    if rule == "compact":
+        return digits
+    if rule == "dotted":
+        sep = rng.choice("./")
+        return local.replace(" ", sep, 1).replace(" ", ".")
+    if rule == "international":
+        return phone.international_display() if rng.random() < 0.7 else "00" + phone.e164[1:]
+    if rule == "spelled":
+        words = SPELLED.get(language, SPELLED["en"])
+        return " ".join(words[int(d)] for d in digits)
+    if rule == "spelled_mixed":
+        words = SPELLED.get(language, SPELLED["en"])
+        return "".join(words[int(d)] if i % 3 == 1 else d for i, d in enumerate(digits))
+    if rule == "lookalike":
+        return "".join(rng.choice(LOOKALIKE[d]) if d in LOOKALIKE and rng.random() < 0.6 else d for d in local)
+    if rule == "keycaps":
+        return "".join(KEYCAPS[int(d)] for d in digits)
+    if rule == "separators":
+        return rng.choice("-_*•~").join(digits)
+    if rule == "split_lines":
+        return f"{digits[:4]}\n{digits[4:7]}\n{digits[7:]}"
+    if rule == "arabic_indic":
+        return "".join(ARABIC_INDIC[int(d)] for d in digits)
+    raise ValueError(f"unknown phone rule {rule!r}")
+
+
+EMAIL_RULES: tuple[tuple[str, float], ...] = (
+    ("plain", 0.7),
+    ("at_dot_words", 0.15),
+    ("bracketed", 0.1),
+    ("spaced", 0.05),
+)
+
+
+def write_email(email: str, rng: random.Random) -> tuple[str, str]:
+    """Write ``email`` plainly or with "at"/"dot" words; return (text, rule)."""
+    rule = rng.choices([r for r, _ in EMAIL_RULES], weights=[w for _, w in EMAIL_RULES])[0]
+    local, domain = email.split("@")
+    if rule == "at_dot_words":
+        return f"{local} at {domain.replace('.', ' dot ')}", rule
+    if rule == "bracketed":
+        return f"{local}[at]{domain.replace('.', '(dot)')}", rule
+    if rule == "spaced":
+        return f"{local} @ {domain.replace('.', ' . ')}", rule
+    return email, rule
+
+
+def write_handle(service: str, handle: str, phone: Phone | None, rng: random.Random) -> tuple[str, str]:
+    """Write a messaging contact as a handle or a link (``t.me/x``, ``wa.me/32470...``); return (text, rule)."""
+    if service == "whatsapp" and phone is not None:
+        return (
+            (f"https://wa.me/{phone.e164[1:]}", "link") if rng.random() < 0.5 else (f"wa.me/{phone.e164[1:]}", "link")
+        )
+    if service == "telegram":
+        return (f"t.me/{handle}", "link") if rng.random() < 0.5 else (f"@{handle}", "handle")
+    if service == "instagram":
+        return (f"instagram.com/{handle}", "link") if rng.random() < 0.4 else (f"IG: @{handle}", "handle")
+    if service == "snapchat":
+        return f"snap: {handle}", "handle"
+    return f"@{handle}", "handle"
