@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean system-packages
+.PHONY: demo test lint typecheck bench clean system-packages web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 system-packages:
 	@bash scripts/system-packages.sh
 
-demo: $(STAMP)
+## htmx and Cytoscape.js from the npm registry into src/unveil/web/static/vendor/ (git-ignored).
+web-assets: $(STAMP)
+	@PYTHON=$(BIN)/python bash scripts/web-assets.sh
+
+demo: $(STAMP) web-assets
 	$(BIN)/unveil demo
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages web-assets
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -1,7 +1,11 @@
-"""``unveil serve``."""
+"""``unveil serve`` and ``unveil user add|list|disable|enable|password``."""
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,14 +14,20 @@ from rich.console import Console
 
 from unveil.workspace import Workspace
 
+console = Console()
+user_app = typer.Typer(help="Accounts of the web application.", no_args_is_help=True)
+
+WorkspaceDir = Annotated[Path, typer.Argument(help="Workspace folder.")]
+
 
 def register(app: typer.Typer) -> None:
     """Add the web commands."""
     app.command()(serve)
+    app.add_typer(user_app, name="user")
 
 
 def serve(
-    directory: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    directory: WorkspaceDir,
     port: Annotated[int | None, typer.Option(help="Port (default: the workspace setting, 8000).")] = None,
     host: Annotated[str | None, typer.Option(help="Address (default 127.0.0.1).")] = None,
 ) -> None:
@@ -31,7 +41,103 @@ def serve_workspace(workspace: Workspace, host: str, port: int) -> None:
     import uvicorn
 
     from unveil.web.app import create_app
+    from unveil.web.assets import require_assets
 
     workspace.settings.require_production_secret()
+    require_assets()
+    app = create_app(workspace)
     Console().print(f"Serving {workspace.root} on http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def _database(directory: Path) -> Iterator[sqlite3.Connection]:
+    """The workspace database, committed and closed at the end."""
+    from unveil.db import connect
+
+    connection = connect(Workspace.open(directory))
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
+
+
+def _read_password(password_stdin: bool) -> str | None:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password (empty: generate one)", hide_input=True, default="", show_default=False))
+    return None
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name (lower-case letters, digits, . _ -).")],
+    role: Annotated[str, typer.Option(help="admin, investigator, analyst or magistrate.")],
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Create an account; prints a generated password when none is given."""
+    from unveil.auth.passwords import generate_password
+    from unveil.auth.roles import parse_role
+    from unveil.auth.users import add_user
+
+    chosen = parse_role(role)
+    password = _read_password(password_stdin) or None
+    shown = password is None
+    password = password or generate_password()
+    with _database(workspace_dir) as db:
+        add_user(db, name, chosen, password)
+    console.print(f"Created user [bold]{name}[/] ({chosen.value}).")
+    if shown:
+        console.print(f"Password: {password}", markup=False, highlight=False)
+
+
+@user_app.command("list")
+def user_list(
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+) -> None:
+    """List the accounts."""
+    from unveil.auth.users import list_users
+
+    with _database(workspace_dir) as db:
+        for user in list_users(db):
+            console.print(f"{user.name}\t{user.role.value}\t{'active' if user.active else 'disabled'}", markup=False)
+
+
+@user_app.command("disable")
+def user_disable(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+) -> None:
+    """Disable an account and end its sessions."""
+    from unveil.auth.sessions import end_user_sessions
+    from unveil.auth.users import set_active
+
+    with _database(workspace_dir) as db:
+        set_active(db, name, False)
+        end_user_sessions(db, name)
+    console.print(f"Disabled {name}.", markup=False)
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Set a new password (generated when none is given) and end the user's sessions."""
+    from unveil.auth.passwords import generate_password
+    from unveil.auth.sessions import end_user_sessions
+    from unveil.auth.users import set_password
+
+    password = _read_password(password_stdin) or None
+    shown = password is None
+    password = password or generate_password()
+    with _database(workspace_dir) as db:
+        set_password(db, name, password)
+        end_user_sessions(db, name)
+    console.print(f"New password set for {name}.", markup=False)
+    if shown:
+        console.print(f"Password: {password}", markup=False, highlight=False)

@@ -1,0 +1,77 @@
+"""Rendering pages: the Jinja2 environment (autoescaping everything) and the per-request renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from unveil.auth.sessions import Session
+from unveil.web.routes import NavEntry
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_environment() -> jinja2.Environment:
+    """Templates with autoescaping always on: post text is written by criminals."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    environment.filters["when"] = _when
+    environment.globals["query_with"] = query_with
+    return environment
+
+
+def _when(value: Any) -> str:
+    """A timestamp as ``2026-03-04 21:05`` (UTC), or an empty string."""
+    if value is None:
+        return ""
+    text = value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)
+    return text[:16]
+
+
+def query_with(params: Mapping[str, Any], **changes: Any) -> str:
+    """The query string of ``params`` with some values replaced (for pagination links)."""
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    return "?" + urlencode(merged, doseq=True)
+
+
+class PageRenderer:
+    """Renders a template with what every page needs: the user, the navigation, the CSRF token."""
+
+    def __init__(
+        self, request: Request, environment: jinja2.Environment, session: Session | None, nav: list[NavEntry]
+    ) -> None:
+        self.request = request
+        self.environment = environment
+        self.session = session
+        self.nav = nav
+
+    def context(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The template context: common values, then the page's own."""
+        user = self.session.user if self.session else None
+        allowed = [entry for entry in self.nav if user is not None and user.may(entry.permission)]
+        return {
+            "request": self.request,
+            "user": user,
+            "nav": allowed,
+            "csrf_token": self.session.csrf_token if self.session else "",
+            "workspace_name": self.request.app.state.workspace.settings.name,
+            "current_path": self.request.url.path,
+            **values,
+        }
+
+    def render(self, template: str, values: Mapping[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+        """An HTML response from a template under ``web/templates``."""
+        html = self.environment.get_template(template).render(self.context(values or {}))
+        return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,1 @@
+"""Queries of the pages over the read model, one module per resource (pure of HTTP)."""

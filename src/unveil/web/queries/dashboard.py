@@ -1,0 +1,79 @@
+"""What the dashboard shows: new high-risk posts, top networks, money alerts, ingestion status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from unveil.pipeline import stage_status
+from unveil.stages import all_stages
+from unveil.web.readmodel import ReadModel
+from unveil.workspace import Workspace
+
+HIGH_RISK = 0.7
+
+
+@dataclass(frozen=True)
+class StageLine:
+    """One line of the ingestion status."""
+
+    name: str
+    state: str
+    rows: dict[str, int]
+    finished_at: str
+
+
+def ingestion_status(workspace: Workspace) -> list[StageLine]:
+    """Ingest and every pipeline stage with its state and table sizes."""
+    ingest = workspace.read_state("ingest") or {}
+    outputs = {name: int(out.get("rows", 0)) for name, out in ingest.get("outputs", {}).items()}
+    lines = [StageLine("ingest", "source", outputs, str(ingest.get("finished_at", "")))]
+    for stage in all_stages():
+        state = stage_status(workspace, stage)
+        lines.append(StageLine(stage.name, state.state, dict(state.rows), str(state.finished_at or "")))
+    return lines
+
+
+def quarantined(workspace: Workspace) -> int:
+    """Records set aside by ingestion, with their reasons (count only)."""
+    total = 0
+    for path in workspace.quarantine_dir.glob("*.jsonl"):
+        with path.open(encoding="utf-8") as handle:
+            total += sum(1 for _ in handle)
+    return total
+
+
+def new_high_risk_posts(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | None:
+    """The latest ingested posts with risk >= 0.7, or None when scores are not computed."""
+    if not tables.has("score.scores"):
+        return None
+    return tables.rows(
+        "SELECT p.post_id, p.title, p.city, p.posted_at, p.ingested_at, max(s.risk) AS risk "
+        "FROM score.scores s JOIN ingest.posts p USING (post_id) WHERE s.risk >= ? "
+        "GROUP BY ALL ORDER BY p.ingested_at DESC, risk DESC, p.post_id LIMIT ?",
+        [HIGH_RISK, limit],
+    )
+
+
+def top_networks(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | None:
+    """The riskiest, then largest networks, or None when linking has not run."""
+    if not tables.has("link.networks"):
+        return None
+    columns = tables.columns("link.networks")
+    risk = "risk" if "risk" in columns else "NULL"
+    summary = "summary" if "summary" in columns else "NULL"
+    return tables.rows(
+        f"SELECT network_id, posts, identifiers, cities, first_seen, last_seen, {risk} AS risk, "
+        f"{summary} AS summary FROM link.networks ORDER BY {risk} DESC NULLS LAST, posts DESC, network_id LIMIT ?",
+        [limit],
+    )
+
+
+def money_alerts(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | None:
+    """The strongest money alerts, or None when the money stage has not run."""
+    if not tables.has("money.alerts"):
+        return None
+    return tables.rows(
+        "SELECT alert_id, typology, score, party_id, reasons FROM money.alerts ORDER BY score DESC, alert_id LIMIT ?",
+        [limit],
+    )

@@ -1,0 +1,39 @@
+"""The dashboard: what is new and what matters, and the state of the pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from unveil.auth.roles import Permission
+from unveil.web.deps import CanViewDashboard, CurrentUser, Page, Tables, WorkspaceDep
+from unveil.web.queries import dashboard
+from unveil.web.routes import NavEntry
+
+router = APIRouter(tags=["dashboard"])
+nav = NavEntry("Dashboard", "/", Permission.VIEW_DASHBOARD, order=10)
+
+
+def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> dict[str, Any]:
+    data = {
+        "status": [line.__dict__ for line in dashboard.ingestion_status(workspace)],
+        "quarantined": dashboard.quarantined(workspace),
+        "high_risk_posts": dashboard.new_high_risk_posts(tables) if user.may(Permission.VIEW_POSTS) else None,
+        "top_networks": dashboard.top_networks(tables) if user.may(Permission.VIEW_NETWORKS) else None,
+        "money_alerts": dashboard.money_alerts(tables) if user.may(Permission.VIEW_MONEY) else None,
+    }
+    return data
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def dashboard_page(workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, page: Page) -> HTMLResponse:
+    """The start page."""
+    return page.render("dashboard/index.html", _dashboard(workspace, tables, user))
+
+
+@router.get("/api/dashboard")
+def dashboard_api(workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard) -> dict[str, Any]:
+    """The dashboard's data (sections the role may not see, or not computed yet, are null)."""
+    return _dashboard(workspace, tables, user)
