@@ -37,6 +37,10 @@ class TooLarge(Exception):
     """A bounded read went past its limit."""
 
 
+class Truncated(Exception):
+    """A compressed stream ended in the middle (raised instead of ``EOFError``, which some readers swallow)."""
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a file: its 1-based number and bytes (None when it was longer than allowed)."""
@@ -80,8 +84,15 @@ class InflateGuard:
         self.inflated = 0
 
     def read(self, size: int = -1) -> bytes:
-        """Read like the wrapped stream; raise ``TooLarge`` past the allowed inflation."""
-        data = self._stream.read(size)
+        """Read like the wrapped stream; raise ``TooLarge`` past the allowed inflation.
+
+        A short read (``read1``) hands over the data before a cut; the cut itself raises ``Truncated``.
+        """
+        reader = getattr(self._stream, "read1", self._stream.read)
+        try:
+            data: bytes = reader(size)
+        except EOFError as exc:
+            raise Truncated(str(exc) or "compressed data ends early") from exc
         self.inflated += len(data)
         if self.inflated > self._allowed:
             raise TooLarge(f"decompressed data exceeds {self._allowed:,} bytes (a compression bomb?)")
@@ -89,7 +100,10 @@ class InflateGuard:
 
     def readline(self, size: int = -1) -> bytes:
         """Read a line like the wrapped stream, under the same guard."""
-        data = self._stream.readline(size)
+        try:
+            data = self._stream.readline(size)
+        except EOFError as exc:
+            raise Truncated(str(exc) or "compressed data ends early") from exc
         self.inflated += len(data)
         if self.inflated > self._allowed:
             raise TooLarge(f"decompressed data exceeds {self._allowed:,} bytes (a compression bomb?)")

@@ -10,6 +10,7 @@ from charset_normalizer import from_bytes
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MOJIBAKE_MARKS = re.compile(r"[ÃÂâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ -¿]")
 SAMPLE = 64 * 1024
+PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -22,8 +23,13 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4:  # a multi-byte character cut by the sample's end
             return "utf-8"
-    best = from_bytes(sample[:SAMPLE]).best()
-    return best.encoding if best is not None else "utf-8"
+    matches = list(from_bytes(sample[:SAMPLE]))
+    if not matches:
+        return "utf-8"
+    best = matches[0]
+    # on short samples several code pages tie; prefer the Western one the region most often uses
+    tied = [m.encoding for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
+    return next((name for name in PREFERRED if name in tied), best.encoding)
 
 
 def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, bool]:

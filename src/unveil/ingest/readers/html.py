@@ -23,7 +23,7 @@ HIDDEN = "script, style, noscript, template, iframe, object, embed, svg, canvas,
 BLOCKS = "p, div, br, li, tr, td, th, h1, h2, h3, h4, h5, h6, section, article, header, footer, blockquote, pre"
 BLANK_RUNS = re.compile(r"[ \t\r\f\v]+")
 LINE_RUNS = re.compile(r"\n\s*\n+")
-META_DATES = ("article:published_time", "og:published_time", "date", "pubdate", "dc.date", "datepublished")
+META_DATES = ("article:published_time", "og:published_time", "date", "pubdate", "dc.date", "datepublished", "time")
 META_AUTHOR = ("author", "article:author", "og:author", "twitter:creator")
 
 
@@ -55,11 +55,14 @@ def parse_page(html: str) -> Page:
             meta[name] = normalise_text(content)[:2000]
     images = [src for node in tree.css("img") if (src := (node.attributes.get("src") or "").strip())][:100]
     canonical = next((n.attributes.get("href") for n in tree.css('link[rel="canonical"]')), None)
+    time_node = tree.css_first("time[datetime]")
+    if time_node is not None and time_node.attributes.get("datetime"):
+        meta.setdefault("time", str(time_node.attributes["datetime"]))
     for node in tree.css(HIDDEN):
         node.decompose()
     for node in tree.css(BLOCKS):
         node.insert_after("\n")
-    body = tree.body or tree.root
+    body = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
     text = body.text(separator="") if body is not None else ""
     return Page(title or None, _tidy(text), meta, images, canonical)
 

@@ -32,6 +32,15 @@ def load_document(source: Source) -> Any | Rejected:
     return value
 
 
+def is_export_metadata(document: Any) -> bool:
+    """A Facebook/Instagram export file that describes the account (``profile_v2``...), not posts."""
+    return (
+        isinstance(document, dict)
+        and bool(document)
+        and all(key.startswith(("profile", "account", "settings", "preferences")) for key in document)
+    )
+
+
 def record_size(value: Any) -> int:
     """Size of a record as compact JSON, to bound records inside documents."""
     return len(json.dumps(value, ensure_ascii=False, default=str))
@@ -50,6 +59,8 @@ def read(source: Source) -> Iterator[Item]:
         yield from social.read_document(document, source)
     elif isinstance(document, list):
         yield from _post_array(document, source)
+    elif is_export_metadata(document):
+        return  # a profile or settings file of an export: kept as evidence, it holds no records
     else:
         yield Rejected(1, "JSON document is neither a Telegram export, a social-media export nor an array of posts")
 

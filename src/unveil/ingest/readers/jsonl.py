@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import IO, Any
 
-from unveil.ingest.limits import InflateGuard, TooLarge, bounded_lines, json_depth
+from unveil.ingest.limits import InflateGuard, TooLarge, Truncated, bounded_lines, json_depth
 from unveil.ingest.mapping import ColumnMapping, complete
 from unveil.ingest.readers.posts import post_from_record
 from unveil.ingest.records import Item, Rejected, Source, excerpt
@@ -45,7 +45,7 @@ def read_json_lines(source: Source) -> Iterator[tuple[int, dict[str, Any], bytes
                     continue
                 encoding = encoding or detect_encoding(line.data)
                 yield _parse(line.number, line.data, encoding, limits.max_depth)
-        except (TooLarge, EOFError, OSError, zlib.error) as exc:
+        except (TooLarge, Truncated, EOFError, OSError, zlib.error) as exc:
             yield Rejected(number + 1, f"file unreadable after line {number}: {exc or type(exc).__name__}")
 
 

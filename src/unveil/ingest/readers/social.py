@@ -121,7 +121,9 @@ def _text(record: dict[str, Any]) -> str:
         for item in record.get("data") or []
         if isinstance(item, dict) and isinstance(item.get("post"), str)
     ]
-    if not parts:
+    if not parts and "data" not in record and isinstance(record.get("title"), str):
+        parts = [record["title"]]
+    if not any(parts):
         parts = [
             m["title"] for m in record.get("media") or [] if isinstance(m, dict) and isinstance(m.get("title"), str)
         ]

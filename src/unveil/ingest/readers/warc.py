@@ -7,14 +7,15 @@ reading stopped.
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from unveil.ingest.limits import InflateGuard, TooLarge
+from unveil.ingest.limits import InflateGuard, TooLarge, Truncated
 from unveil.ingest.readers.html import page_values, parse_page
 from unveil.ingest.records import Item, Rejected, Row, Source, record_hash
 from unveil.ingest.text import decode, detect_encoding
@@ -27,14 +28,18 @@ def read(source: Source) -> Iterator[Item]:
     """Posts and images from the archive's response records."""
     number = 0
     with source.blob.open("rb") as raw:
-        guarded = InflateGuard(raw, source.blob.stat().st_size, source.limits)
+        compressed = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        # decompress with gzip (multi-member) rather than warcio's reader, which stops silently at a cut
+        inner: IO[bytes] = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
+        guarded = InflateGuard(inner, source.blob.stat().st_size, source.limits)
         try:
             for record in ArchiveIterator(guarded):  # type: ignore[arg-type]
                 if record.rec_type != "response":
                     continue
                 number += 1
                 yield _item(record, number, source)
-        except (ArchiveLoadFailed, TooLarge, EOFError, OSError, zlib.error, ValueError) as exc:
+        except (ArchiveLoadFailed, TooLarge, Truncated, EOFError, OSError, zlib.error, ValueError) as exc:
             yield Rejected(number + 1, f"archive unreadable after record {number}: {exc or type(exc).__name__}")
 
 
