@@ -1,0 +1,59 @@
+"""Statistics for the national rapporteur: official figures, trends, the hidden number, the report.
+
+Public surface:
+
+- ``ingest_statistics(workspace, path)``: import one statistics file (format auto-detected);
+- ``import_statistics(workspace, paths)``: import files or folders under the workspace lock;
+- ``read_observations(workspace)``: the harmonised table as a DataFrame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from unveil.errors import InputError
+from unveil.stats.importers import statistics_files
+from unveil.stats.store import ImportSummary, import_file, read_observations
+from unveil.workspace import Workspace
+
+
+def ingest_statistics(workspace: Workspace, path: Path) -> int:
+    """Import one statistics file into the workspace and return the rows imported.
+
+    The layout is detected from the file's header (GLOTIP, UCR, US federal cases or defendants,
+    or one of the generic layouts). Re-importing the same file replaces its earlier rows. The
+    caller holds the workspace's write lock (``unveil ingest`` does).
+
+    Raises:
+        InputError: when the file is in no known layout.
+    """
+    return import_file(workspace, Path(path)).observations
+
+
+def import_statistics(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[ImportSummary], list[str]]:
+    """Import every statistics file found in ``paths``, holding the workspace lock.
+
+    A file named explicitly must be in a known layout; files found in a folder that are in no
+    known layout are skipped and returned with the reason.
+
+    Returns:
+        The summaries of the files imported, and one line per file skipped.
+    """
+    from unveil.pipeline import workspace_lock
+
+    summaries: list[ImportSummary] = []
+    skipped: list[str] = []
+    with workspace_lock(workspace):
+        for path in map(Path, paths):
+            for file in statistics_files(path):
+                try:
+                    summaries.append(import_file(workspace, file))
+                except InputError as exc:
+                    if path.is_file():
+                        raise
+                    skipped.append(exc.message)
+    return summaries, skipped
+
+
+__all__ = ["ImportSummary", "import_statistics", "ingest_statistics", "read_observations"]

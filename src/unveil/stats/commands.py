@@ -1,0 +1,149 @@
+"""``unveil stats import|show|mse`` and ``unveil report``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from unveil.errors import UsageError
+from unveil.stats.mse import MseEstimate
+from unveil.workspace import Workspace
+
+stats_app = typer.Typer(
+    name="stats", help="Official statistics: import, show, estimate the hidden number.", no_args_is_help=True
+)
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``stats`` sub-commands and ``report``."""
+    app.add_typer(stats_app, name="stats")
+    app.command(name="report")(report)
+
+
+@stats_app.command(name="import")
+def import_command(
+    directory: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    sources: Annotated[list[Path], typer.Argument(help="Statistics files or folders (format detected).")],
+) -> None:
+    """Import statistics files into the workspace's harmonised table (re-import replaces)."""
+    from unveil.stats import import_statistics
+
+    workspace = Workspace.open(directory)
+    summaries, skipped = import_statistics(workspace, sources)
+    for s in summaries:
+        console.print(
+            f"{s.path.name}: {s.importer} layout, {s.rows_read:,} rows read, {s.observations:,} observations, "
+            f"{s.rejected:,} rejected (quarantined), {s.labels_cleaned:,} labels cleaned",
+            markup=False,
+            highlight=False,
+        )
+    for line in skipped:
+        console.print(f"skipped: {line}", markup=False, highlight=False)
+
+
+@stats_app.command(name="show")
+def show_command(
+    directory: Annotated[Path, typer.Argument(help="Workspace folder.")],
+    indicator: Annotated[
+        str | None, typer.Option(help="Show this indicator's series (else: what is in the table).")
+    ] = None,
+    by: Annotated[str, typer.Option(help="category, place or region.")] = "category",
+    dimension: Annotated[str | None, typer.Option(help="Only this dimension (e.g. form_of_exploitation).")] = None,
+    place: Annotated[list[str] | None, typer.Option(help="Only this place (repeatable).")] = None,
+    mappings: Annotated[bool, typer.Option("--mappings", help="Show the labels cleaned by the importers.")] = False,
+) -> None:
+    """Show what the harmonised table holds, one indicator's series, or the mapping reports."""
+    from unveil.stats import trends
+    from unveil.stats.store import read_mappings, read_observations
+
+    workspace = Workspace.open(directory)
+    if mappings:
+        _print_frame(read_mappings(workspace), "labels cleaned")
+        return
+    frame = read_observations(workspace)
+    if frame.empty:
+        console.print("No statistics imported yet (use `unveil stats import`).")
+        return
+    if indicator is None:
+        summary = frame.groupby(["source", "indicator", "dimension"]).agg(
+            rows=("value", "size"), first=("year", "min"), last=("year", "max")
+        )
+        _print_frame(summary.reset_index(), "harmonised statistics")
+        return
+    if by not in ("category", "place", "region"):
+        raise UsageError(f"--by must be category, place or region, not {by!r}")
+    data = trends.select(frame, indicator, dimension, place)
+    if data.empty:
+        raise UsageError(f"no rows for indicator {indicator!r}; known: {sorted(frame['indicator'].unique())}")
+    series = trends.series(data, by)
+    wide = series.pivot_table(index=by, columns="year", values="value", aggfunc="sum")
+    _print_frame(wide.reset_index(), f"{indicator} by {by}")
+
+
+def _print_frame(frame: object, title: str) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(*map(str, frame.columns), title=title)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:,.0f}" if isinstance(v, float) and v == v else str(v) for v in row))
+    console.print(table)
+
+
+@stats_app.command(name="mse")
+def mse_command(
+    file: Annotated[Path, typer.Argument(help="Overlap table: 0/1 list columns, last column the count.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: estimate, lower, upper, model.")] = False,
+    criterion: Annotated[str, typer.Option(help="Model choice: aic or bic.")] = "aic",
+    interval: Annotated[str, typer.Option(help="profile (likelihood) or bootstrap.")] = "profile",
+    replicates: Annotated[int, typer.Option(min=20, help="Bootstrap replicates.")] = 200,
+) -> None:
+    """Estimate the total number of victims, seen and unseen, by multiple systems estimation."""
+    from unveil.stats.mse import estimate_hidden_population, read_overlap_table
+
+    if criterion not in ("aic", "bic") or interval not in ("profile", "bootstrap"):
+        raise UsageError("--criterion is aic or bic; --interval is profile or bootstrap")
+    estimate = estimate_hidden_population(read_overlap_table(file), criterion, interval, replicates)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps(estimate.to_dict()))
+        return
+    console.print(f"observed on at least one list: {estimate.observed:,}")
+    console.print(
+        f"estimated total: {estimate.estimate:,.0f} (95% interval {estimate.lower:,.0f} to {estimate.upper:,.0f})"
+    )
+    console.print(f"model ({criterion.upper()}): {estimate.model}", markup=False, highlight=False)
+
+
+def report(
+    directory: Annotated[Path, typer.Argument(help="Workspace folder, or a folder of statistics files.")],
+    year: Annotated[int, typer.Option(help="Year of the report.")],
+    out: Annotated[Path, typer.Option(help="Folder to write report.html, report.pdf and rows.csv into.")],
+    place: Annotated[
+        list[str] | None, typer.Option(help="Only this place in sources that have it (repeatable).")
+    ] = None,
+    mse: Annotated[
+        list[Path] | None, typer.Option(help="Overlap table to estimate the hidden number from (repeatable).")
+    ] = None,
+) -> None:
+    """Write the annual report's figures section (HTML and PDF) for one year."""
+    from unveil.stats.report import write_report
+    from unveil.stats.sources import load_report_inputs
+
+    frame, online = load_report_inputs(directory)
+    estimates = _estimates(mse or [])
+    written = write_report(frame, year, out, place or [], online, estimates)
+    console.print(
+        f"Wrote {out / 'report.html'}, {out / 'report.pdf'} and {out / 'rows.csv'} ({len(written.sections)} sections)"
+    )
+
+
+def _estimates(files: list[Path]) -> list[tuple[str, MseEstimate]]:
+    from unveil.stats.mse import estimate_hidden_population, read_overlap_table
+
+    return [(file.stem, estimate_hidden_population(read_overlap_table(file))) for file in files]

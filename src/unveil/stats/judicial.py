@@ -1,0 +1,123 @@
+"""Judicial outcomes: conviction rates, plea against trial, the distribution of sentences.
+
+Outcome labels are classified by words they contain, so that both the generic layout's labels
+("conviction", "acquittal", "dismissal") and the US federal ones ("convicted by plea") work.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from unveil.stats import trends
+
+OutcomeClass = Literal["conviction", "acquittal", "dismissal", "other"]
+SENTENCE_BANDS = (
+    (0, 12, "under 1 year"),
+    (12, 60, "1 to 5 years"),
+    (60, 120, "5 to 10 years"),
+    (120, 240, "10 to 20 years"),
+    (240, float("inf"), "20 years or more"),
+)
+OUTCOME_INDICATORS = ("defendants", "judicial_decisions")
+
+
+def outcome_class(label: str) -> OutcomeClass:
+    """Conviction, acquittal, dismissal or other, from an outcome label."""
+    text = label.lower()
+    if "acquit" in text or "not guilty" in text:
+        return "acquittal"
+    if "convict" in text or "guilty" in text or "sentenc" in text:
+        return "conviction"
+    if "dismiss" in text or "withdraw" in text or "drop" in text:
+        return "dismissal"
+    return "other"
+
+
+def decision_route(label: str) -> str | None:
+    """``plea`` or ``trial`` when the label says how a conviction came about."""
+    text = label.lower()
+    if "plea" in text:
+        return "plea"
+    if "trial" in text:
+        return "trial"
+    return None
+
+
+def outcomes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Outcome rows (by the ``outcome`` dimension) of any outcome indicator, with their class."""
+    data = frame[frame["indicator"].isin(OUTCOME_INDICATORS) & (frame["dimension"] == "outcome")]
+    return data.assign(outcome_class=data["category"].map(outcome_class))
+
+
+def conviction_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per year: decisions, convictions, acquittals, dismissals and the conviction rate.
+
+    The rate is convictions over decided outcomes (convictions, acquittals and dismissals).
+    """
+    data = outcomes(frame)
+    if data.empty:
+        return pd.DataFrame(columns=["year", "conviction", "acquittal", "dismissal", "decided", "rate", "refs"])
+    yearly = trends.series(data.assign(category=data["outcome_class"]), by="category")
+    wide = yearly.pivot_table(index="year", columns="category", values="value", aggfunc="sum", fill_value=0.0)
+    for name in ("conviction", "acquittal", "dismissal"):
+        if name not in wide:
+            wide[name] = 0.0
+    wide["decided"] = wide["conviction"] + wide["acquittal"] + wide["dismissal"]
+    wide["rate"] = np.where(
+        wide["decided"] > 0, wide["conviction"] / wide["decided"].where(wide["decided"] > 0), np.nan
+    )
+    refs = yearly.groupby("year")["refs"].sum()
+    result = wide[["conviction", "acquittal", "dismissal", "decided", "rate"]].reset_index()
+    return result.assign(refs=result["year"].map(refs))
+
+
+def plea_versus_trial(frame: pd.DataFrame) -> pd.DataFrame:
+    """Convictions by plea and at trial, per year, with the share by plea."""
+    data = outcomes(frame)
+    data = data[data["outcome_class"] == "conviction"]
+    data = data.assign(route=data["category"].map(decision_route))
+    data = data[data["route"].notna()]
+    if data.empty:
+        return pd.DataFrame(columns=["year", "plea", "trial", "plea_share", "refs"])
+    yearly = trends.series(data.assign(category=data["route"]), by="category")
+    wide = yearly.pivot_table(index="year", columns="category", values="value", aggfunc="sum", fill_value=0.0)
+    for name in ("plea", "trial"):
+        if name not in wide:
+            wide[name] = 0.0
+    wide["plea_share"] = wide["plea"] / (wide["plea"] + wide["trial"])
+    refs = yearly.groupby("year")["refs"].sum()
+    result = wide[["plea", "trial", "plea_share"]].reset_index()
+    return result.assign(refs=result["year"].map(refs))
+
+
+def sentence_distribution(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Sentenced persons per band of months in prison (from ``sentence_months`` rows)."""
+    data = frame[frame["indicator"] == "sentence_months"]
+    if years is not None:
+        data = data[data["year"].between(*years)]
+    rows = []
+    for low, high, label in SENTENCE_BANDS:
+        inside = data[(data["value"] >= low) & (data["value"] < high)]
+        refs = (inside["source"] + "#" + inside["source_row"].astype(str)).tolist()
+        rows.append({"band": label, "persons": len(inside), "refs": refs})
+    table = pd.DataFrame(rows)
+    total = table["persons"].sum()
+    return table.assign(share=table["persons"] / total if total else 0.0)
+
+
+def sentence_summary(frame: pd.DataFrame) -> dict[str, float]:
+    """Median, quartiles and mean of months sentenced."""
+    values = frame.loc[frame["indicator"] == "sentence_months", "value"].dropna()
+    if values.empty:
+        return {}
+    quartiles = values.quantile([0.25, 0.5, 0.75])
+    return {
+        "persons": float(len(values)),
+        "q1": float(quartiles[0.25]),
+        "median": float(quartiles[0.5]),
+        "q3": float(quartiles[0.75]),
+        "mean": float(values.mean()),
+    }

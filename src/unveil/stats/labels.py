@@ -1,0 +1,103 @@
+"""Cleaning of the labels and values found in official statistics files.
+
+Published tables are messy: country names in three languages, nationality adjectives instead of
+country names, capitals, typos, thousands separators, suppressed small counts. Every cleaning is
+recorded in the importer's ``MappingReport`` (raw label, cleaned label, rule), so the rapporteur
+can check what was changed and why.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from followthemoney.types import registry
+
+from unveil.stats.schema import SUPPRESSED, MappingReport
+
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
+_SUPPRESSED = re.compile(r"^<\s*(\d+)$")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    text = resources.files("unveil.stats").joinpath("country_aliases.yaml").read_text("utf-8")
+    loaded: dict[str, str] = yaml.safe_load(text)
+    return {key.casefold(): value for key, value in loaded.items()}
+
+
+def tidy(raw: object) -> str:
+    """Trim and collapse white space; turn shouting capitals into title case."""
+    text = _SPACES.sub(" ", str(raw if raw is not None else "")).strip()
+    if "Ã" in text or "Â" in text:
+        text = _undo_mojibake(text)
+    if len(text) > 3 and text.isupper():
+        text = text.title()
+    return text
+
+
+def _undo_mojibake(text: str) -> str:
+    """UTF-8 bytes once read as Latin-1 (``CÃ´te``) back to the intended text (``Côte``)."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def clean_label(field: str, raw: object, report: MappingReport) -> str:
+    """A tidy label, with the change (if any) recorded in the report."""
+    text = tidy(raw)
+    report.record(field, str(raw), text, "whitespace and capitals")
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _country_name(text: str) -> tuple[str, str] | None:
+    alias = _aliases().get(text.casefold())
+    if alias is not None:
+        return alias, "alias list"
+    for candidate, rule in ((text, "country name"), (text.rstrip("s"), "plural adjective")):
+        code = registry.country.clean(candidate)
+        if code:
+            return registry.country.caption(code), rule
+    return None
+
+
+def clean_country(field: str, raw: object, report: MappingReport) -> str:
+    """A country's English short name from a name, adjective or foreign spelling.
+
+    Labels that are not countries ("Abroad", "Other Europe") are kept tidy as they are.
+    """
+    text = tidy(raw)
+    found = _country_name(text) if text else None
+    if found is None:
+        report.record(field, str(raw), text, "whitespace and capitals")
+        return text
+    name, rule = found
+    report.record(field, str(raw), name, rule)
+    return name
+
+
+def parse_count(raw: object) -> tuple[float | None, str]:
+    """A count and its flags from a published cell: ``1,282`` -> 1282; ``<5`` -> (None, "<5").
+
+    Raises:
+        ValueError: when the cell is neither a number nor a suppression marker.
+    """
+    if raw is None:
+        raise ValueError("empty cell")
+    if isinstance(raw, int | float):
+        return float(raw), ""
+    text = str(raw).strip()
+    suppressed = _SUPPRESSED.match(text)
+    if suppressed:
+        return None, f"<{suppressed.group(1)}"
+    if _NUMBER.match(text):
+        return float(re.sub(r"[,\s]", "", text)), ""
+    raise ValueError(f"not a count: {text!r}")
+
+
+__all__ = ["SUPPRESSED", "clean_country", "clean_label", "parse_count", "tidy"]
