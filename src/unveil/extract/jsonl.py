@@ -40,7 +40,7 @@ def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> 
                 "end": m.end,
             }
             for m in extraction.places
-        ],  # fmt: skip
+        ],
         "prices": [
             {"amount": p.amount, "currency": p.currency, "unit": p.unit, "start": p.start, "end": p.end}
             for p in extraction.prices
@@ -57,7 +57,7 @@ def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> 
                 "source": m.source,
             }
             for m in scored.matches
-        ],  # fmt: skip
+        ],
         "scores": scored.scores,
     }
 

@@ -13,25 +13,40 @@ from collections import Counter
 
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {
-    "en": "the and you for with are your not this that have will from call new only me my is in at i'm am we our",
+    "en": "the and you for with are your not this that have will from call new only me my is at i'm am we our "
+    "be by it of to or now here tonight text number phone job work price hours hour night girl girls available",
     "nl": "de het een en van ik ben je jij niet met voor op bij naar ook maar zijn wij we mijn heb nieuw "
-    "bel graag alleen nu",
+    "bel graag alleen nu of uur per dag nummer werk meisje meisjes vanavond afspraak geen nodig is er te",
     "fr": "le la les et je suis tu vous pour avec dans des une est pas sur au aux mon ma ne nous nouvelle "
-    "appelle moi chez très",
-    "de": "der die das und ich bin du sie mit für nicht ist ein eine auf bei nur wir mein neu ruf auch zu von",
-    "es": "el la los las y yo soy tú usted para con en una es no por del mi muy nueva llama solo te",
-    "ro": "și si eu sunt tu cu pentru în la nu este o un de pe din mă te sună doar foarte noua fată",
+    "appelle moi chez très du de en ou par heure heures nuit numéro travail fille filles ce",
+    "de": "der die das und ich bin du sie mit für nicht ist ein eine auf bei nur wir mein neu ruf "
+    "auch zu von oder nummer arbeit uhr stunde nacht an",
+    "es": "el la los las y yo soy tú usted para con en una es no por del mi muy nueva llama solo te "
+    "hora noche número trabajo sin al",
+    "ro": "și si eu sunt tu cu pentru în la nu este o un de pe din mă te sună doar foarte noua fată "
+    "număr lucru ore oră noapte am ani",
     "it": "il lo gli e io sono tu per con non una è di che mi chiama nuova solo molto della",
     "pt": "o os as e eu sou você para com não uma é de do da em me liga nova só muito",
     "pl": "i jestem ty dla z nie na jest w się mnie tylko nowa bardzo do czy",
     "sq": "dhe unë jam ti për me nuk është një në të që më vetëm shumë",
     "tr": "ve ben sen için ile değil bir bu da çok sadece yeni beni ara",
 }
+# Letter sequences that mark a language (counted once each, half the weight of a function word).
+LETTER_CUES: dict[str, str] = {
+    "en": r"th|wh|ing\b|ould\b|ight",
+    "nl": r"ij|aa|uu|oe|sje|tje|cht\b|ee[^n\W]",
+    "fr": r"[éèêàçù]|eau|qu|oi|\b[dlj]'|tion\b|ment\b",
+    "de": r"[äöüß]|ung\b|tz|ich\b|eit\b",
+    "es": r"[ñ¿¡íóú]|ci[oó]n\b|\bll[aá]|ad[oa]\b",
+    "ro": r"[ăâîșşțţ]|ului\b|ești|\bși\b",
+    "it": r"zz|gli|[àò]\b",
+    "pt": r"[ãõ]|nh[ao]|ção",
+}
+_CUES = {language: re.compile(pattern) for language, pattern in LETTER_CUES.items()}
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
 RUSSIAN = re.compile(r"[ыэё]", re.IGNORECASE)
-BULGARIAN = re.compile(r"(?i)\b(?:съм|във|със|това|който|сме|но|ще|ти|ли)\b|ъ")
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 PRIORITY = ("en", "fr", "nl", "de", "es", "ro", "it", "pt", "pl", "sq", "tr")
 
@@ -49,16 +64,21 @@ def detect_language(text: str, max_words: int = 120) -> str:
     if script:
         return script
     counts: Counter[str] = Counter()
-    for word in WORD.findall(sample.lower())[:max_words]:
+    lowered = sample.lower()
+    for word in WORD.findall(lowered)[:max_words]:
         for language in _LANGUAGES_OF.get(word, ()):
-            counts[language] += 1
-    if not counts:
+            counts[language] += 2
+    for language, cue in _CUES.items():
+        counts[language] += len(cue.findall(lowered, 0, 600))
+    if not counts or max(counts.values()) == 0:
         return "und"
     best = max(counts.values())
     return next(language for language in PRIORITY if counts.get(language) == best)
 
 
 def _by_script(text: str) -> str | None:
+    if text.isascii():
+        return None
     cyrillic = len(CYRILLIC.findall(text))
     arabic = len(ARABIC.findall(text))
     letters = sum(1 for char in text if char.isalpha()) or 1
@@ -70,4 +90,4 @@ def _by_script(text: str) -> str | None:
         return "uk"
     if RUSSIAN.search(text):
         return "ru"
-    return "bg" if BULGARIAN.search(text) else "ru"
+    return "bg"

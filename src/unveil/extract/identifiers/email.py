@@ -57,8 +57,35 @@ CANONICAL = re.compile(r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9][a-z0-9\-]*(?:\.[a
 
 
 MAIL_PROVIDERS = frozenset(
-    "gmail googlemail hotmail outlook live msn yahoo ymail icloud me mail gmx web proton protonmail protomail "
-    "telenet skynet scarlet orange free sfr laposte wanadoo yandex aol zoho".split()
+    [
+        "gmail",
+        "googlemail",
+        "hotmail",
+        "outlook",
+        "live",
+        "msn",
+        "yahoo",
+        "ymail",
+        "icloud",
+        "me",
+        "mail",
+        "gmx",
+        "web",
+        "proton",
+        "protonmail",
+        "protomail",
+        "telenet",
+        "skynet",
+        "scarlet",
+        "orange",
+        "free",
+        "sfr",
+        "laposte",
+        "wanadoo",
+        "yandex",
+        "aol",
+        "zoho",
+    ]
 )
 WORD_AT = re.compile(r"(?i)\s+(?:at|chez)\s+")
 

@@ -1,0 +1,82 @@
+"""The de-obfuscation layer: what it reads as digits, and what it must never read as a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from unveil.extract.deobfuscate import chains, digit_tokens, masked_spans
+from unveil.extract.identifiers import find_identifiers
+
+
+def phones(text: str, region: str = "BE") -> list[str]:
+    return [item.value for item in find_identifiers(text, region) if item.type == "phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nul vier zeven nul een twee drie vier vijf zes", "+32470123456"),
+        ("zéro quatre sept zéro 12 34 56", "+32470123456"),
+        ("zero four seven zero one two three four five six", "+32470123456"),
+        ("null vier sieben null 12 34 56", "+32470123456"),
+        ("cero cuatro siete cero 12 34 56", "+32470123456"),
+        ("zero patru șapte zero 12 34 56", "+32470123456"),
+        ("0️⃣4️⃣7️⃣0️⃣ 1️⃣2️⃣ 3️⃣4️⃣ 5️⃣6️⃣", "+32470123456"),
+        ("０４７０ １２ ３４ ５６", "+32470123456"),
+        ("O47O l2 34 56", "+32470123456"),
+        ("0470 💋 12 💋 34 💋 56", "+32470123456"),
+        ("0470\n12 34\n56", "+32470123456"),
+        ("wa.me/32470123456", "+32470123456"),
+        ("+32 (0)470 12 34 56", "+32470123456"),
+        ("0470/12.34.56", "+32470123456"),
+    ],
+)
+def test_obfuscated_number_is_found(text: str, expected: str) -> None:
+    assert phones(text) == [expected]
+
+
+def test_obfuscated_dutch_number_is_found_with_its_rule() -> None:
+    found = find_identifiers("bel nul vier zeven nul 12 34 56", "BE")
+    assert [(f.value, f.rule) for f in found] == [("+32470123456", "digits+spelled")]
+
+
+def test_ordinary_words_are_never_rewritten() -> None:
+    text = "tonight 2night, one love, I owe you, lol, Io, Oslo, 2morrow"
+    tokens = digit_tokens(text)
+    assert [text[token.start : token.end] for token in tokens] == ["one"]
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12/03/2024 22:00",
+        "from 10:30 till 22:45",
+        "1000 Brussel, 2000 Antwerpen, 9000 Gent",
+        "BE71 0961 2345 6769",
+        "22 ans, 19 jaar, 22yo",
+        "30min 100€ 1h 150€ 2h 280€",
+        "open 24/7 and 7/7",
+        "BTW BE 0476.123.456",
+        "50% off, 20% more",
+        "2024-05-12 14:35",
+    ],
+)
+def test_prices_dates_postal_codes_ibans_ages_and_times_are_not_phones(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_masks_cover_dates_and_times_but_not_phone_groups() -> None:
+    assert masked_spans("on 12.03.2024 at 22h30") == [(3, 13), (17, 22)]
+    assert masked_spans("0470/12.34.56") == []
+
+
+def test_a_number_followed_by_a_price_keeps_both() -> None:
+    found = find_identifiers("0470 12 34 56 150€/h", "BE", [(14, 20)])
+    assert [f.value for f in found] == ["+32470123456"]
+
+
+def test_chains_break_on_words() -> None:
+    text = "call 0470 12 and then 34 56 78 90"
+    groups = [[text[t.start : t.end] for t in chain.tokens] for chain in chains(text, [])]
+    assert groups == [["34", "56", "78", "90"]]

@@ -1,0 +1,58 @@
+"""Precision and recall per identifier type on the hand-written development set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from unveil.extract.evaluate import TypeScore, evaluate, matcher_finder, read_devset, unveil_finder
+
+DEVSET = Path(__file__).parent / "devset"
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, object]]:
+    return read_devset(DEVSET)
+
+
+@pytest.fixture(scope="module")
+def scores(records: list[dict[str, object]]) -> dict[str, TypeScore]:
+    return evaluate(records, unveil_finder)
+
+
+def test_devset_is_large_and_multilingual(records: list[dict[str, object]]) -> None:
+    languages = {record["lang"] for record in records}
+    negatives = [record for record in records if not record.get("phone")]
+    assert len(records) >= 300
+    assert {"en", "nl", "fr", "de", "es", "ro", "bg"} <= languages
+    assert len(negatives) >= 70
+
+
+def test_every_labelled_phone_is_a_valid_e164_number(records: list[dict[str, object]]) -> None:
+    for record in records:
+        for value in record.get("phone", []):  # type: ignore[attr-defined]
+            assert phonenumbers.is_valid_number(phonenumbers.parse(value)), record["id"]
+
+
+def test_phone_precision_and_recall_reach_the_bar(scores: dict[str, TypeScore]) -> None:
+    phone = scores["phone"]
+    print(f"\nphone precision {phone.precision:.3f} recall {phone.recall:.3f}")
+    assert phone.precision >= 0.98, phone.errors
+    assert phone.recall >= 0.97, phone.errors
+
+
+@pytest.mark.parametrize("kind", ["email", "handle", "url", "iban", "wallet"])
+def test_other_identifiers_are_found_precisely(scores: dict[str, TypeScore], kind: str) -> None:
+    score = scores[kind]
+    print(f"\n{kind} precision {score.precision:.3f} recall {score.recall:.3f}")
+    assert score.precision >= 0.95, score.errors
+    assert score.recall >= 0.9, score.errors
+
+
+def test_unveil_finds_more_phones_than_the_phonenumbers_matcher(
+    records: list[dict[str, object]], scores: dict[str, TypeScore]
+) -> None:
+    baseline = evaluate(records, matcher_finder, ("phone",))["phone"]
+    assert scores["phone"].recall > baseline.recall + 0.1

@@ -1,0 +1,68 @@
+"""Each identifier type: find, normalise, validate, display."""
+
+from __future__ import annotations
+
+from unveil.extract.identifiers import REGISTRY, find_identifiers
+from unveil.extract.identifiers.keccak import keccak256
+
+
+def values(text: str, kind: str) -> list[str]:
+    return [item.value for item in find_identifiers(text, "BE") if item.type == kind]
+
+
+def test_registry_has_one_class_per_type() -> None:
+    assert set(REGISTRY) == {"phone", "email", "handle", "url", "iban", "wallet"}
+
+
+def test_phone_display_and_validation() -> None:
+    phone = REGISTRY["phone"]
+    assert phone.normalise("0470 12 34 56") == "+32470123456"
+    assert phone.validate("+32470123456")
+    assert not phone.validate("+3212")
+    assert phone.display("+32470123456") == "+32 470 12 34 56"
+
+
+def test_region_of_the_record_reads_national_numbers() -> None:
+    assert [f.value for f in find_identifiers("06 12 34 56 78", "FR")] == ["+33612345678"]
+
+
+def test_obfuscated_emails_are_lower_cased() -> None:
+    assert values("Mail: Lola.B (at) GMAIL (dot) com", "email") == ["lola.b@gmail.com"]
+    assert values("lotte apenstaartje telenet punt be", "email") == ["lotte@telenet.be"]
+    assert values("julie arobase hotmail point fr", "email") == ["julie@hotmail.fr"]
+
+
+def test_sentences_with_at_are_not_emails() -> None:
+    assert values("meet me at home dot com is a joke, book online at www.site.be", "email") == []
+
+
+def test_handles_from_links_and_mentions() -> None:
+    found = values("snap: Lola.bxl, t.me/Anna_22, Telegram @anna_22, instagram.com/mila.be", "handle")
+    assert found == ["snapchat:lola.bxl", "telegram:anna_22", "telegram:anna_22", "instagram:mila.be"]
+
+
+def test_snap_me_is_not_a_handle() -> None:
+    assert values("snap: me please, whatsapp: +32 470 12 34 56", "handle") == []
+
+
+def test_urls_normalise_to_domains_and_skip_social_links() -> None:
+    assert values("see https://WWW.Example-Escort.be/page?x=1 and t.me/abc", "url") == ["example-escort.be"]
+
+
+def test_ibans_are_checked_with_their_checksum() -> None:
+    assert values("IBAN BE71 0961 2345 6769.", "iban") == ["BE71096123456769"]
+    assert values("IBAN BE71 0961 2345 6760.", "iban") == []
+    assert REGISTRY["iban"].display("BE71096123456769") == "BE71 0961 2345 6769"
+
+
+def test_wallet_checksums() -> None:
+    assert values("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "wallet") == ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]
+    assert values("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", "wallet") == []
+    assert values("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "wallet") != []
+    assert values("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "wallet") != []
+    assert values("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "wallet") == []
+    assert values("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "wallet") == ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"]
+
+
+def test_keccak_matches_the_published_empty_digest() -> None:
+    assert keccak256(b"").hex() == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"

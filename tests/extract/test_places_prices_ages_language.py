@@ -1,0 +1,109 @@
+"""Places from the gazetteer, prices with units, stated ages and the language of a post."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from unveil.extract.ages import find_ages
+from unveil.extract.language import detect_language
+from unveil.extract.places import best_city, find_places, read_gazetteer_rows
+from unveil.extract.prices import find_prices
+
+DEVSET = Path(__file__).parent / "devset"
+
+
+def place_names(text: str) -> list[tuple[str, str]]:
+    return [(m.place.name, m.place.kind) for m in find_places(text)]
+
+
+def test_belgian_municipalities_in_three_languages() -> None:
+    assert place_names("Luik, Liège, Lüttich") == [("Liège", "city")] * 3
+    assert place_names("Bergen? no: Mons. Anvers and Antwerpen, Bruxelles") == [
+        ("Mons", "city"), ("Antwerp", "city"), ("Antwerp", "city"), ("Brussels", "city"),
+    ]  # fmt: skip
+
+
+def test_ports_rest_areas_and_countries() -> None:
+    text = "from Dunkerque or Calais via parking Jabbeke to Hoek van Holland, girls from Roemenië"
+    assert place_names(text) == [
+        ("Dunkirk", "port"), ("Calais", "port"), ("Parking Jabbeke (E40)", "rest_area"),
+        ("Hook of Holland", "port"), ("Romania", "country"),
+    ]  # fmt: skip
+
+
+def test_names_that_are_also_words_need_their_capital() -> None:
+    assert place_names("spa massage with a boom box and a mol") == []
+    assert place_names("Spa and Boom") == [("Spa", "city"), ("Boom", "city")]
+
+
+def test_best_city_is_the_most_named() -> None:
+    mentions = find_places("Gent, Brussel, Gent, Belgium")
+    assert best_city(mentions) == "Ghent"
+
+
+def test_every_gazetteer_row_is_complete() -> None:
+    rows = read_gazetteer_rows()
+    assert len(rows) > 250
+    for place, names in rows:
+        assert place.place_id and place.kind in {"city", "port", "rest_area", "country", "nationality"}
+        assert len(place.country) == 2 and names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30min 100€", (100.0, "EUR", "half_hour")),
+        ("150 roses/h", (150.0, "ROSES", "hour")),
+        ("2500 EUR per person", (2500.0, "EUR", "person")),
+        ("1 500 € la nuit", (1500.0, "EUR", "night")),
+        ("€ 80 /uur", (80.0, "EUR", "hour")),
+        ("salaris 1.200 euro per maand", (1200.0, "EUR", "month")),
+        ("500 lei pe noapte", (500.0, "RON", "night")),
+    ],
+)
+def test_prices_with_currency_and_unit(text: str, expected: tuple[float, str, str]) -> None:
+    [price] = find_prices(text)
+    assert (price.amount, price.currency, price.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("22 ans", 22), ("19 jaar", 19), ("22yo", 22), ("age: 21", 21), ("20 de ani", 20), ("I am 17", 17)],
+)
+def test_stated_ages(text: str, age: int) -> None:
+    assert [a.age for a in find_ages(text)] == [age]
+
+
+def test_durations_and_measures_are_not_ages() -> None:
+    assert find_ages("5 years experience, 165 cm, 2024, 14h30") == []
+
+
+def test_language_of_the_devset_texts_is_mostly_right() -> None:
+    records = [json.loads(line) for path in DEVSET.glob("*.jsonl") for line in path.read_text().splitlines()]
+    judged = [r for r in records if r["lang"] in {"en", "nl", "fr", "de", "es", "ro", "bg"}]
+    right = sum(detect_language(r["text"]) == r["lang"] for r in judged)
+    print(f"\nlanguage accuracy {right / len(judged):.3f} on {len(judged)} texts")
+    assert right / len(judged) >= 0.8
+
+
+def test_language_agrees_with_lingua_on_clear_sentences() -> None:
+    from lingua import Language, LanguageDetectorBuilder
+
+    lingua = LanguageDetectorBuilder.from_languages(
+        Language.ENGLISH, Language.DUTCH, Language.FRENCH, Language.GERMAN, Language.SPANISH, Language.ROMANIAN
+    ).build()
+    sentences = [
+        "I am new in town and I am waiting for your call tonight",
+        "Ik ben nieuw in de stad en ik wacht op je telefoontje",
+        "Je suis nouvelle en ville et je suis disponible pour vous",
+        "Ich bin neu in der Stadt und warte auf deinen Anruf",
+        "Soy nueva en la ciudad y estoy esperando tu llamada",
+        "Sunt nouă în oraș și aștept telefonul tău",
+    ]
+    for sentence in sentences:
+        detected = lingua.detect_language_of(sentence)
+        assert detected is not None
+        assert detect_language(sentence) == detected.iso_code_639_1.name.lower()

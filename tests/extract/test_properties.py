@@ -1,0 +1,63 @@
+"""Property-based tests: spans, idempotent normalisation, no crash on any input."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unveil.extract.extractor import extract_post
+from unveil.extract.identifiers import REGISTRY, find_identifiers
+from unveil.indicators.scorer import score_text
+
+PIECES = st.sampled_from(
+    [
+        "0470 12 34 56", "nul vier zeven nul 12 34 56", "0️⃣4️⃣7️⃣0️⃣ 1️⃣2️⃣ 3️⃣4️⃣ 5️⃣6️⃣", "O47O 12 34 56",
+        "+32 (0)470 12 34 56", "wa.me/32470123456", "zéro quatre sept", "22 ans", "150€/h", "12/03/2024",
+        "22:00", "BE71 0961 2345 6769", "x.y (at) gmail (dot) com", "snap: lola_bx", "t.me/anna_22", "tonight",
+        "www.example.be/x", "1000 Bruxelles", "Antwerpen", "\n", " ", "💋", "０４７０", "l", "O", "-", "/", ".",
+        "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "very young",
+    ]
+)  # fmt: skip
+TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=14).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXTS)
+def test_every_span_maps_to_the_text_it_claims(text: str) -> None:
+    for item in find_identifiers(text, "BE"):
+        raw = text[item.start : item.end]
+        assert 0 <= item.start < item.end <= len(text)
+        assert raw == raw.strip() or raw.strip() != ""
+        if item.type == "handle":
+            assert item.value.partition(":")[2] in raw.lower()
+        elif item.type in ("iban", "wallet", "url"):
+            assert REGISTRY[item.type].normalise(raw) == item.value or item.value in raw.lower()
+        elif item.type == "phone":
+            assert [f.value for f in find_identifiers(raw, "BE") if f.type == "phone"] == [item.value]
+
+
+@SETTINGS
+@given(TEXTS)
+def test_found_values_are_already_canonical(text: str) -> None:
+    for item in find_identifiers(text, "BE"):
+        kind = REGISTRY[item.type]
+        assert kind.normalise(item.value) == item.value
+        assert kind.validate(item.value)
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(REGISTRY)), st.text(max_size=40))
+def test_normalisation_is_idempotent(kind: str, value: str) -> None:
+    once = REGISTRY[kind].normalise(value)
+    assert REGISTRY[kind].normalise(once) == once
+
+
+@SETTINGS
+@given(st.text(max_size=300), st.sampled_from(["BE", "NL", "FR", "US", "ZZ"]))
+def test_no_input_crashes_the_extractor(text: str, region: str) -> None:
+    found = extract_post(text, region)
+    scored = score_text(text, found.language)
+    for span in [*found.places, *found.prices, *found.ages, *found.identifiers, *scored.matches]:
+        assert 0 <= span.start <= span.end <= len(text)
+    assert all(0.0 <= score <= 1.0 for score in scored.scores.values())
