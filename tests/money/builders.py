@@ -107,7 +107,10 @@ def clean_background(log: TransferLog, people: int = 12) -> list[Person]:
 
 def build_workspace(root: Path, log: TransferLog, posts: Sequence[dict[str, Any]] = ()) -> Workspace:
     """A workspace holding the transfers and posts, run through the whole pipeline."""
-    workspace = Workspace.init(root)
+    Workspace.init(root)
+    with (root / "unveil.toml").open("a", encoding="utf-8") as settings:
+        settings.write("workers = 1\n")  # small data: no process pool to start
+    workspace = Workspace.open(root)
     posts_file = root.parent / f"{root.name}-posts.jsonl"
     posts_file.write_text("".join(json.dumps(post) + "\n" for post in _with_defaults(posts)), "utf-8")
     ingest(workspace, [posts_file])

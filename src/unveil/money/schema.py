@@ -39,6 +39,7 @@ NORMALISED_TRANSFERS = pa.schema(
         ("merchant", pa.string()),
         ("merchant_kind", pa.string()),
         ("reference_person", pa.string()),  # name_key of a person the reference names ("for Ana Pop")
+        ("reference_people", pa.int32()),  # people, rooms or passengers the reference counts ("3 rooms")
         ("problems", pa.list_(pa.string())),
     ]
 )

@@ -30,7 +30,6 @@ from unveil.tables import TableRef
 PRICES_INPUT = "extract.prices"
 RECORD_PARTIES = pa.schema([("record_id", pa.string()), ("party_id", pa.string())])
 RATES = pa.schema([("currency", pa.string()), ("units_per_eur", pa.float64())])
-PRICES_EUR = pa.schema([("post_id", pa.string()), ("amount_eur", pa.float64())])
 ONLINE = pa.schema(
     [
         ("party_id", pa.string()),
@@ -50,10 +49,10 @@ ORDER BY t.transfer_id
 """
 
 PRICES_SQL = """
-SELECT p.post_id, round(p.amount / r.units_per_eur, 2) AS amount_eur
+SELECT p.post_id, round(p.amount / r.units_per_eur, 2) AS amount_eur, p.unit
 FROM prices p JOIN rates r ON r.currency = upper(coalesce(p.currency, 'EUR'))
 WHERE p.amount IS NOT NULL
-ORDER BY p.post_id, amount_eur
+ORDER BY p.post_id, amount_eur, p.unit
 """
 
 NETWORKS_OF_POSTS_SQL = """
@@ -152,8 +151,7 @@ def _online_matches(context: StageContext, work: WorkTables, records: TableRef, 
 
 
 def _prices(context: StageContext, work: WorkTables) -> TableRef:
-    if PRICES_INPUT not in context.stage.inputs:
-        return work.write("prices", PRICES_EUR.empty_table(), PRICES_EUR)
+    """Prices posted online, in EUR (currencies without a rate are left out)."""
     inputs = {"prices": context.input(PRICES_INPUT), "rates": work.ref("rates")}
     context.engine.sql_to_table(PRICES_SQL, inputs, work.path("prices"))
     return work.ref("prices")
@@ -161,7 +159,12 @@ def _prices(context: StageContext, work: WorkTables) -> TableRef:
 
 def _alerts(context: StageContext, work: WorkTables, transfers: TableRef, online: TableRef) -> None:
     context.progress.start("money: typology detectors", len(TYPOLOGIES))
-    tables = {"transfers": transfers, "online": online, "prices": _prices(context, work)}
+    tables = {
+        "transfers": transfers,
+        "online": online,
+        "prices": _prices(context, work),
+        "posts": context.input("ingest.posts"),
+    }
     found = []
     for typology in TYPOLOGIES:
         rows = context.engine.query(typology.sql(), {name: tables[name] for name in typology.inputs})
@@ -192,7 +195,7 @@ def _alert_context(
 
 MONEY = Stage(
     name="money",
-    inputs=("ingest.transfers", "extract.identifiers", "link.network_posts"),
+    inputs=("ingest.transfers", "ingest.posts", "extract.identifiers", PRICES_INPUT, "link.network_posts"),
     outputs=("transfers", "parties", "party_matches", "alerts"),
     run=run_money,
     description="transfers normalised, parties resolved and matched online, typology alerts explained",

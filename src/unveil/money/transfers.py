@@ -20,7 +20,6 @@ from typing import Any
 import phonenumbers
 import pyarrow as pa
 import yaml
-from followthemoney import registry
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -33,6 +32,10 @@ _NOT_LETTERS = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
+_PEOPLE_COUNT = re.compile(
+    r"(?i)\b(\d{1,3})\s*(?:x\s*)?(?:rooms?|kamers?|chambres?|camere|persons?|personen|personnes|persoane|people"
+    r"|pax|passengers?|passagiers|passagers|travell?ers?|guests?|gasten|beds?|bedden|lits)\b"
+)
 _FOR_PERSON = re.compile(
     r"(?i:\b(?:for|pour|voor|fur|für|pentru|guest|passenger|pax|traveller|traveler|tenant|occupant))"
     r"\s*[:-]?\s*((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,2})"
@@ -80,11 +83,25 @@ def normalise_email(raw: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def normalise_country(raw: str | None) -> str | None:
-    """ISO 3166 alpha-2 code (upper case) from a code or a country name."""
-    if not raw or not raw.strip():
-        return None
-    code = registry.country.clean(raw.strip()[:100])
-    return code.upper() if code else None
+    """ISO 3166 alpha-2 code (upper case) from a code or a country name (English, French, Dutch)."""
+    value = (raw or "").strip()[:100]
+    if value.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return value.upper()
+    return country_names().get(plain(value)) if value else None
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Country names to codes, from the phone-number library's region names (loaded only when needed)."""
+    from phonenumbers import geocoder
+
+    names: dict[str, str] = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for locale in ("en", "fr", "nl"):
+            name = geocoder._region_display_name(region, locale)
+            if name:
+                names[plain(name)] = region
+    return names
 
 
 def normalise_account(raw: str | None) -> tuple[str | None, str | None]:
@@ -166,6 +183,12 @@ def reference_person(reference: str | None) -> str | None:
     return name_key(match.group(1)) if match else None
 
 
+def reference_people(reference: str | None) -> int | None:
+    """How many people, rooms or passengers a reference counts ("2 rooms x 3 nights" -> 2), or None."""
+    counts = [int(match.group(1)) for match in _PEOPLE_COUNT.finditer((reference or "")[:MAX_FIELD_CHARS])]
+    return max(counts) if counts else None
+
+
 def _contains_word(text: str, pattern: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(pattern)}(?![a-z])", text) is not None
 
@@ -187,6 +210,7 @@ def normalise_row(row: Mapping[str, Any], rates: dict[str, float], region: str) 
     out.update(agent_city=row.get("agent_city"), reference=row.get("reference"), merchant=row.get("merchant"))
     out["merchant_kind"] = merchant_kind(row.get("merchant"), row.get("receiver_name"))
     out["reference_person"] = reference_person(row.get("reference"))
+    out["reference_people"] = reference_people(row.get("reference"))
     out["problems"] = problems
     return out
 

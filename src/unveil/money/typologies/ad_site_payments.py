@@ -5,7 +5,19 @@ from __future__ import annotations
 from unveil.money.typologies.base import Parameters, Row, TransferTypology, eur, listed, when
 
 SQL = """
-WITH payments AS (
+WITH sites AS (
+    SELECT DISTINCT lower(platform) AS site FROM posts WHERE platform LIKE '%.%'
+    UNION
+    SELECT DISTINCT regexp_replace(lower(regexp_extract(url, '^[a-zA-Z]+://([^/:?#]+)', 1)), '^www[.]', '')
+    FROM posts WHERE url LIKE '%://%'
+),
+site_payments AS (
+    SELECT t.* FROM transfers t
+    LEFT JOIN sites s ON s.site = lower(t.merchant)
+    WHERE t.tx_type = 'payment' AND t.sender_party_id IS NOT NULL
+      AND (t.merchant_kind = 'ad_site' OR s.site IS NOT NULL)
+),
+payments AS (
     SELECT sender_party_id AS party_id,
            list_sort(list(transfer_id)) AS transfer_ids,
            count(*) AS payment_count,
@@ -13,8 +25,7 @@ WITH payments AS (
            round(sum(amount_eur), 2) AS amount_eur,
            min(executed_at) AS first_at,
            max(executed_at) AS last_at
-    FROM transfers
-    WHERE tx_type = 'payment' AND merchant_kind = 'ad_site' AND sender_party_id IS NOT NULL
+    FROM site_payments
     GROUP BY sender_party_id
     HAVING count(*) >= {min_payments}
 ),
@@ -35,7 +46,8 @@ ORDER BY p.party_id
 def explain(row: Row, parameters: Parameters) -> list[str]:
     """Reasons of an ad-site payments alert."""
     reasons = [
-        f"{row['payment_count']} card payments totalling {eur(row['amount_eur'])} to ad or escort sites "
+        f"{row['payment_count']} card payments totalling {eur(row['amount_eur'])} to ad or escort sites, or to "
+        f"sites where the ads in this workspace were posted "
         f"({listed(row['sites'])}) from {when(row['first_at'])} to {when(row['last_at'])}; "
         f"threshold: {parameters['min_payments']} payments",
     ]
@@ -48,8 +60,8 @@ TYPOLOGY = TransferTypology(
     name="ad_site_payments",
     title="Payments to ad and escort sites",
     description=(
-        "Repeated payments to online classified-ad or escort-ad sites: someone buying adverts, "
-        "often for several people."
+        "Repeated payments to online classified-ad or escort-ad sites (a list of known sites, and every "
+        "site the workspace's posts come from): someone buying adverts, often for several people."
     ),
     source=(
         "FinCEN FIN-2020-A008 (frequent payments to online escort services for advertising); "
@@ -58,5 +70,5 @@ TYPOLOGY = TransferTypology(
     sql_template=SQL,
     explain=explain,
     parameters={"min_payments": 3},
-    inputs=("transfers", "online"),
+    inputs=("transfers", "online", "posts"),
 )

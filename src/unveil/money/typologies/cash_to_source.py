@@ -74,5 +74,5 @@ TYPOLOGY = TransferTypology(
     ),
     sql_template=SQL,
     explain=explain,
-    parameters={"source_countries": SOURCE_COUNTRIES, "max_hours": 72, "min_share": 0.5, "min_cycles": 3},
+    parameters={"source_countries": SOURCE_COUNTRIES, "max_hours": 72, "min_share": 0.3, "min_cycles": 2},
 )

@@ -84,5 +84,5 @@ TYPOLOGY = TransferTypology(
     ),
     sql_template=SQL,
     explain=explain,
-    parameters={"min_cities": 3, "min_deposits": 4, "max_hours": 72, "min_out_share": 0.7},
+    parameters={"min_cities": 2, "min_deposits": 4, "max_hours": 72, "min_out_share": 0.3},
 )

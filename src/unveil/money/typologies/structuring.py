@@ -5,12 +5,18 @@ from __future__ import annotations
 from unveil.money.typologies.base import Parameters, Row, TransferTypology, eur, listed, when
 
 SQL = """
-WITH hits AS (
+WITH limits AS (
+    SELECT 'mto_id' AS kind, {id_threshold_eur} AS threshold
+    UNION ALL SELECT 'cash_report', {cash_threshold_eur}
+),
+hits AS (
     SELECT t.transfer_id, coalesce(t.sender_party_id, t.receiver_party_id) AS party_id, t.executed_at,
            t.amount_eur, l.threshold
     FROM transfers t
-    CROSS JOIN (SELECT unnest([{thresholds_eur}]) AS threshold) AS l
-    WHERE t.tx_type IN ('transfer', 'cash_deposit') AND coalesce(t.sender_party_id, t.receiver_party_id) IS NOT NULL
+    JOIN limits l
+      ON (l.kind = 'mto_id' AND t.tx_type = 'transfer' AND t.channel = 'mto')
+      OR (l.kind = 'cash_report' AND t.tx_type = 'cash_deposit')
+    WHERE coalesce(t.sender_party_id, t.receiver_party_id) IS NOT NULL
       AND t.amount_eur >= l.threshold * (1 - {band}) AND t.amount_eur < l.threshold
 ),
 windows AS (
@@ -44,22 +50,21 @@ def explain(row: Row, parameters: Parameters) -> list[str]:
     """Reasons of a structuring alert."""
     limits = listed(eur(limit) for limit in row["thresholds"])
     return [
-        f"{row['hit_count']} transfers or deposits between {eur(row['lowest_eur'])} and {eur(row['highest_eur'])}, "
+        f"{row['hit_count']} money-transfer sends or cash deposits between {eur(row['lowest_eur'])} and "
+        f"{eur(row['highest_eur'])}, "
         f"each less than {parameters['band']:.0%} under a threshold ({limits}), within "
         f"{parameters['window_days']} days ({when(row['first_at'])} to {when(row['last_at'])})",
         f"total {eur(row['amount_eur'])}; threshold: {parameters['min_count']} such amounts",
     ]
 
 
-THRESHOLDS_EUR = (1000.0, 3000.0, 10000.0)
-
 TYPOLOGY = TransferTypology(
     name="structuring",
     title="Amounts just under reporting or ID thresholds",
     description=(
-        "Repeated amounts just below the thresholds at which a money-transfer operator must identify "
-        "the customer (EUR 1,000 under Regulation (EU) 2023/1113; USD 3,000 record-keeping in the US) "
-        "or cash must be reported (EUR 10,000): structuring to stay unseen."
+        "Repeated amounts just below the thresholds at which a money-transfer operator must verify "
+        "the customer's identity (EUR 1,000 for occasional transfers, Regulation (EU) 2023/1113) or cash "
+        "is reported (EUR 10,000): structuring to stay unseen."
     ),
     source=(
         "FinCEN FIN-2014-A008 Guidance on Recognizing Activity that May be Associated with Human "
@@ -68,9 +73,10 @@ TYPOLOGY = TransferTypology(
     sql_template=SQL,
     explain=explain,
     parameters={
-        "thresholds_eur": THRESHOLDS_EUR,
+        "id_threshold_eur": 1000.0,
+        "cash_threshold_eur": 10000.0,
         "band": 0.1,
         "min_count": 3,
-        "window_days": 30,
+        "window_days": 150,
     },
 )
