@@ -60,7 +60,7 @@ def _first_line_is_ftm(path: Path) -> bool:
         with opener(path, "rb") as handle:
             line = handle.readline(1_000_000)
         first = json.loads(line)
-    except (OSError, ValueError, EOFError):
+    except (OSError, ValueError, EOFError, RecursionError):
         return False
     return (
         isinstance(first, dict) and isinstance(first.get("schema"), str) and isinstance(first.get("properties"), dict)

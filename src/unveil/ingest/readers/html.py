@@ -61,6 +61,7 @@ def parse_page(html: str) -> Page:
     for node in tree.css(HIDDEN):
         node.decompose()
     for node in tree.css(BLOCKS):
+        node.insert_before("\n")
         node.insert_after("\n")
     body = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
     text = body.text(separator="") if body is not None else ""
@@ -69,7 +70,7 @@ def parse_page(html: str) -> Page:
 
 def _tidy(text: str) -> str:
     lines = (BLANK_RUNS.sub(" ", line).strip() for line in normalise_text(text).split("\n"))
-    return LINE_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    return LINE_RUNS.sub("\n", "\n".join(lines)).strip()
 
 
 def page_values(page: Page, url: str | None, captured_at: datetime | None, region: str) -> dict[str, Any]:
