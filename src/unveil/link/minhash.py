@@ -9,15 +9,15 @@ that LSH banding is a plain equality join in SQL.
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from unveil.link.normalise import announces_arrival, normalise_words
+from unveil.link.normalise import NEW_IN_TOWN_PATTERN, normalised_words
 
 SIGNATURE_SIZE = 64
 ROWS_PER_BAND = 4
@@ -54,45 +54,63 @@ class HashFamily:
         offsets = rng.integers(0, 2**63, size=size, dtype=np.uint64)
         return cls(multipliers, offsets)
 
-    def apply(self, values: U32) -> U32:
+    def apply(self, values: U32, chunk: int = 32768) -> U32:
         """Every hash function on every value: a (size, len(values)) matrix of 32-bit hashes.
 
-        One function at a time with in-place operations: contiguous 1-D work, no large temporaries.
+        One function at a time on cache-sized chunks with in-place operations: no large temporaries.
         """
         wide = values.astype(np.uint64)
         result = np.empty((self.multipliers.size, values.size), dtype=np.uint32)
-        scratch = np.empty(values.size, dtype=np.uint64)
+        buffer = np.empty(min(chunk, values.size), dtype=np.uint64)
         shift = np.uint64(32)
-        for row, (multiplier, offset) in enumerate(zip(self.multipliers, self.offsets, strict=True)):
-            np.multiply(wide, multiplier, out=scratch)
-            scratch += offset
-            scratch >>= shift
-            result[row] = scratch
+        for start in range(0, values.size, chunk):
+            part = wide[start : start + chunk]
+            scratch = buffer[: part.size]
+            for row, (multiplier, offset) in enumerate(zip(self.multipliers, self.offsets, strict=True)):
+                np.multiply(part, multiplier, out=scratch)
+                scratch += offset
+                scratch >>= shift
+                result[row, start : start + part.size] = scratch
         return result
 
 
 FAMILY = HashFamily.create()
 
 
-def shingle_hashes(words: list[str]) -> list[int]:
-    """32-bit hashes of a text's word bigrams (of its single word when it has only one)."""
-    if len(words) < 2:
-        return [zlib.crc32(word.encode()) for word in words]
-    return [zlib.crc32(f"{a} {b}".encode()) for a, b in itertools.pairwise(words)]
+def shingle_hashes(words: pa.Array, parents: pa.Array, texts: int) -> tuple[U32, npt.NDArray[np.int32]]:
+    """Hashes of every text's word bigrams (a text of one word: that word), grouped by text in order,
+    and the number of shingles per text.
+
+    Each distinct word is hashed once (CRC-32); a bigram's hash mixes its two words' hashes in NumPy.
+    """
+    encoded = pc.dictionary_encode(words)
+    dictionary = encoded.dictionary.to_pylist()
+    word_hash = np.fromiter((zlib.crc32(w.encode()) for w in dictionary), dtype=np.uint32, count=len(dictionary))
+    tokens = word_hash[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+    text_of = parents.to_numpy(zero_copy_only=False).astype(np.int64)
+    lengths = np.bincount(text_of, minlength=texts)
+    same_text = text_of[:-1] == text_of[1:]
+    with np.errstate(over="ignore"):
+        bigrams = (tokens[:-1] * np.uint32(0x9E3779B1)) ^ (tokens[1:] + np.uint32(0x7F4A7C15))
+    lone = lengths[text_of] == 1
+    values = np.concatenate([bigrams[same_text], tokens[lone]])
+    owners = np.concatenate([text_of[:-1][same_text], text_of[lone]])
+    order = np.argsort(owners, kind="stable")
+    return values[order].astype(np.uint32), np.bincount(owners, minlength=texts).astype(np.int32)
 
 
-def signatures(texts: list[str], family: HashFamily = FAMILY) -> tuple[U32, npt.NDArray[np.int32]]:
+def signatures(texts: list[str] | pa.Array, family: HashFamily = FAMILY) -> tuple[U32, npt.NDArray[np.int32]]:
     """MinHash signature matrix (one row per text) and the shingle count of each text.
 
     A text without words gets a signature of all ``EMPTY`` and a count of 0.
     """
-    shingles = [shingle_hashes(normalise_words(text)) for text in texts]
-    counts = np.array([len(s) for s in shingles], dtype=np.int32)
-    result = np.full((len(texts), family.multipliers.size), EMPTY, dtype=np.uint32)
+    array = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
+    words, parents = normalised_words(array)
+    flat, counts = shingle_hashes(words, parents, len(array))
+    result = np.full((len(array), family.multipliers.size), EMPTY, dtype=np.uint32)
     present = np.flatnonzero(counts)
     if present.size == 0:
         return result, counts
-    flat = np.fromiter((h for i in present for h in shingles[i]), dtype=np.uint32, count=int(counts.sum()))
     starts = np.concatenate(([0], np.cumsum(counts[present])[:-1]))
     result[present] = np.minimum.reduceat(family.apply(flat), starts, axis=1).T
     return result, counts
@@ -112,21 +130,32 @@ def band_keys(signature_matrix: U32, rows_per_band: int = ROWS_PER_BAND) -> npt.
 
 def signature_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Per-record function: posts (post_id, title, text) in, one signature row per post out."""
-    titles = batch.column("title").to_pylist()
-    texts = [f"{t or ''} {x or ''}" for t, x in zip(titles, batch.column("text").to_pylist(), strict=True)]
+    texts = pc.binary_join_element_wise(
+        pc.fill_null(batch.column("title").cast(pa.string()), ""),
+        pc.fill_null(batch.column("text").cast(pa.string()), ""),
+        " ",
+    )
     matrix, counts = signatures(texts)
     keys = band_keys(matrix)
-    band_lists = [keys[i].tolist() if counts[i] else [] for i in range(len(texts))]
+    offsets = np.concatenate(([0], np.cumsum(np.where(counts > 0, keys.shape[1], 0))))
+    bands = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(keys[counts > 0].ravel(), pa.int64()))
     return pa.RecordBatch.from_arrays(
         [
             batch.column("post_id"),
             pa.array(counts, pa.int32()),
-            pa.array([announces_arrival(text) for text in texts], pa.bool_()),
-            pa.array([row.tobytes() for row in matrix], pa.binary()),
-            pa.array(band_lists, pa.list_(pa.int64())),
+            pc.fill_null(pc.match_substring_regex(texts, NEW_IN_TOWN_PATTERN, ignore_case=True), False),
+            _rows(matrix),
+            bands,
         ],
         schema=SIGNATURES,
     )
+
+
+def _rows(matrix: U32) -> pa.Array:
+    """Each row of a signature matrix as little-endian bytes (one binary value per row)."""
+    data = pa.py_buffer(np.ascontiguousarray(matrix, dtype="<u4").tobytes())
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(matrix.shape[1] * 4), matrix.shape[0], [None, data])
+    return fixed.cast(pa.binary())
 
 
 def agreement(left: list[bytes], right: list[bytes]) -> npt.NDArray[np.float64]:

@@ -1,0 +1,382 @@
+"""Linking benchmarks on a world of planted networks with lightly edited template copies.
+
+The world (``LinkWorld``) is generated here, with its ground truth: each network posts lightly
+edited copies of its own templates (slots filled with names, cities, ages, prices; a few words
+substituted, deleted, inserted or swapped), rotates its phones, re-uses photos (some as near
+copies) and moves on a circuit of cities. Unrelated advertisers post their own texts; some use a
+generic stock text. Hotel switchboards and a platform address appear across unrelated posts
+(hubs). Upstream tables (ingest, extract) are written directly so that only linking is measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import resource
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from PIL import Image, ImageDraw
+
+from bench.harness import Metrics, benchmark, timed
+from unveil.engine import create_engine
+from unveil.evidence.store import EvidenceStore
+from unveil.link import neardup, networks
+from unveil.link.minhash import SIGNATURES, signature_batch
+from unveil.link.normalise import normalise_words
+from unveil.link.stage import LINK, MEMBERS_SQL, TEMPLATE_PAIRS_SQL
+from unveil.pipeline import run_pipeline
+from unveil.tables import TableRef, write_part
+from unveil.workspace import Workspace
+
+SIZES = {"small": 20_000, "full": 1_000_000}
+NEARDUP_SIZES = {"small": 20_000, "full": 100_000}
+CITIES = ["Brussels", "Antwerp", "Ghent", "Bruges", "Liège", "Charleroi", "Namur", "Mons", "Leuven", "Ostend"]
+NAMES = ["Anna", "Maria", "Elena", "Ioana", "Sofia", "Lina", "Nadia", "Eva", "Mila", "Daria", "Lola", "Vera"]
+START = datetime(2023, 1, 1, tzinfo=UTC)
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+POSTS = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("source_id", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("city", pa.string()),
+    ]
+)
+IMAGES = pa.schema([("image_sha256", pa.string()), ("post_id", pa.string()), ("evidence_sha256", pa.string())])
+IDENTIFIERS = pa.schema([("post_id", pa.string()), ("type", pa.string()), ("value", pa.string())])
+
+
+@dataclass
+class LinkWorld:
+    """Generated posts, identifiers, photos and the truth (template and network of each post)."""
+
+    posts: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in POSTS.names})
+    identifiers: dict[str, list[str]] = field(default_factory=lambda: {"post_id": [], "type": [], "value": []})
+    photos: dict[str, list[int]] = field(default_factory=dict)
+    template: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)
+
+
+class WorldBuilder:
+    """Deterministic generator of a ``LinkWorld``."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.vocabulary = sorted({self._word() for _ in range(6000)})
+        self.world = LinkWorld()
+        self.hubs = [f"+3222{n:06d}" for n in range(5)]
+
+    def _word(self) -> str:
+        return "".join(self.rng.choice("abcdefghijklmnoprstuvwyz") for _ in range(self.rng.randint(3, 9)))
+
+    def template_text(self) -> list[str]:
+        words = [self.rng.choice(self.vocabulary) for _ in range(self.rng.randint(28, 45))]
+        for slot in ("{name}", "{city}", "{age} jaar", "{price} euro"):
+            words.insert(self.rng.randrange(len(words)), slot)
+        return words
+
+    def edited(self, words: list[str], city: str, phone: str) -> str:
+        """A lightly edited copy: slots filled, then up to three word edits."""
+        rng = self.rng
+        copy = list(words)
+        for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+            i = rng.randrange(len(copy))
+            if "{" in copy[i]:
+                continue
+            edit = rng.randrange(4)
+            if edit == 0:
+                copy[i] = rng.choice(self.vocabulary)
+            elif edit == 1:
+                del copy[i]
+            elif edit == 2:
+                copy.insert(i, rng.choice(self.vocabulary))
+            elif i + 1 < len(copy) and "{" not in copy[i + 1]:
+                copy[i], copy[i + 1] = copy[i + 1], copy[i]
+        text = " ".join(copy).format(
+            name=rng.choice(NAMES), city=city, age=rng.randint(19, 31), price=rng.choice((100, 120, 150, 200))
+        )
+        return f"{text} Bel {phone}"
+
+    def add(self, text: str, city: str, when: datetime, template: str, network: str, ids: list[tuple[str, str]]) -> str:
+        post_id = f"P{len(self.world.template):08d}"
+        posts = self.world.posts
+        for name, value in zip(POSTS.names, (post_id, post_id, None, text, when, city), strict=True):
+            posts[name].append(value)
+        for kind, value in ids:
+            self.world.identifiers["post_id"].append(post_id)
+            self.world.identifiers["type"].append(kind)
+            self.world.identifiers["value"].append(value)
+        self.world.template.append(template)
+        self.world.network.append(network)
+        return post_id
+
+    def network(self, n: int, size: int) -> None:
+        rng = self.rng
+        templates = [self.template_text() for _ in range(rng.choice((1, 1, 2, 3)))]
+        phones = [f"+3247{n:04d}{k:03d}" for k in range(rng.randint(1, 12))]
+        email = [("email", f"agency{n}@example.org")] if rng.random() < 0.3 else []
+        circuit = rng.sample(CITIES, rng.randint(2, 5))
+        photos = [n * 4 + k for k in range(rng.randint(0, 3))]
+        when = START + timedelta(days=rng.randrange(900))
+        for k in range(size):
+            city = circuit[(k * len(circuit)) // size]
+            phone = phones[(k * len(phones)) // size]
+            t = rng.randrange(len(templates))
+            ids = [("phone", phone), *email]
+            if rng.random() < 0.01:
+                ids.append(("phone", rng.choice(self.hubs)))
+            post = self.add(self.edited(templates[t], city, phone), city, when, f"T{n}-{t}", f"N{n}", ids)
+            if photos:
+                self.world.photos[post] = [rng.choice(photos)]
+            when += timedelta(hours=rng.randint(2, 30))
+
+    def independent(self, k: int, stock: list[list[str]]) -> None:
+        rng = self.rng
+        city, phone = rng.choice(CITIES), f"+3249{k:07d}"
+        ids = [("phone", phone)]
+        if rng.random() < 0.05:
+            ids.append(("phone", rng.choice(self.hubs)))
+        if rng.random() < 0.1:
+            s = rng.randrange(len(stock))
+            text, template = self.edited(stock[s], city, phone), f"G{s}"
+        else:
+            words = [rng.choice(self.vocabulary) for _ in range(rng.randint(15, 45))]
+            text, template = " ".join(words) + f" Bel {phone}", ""
+        if rng.random() < 0.02:
+            ids.append(("email", "support@adsplatform.example"))
+        when = START + timedelta(days=rng.randrange(900), hours=rng.randrange(24))
+        self.add(text, city, when, template, "", ids)
+
+    def build(self, posts: int) -> LinkWorld:
+        stock = [self.template_text() for _ in range(3)]
+        n = 0
+        while len(self.world.template) < posts * 0.6:
+            self.network(n, min(self.rng.randint(5, 100), posts - len(self.world.template)))
+            n += 1
+        k = 0
+        while len(self.world.template) < posts:
+            self.independent(k, stock)
+            k += 1
+        return self.world
+
+
+def picture(seed: int, near: bool) -> bytes:
+    """A small picture of shapes; ``near`` gives a watermarked, re-encoded copy."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (96, 96), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(5):
+        x, y = rng.randrange(60), rng.randrange(60)
+        draw.ellipse((x, y, x + rng.randrange(12, 36), y + rng.randrange(12, 36)), fill=(rng.randrange(256), 40, 90))
+    out = io.BytesIO()
+    if near:
+        draw.rectangle((2, 2, 10, 6), fill=(255, 255, 255))
+        image.save(out, format="JPEG", quality=85)
+    else:
+        image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def write_world(root: Path, world: LinkWorld) -> Workspace:
+    """A workspace whose ingest and extract tables hold the world (no ingestion measured)."""
+    workspace = Workspace.init(root)
+    store = EvidenceStore(workspace)
+    rng = random.Random(5)
+    cache: dict[tuple[int, bool], str] = {}
+    image_rows: dict[str, list[str]] = {"image_sha256": [], "post_id": [], "evidence_sha256": []}
+    for post_id, seeds in world.photos.items():
+        for seed in seeds:
+            variant = (seed, rng.random() < 0.3)
+            if variant not in cache:
+                cache[variant] = store.put(picture(*variant))
+            for name, value in zip(image_rows, (cache[variant], post_id, cache[variant]), strict=True):
+                image_rows[name].append(value)
+    _write(workspace, "ingest", {"posts": pa.table(world.posts, schema=POSTS), "images": pa.table(image_rows, IMAGES)})
+    _write(workspace, "extract", {"identifiers": pa.table(world.identifiers, schema=IDENTIFIERS)})
+    return workspace
+
+
+def _write(workspace: Workspace, stage: str, tables: dict[str, pa.Table]) -> None:
+    outputs = {}
+    for name, table in tables.items():
+        ref = workspace.table(f"{stage}.{name}")
+        part = write_part(ref.path, table, name="part-0.parquet")
+        outputs[name] = {"rows": table.num_rows, "hash": hashlib.sha256(part.read_bytes()).hexdigest()}
+    workspace.write_state(stage, {"outputs": outputs})
+
+
+def pairwise(predicted: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Pairwise precision, recall and adjusted Rand index of two labelings (-1: a cluster of its own)."""
+    n = predicted.size
+    pred = np.where(predicted < 0, np.arange(n) + predicted.max() + 1, predicted)
+    true = np.where(truth < 0, np.arange(n) + truth.max() + 1, truth)
+    _, joint = np.unique(np.stack([pred, true]), axis=1, return_counts=True)
+    pairs = lambda counts: float((counts.astype(np.float64) * (counts - 1) / 2).sum())  # noqa: E731
+    both, in_pred, in_true = (
+        pairs(joint),
+        pairs(np.unique(pred, return_counts=True)[1]),
+        pairs(np.unique(true, return_counts=True)[1]),
+    )
+    total = n * (n - 1) / 2
+    expected = in_pred * in_true / total
+    ari = (both - expected) / ((in_pred + in_true) / 2 - expected) if in_pred + in_true else 1.0
+    return {
+        "precision": both / in_pred if in_pred else 1.0,
+        "recall": both / in_true if in_true else 1.0,
+        "ari": ari,
+    }
+
+
+def _labels(values: list[str]) -> np.ndarray:
+    """Integer codes of string labels; the empty string and None become -1 (a cluster of its own)."""
+    codes: dict[str, int] = {}
+    return np.array([codes.setdefault(v, len(codes)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _predicted(post_ids: list[str], table: pa.Table, column: str) -> np.ndarray:
+    found = dict(zip(table["post_id"].to_pylist(), table[column].to_pylist(), strict=True))
+    return _labels([found.get(p, "") for p in post_ids])
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the engine's worker pool, once closed)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _cluster_texts(workspace: Workspace, scratch: Path) -> pa.Table:
+    """Near-duplicate clustering alone: signatures, LSH banding, verification, components."""
+    posts = workspace.table("ingest.posts")
+    signatures, candidates, pairs = (TableRef(n, scratch / n) for n in ("signatures", "candidates", "pairs"))
+    with create_engine("duckdb", workspace.settings) as engine:
+        engine.map_batches(posts, signature_batch, SIGNATURES, signatures.path, columns=["post_id", "title", "text"])
+        engine.sql_to_table(neardup.CANDIDATES_SQL, {"signatures": signatures}, candidates.path)
+        engine.map_batches(candidates, neardup.verify_batch, neardup.PAIRS, pairs.path)
+        found = engine.query("SELECT post_a, post_b FROM pairs ORDER BY post_a, post_b", {"pairs": pairs})
+    return neardup.template_clusters(found)
+
+
+def _exact_baseline(texts: list[str]) -> np.ndarray:
+    """Exact-duplicate hashing of the normalised text: the usual fast baseline."""
+    groups: dict[bytes, int] = {}
+    labels = [
+        groups.setdefault(hashlib.sha1(" ".join(normalise_words(t)).encode()).digest(), len(groups)) for t in texts
+    ]
+    counts = np.bincount(labels)
+    result = np.array(labels, dtype=np.int64)
+    result[counts[result] < 2] = -1
+    return result
+
+
+@benchmark("link.neardup")
+def neardup_clustering(scale: str) -> Metrics:
+    """Near-duplicate clusters against planted templates, beside exact-duplicate hashing."""
+    size = NEARDUP_SIZES[scale]
+    world = WorldBuilder(seed=11).build(size)
+    truth = _labels(world.template)
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = write_world(Path(scratch) / "ws", LinkWorld(world.posts, world.identifiers))
+        cpu = cpu_seconds()
+        with timed() as ours:
+            clusters = _cluster_texts(workspace, Path(scratch) / "steps")
+        ours_cpu, cpu = cpu_seconds() - cpu, cpu_seconds()
+        with timed() as baseline:
+            exact = _exact_baseline(world.posts["text"])
+        baseline_cpu = cpu_seconds() - cpu
+    quality = pairwise(_predicted(world.posts["post_id"], clusters, "template_id"), truth)
+    exact_quality = pairwise(exact, truth)
+    metrics: Metrics = {"posts": size, "clusters": len(set(clusters["template_id"].to_pylist()))}
+    metrics |= {f"pairwise_{k}": round(v, 4) for k, v in quality.items()}
+    metrics["docs_per_s"] = round(size / ours["seconds"], 1)
+    metrics["seconds"] = round(ours["seconds"], 2)
+    metrics["exact_hash_docs_per_s"] = round(size / baseline["seconds"], 1)
+    metrics |= {f"exact_hash_{k}": round(v, 4) for k, v in exact_quality.items()}
+    metrics["speed_ratio_vs_exact_hash"] = round(baseline["seconds"] / ours["seconds"], 3)
+    metrics["docs_per_cpu_s"] = round(size / ours_cpu, 1)
+    metrics["exact_hash_docs_per_cpu_s"] = round(size / baseline_cpu, 1)
+    metrics["speed_ratio_vs_infoshield_36_docs_per_s_published"] = round(size / ours["seconds"] / 36, 1)
+    return metrics
+
+
+def _identifier_only_baseline(workspace: Workspace) -> tuple[float, np.ndarray, list[str]]:
+    """The first, thin linking: components of posts sharing any identifier, no guard, no text."""
+    with create_engine("duckdb", workspace.settings) as engine:
+        started = time.perf_counter()
+        rows = engine.query(
+            "SELECT DISTINCT a.post_id AS post_a, b.post_id AS post_b FROM identifiers a "
+            "JOIN (SELECT type, value, min(post_id) AS post_id FROM identifiers GROUP BY type, value) b "
+            "ON a.type = b.type AND a.value = b.value WHERE a.post_id <> b.post_id ORDER BY post_a, post_b",
+            {"identifiers": workspace.table("extract.identifiers")},
+        )
+        clusters = neardup.template_clusters(rows)
+        seconds = time.perf_counter() - started
+    return seconds, clusters["post_id"].to_numpy(zero_copy_only=False), clusters["template_id"].to_pylist()
+
+
+@benchmark("link.networks")
+def network_recovery(scale: str) -> Metrics:
+    """All linking steps on the world: speed, network recovery, near-duplicates, hub guard on and off."""
+    size = SIZES[scale]
+    with timed() as generation:
+        world = WorldBuilder(seed=3).build(size)
+    truth, post_ids = _labels(world.network), world.posts["post_id"]
+    metrics: Metrics = {"posts": size, "planted_networks": len(set(world.network)) - 1}
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = write_world(Path(scratch) / "ws", world)
+        metrics["world_s"] = round(generation["seconds"], 1)
+        metrics["images"] = workspace.table("ingest.images").num_rows()
+        with timed() as linking, create_engine("duckdb", workspace.settings) as engine:
+            run_pipeline(workspace, engine, [LINK])
+        metrics["link_stage_s"] = round(linking["seconds"], 1)
+        metrics["link_posts_per_s"] = round(size / linking["seconds"], 1)
+        members = workspace.table("link.network_posts").read(["network_id", "post_id"])
+        metrics |= {
+            f"network_{k}": round(v, 4) for k, v in pairwise(_predicted(post_ids, members, "network_id"), truth).items()
+        }
+        metrics["networks_found"] = len(set(members["network_id"].to_pylist()))
+        templates = workspace.table("link.template_members").read(["template_id", "post_id"])
+        text_truth = _labels(world.template)
+        metrics |= {
+            f"neardup_{k}": round(v, 4)
+            for k, v in pairwise(_predicted(post_ids, templates, "template_id"), text_truth).items()
+        }
+        metrics["hubs_found"] = workspace.table("link.hubs").num_rows()
+        metrics |= _hub_guard_off(workspace, post_ids, truth)
+        seconds, baseline_posts, baseline_ids = _identifier_only_baseline(workspace)
+        found = dict(zip(baseline_posts.tolist(), baseline_ids, strict=True))
+        baseline = pairwise(_labels([found.get(p, "") for p in post_ids]), truth)
+        metrics["identifier_only_baseline_s"] = round(seconds, 2)
+        metrics |= {f"identifier_only_baseline_{k}": round(v, 4) for k, v in baseline.items()}
+    return metrics
+
+
+def _hub_guard_off(workspace: Workspace, post_ids: list[str], truth: np.ndarray) -> Metrics:
+    """Rebuild the networks from the same tables with the guard off: what the guard prevents."""
+    tables = {n: workspace.table(f"link.{n}") for n in ("near_pairs", "template_members", "templates")}
+    with create_engine("duckdb", workspace.settings) as engine:
+        shared = engine.query(
+            "SELECT post_id, type, value, city FROM s ORDER BY type, value, post_id",
+            {"s": workspace.table("link.shared_identifiers")},
+        )
+        pairs, members = engine.query(TEMPLATE_PAIRS_SQL, tables), engine.query(MEMBERS_SQL, tables)
+    metrics: Metrics = {}
+    for label, guard in (("on", True), ("off", False)):
+        result = networks.build_networks(shared, pairs, members, workspace.settings.hub_max_posts, hub_guard=guard)
+        labels = _predicted(post_ids, result.network_posts, "network_id")
+        quality = pairwise(labels, truth)
+        sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(1, dtype=np.int64)
+        metrics[f"hub_guard_{label}_precision"] = round(quality["precision"], 4)
+        metrics[f"hub_guard_{label}_ari"] = round(quality["ari"], 4)
+        metrics[f"hub_guard_{label}_largest_network_posts"] = int(sizes.max())
+        metrics[f"hub_guard_{label}_networks"] = int((sizes > 0).sum())
+    return metrics
