@@ -36,6 +36,8 @@ POSTS = pa.schema(
 )
 IMAGES = pa.schema([("image_sha256", pa.string()), ("post_id", pa.string()), ("evidence_sha256", pa.string())])
 IDENTIFIERS = pa.schema([("post_id", pa.string()), ("type", pa.string()), ("value", pa.string())])
+EXTRACTED = pa.schema([("post_id", pa.string()), ("language", pa.string()), ("city", pa.string())])
+SCORES = pa.schema([("post_id", pa.string()), ("domain", pa.string()), ("score", pa.float64()), ("risk", pa.float64())])
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Post:
     posted_at: datetime = datetime(2024, 1, 1, tzinfo=UTC)
     identifiers: Sequence[tuple[str, str]] = ()
     photos: Sequence[bytes] = field(default_factory=list)
+    language: str | None = "en"
+    scores: Sequence[tuple[str, float]] = ()
 
 
 def photo(seed: int, size: int = 160, shift: int = 0) -> bytes:
@@ -95,7 +99,14 @@ def seed_workspace(root: Path, posts: Sequence[Post]) -> Workspace:
         )
     ids = [{"post_id": p.post_id, "type": t, "value": v} for p in posts for t, v in p.identifiers]
     _write_source(workspace, "ingest", {"posts": (post_rows, POSTS), "images": (image_rows, IMAGES)})
-    _write_source(workspace, "extract", {"identifiers": (ids, IDENTIFIERS)})
+    extracted = [{"post_id": p.post_id, "language": p.language, "city": p.city} for p in posts]
+    scores = [
+        {"post_id": p.post_id, "domain": d, "score": v, "risk": max(s for _, s in p.scores)}
+        for p in posts
+        for d, v in p.scores
+    ]
+    _write_source(workspace, "extract", {"identifiers": (ids, IDENTIFIERS), "posts": (extracted, EXTRACTED)})
+    _write_source(workspace, "score", {"scores": (scores, SCORES)})
     return workspace
 
 

@@ -37,6 +37,8 @@ def planted_network(n: int, posts: int = 5, extra: Sequence[tuple[str, str]] = (
             "Brussels",
             START + timedelta(days=k),
             [("phone", f"+32470{n:06d}"), *(extra if k < 2 else ())],
+            language=["nl", "fr"][k % 2],
+            scores=[("sexual_exploitation", 0.2 * k), ("control", 0.1)],
         )
         for k in range(posts)
     ]
@@ -108,6 +110,8 @@ def test_every_member_says_why_it_belongs(linked: Linked) -> None:
     assert pc.all(pc.greater(pc.utf8_length(edges["reason"]), 10)).as_py()
     summary = workspace.table("link.networks").read().to_pylist()[0]
     assert summary["posts"] == 5 and summary["phones"] == 1 and summary["cities"] == ["Brussels"]
+    assert summary["languages"] == ["fr", "nl"] and summary["risk"] == 0.8
+    assert summary["profile"] == "control 0.1, sexual_exploitation 0.4"
 
 
 def test_generic_stock_text_used_by_unrelated_advertisers_links_nothing(linked: Linked) -> None:

@@ -58,7 +58,7 @@ def post_facts_sql(with_places: bool, with_scores: bool) -> str:
     """One row per post: when, where (extraction's best place when there is one), language, risk."""
     city = "coalesce(e.city, p.city)" if with_places else "p.city"
     language = "e.language" if with_places else "CAST(NULL AS VARCHAR)"
-    risk = "r.risk" if with_scores else "CAST(NULL AS DOUBLE)"
+    risk = "coalesce(r.risk, 0.0)" if with_scores else "CAST(NULL AS DOUBLE)"
     joins = ""
     if with_places:
         joins += " LEFT JOIN extracted e ON e.post_id = p.post_id"

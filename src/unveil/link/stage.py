@@ -52,8 +52,6 @@ ORDER BY p.post_a, p.post_b
 
 MEMBERS_SQL = "SELECT post_id, template_id FROM template_members ORDER BY post_id"
 
-OPTIONAL_INPUTS = ("extract.posts", "score.scores")
-
 
 def run_link(context: StageContext) -> None:
     """Run every linking step; see the module docstring."""
@@ -172,7 +170,7 @@ def _movements_and_summary(context: StageContext, identifiers: TableRef) -> None
 
 LINK = Stage(
     name="link",
-    inputs=("ingest.posts", "ingest.images", "extract.identifiers"),
+    inputs=("ingest.posts", "ingest.images", "extract.identifiers", "extract.posts", "score.scores"),
     outputs=(
         "signatures",
         "post_facts",
