@@ -22,9 +22,12 @@ class Pseudonymiser:
         digest = hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
         return f"{kind}#{digest[:10]}"
 
-    def mask_in_text(self, text: str, identifiers: Iterable[tuple[str, str]]) -> str:
-        """Replace every occurrence of the given (kind, value) identifiers in a text by pseudonyms."""
-        pairs = sorted({(kind, value) for kind, value in identifiers if value}, key=lambda p: -len(p[1]))
-        for kind, value in pairs:
-            text = text.replace(value, self.mask(kind, value))
+    def mask_in_text(self, text: str, identifiers: Iterable[tuple[str, str, str]]) -> str:
+        """Replace, in a text, each written form of an identifier by the pseudonym of its canonical value.
+
+        ``identifiers`` holds (kind, canonical value, written form) triples; longer forms go first.
+        """
+        triples = sorted({t for t in identifiers if t[2]}, key=lambda t: -len(t[2]))
+        for kind, value, written in triples:
+            text = text.replace(written, self.mask(kind, value))
         return text

@@ -28,6 +28,6 @@ class PrivacyView:
             return value
         return self.pseudonymiser.mask("author", value)
 
-    def text(self, text: str, identifiers: Iterable[tuple[str, str]]) -> str:
-        """A sentence (a link reason, a summary) with the given identifiers masked."""
+    def text(self, text: str, identifiers: Iterable[tuple[str, str, str]]) -> str:
+        """A sentence (a snippet, a link reason) with identifiers masked: (kind, value, written form) triples."""
         return self.pseudonymiser.mask_in_text(text, identifiers) if self.pseudonymiser else text

@@ -14,19 +14,20 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from unveil.errors import UnveilError
 from unveil.workspace import Workspace
 
+T = TypeVar("T")
+
 INDEXED_TABLES: dict[str, tuple[str, ...]] = {
-    "ingest.posts": ("post_id",),
     "ingest.images": ("post_id", "image_sha256"),
     "extract.identifiers": ("value", "post_id"),
     "extract.posts": ("post_id",),
@@ -37,9 +38,8 @@ INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "link.network_posts": ("network_id", "post_id"),
     "link.edges": ("network_id",),
 }
-"""Tables copied into memory, with the columns indexed for point lookups; others are Parquet views."""
-
-SORT_ORDER: dict[str, str] = {"ingest.posts": "posted_at DESC NULLS LAST, post_id"}
+"""Tables copied into memory, with the columns indexed for point lookups; others are Parquet views.
+Posts are copied into ``web.posts`` (see ``_build_posts``) and ``ingest.posts`` is a view of it."""
 
 
 class NotComputed(UnveilError):
@@ -60,6 +60,7 @@ class Snapshot:
     fingerprint: tuple[tuple[str, int, int], ...]
     tables: frozenset[str]
     loaded_at: float = field(default_factory=time.time)
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def table_parts(workspace: Workspace) -> dict[str, list[Path]]:
@@ -91,33 +92,63 @@ def _load_table(connection: duckdb.DuckDBPyConnection, name: str, parts: Sequenc
     stage = name.partition(".")[0]
     connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{stage}"')
     files = [str(path) for path in parts]
-    if name == "ingest.posts":
-        _load_posts(connection, files)
-    elif name in INDEXED_TABLES:
-        order = f" ORDER BY {SORT_ORDER[name]}" if name in SORT_ORDER else ""
-        connection.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM read_parquet(?){order}", [files])
-    else:
+    if name not in INDEXED_TABLES:
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         connection.execute(f"CREATE VIEW {_quote(name)} AS SELECT * FROM read_parquet([{listed}])")
         return
-    for column in INDEXED_TABLES.get(name, ()):
-        if column in _columns(connection, name):
-            connection.execute(f'CREATE INDEX "{stage}_{name.partition(".")[2]}_{column}" ON {_quote(name)} ({column})')
+    connection.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM read_parquet(?)", [files])
+    _index(connection, name, INDEXED_TABLES[name])
 
 
-def _load_posts(connection: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """Posts sorted newest first, with ``ingested_at``: when their part file was written."""
+def _index(connection: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str]) -> None:
+    stage, _, table = name.partition(".")
+    present = _columns(connection, name)
+    for column in columns:
+        if column in present:
+            connection.execute(f'CREATE INDEX "{stage}_{table}_{column}" ON {_quote(name)} ("{column}")')
+
+
+def _build_posts(connection: duckdb.DuckDBPyConnection, files: list[str], tables: set[str]) -> None:
+    """``web.posts``: posts newest first with what search filters on, and ``ingest.posts`` as a view of it.
+
+    Added columns: ``ingested_at`` (when the part file was written), ``best_city`` and ``language``
+    (``extract.posts``, else the declared city), ``risk`` (highest over domains, ``score.scores``),
+    ``network_id`` (``link.network_posts``).
+    """
+    connection.execute("CREATE SCHEMA IF NOT EXISTS web")
+    connection.execute("CREATE SCHEMA IF NOT EXISTS ingest")
     connection.execute("CREATE TEMP TABLE part_times (filename VARCHAR, ingested_at TIMESTAMPTZ)")
     connection.executemany(
         "INSERT INTO part_times VALUES (?, to_timestamp(?))", [(f, os.path.getmtime(f)) for f in files]
     )
+    joins, city, language, risk, network = [], "p.city", "NULL::VARCHAR", "NULL::DOUBLE", "NULL::VARCHAR"
+    if "extract.posts" in tables:
+        joins.append("LEFT JOIN extract.posts e ON e.post_id = p.post_id")
+        city, language = "coalesce(e.city, p.city)", "e.language"
+    if "score.scores" in tables and "risk" in _columns(connection, "score.scores"):
+        joins.append(
+            "LEFT JOIN (SELECT post_id, max(risk) AS risk FROM score.scores GROUP BY post_id) s "
+            "ON s.post_id = p.post_id"
+        )
+        risk = "s.risk"
+    if "link.network_posts" in tables:
+        joins.append(
+            "LEFT JOIN (SELECT post_id, min(network_id) AS network_id FROM link.network_posts "
+            "GROUP BY post_id) n ON n.post_id = p.post_id"
+        )
+        network = "n.network_id"
     connection.execute(
-        "CREATE TABLE ingest.posts AS SELECT p.* EXCLUDE (filename), t.ingested_at "
-        "FROM read_parquet(?, filename = true) p JOIN part_times t USING (filename) "
-        f"ORDER BY {SORT_ORDER['ingest.posts']}",
+        f"CREATE TABLE web.posts AS SELECT p.* EXCLUDE (filename), t.ingested_at, {city} AS best_city, "
+        f"{language} AS language, {risk} AS risk, {network} AS network_id "
+        "FROM read_parquet(?, filename = true) p JOIN part_times t ON t.filename = p.filename "
+        f"{' '.join(joins)} ORDER BY p.posted_at DESC NULLS LAST, p.post_id",
         [files],
     )
     connection.execute("DROP TABLE part_times")
+    connection.execute('CREATE INDEX "web_posts_post_id" ON web.posts (post_id)')
+    connection.execute(
+        "CREATE VIEW ingest.posts AS SELECT * EXCLUDE (best_city, language, risk, network_id) FROM web.posts"
+    )
 
 
 def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
@@ -133,7 +164,10 @@ def build_snapshot(workspace: Workspace) -> Snapshot:
     parts = table_parts(workspace)
     connection = duckdb.connect(":memory:")
     for name, paths in parts.items():
-        _load_table(connection, name, paths)
+        if name != "ingest.posts":
+            _load_table(connection, name, paths)
+    if "ingest.posts" in parts:
+        _build_posts(connection, [str(path) for path in parts["ingest.posts"]], set(parts))
     return Snapshot(connection, fingerprint(parts), frozenset(parts))
 
 
@@ -182,6 +216,14 @@ class ReadModel:
         with self.cursor() as cursor:
             row = cursor.execute(sql, list(params)).fetchone()
             return row[0] if row else None
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per snapshot (choices of filters, totals)."""
+        snapshot = self._current()
+        if key not in snapshot.cache:
+            snapshot.cache[key] = compute()
+        value: T = snapshot.cache[key]
+        return value
 
     def refresh(self) -> None:
         """Rebuild the snapshot now (blocking) when the tables changed."""

@@ -73,7 +73,9 @@ def money_alerts(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | N
     """The strongest money alerts, or None when the money stage has not run."""
     if not tables.has("money.alerts"):
         return None
+    name = "party_name" if "party_name" in tables.columns("money.alerts") else "NULL::VARCHAR"
     return tables.rows(
-        "SELECT alert_id, typology, score, party_id, reasons FROM money.alerts ORDER BY score DESC, alert_id LIMIT ?",
+        f"SELECT alert_id, typology, score, party_id, {name} AS party_name, reasons FROM money.alerts "
+        "ORDER BY score DESC, alert_id LIMIT ?",
         [limit],
     )

@@ -34,6 +34,7 @@ class UserPublic(BaseModel):
     role: str
     pseudonymised: bool
     permissions: list[str]
+    csrf_token: str = ""
 
 
 def _public(user: User) -> UserPublic:
@@ -137,6 +138,6 @@ def api_logout(request: Request, db: Db, user: CurrentUser) -> Response:
 
 
 @router.get("/api/me")
-def api_me(user: CurrentUser) -> UserPublic:
-    """The logged-in user, their role and permissions."""
-    return _public(user)
+def api_me(user: CurrentUser, session: OptionalSession) -> UserPublic:
+    """The logged-in user, their role, permissions, and the CSRF token to send with unsafe requests."""
+    return _public(user).model_copy(update={"csrf_token": session.csrf_token if session else ""})

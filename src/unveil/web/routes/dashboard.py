@@ -17,12 +17,18 @@ nav = NavEntry("Dashboard", "/", Permission.VIEW_DASHBOARD, order=10)
 
 
 def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> dict[str, Any]:
+    show = {
+        "posts": user.may(Permission.VIEW_POSTS),
+        "networks": user.may(Permission.VIEW_NETWORKS),
+        "money": user.may(Permission.VIEW_MONEY),
+    }
     data = {
+        "show": show,
         "status": [line.__dict__ for line in dashboard.ingestion_status(workspace)],
         "quarantined": dashboard.quarantined(workspace),
-        "high_risk_posts": dashboard.new_high_risk_posts(tables) if user.may(Permission.VIEW_POSTS) else None,
-        "top_networks": dashboard.top_networks(tables) if user.may(Permission.VIEW_NETWORKS) else None,
-        "money_alerts": dashboard.money_alerts(tables) if user.may(Permission.VIEW_MONEY) else None,
+        "high_risk_posts": dashboard.new_high_risk_posts(tables) if show["posts"] else None,
+        "top_networks": dashboard.top_networks(tables) if show["networks"] else None,
+        "money_alerts": dashboard.money_alerts(tables) if show["money"] else None,
     }
     return data
 

@@ -1,0 +1,207 @@
+"""Networks: the list, and one network's summary, members and why, cities, timeline, places, graph."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from unveil.errors import NotFound
+from unveil.web.readmodel import ReadModel
+
+PAGE_SIZE = 50
+MEMBER_LIMIT = 500
+GRAPH_POST_LIMIT = 300
+
+
+def network_list(tables: ReadModel, page: int = 1, city: str = "") -> tuple[list[dict[str, Any]], bool]:
+    """One page of networks, riskiest then largest first; and whether there is a next page."""
+    tables.require("link.networks")
+    columns = tables.columns("link.networks")
+    risk = "risk" if "risk" in columns else "NULL::DOUBLE"
+    summary = "summary" if "summary" in columns else "NULL::VARCHAR"
+    where, params = ("WHERE list_contains(cities, ?)", [city]) if city else ("", [])
+    rows = tables.rows(
+        f"SELECT network_id, posts, identifiers, cities, first_seen, last_seen, {risk} AS risk, {summary} AS summary "
+        f"FROM link.networks {where} ORDER BY {risk} DESC NULLS LAST, posts DESC, network_id LIMIT ? OFFSET ?",
+        [*params, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE],
+    )
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+@dataclass
+class NetworkDetail:
+    """A network and what its page shows."""
+
+    network: dict[str, Any]
+    members: list[dict[str, Any]] = field(default_factory=list)
+    member_count: int = 0
+    cities: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] | None = None
+    route: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _placeholders(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
+    """Everything about one network; ``NotFound`` when it does not exist."""
+    tables.require("link.networks")
+    found = tables.rows("SELECT * FROM link.networks WHERE network_id = ?", [network_id])
+    if not found:
+        raise NotFound("network", network_id)
+    detail = NetworkDetail(found[0])
+    reasons = tables.rows(
+        "SELECT post_id, reason FROM link.network_posts WHERE network_id = ? ORDER BY post_id", [network_id]
+    )
+    detail.member_count = len(reasons)
+    ids = [row["post_id"] for row in reasons]
+    why = {row["post_id"]: row["reason"] for row in reasons}
+    posts = _member_posts(tables, ids)
+    detail.members = [dict(post, reason=why.get(post["post_id"], "")) for post in posts[:MEMBER_LIMIT]]
+    detail.cities = _cities(posts)
+    detail.timeline = timeline(posts)
+    detail.identifiers = _shared_identifiers(tables, ids)
+    if tables.has("extract.places"):
+        detail.places, detail.route = _places(tables, ids, posts)
+    return detail
+
+
+def _member_posts(tables: ReadModel, ids: list[str]) -> list[dict[str, Any]]:
+    if not ids or not tables.has("ingest.posts"):
+        return []
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        rows += tables.rows(
+            "SELECT post_id, title, left(text, 160) AS snippet, posted_at, best_city AS city, risk FROM web.posts "
+            f"WHERE post_id IN ({_placeholders(chunk)})",
+            chunk,
+        )
+    return sorted(rows, key=lambda r: (r["posted_at"] is None, r["posted_at"] or datetime.min, r["post_id"]))
+
+
+def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = Counter(post["city"] for post in posts if post["city"])
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for post in posts:
+        if post["city"] and post["posted_at"] is not None:
+            first.setdefault(post["city"], post["posted_at"])
+            last[post["city"]] = post["posted_at"]
+    return [
+        {"city": city, "posts": n, "first_seen": first.get(city), "last_seen": last.get(city)}
+        for city, n in counts.most_common()
+    ]
+
+
+def timeline(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Posts per week (weeks start on Monday), every week between the first and the last."""
+    days = sorted(post["posted_at"].date() for post in posts if post["posted_at"] is not None)
+    if not days:
+        return []
+    weeks = Counter(day - timedelta(days=day.weekday()) for day in days)
+    week, end = min(weeks), max(weeks)
+    series: list[dict[str, Any]] = []
+    while week <= end and len(series) < 520:
+        series.append({"week": week, "posts": weeks.get(week, 0)})
+        week += timedelta(days=7)
+    return series
+
+
+def _shared_identifiers(tables: ReadModel, ids: list[str]) -> list[dict[str, Any]]:
+    """Identifiers carried by at least two of the network's posts: what links them."""
+    if not ids or not tables.has("extract.identifiers"):
+        return []
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        rows += tables.rows(
+            f"SELECT type, value, post_id FROM extract.identifiers WHERE post_id IN ({_placeholders(chunk)})", chunk
+        )
+    posts_of: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        posts_of.setdefault((row["type"], row["value"]), set()).add(row["post_id"])
+    shared = [
+        {"type": kind, "value": value, "posts": len(members), "post_ids": sorted(members)}
+        for (kind, value), members in posts_of.items()
+        if len(members) >= 2
+    ]
+    return sorted(shared, key=lambda r: (-r["posts"], r["type"], r["value"]))
+
+
+def _places(
+    tables: ReadModel, ids: list[str], posts: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Places with coordinates named in the posts, and the order the network moved between them."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        rows += tables.rows(
+            "SELECT post_id, name, lat, lon FROM extract.places "
+            f"WHERE post_id IN ({_placeholders(chunk)}) AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY start",
+            chunk,
+        )
+    first_place: dict[str, dict[str, Any]] = {}
+    places: dict[str, dict[str, Any]] = {}
+    found: dict[str, Any] | None
+    for row in rows:
+        first_place.setdefault(row["post_id"], row)
+        place = places.setdefault(row["name"], {"name": row["name"], "lat": row["lat"], "lon": row["lon"], "posts": 0})
+        place["posts"] += 1
+    route: list[dict[str, Any]] = []
+    for post in posts:
+        found = first_place.get(post["post_id"])
+        if found and post["posted_at"] is not None and (not route or route[-1]["name"] != found["name"]):
+            route.append({"name": found["name"], "lat": found["lat"], "lon": found["lon"], "at": post["posted_at"]})
+    return sorted(places.values(), key=lambda p: -p["posts"]), route
+
+
+def graph(tables: ReadModel, detail: NetworkDetail, show: Any) -> dict[str, list[dict[str, Any]]]:
+    """Cytoscape elements: posts, the identifiers they share, and template/image edges when linked."""
+    posts = detail.members[:GRAPH_POST_LIMIT]
+    kept = {post["post_id"] for post in posts}
+    nodes = [
+        {
+            "data": {
+                "id": f"p:{p['post_id']}",
+                "label": p["city"] or p["post_id"][:8],
+                "kind": "post",
+                "href": f"/posts/{quote(p['post_id'], safe='')}",
+            }
+        }
+        for p in posts
+    ]
+    edges: list[dict[str, Any]] = []
+    for item in detail.identifiers:
+        members = [post_id for post_id in item["post_ids"] if post_id in kept]
+        if len(members) < 2:
+            continue
+        node = f"i:{item['type']}:{item['value']}"
+        nodes.append({"data": {"id": node, "label": show(item["type"], item["value"]), "kind": item["type"]}})
+        edges += [
+            {"data": {"id": f"{node}>{m}", "source": f"p:{m}", "target": node, "kind": "identifier"}} for m in members
+        ]
+    if tables.has("link.edges"):
+        for row in tables.rows(
+            "SELECT src_post_id, dst_post_id, kind, reason FROM link.edges "
+            "WHERE network_id = ? AND kind <> 'identifier' LIMIT 2000",
+            [detail.network["network_id"]],
+        ):
+            if row["src_post_id"] in kept and row["dst_post_id"] in kept:
+                edges.append(
+                    {
+                        "data": {
+                            "id": f"e:{row['src_post_id']}>{row['dst_post_id']}:{row['kind']}",
+                            "source": f"p:{row['src_post_id']}",
+                            "target": f"p:{row['dst_post_id']}",
+                            "kind": row["kind"],
+                        }
+                    }
+                )
+    return {"nodes": nodes, "edges": edges}

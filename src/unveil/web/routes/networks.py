@@ -1,0 +1,127 @@
+"""Networks: the list, and one network (summary, graph, timeline, map, members and why); pages and API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from unveil.auth.roles import Permission
+from unveil.web.charts import bars, project
+from unveil.web.deps import Audit, CanViewNetworks, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.privacy import PrivacyView
+from unveil.web.queries.networks import NetworkDetail, graph, network_detail, network_list
+from unveil.web.readmodel import ReadModel
+from unveil.web.routes import NavEntry
+from unveil.web.routes.collect import case_choice
+
+router = APIRouter(tags=["networks"])
+nav = NavEntry("Networks", "/networks", Permission.VIEW_NETWORKS, order=30)
+
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+City = Annotated[str, Query(max_length=200)]
+
+
+def _forms(detail: NetworkDetail) -> list[tuple[str, str, str]]:
+    return [(i["type"], i["value"], i["value"]) for i in detail.identifiers]
+
+
+def visible_network(tables: ReadModel, detail: NetworkDetail, privacy: PrivacyView) -> dict[str, Any]:
+    """The network as this user may see it (identifiers in reasons and summary masked for analysts)."""
+    forms = _forms(detail)
+    if privacy.masked:
+        from unveil.web.queries.posts import identifier_forms, identifiers_of_posts
+
+        forms += identifier_forms(identifiers_of_posts(tables, [m["post_id"] for m in detail.members]))
+    network = dict(detail.network)
+    if network.get("summary"):
+        network["summary"] = privacy.text(network["summary"], forms)
+    members = [
+        dict(
+            m,
+            reason=privacy.text(m["reason"] or "", forms),
+            snippet=privacy.text(m["snippet"] or "", forms),
+            title=privacy.text(m["title"] or "", forms),
+        )
+        for m in detail.members
+    ]
+    identifiers = [dict(i, shown=privacy.identifier(i["type"], i["value"]), post_ids=None) for i in detail.identifiers]
+    return {
+        "network": network,
+        "members": members,
+        "identifiers": identifiers,
+        "member_count": detail.member_count,
+        "cities": detail.cities,
+        "timeline": detail.timeline,
+        "places": detail.places,
+        "route": detail.route,
+    }
+
+
+@router.get("/networks", response_class=HTMLResponse, include_in_schema=False)
+def networks_page(
+    user: CanViewNetworks, tables: Tables, page: Page, p: PageNumber = 1, city: City = ""
+) -> HTMLResponse:
+    """Networks, riskiest and largest first."""
+    rows, has_more = network_list(tables, p, city) if tables.has("link.networks") else ([], False)
+    return page.render(
+        "networks/list.html",
+        {"networks": rows, "has_more": has_more, "p": p, "city": city, "computed": tables.has("link.networks")},
+    )
+
+
+@router.get("/api/networks")
+def networks_api(user: CanViewNetworks, tables: Tables, p: PageNumber = 1, city: City = "") -> dict[str, Any]:
+    """One page of networks (50), riskiest and largest first; ``city`` keeps those seen in that city."""
+    rows, has_more = network_list(tables, p, city)
+    return {"page": p, "has_more": has_more, "networks": rows}
+
+
+@router.get("/networks/{network_id}", response_class=HTMLResponse, include_in_schema=False)
+def network_page(
+    network_id: str,
+    user: CanViewNetworks,
+    tables: Tables,
+    workspace: WorkspaceDep,
+    audit: Audit,
+    privacy: Privacy,
+    page: Page,
+    added: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """Summary first, then graph, timeline, map, and why each post is linked."""
+    detail = network_detail(tables, network_id)
+    audit.view("network", network_id)
+    context = visible_network(tables, detail, privacy)
+    points, lines = project(detail.places or [], detail.route)
+    context.update(
+        bars=bars(detail.timeline),
+        points=points,
+        lines=lines,
+        places_computed=detail.places is not None,
+        can_identifiers=user.may(Permission.VIEW_IDENTIFIERS),
+        can_cases=user.may(Permission.EDIT_CASES),
+    )
+    if context["can_cases"]:
+        context.update(case_choice(workspace, "network", network_id, added))
+    return page.render("networks/detail.html", context)
+
+
+@router.get("/api/networks/{network_id}")
+def network_api(
+    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy
+) -> dict[str, Any]:
+    """A network: summary, members with the reason each is linked, cities, weekly timeline, places, route."""
+    detail = network_detail(tables, network_id)
+    audit.view("network", network_id)
+    return visible_network(tables, detail, privacy)
+
+
+@router.get("/api/networks/{network_id}/graph")
+def network_graph_api(
+    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy
+) -> dict[str, list[dict[str, Any]]]:
+    """Graph elements for Cytoscape.js: posts (at most 300), shared identifiers, template and image links."""
+    detail = network_detail(tables, network_id)
+    audit.view("network", network_id, "graph")
+    return graph(tables, detail, privacy.identifier)

@@ -1,0 +1,138 @@
+"""A post: text with highlighted flags and why, the raw capture shown as text, images; page and API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from unveil.auth.roles import Permission
+from unveil.errors import NotFound
+from unveil.evidence.store import EvidenceStore
+from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.highlight import mask_identifiers, segments
+from unveil.web.privacy import PrivacyView
+from unveil.web.queries.posts import PostDetail, identifier_forms, post_detail, spans_of
+from unveil.web.readmodel import ReadModel
+from unveil.web.routes.collect import case_choice
+from unveil.workspace import Workspace
+
+router = APIRouter(tags=["posts"])
+
+RAW_LIMIT = 200_000
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+RAW_POLICY = "sandbox; default-src 'none'"
+
+
+def visible_post(detail: PostDetail, privacy: PrivacyView) -> dict[str, Any]:
+    """The post's fields, text and highlighted segments as this user may see them."""
+    post = dict(detail.post)
+    forms = identifier_forms(detail.identifiers)
+    spans = spans_of(detail, privacy.identifier)
+    text = post["text"] or ""
+    if privacy.masked:
+        # identifier labels are "type shown-value", already pseudonymised by spans_of
+        text, spans = mask_identifiers(text, spans, lambda span: span.label.partition(" ")[2])
+        post.update(
+            author=privacy.person(post["author"]),
+            url=privacy.person(post["url"]),
+            title=privacy.text(post["title"] or "", forms),
+            source_file=None,
+            text=text,
+        )
+    identifiers = [
+        dict(i, shown=privacy.identifier(i["type"], i["value"]), raw=None if privacy.masked else i["raw"])
+        for i in detail.identifiers
+    ]
+    networks = [dict(n, reason=privacy.text(n["reason"] or "", forms)) for n in detail.networks or []]
+    return {"post": post, "segments": segments(text, spans), "identifiers": identifiers, "networks": networks}
+
+
+def _post_context(tables: ReadModel, post_id: str, privacy: PrivacyView, audit: Audit) -> dict[str, Any]:
+    detail = post_detail(tables, post_id)
+    audit.view("post", post_id)
+    return {**detail.__dict__, **visible_post(detail, privacy)}
+
+
+@router.get("/posts/{post_id}", response_class=HTMLResponse, include_in_schema=False)
+def post_page(
+    post_id: str,
+    user: CanViewPosts,
+    tables: Tables,
+    workspace: WorkspaceDep,
+    audit: Audit,
+    privacy: Privacy,
+    page: Page,
+    added: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """A post with its flags explained."""
+    context = _post_context(tables, post_id, privacy, audit)
+    can_cases = user.may(Permission.EDIT_CASES)
+    context.update(
+        can_raw=user.may(Permission.VIEW_RAW),
+        can_identifiers=user.may(Permission.VIEW_IDENTIFIERS),
+        can_cases=can_cases,
+    )
+    if can_cases:
+        context.update(case_choice(workspace, "post", post_id, added))
+    return page.render("posts/detail.html", context)
+
+
+@router.get("/api/posts/{post_id}")
+def post_api(post_id: str, user: CanViewPosts, tables: Tables, audit: Audit, privacy: Privacy) -> dict[str, Any]:
+    """A post, its identifiers, indicators, places, prices, ages, scores, networks and images."""
+    context = _post_context(tables, post_id, privacy, audit)
+    context["segments"] = [
+        {"text": s.text, "flags": [f"{x.kind}:{x.label}" for x in s.spans]} for s in context["segments"]
+    ]
+    return context
+
+
+def read_capture(workspace: Workspace, sha256: str) -> str:
+    """The start of a stored capture as text (never interpreted as HTML)."""
+    path = EvidenceStore(workspace).path(sha256)
+    if len(sha256) != 64 or not path.is_file():
+        raise NotFound("capture", sha256)
+    with path.open("rb") as handle:
+        data = handle.read(RAW_LIMIT + 1)
+    text = data[:RAW_LIMIT].decode("utf-8", errors="replace")
+    return text + ("\n[... cut at 200 kB]" if len(data) > RAW_LIMIT else "")
+
+
+@router.get("/posts/{post_id}/raw", include_in_schema=False)
+def raw_page(
+    post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, page: Page
+) -> HTMLResponse:
+    """The raw capture behind a post, shown as escaped text."""
+    detail = post_detail(tables, post_id)
+    sha = detail.post["evidence_sha256"] or ""
+    audit.view("capture", sha, f"post {post_id}")
+    return page.render("posts/raw.html", {"post": detail.post, "raw": read_capture(workspace, sha)})
+
+
+@router.get("/posts/{post_id}/raw.txt", include_in_schema=False)
+def raw_text(post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit) -> Response:
+    """The raw capture as plain text under a sandboxing policy (nothing in it can run)."""
+    detail = post_detail(tables, post_id)
+    sha = detail.post["evidence_sha256"] or ""
+    audit.view("capture", sha, f"post {post_id}, plain text")
+    headers = {"content-security-policy": RAW_POLICY, "content-disposition": "inline; filename=capture.txt"}
+    return Response(read_capture(workspace, sha), media_type="text/plain; charset=utf-8", headers=headers)
+
+
+@router.get("/images/{image_sha256}", include_in_schema=False)
+def image(image_sha256: str, user: CanViewPosts, tables: Tables, workspace: WorkspaceDep, audit: Audit) -> Response:
+    """An image of a post, only if ingestion recorded it as an image in a safe format."""
+    rows = (
+        tables.rows("SELECT format FROM ingest.images WHERE image_sha256 = ? LIMIT 1", [image_sha256])
+        if tables.has("ingest.images")
+        else []
+    )
+    media_type = IMAGE_TYPES.get(str(rows[0]["format"]).lower()) if rows else None
+    path = EvidenceStore(workspace).path(image_sha256)
+    if media_type is None or len(image_sha256) != 64 or not path.is_file():
+        raise NotFound("image", image_sha256)
+    audit.view("image", image_sha256)
+    headers = {"content-security-policy": RAW_POLICY, "cache-control": "private, max-age=3600"}
+    return Response(path.read_bytes(), media_type=media_type, headers=headers)

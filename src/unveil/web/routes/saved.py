@@ -1,0 +1,89 @@
+"""Saved searches: keep a search, see what is new since the last visit; pages and API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from unveil.auth.roles import Permission
+from unveil.web.deps import CanSaveSearches, Db, Page, Tables, WorkspaceDep
+from unveil.web.queries import saved
+from unveil.web.queries.search import SearchFilters
+from unveil.web.routes import NavEntry
+from unveil.web.routes.search import search_filters
+
+router = APIRouter(tags=["saved searches"])
+nav = NavEntry("Saved searches", "/saved-searches", Permission.SAVE_SEARCHES, order=25)
+
+
+class SavedSearchCreate(BaseModel):
+    """A search to keep: a name and the search's query string (``identifier=0470123456&city=Gent``)."""
+
+    name: str = Field(max_length=100)
+    query: str = Field(max_length=2000)
+
+
+def filters_of(query: str) -> SearchFilters:
+    """The filters of a saved query string."""
+    return search_filters(**{k: v for k, v in parse_qsl(query) if k in saved.FIELDS})
+
+
+def _listing(db: Db, tables: Tables, workspace: WorkspaceDep, owner: str) -> list[dict[str, Any]]:
+    searches = saved.list_saved(db, owner)
+    return saved.with_new_counts(tables, searches, filters_of, workspace.settings.default_region)
+
+
+@router.get("/saved-searches", response_class=HTMLResponse, include_in_schema=False)
+def saved_page(user: CanSaveSearches, db: Db, tables: Tables, workspace: WorkspaceDep, page: Page) -> HTMLResponse:
+    """The user's saved searches and how many new posts match each."""
+    return page.render("saved/list.html", {"searches": _listing(db, tables, workspace, user.name)})
+
+
+@router.post("/saved-searches", include_in_schema=False)
+def save_form(
+    user: CanSaveSearches,
+    db: Db,
+    name: Annotated[str, Form(max_length=100)],
+    query: Annotated[str, Form(max_length=2000)],
+) -> Response:
+    """Keep the search from the search page."""
+    saved.save(db, user.name, name, query)
+    return RedirectResponse("/saved-searches", status_code=303)
+
+
+@router.get("/saved-searches/{search_id}", include_in_schema=False)
+def open_saved(search_id: int, user: CanSaveSearches, db: Db) -> Response:
+    """Run a saved search: the visit is recorded, so its new posts are counted from now on."""
+    found = saved.get(db, user.name, search_id)
+    saved.visit(db, found)
+    return RedirectResponse(f"/search?{found.query}", status_code=303)
+
+
+@router.post("/saved-searches/{search_id}/delete", include_in_schema=False)
+def delete_form(search_id: int, user: CanSaveSearches, db: Db) -> Response:
+    """Forget a saved search."""
+    saved.delete(db, user.name, search_id)
+    return RedirectResponse("/saved-searches", status_code=303)
+
+
+@router.get("/api/saved-searches")
+def saved_api(user: CanSaveSearches, db: Db, tables: Tables, workspace: WorkspaceDep) -> list[dict[str, Any]]:
+    """The user's saved searches with ``new``: posts ingested since the last visit."""
+    return _listing(db, tables, workspace, user.name)
+
+
+@router.post("/api/saved-searches", status_code=201)
+def save_api(user: CanSaveSearches, db: Db, body: SavedSearchCreate) -> dict[str, Any]:
+    """Keep a search."""
+    return saved.save(db, user.name, body.name, body.query).__dict__
+
+
+@router.delete("/api/saved-searches/{search_id}", status_code=204)
+def delete_api(search_id: int, user: CanSaveSearches, db: Db) -> Response:
+    """Forget a saved search."""
+    saved.delete(db, user.name, search_id)
+    return Response(status_code=204)
