@@ -48,12 +48,15 @@ WORD_DIGIT: dict[str, str] = {word: digit for table in NUMBER_WORDS.values() for
 LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
 
 _WORDS = "|".join(sorted(WORD_DIGIT, key=len, reverse=True))
-TOKEN = re.compile(
+# Every branch starts with a character class, so the engine jumps from candidate to candidate; the
+# "not inside a word" check is a look-behind placed after the first character.
+DIGIT_TOKEN = re.compile(
     r"(?P<keycap>[0-9]\uFE0F?\u20E3)"
-    r"|(?P<digits>(?<![^\W\d_])(?=[\dOoIl]*\d)[\dOoIl]++(?![^\W\d_]))"
+    r"|(?P<digits>[\dOoIl](?<![^\W\d_].)[\dOoIl]*+(?![^\W\d_]))"
     r"|(?P<glued>\d{6,}+)"
-    rf"|(?P<word>(?<![^\W\d_])(?i:{_WORDS})(?![^\W\d_]))"
 )
+WORD_TOKEN = re.compile(rf"(?<![^\W\d_])(?i:{_WORDS})(?![^\W\d_])")
+WORD = re.compile(r"[^\W\d_]+")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
 INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=|\btel:\+?)[\s(]*$", re.IGNORECASE)
@@ -91,24 +94,27 @@ class Chain:
     multiline: bool
 
 
-def masked_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of dates, times, "24/7", postal codes before a place name and percentages."""
-    return [match.span() for match in MASK.finditer(text)]
+def masked_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of dates, times, "24/7", postal codes before a place name and percentages (in a window)."""
+    return [match.span() for match in MASK.finditer(text, start, len(text) if end is None else end)]
 
 
 def digit_tokens(text: str) -> list[DigitToken]:
     """Every piece of the text that reads as digits, in order."""
     tokens: list[DigitToken] = []
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup or "digits"
+    for match in DIGIT_TOKEN.finditer(text):
         raw = match.group()
-        if kind == "keycap":
+        if match.lastgroup == "keycap":
             tokens.append(DigitToken(match.start(), match.end(), raw[0], "keycap"))
-        elif kind == "word":
-            tokens.append(DigitToken(match.start(), match.end(), WORD_DIGIT[raw.lower()], "spelled"))
-        else:
-            digits, rule = _read_digit_run(raw)
+            continue
+        digits, rule = _read_digit_run(raw)
+        if rule != "letters-for-digits" or any(char.isdigit() for char in raw):
             tokens.append(DigitToken(match.start(), match.end(), digits, rule))
+    if not WORD_DIGIT.keys().isdisjoint(WORD.findall(text.lower())):
+        spelled = [
+            DigitToken(m.start(), m.end(), WORD_DIGIT[m.group().lower()], "spelled") for m in WORD_TOKEN.finditer(text)
+        ]
+        tokens = sorted(tokens + spelled, key=lambda token: token.start)
     return tokens
 
 
@@ -129,12 +135,12 @@ def _read_digit_run(raw: str) -> tuple[str, str]:
     return "".join(digits), rule
 
 
-def chains(text: str, masks: list[tuple[int, int]]) -> list[Chain]:
+def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | None = None) -> list[Chain]:
     """Digit tokens joined into chains; masked tokens and real words break chains."""
     result: list[Chain] = []
     current: list[DigitToken] = []
     multiline = False
-    for token in digit_tokens(text):
+    for token in digit_tokens(text) if tokens is None else tokens:
         if _is_masked(token, masks):
             _close(text, current, multiline, result)
             current, multiline = [], False

@@ -68,6 +68,9 @@ def detect_language(text: str, max_words: int = 120) -> str:
     for word in WORD.findall(lowered)[:max_words]:
         for language in _LANGUAGES_OF.get(word, ()):
             counts[language] += 2
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= 6 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
     for language, cue in _CUES.items():
         counts[language] += len(cue.findall(lowered, 0, 600))
     if not counts or max(counts.values()) == 0:
@@ -77,7 +80,7 @@ def detect_language(text: str, max_words: int = 120) -> str:
 
 
 def _by_script(text: str) -> str | None:
-    if text.isascii():
+    if text.isascii() or (CYRILLIC.search(text) is None and ARABIC.search(text) is None):
         return None
     cyrillic = len(CYRILLIC.findall(text))
     arabic = len(ARABIC.findall(text))

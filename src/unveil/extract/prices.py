@@ -17,8 +17,10 @@ _CUR = "|".join(sorted((re.escape(c) for c in CURRENCIES), key=len, reverse=True
 AMOUNT = r"(?P<amount>(?<!\d[ .])\d{1,3}(?:[ .]\d{3})+|\d{1,6})(?:[.,](?P<cents>\d{1,2}))?(?!\d)"
 PRICE = re.compile(
     rf"(?i)(?<![\w.,])(?:{AMOUNT}\s?(?P<after>{_CUR})(?![^\W\d_])"
-    rf"|(?P<before>{_CUR})\s?(?P<amount2>\d{{1,6}})(?:[.,](?P<cents2>\d{{1,2}}))?(?![\d,.]\d))"
+    rf"|(?P<before>[€$£])\s?(?P<amount2>\d{{1,6}})(?:[.,](?P<cents2>\d{{1,2}}))?(?![\d,.]\d))"
 )
+# Where a price can start (a digit or a currency sign not glued to a word): candidates for PRICE.match.
+STARTS = re.compile(r"[\d€$£](?<![\w.,][\d€$£])")
 UNITS: dict[str, str] = {
     r"/\s?h\b|/\s?hr\b|/\s?hour|per\s+hour|an\s+hour|p/?u\b|per\s+uur|/\s?uur|de\s+l'heure|/\s?heure|la\s+heure"
     r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora": "hour",
@@ -53,7 +55,12 @@ class Price:
 def find_prices(text: str) -> list[Price]:
     """Every price in ``text`` with the unit written after it (or the duration written before it)."""
     prices: list[Price] = []
-    for match in PRICE.finditer(text):
+    position = 0
+    for start in STARTS.finditer(text):
+        match = PRICE.match(text, start.start()) if start.start() >= position else None
+        if match is None:
+            continue
+        position = match.end()
         amount_text = match.group("amount") or match.group("amount2")
         cents = match.group("cents") or match.group("cents2")
         currency = CURRENCIES[(match.group("after") or match.group("before")).lower()]

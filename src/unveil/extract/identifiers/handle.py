@@ -57,7 +57,9 @@ class Handle(IdentifierType):
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
         found: list[Found] = []
-        for match in LINK.finditer(text):
+        if "/" not in text and ":" not in text and "@" not in text and "=" not in text:
+            return found
+        for match in LINK.finditer(text) if "/" in text else ():
             service = _service_of_site(match.group("site"))
             found.append(self._found(service, match.group("name"), match.start(), match.end(), "handle-link"))
         for match in MENTION.finditer(text):

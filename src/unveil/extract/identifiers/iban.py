@@ -14,6 +14,7 @@ CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \-.]?[A-Z0-9]{4}){2,7}(?:[ \-.]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
 )
 GROUP_BREAK = re.compile(r"[ \-.]")
+HINT = re.compile(r"[A-Z]{2}\d\d")
 
 
 class Iban(IdentifierType):
@@ -22,6 +23,8 @@ class Iban(IdentifierType):
     name = "iban"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+        if HINT.search(text) is None:
+            return []
         found: list[Found] = []
         for match in CANDIDATE.finditer(text):
             span = self._longest_valid_prefix(match.group())

@@ -7,7 +7,15 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
-from unveil.extract.deobfuscate import Chain, DigitToken, chain_rule, chains, masked_spans, written_international
+from unveil.extract.deobfuscate import (
+    Chain,
+    DigitToken,
+    chain_rule,
+    chains,
+    digit_tokens,
+    masked_spans,
+    written_international,
+)
 from unveil.extract.found import Found
 from unveil.extract.identifiers.base import IdentifierType
 
@@ -115,8 +123,13 @@ class Phone(IdentifierType):
         self.default_region = default_region
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+        tokens = digit_tokens(text)
+        candidates = chains(text, masks, tokens)
+        if not candidates:
+            return []
+        window = (max(0, candidates[0].tokens[0].start - 40), candidates[-1].tokens[-1].end + 40)
         found: list[Found] = []
-        for chain in chains(text, masks + masked_spans(text)):
+        for chain in chains(text, masks + masked_spans(text, *window), tokens):
             found.extend(numbers_in_chain(text, chain, region))
         return found
 

@@ -14,6 +14,7 @@ URL = re.compile(
     rf"|(?P<www>www\.)?(?P<bare>[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{BARE_TLDS})))(?![\w\-@]|\.\w)"
     r"(?P<path>(?::\d{1,5})?(?:/[^\s<>\"'()\[\]{}]*)?)"
 )
+HINT = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 DOMAIN = re.compile(r"[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 # Links that are read as phones or handles, not as web addresses.
 SOCIAL = re.compile(
@@ -28,7 +29,7 @@ class Url(IdentifierType):
     name = "url"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
-        if "." not in text:
+        if HINT.search(text) is None:
             return []
         found: list[Found] = []
         for match in URL.finditer(text):

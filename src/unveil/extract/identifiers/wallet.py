@@ -17,6 +17,9 @@ CANDIDATES = re.compile(
 )
 
 
+HINT = re.compile(r"[0-9A-Za-z]{26}")
+
+
 def base58check_payload(address: str) -> bytes | None:
     """The payload of a base58check string (version byte first), or None if the checksum fails."""
     number = 0
@@ -89,6 +92,8 @@ class Wallet(IdentifierType):
     name = "wallet"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+        if HINT.search(text) is None:
+            return []
         found: list[Found] = []
         for match in CANDIDATES.finditer(text):
             value = self.normalise(match.group())

@@ -1,0 +1,195 @@
+"""Extraction: throughput of the whole extraction on the engine's process pool, and quality on the dev set.
+
+Both benchmarks run beside the baseline that the issue names: ``phonenumbers.PhoneNumberMatcher``
+alone, over the same posts, on the same pool, in the same run.
+
+The posts are made by ``realistic_posts`` below: short ads, job offers and crossing offers in
+Dutch, French, English, Romanian and Spanish, each with its own random phone number written in one
+of the ways people write them (plain, dotted, spelled out, keycaps, letters for digits,
+international, ``wa.me``), prices, ages, places and filler. It is a load generator for speed,
+written independently of ``unveil.synth`` and of the lexicons.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import phonenumbers
+import pyarrow as pa
+
+from bench.harness import Metrics, benchmark, timed
+from unveil.config import Settings
+from unveil.engine import create_engine
+from unveil.extract.deobfuscate import NUMBER_WORDS
+from unveil.extract.evaluate import evaluate, matcher_finder, read_devset, unveil_finder
+from unveil.extract.stage import extract_batch
+from unveil.indicators.stage import score_batch
+from unveil.tables import TableRef, write_batches
+
+SIZES = {"small": 20_000, "full": 1_000_000}
+DEVSET = Path(__file__).resolve().parents[1] / "tests" / "extract" / "devset"
+SUMMARY = pa.schema([("posts", pa.int64()), ("mentions", pa.int64()), ("indicators", pa.int64())])
+BASELINE = pa.schema([("posts", pa.int64()), ("phones", pa.int64())])
+
+OPENINGS = {
+    "nl": ["Nieuw in {city}!", "Hallo heren, ik ben {name}.", "Vacature in {city}:", "Net aangekomen in {city}."],
+    "fr": [
+        "Nouvelle à {city} !",
+        "Bonjour messieurs, je suis {name}.",
+        "Offre d'emploi à {city} :",
+        "De passage à {city}.",
+    ],
+    "en": ["New in {city}!", "Hi gentlemen, I am {name}.", "Job offer in {city}:", "Crossing from {city} this week."],
+    "ro": ["Nouă în {city}!", "Bună, sunt {name}.", "Ofertă de muncă în {city}:", "Transport din {city}."],
+    "es": ["Nueva en {city}!", "Hola, soy {name}.", "Oferta de trabajo en {city}:", "Viaje desde {city}."],
+}
+MIDDLES = {
+    "nl": [
+        "{age} jaar, lief en discreet.",
+        "Prijs {price} euro per uur.",
+        "Salaris {salary} euro per maand.",
+        "Bel of sms.",
+    ],
+    "fr": [
+        "{age} ans, douce et discrète.",
+        "{price}€ l'heure, {night}€ la nuit.",
+        "Salaire {salary} euros par mois.",
+        "Appelle-moi.",
+    ],
+    "en": [
+        "{age} years old, sweet and discreet.",
+        "{price}€ per hour, {night}€ per night.",
+        "{salary} euro per month, housing.",
+        "Call or text.",
+    ],
+    "ro": ["{age} de ani, dulce.", "{price} euro pe oră.", "Salariu {salary} euro pe lună.", "Sună-mă."],
+    "es": ["{age} años, cariñosa.", "{price} euros la hora.", "Salario {salary} euros al mes.", "Llámame."],
+}
+FILLER = ["Photos are real.", "Open every day from 10:00 to 22:00.", "Parking nearby.", "Serious people only.",
+          "Réponse rapide.", "Alleen serieuze reacties.", "See you soon 😘", "Details on 12/03.", "💋💋"]  # fmt: skip
+CITIES = ["Brussel", "Bruxelles", "Antwerpen", "Gent", "Liège", "Charleroi", "Brugge", "Oostende", "Namur",
+          "Leuven", "Calais", "Zeebrugge", "Lille", "Rotterdam", "Hasselt", "Mons"]  # fmt: skip
+NAMES = ["Anna", "Eva", "Lina", "Nora", "Ioana", "Mara", "Julie", "Sara", "Luna", "Mila"]
+
+
+def written_phone(rng: random.Random, language: str) -> str:
+    """A random Belgian mobile number written in one of the ways ads write them."""
+    digits = f"04{rng.choice('6789')}{rng.randint(0, 9)}{rng.randint(0, 999_999):06d}"
+    style = rng.randrange(8)
+    if style == 0:
+        return f"{digits[:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
+    if style == 1:
+        return f"{digits[:4]}/{digits[4:6]}.{digits[6:8]}.{digits[8:]}"
+    if style == 2:
+        words = {d: w for w, d in NUMBER_WORDS.get(language, NUMBER_WORDS["en"]).items()}
+        return " ".join(words[d] for d in digits[:4]) + f" {digits[4:6]} {digits[6:8]} {digits[8:]}"
+    if style == 3:
+        return " ".join(d + "\ufe0f\u20e3" for d in digits)
+    if style == 4:
+        return "O" + digits[1:4] + f" {digits[4:6]} {digits[6:8]} {digits[8:]}"
+    if style == 5:
+        return f"+32 {digits[1:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
+    if style == 6:
+        return f"wa.me/32{digits[1:]}"
+    return digits
+
+
+def realistic_post(rng: random.Random) -> str:
+    """One ad-like text."""
+    language = rng.choice(list(OPENINGS))
+    slots = {"city": rng.choice(CITIES), "name": rng.choice(NAMES), "age": rng.randint(18, 35),
+             "price": rng.choice([80, 100, 120, 150, 200]), "night": rng.choice([500, 800, 1000]),
+             "salary": rng.choice([900, 1200, 1500, 1800])}  # fmt: skip
+    parts = [rng.choice(OPENINGS[language]), rng.choice(MIDDLES[language]), rng.choice(MIDDLES[language])]
+    parts += [*rng.sample(FILLER, 2), written_phone(rng, language)]
+    return " ".join(parts).format(**slots)
+
+
+def realistic_posts(count: int, seed: int) -> Iterator[pa.RecordBatch]:
+    """``count`` posts as record batches of (post_id, text, region)."""
+    rng = random.Random(seed)
+    for first in range(0, count, 10_000):
+        size = min(10_000, count - first)
+        yield pa.RecordBatch.from_pydict(
+            {"post_id": [f"p{first + i:08d}" for i in range(size)],
+             "text": [realistic_post(rng) for _ in range(size)], "region": ["BE"] * size}
+        )  # fmt: skip
+
+
+def whole_extraction_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The per-record work of both stages (extract and score) on one batch; returns row counts."""
+    mentions = extract_batch(batch, default_region="BE")
+    indicators = score_batch(batch)
+    return pa.RecordBatch.from_pydict(
+        {"posts": [batch.num_rows], "mentions": [mentions.num_rows], "indicators": [indicators.num_rows]},
+        schema=SUMMARY,
+    )
+
+
+def matcher_batch(batch: pa.RecordBatch, region: str) -> pa.RecordBatch:
+    """The baseline's per-record work: ``phonenumbers.PhoneNumberMatcher`` over every text."""
+    phones = sum(
+        sum(1 for _ in phonenumbers.PhoneNumberMatcher(text, region)) for text in batch.column("text").to_pylist()
+    )
+    return pa.RecordBatch.from_pydict({"posts": [batch.num_rows], "phones": [phones]}, schema=BASELINE)
+
+
+@benchmark("extract.throughput")
+def throughput(scale: str) -> Metrics:
+    posts = SIZES[scale]
+    settings = Settings(workers=2, batch_size=2048)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = TableRef("bench.posts", Path(scratch) / "posts")
+        schema = pa.schema([("post_id", pa.string()), ("text", pa.string()), ("region", pa.string())])
+        write_batches(source.path, schema, realistic_posts(posts, seed=7))
+        warm = TableRef("bench.warm", Path(scratch) / "warm-posts")
+        write_batches(warm.path, schema, realistic_posts(8_192, seed=8))
+        with create_engine("duckdb", settings) as engine:
+            # Start the pool and load the gazetteer and lexicons in every worker before timing.
+            engine.map_batches(warm, whole_extraction_batch, SUMMARY, Path(scratch) / "warm")
+            with timed() as ours:
+                engine.map_batches(source, whole_extraction_batch, SUMMARY, Path(scratch) / "ours")
+            with timed() as base:
+                engine.map_batches(source, partial(matcher_batch, region="BE"), BASELINE, Path(scratch) / "base")
+        counts = TableRef("ours", Path(scratch) / "ours").read().to_pydict()
+        baseline_phones = sum(TableRef("base", Path(scratch) / "base").read().column("phones").to_pylist())
+    recall = _phone_recalls()
+    return {
+        "posts": posts,
+        "workers": settings.worker_count,
+        "unveil_seconds": round(ours["seconds"], 2),
+        "unveil_posts_per_s": round(posts / ours["seconds"]),
+        "unveil_mentions": sum(counts["mentions"]),
+        "unveil_indicators": sum(counts["indicators"]),
+        "baseline_matcher_seconds": round(base["seconds"], 2),
+        "baseline_matcher_posts_per_s": round(posts / base["seconds"]),
+        "baseline_matcher_phones": baseline_phones,
+        "speed_ratio_unveil_vs_baseline": round(base["seconds"] / ours["seconds"], 2),
+        "unveil_devset_phone_recall": recall["unveil"],
+        "baseline_devset_phone_recall": recall["baseline"],
+    }
+
+
+def _phone_recalls() -> dict[str, float]:
+    records = read_devset(DEVSET)
+    ours = evaluate(records, unveil_finder, ("phone",))["phone"]
+    base = evaluate(records, matcher_finder, ("phone",))["phone"]
+    return {"unveil": round(ours.recall, 4), "baseline": round(base.recall, 4)}
+
+
+@benchmark("extract.quality")
+def quality(scale: str) -> Metrics:
+    records = read_devset(DEVSET)
+    metrics: Metrics = {"texts": len(records)}
+    for kind, score in evaluate(records, unveil_finder).items():
+        metrics[f"unveil_{kind}_precision"] = round(score.precision, 4)
+        metrics[f"unveil_{kind}_recall"] = round(score.recall, 4)
+        metrics[f"unveil_{kind}_expected"] = score.true_positives + score.false_negatives
+    base = evaluate(records, matcher_finder, ("phone",))["phone"]
+    metrics["baseline_matcher_phone_precision"] = round(base.precision, 4)
+    metrics["baseline_matcher_phone_recall"] = round(base.recall, 4)
+    return metrics
