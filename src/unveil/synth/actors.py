@@ -7,7 +7,9 @@ are rebuilt on demand from their index (cached), so memory does not grow with th
 
 from __future__ import annotations
 
+import bisect
 import random
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,8 +98,20 @@ class Actor:
     hotel: str
 
 
+_CUMULATIVE: dict[int, tuple[list[str], list[float]]] = {}
+
+
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """A key of ``weights`` drawn in proportion to its weight (cumulative sums cached per table)."""
+    table = _CUMULATIVE.get(id(weights))
+    if table is None:
+        keys, running, cumulative = list(weights), 0.0, []
+        for key in keys:
+            running += weights[key]
+            cumulative.append(running)
+        table = _CUMULATIVE[id(weights)] = (keys, cumulative)
+    keys, cumulative = table
+    return keys[min(len(keys) - 1, bisect.bisect(cumulative, rng.random() * cumulative[-1]))]
 
 
 def _template(rng: random.Random, template_id: str, kind: Kind, language: str, indicators: bool) -> Template:
@@ -183,7 +197,8 @@ def _phone_country(rng: random.Random, home: str) -> str:
 def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
     """Independent author ``index`` of ``kind_name`` (a sex worker, a salon, an employer, an NGO...)."""
     kind = KIND_BY_NAME[kind_name]
-    rng = random.Random(f"{seed}/author/{kind_name}/{index}")
+    # an integer seed: seeding with a string hashes it with SHA-512, too slow for 100,000 authors
+    rng = random.Random((seed * 1_000_003 + zlib.crc32(kind_name.encode())) * 10_000_019 + index)
     language = _pick(rng, kind.languages)
     start, end = _window(rng, False)
     country = "BE" if rng.random() < 0.8 else rng.choice(("NL", "FR", "DE", "LU"))

@@ -71,6 +71,7 @@ class WarcFile:
             post.url,
             "response",
             payload=io.BytesIO(page),
+            length=len(page),  # a known length: warcio then needs no temporary file
             http_headers=headers,
             warc_headers_dict={
                 "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{post.number:012d}>",

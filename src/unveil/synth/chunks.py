@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_message
 from unveil.synth.plan import WorldPlan, make_plan
-from unveil.synth.posts import Post, make_post, post_time
+from unveil.synth.posts import Post, make_post
 
 CHUNK_POSTS = 20_000
 HTML_SHARE = 0.015
@@ -125,7 +125,7 @@ def _json_line(post: Post) -> str:
         "url": post.url,
         "platform": post.actor.platform,
         "kind": post.actor.kind.post_kind,
-        "posted_at": post_time(post).isoformat(),
+        "posted_at": post.posted_at,
         "city": post.city,
         "country": post.country,
         "author": post.author,
@@ -168,7 +168,7 @@ def _truth_row(post: Post) -> tuple[object, ...]:
         int(post.minor),
         post.city,
         post.country,
-        post_time(post).isoformat(),
+        post.posted_at,
         actor.platform,
         len(post.images),
     )

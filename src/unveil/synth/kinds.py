@@ -70,7 +70,7 @@ KINDS: tuple[Kind, ...] = (
         AD_SITES,
         0.2,
         False,
-        6,
+        12,
     ),
     Kind(
         "massage",
@@ -82,7 +82,7 @@ KINDS: tuple[Kind, ...] = (
         AD_SITES,
         0.15,
         False,
-        8,
+        15,
     ),
     Kind(
         "dating",
@@ -94,7 +94,7 @@ KINDS: tuple[Kind, ...] = (
         {"dating-app.example": 0.6, "facebook": 0.4},
         0.1,
         False,
-        3,
+        4,
     ),
     Kind(
         "smuggling_offer",
@@ -118,7 +118,7 @@ KINDS: tuple[Kind, ...] = (
         SOCIAL,
         0.3,
         False,
-        20,
+        30,
     ),
     Kind(
         "travel",
@@ -130,7 +130,7 @@ KINDS: tuple[Kind, ...] = (
         SOCIAL,
         0.25,
         False,
-        15,
+        20,
     ),
     Kind(
         "labour_exploitation",
@@ -154,9 +154,9 @@ KINDS: tuple[Kind, ...] = (
         JOB_SITES,
         0.15,
         False,
-        10,
+        8,
     ),
-    Kind("student", "student", "benign", "post", 0.05, {"en": 0.4, "nl": 0.3, "fr": 0.3}, JOB_SITES, 0.1, False, 8),
+    Kind("student", "student", "benign", "post", 0.05, {"en": 0.4, "nl": 0.3, "fr": 0.3}, JOB_SITES, 0.1, False, 10),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 NETWORK_PREFIX = {"escort_network": "NE", "smuggling_offer": "NS", "labour_exploitation": "NL"}

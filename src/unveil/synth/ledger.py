@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -313,5 +314,6 @@ def day_text(epoch: float) -> str:
     return _DAY_TEXT[day]
 
 
+@lru_cache(maxsize=16384)
 def _spaced(iban: str) -> str:
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

@@ -6,6 +6,7 @@ truth), so that extraction recall can be measured per obfuscation.
 
 from __future__ import annotations
 
+import bisect
 import random
 
 from unveil.synth.identifiers import Phone
@@ -45,7 +46,7 @@ _RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(
 
 def pick_phone_rule(rng: random.Random, language: str) -> str:
     """Draw how a phone will be written; Arabic-Indic digits only in Arabic posts."""
-    rule = rng.choices(_RULE_NAMES, cum_weights=_RULE_CUMULATIVE)[0]
+    rule = _RULE_NAMES[bisect.bisect(_RULE_CUMULATIVE, rng.random() * _RULE_CUMULATIVE[-1])]
     if rule == "arabic_indic" and language != "ar":
         return "plain"
     return rule

@@ -66,8 +66,8 @@ class WorldPlan:
     def pick_author(self, rng: random.Random, kind: Kind, when: float) -> Actor:
         """An independent author of ``kind`` active around ``when`` (a sliding pool of authors)."""
         total = self.authors[kind.name]
-        pool = max(1, total // 6)
-        index = min(total - 1, int(when * (total - pool)) + rng.randrange(pool))
+        pool = max(1, total // 40)  # authors re-post within a few weeks
+        index = min(total - 1, int(when * (total - pool)) + int(rng.random() * pool))
         return cached_author(self.seed, kind.name, index, self.author_photo(kind.name, index))
 
     def author_photo(self, kind_name: str, index: int) -> int:
@@ -132,6 +132,10 @@ def _hubs(seed: int) -> dict[str, list[Hub]]:
     }
 
 
+_START_SECONDS = START.timestamp()
+_SPAN_SECONDS = END.timestamp() - START.timestamp()
+
+
 def epoch_of(when: float) -> float:
     """Seconds since 1970 of ``when`` (0..1 of the world's span)."""
-    return START.timestamp() + when * (END.timestamp() - START.timestamp())
+    return _START_SECONDS + when * _SPAN_SECONDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from unveil.synth.actors import Actor, Persona
@@ -17,10 +18,10 @@ from unveil.synth.plan import VARIANTS, WorldPlan, epoch_of
 
 TRAVEL_ORIGINS = ("Sofia", "Bucharest", "Plovdiv", "Iasi", "Casablanca", "Tirana", "Warsaw", "Varna", "Constanta")
 EDIT_EMOJI = ("😘", "🌹", "🔥", "✅", "📞", "🙏", "⭐")
-CONTACT_LABELS = {"email": ("✉️ ", "Email: ", "Mail: ", ""), "handle": ("", "Also ", "or ", "➡️ ")}
+CONTACT_LABELS = {"email": ("✉️ ", "Email: ", "Mail: ", "", "📧 "), "handle": ("", "👉 ", "+ ", "➡️ ")}
 
 
-@dataclass
+@dataclass(slots=True)
 class Post:
     """A generated post with everything the writers need."""
 
@@ -41,6 +42,7 @@ class Post:
     with_indicators: bool
     minor: bool
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
+    posted_at: str = ""
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -48,8 +50,8 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     when = (number + rng.random()) / plan.posts
     kind = plan.pick_kind(rng)
     actor = plan.pools[kind.name].pick(rng, when) if kind.network_run else plan.pick_author(rng, kind, when)
-    template = actor.templates[rng.randrange(len(actor.templates))]
-    persona = actor.personas[rng.randrange(len(actor.personas))]
+    template = actor.templates[int(rng.random() * len(actor.templates))]
+    persona = actor.personas[int(rng.random() * len(actor.personas))]
     city, days = _city(actor, persona, when, rng)
     identifiers: list[tuple[str, str, str, str, str]] = []
     role = "network" if actor.is_network else "independent"
@@ -59,11 +61,18 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     identifiers.append(("phone", phone.e164, contact, rule, role))
     slots = _slots(actor, persona, template.language, city, days, contact, rng)
     bank = BANKS[(actor.kind.bank, template.language)]
-    parts = [bank[r][1][a].format_map(slots) for r, a in template.choices]
+    formats = [bank[r][1][a] for r, a in template.choices]
+    parts = [text.format_map(slots) for text in formats]
+    if not any("{contact}" in text for text in formats):  # "message me here": no number in this post
+        identifiers.clear()
     text = template.prefix + template.joiner.join(parts) + template.suffix
     text += _extra_contacts(actor, rng, identifiers, role)
     text += _hub_line(plan, actor, rng, identifiers, template.language)
-    text, edit = _light_edit(text, rng, 0.35 if actor.is_network else 0.25)
+    edited, edit = _light_edit(text, rng, 0.35 if actor.is_network else 0.25)
+    if all(row[2] in edited for row in identifiers):  # an edit never touches a phone, an email or a handle
+        text = edited
+    else:
+        text, edit = text + " " + EDIT_EMOJI[number % len(EDIT_EMOJI)], "emoji"
     post_id = f"P{number:08d}"
     return Post(
         number,
@@ -83,16 +92,17 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         template.with_indicators,
         persona.true_age < 18 and actor.kind.bank == "escort",
         identifiers,
+        iso_time(epoch_of(when)),
     )
 
 
 def _city(actor: Actor, persona: Persona, when: float, rng: random.Random) -> tuple[str, int]:
     """Where the post is placed, and the days of the current stay (networks move victims around a circuit)."""
     if actor.kind.bank in ("smuggling", "migration_info"):
-        departure = actor.departure[rng.randrange(len(actor.departure))]
+        departure = actor.departure[int(rng.random() * len(actor.departure))]
         return (departure if departure in CITY_BY_NAME else "Calais"), 0
     if not actor.is_network:
-        return actor.circuit[0], rng.randint(2, 5)
+        return actor.circuit[0], 2 + int(rng.random() * 4)
     days_elapsed = max(0.0, (when - actor.start) * 2192)
     stay = days_elapsed / actor.stay_days + persona.offset * len(actor.circuit)
     return actor.circuit[int(stay) % len(actor.circuit)], max(1, round(actor.stay_days))
@@ -110,36 +120,56 @@ def _active_phone(actor: Actor, when: float, rng: random.Random) -> Phone:
     return phones[index]
 
 
+_STATIC_SLOTS: dict[tuple[str, str, int], dict[str, Any]] = {}
+
+
 def _slots(
     actor: Actor, persona: Persona, language: str, city: str, days: int, contact: str, rng: random.Random
 ) -> dict[str, Any]:
+    """The template's slot values: the actor's own (cached) and this post's (city, contact, prices, date)."""
+    key = (actor.actor_id, language, persona.nationality * 100 + persona.age)
+    static = _STATIC_SLOTS.get(key)
+    if static is None:
+        if len(_STATIC_SLOTS) > 50_000:
+            _STATIC_SLOTS.clear()
+        static = _STATIC_SLOTS[key] = _static_slots(actor, persona, language)
+    slots = static.copy()
+    draw = rng.random()
+    slots["city"] = CITY_BY_NAME[city].local(language)
+    slots["contact"] = contact
+    slots["days"] = days
+    slots["date"] = f"{1 + int(draw * 28)}/{1 + int(draw * 1000) % 12}"
+    if actor.kind.bank == "smuggling":
+        low, high = actor.route[2], actor.route[3]
+        slots["price_pp"] = low + int(draw * 7919) % ((high - low) // 100 + 1) * 100
+    elif actor.kind.bank == "labour":
+        slots["wage"] = 4 + int(draw * 5)
+        slots["wage_month"] = 900 + int(draw * 12) * 50
+    elif actor.kind.bank == "escort":
+        slots["price2"] = actor.price * 2 - (0, 20, 40)[int(draw * 3)]
+    return slots
+
+
+def _static_slots(actor: Actor, persona: Persona, language: str) -> dict[str, Any]:
     nationalities = NATIONALITIES.get(language, NATIONALITIES["en"])
-    low, high = actor.route[2], actor.route[3]
     jobs = JOBS.get(language, JOBS["en"])
-    wage = rng.choice((4, 5, 6, 7, 8)) if actor.kind.bank == "labour" else rng.choice((14, 15, 16, 17, 18))
     return {
         "name": persona.name,
         "age": persona.age,
-        "city": CITY_BY_NAME[city].local(language),
         "nat": nationalities[persona.nationality % len(nationalities)],
         "price": actor.price,
-        "price2": actor.price * 2 - rng.choice((0, 20, 40)) if actor.kind.bank != "massage" else 60 + actor.price % 20,
+        "price2": actor.price * 2 if actor.kind.bank != "massage" else 60 + actor.price % 20,
         "price3": 85 + actor.price % 30,
-        "contact": contact,
         "hotel": actor.hotel,
-        "days": days,
         "dep": actor.departure[0],
         "dest": actor.route[0],
         "origin": TRAVEL_ORIGINS[actor.price % 9],
-        "price_pp": (low + rng.randrange(0, high - low + 1, 100))
-        if actor.kind.bank == "smuggling"
-        else (actor.price + 40),
+        "price_pp": actor.price + 40,
         "job": jobs[actor.job % len(jobs)],
-        "wage": wage,
-        "wage_month": rng.randrange(900, 1500, 50),
+        "wage": 14 + actor.price % 5,
+        "wage_month": 1800 + actor.price * 3,
         "salon": actor.salon,
         "company": actor.company,
-        "date": f"{rng.randint(1, 28)}/{rng.randint(1, 12)}",
     }
 
 
@@ -228,6 +258,7 @@ def _url(actor: Actor, city: str, number: int) -> str:
     return f"https://{actor.platform}/{_slug(city)}/{actor.kind.post_kind}/{number}"
 
 
+@lru_cache(maxsize=65536)
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_") or "channel"
 
@@ -250,6 +281,19 @@ def _images(plan: WorldPlan, persona: Persona, rng: random.Random) -> list[str]:
     if rng.random() < 0.3:
         names.append(f"images/{persona.photo:04d}-{VARIANTS[(first + 1 + rng.randrange(3)) % 4]}.jpg")
     return names
+
+
+_DAY_ISO: dict[int, str] = {}
+
+
+def iso_time(epoch: float) -> str:
+    """``2021-03-04T12:34:56+00:00`` of ``epoch`` (the date part cached: isoformat per post is slow)."""
+    seconds = int(epoch)
+    day, rest = divmod(seconds, 86400)
+    date = _DAY_ISO.get(day)
+    if date is None:
+        date = _DAY_ISO[day] = datetime.fromtimestamp(day * 86400, UTC).date().isoformat()
+    return f"{date}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}+00:00"
 
 
 def post_time(post: Post) -> datetime:

@@ -199,16 +199,16 @@ NATIONALITIES: dict[str, tuple[str, ...]] = {
 HOTELS = (
     "Ibis",
     "Ibis Budget",
-    "B&B Hotel",
+    "B&B",
     "Campanile",
     "Novotel",
     "Holiday Inn Express",
     "Motel One",
     "Premiere Classe",
     "Formule 1",
-    "Hotel Central",
-    "Hotel Astrid",
-    "Hotel Du Midi",
+    "Central",
+    "Astrid",
+    "Du Midi",
 )
 SALONS = (
     "Thai Orchid",

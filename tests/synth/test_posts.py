@@ -1,0 +1,140 @@
+"""Posts and their ground truth: kinds in the planned proportions, networks that share phones and templates."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from tests.synth.helpers import read_posts, read_truth
+from unveil.synth.kinds import KINDS
+from unveil.synth.plan import make_plan
+from unveil.synth.posts import make_post
+
+
+@pytest.fixture(scope="module")
+def drawn_posts() -> list[tuple[str, str, str, bool]]:
+    """(kind, language, network_id, with_indicators) of 20,000 posts drawn without writing files."""
+    plan = make_plan(20_000, 5)
+    rng = random.Random(5)
+    rows = []
+    for number in range(20_000):
+        post = make_post(plan, rng, number)
+        rows.append(
+            (
+                post.actor.kind.name,
+                post.language,
+                post.actor.actor_id if post.actor.is_network else "",
+                post.with_indicators,
+            )
+        )
+    return rows
+
+
+def test_kinds_come_in_the_planned_proportions(drawn_posts: list[tuple[str, str, str, bool]]) -> None:
+    counts = Counter(kind for kind, *_ in drawn_posts)
+    for kind in KINDS:
+        assert counts[kind.name] / len(drawn_posts) == pytest.approx(kind.share, abs=0.012), kind.name
+
+
+def test_some_trafficking_ads_lack_indicators_and_some_benign_ads_have_them(
+    drawn_posts: list[tuple[str, str, str, bool]],
+) -> None:
+    network_plain = sum(1 for kind, _, _, ind in drawn_posts if kind == "escort_network" and not ind)
+    benign_loaded = sum(1 for kind, _, _, ind in drawn_posts if kind == "escort_independent" and ind)
+    assert network_plain > 200
+    assert benign_loaded > 200
+
+
+def test_every_language_of_the_issue_is_present(drawn_posts: list[tuple[str, str, str, bool]]) -> None:
+    languages = {language for _, language, _, _ in drawn_posts}
+    assert {"nl", "fr", "en", "ro", "bg", "es", "ar", "de", "pl", "fa"} <= languages
+
+
+def test_truth_matches_the_posts_written(small_world: Path) -> None:
+    posts, truth = read_posts(small_world), read_truth(small_world, "posts")
+    assert len(posts) == len(truth) == 600
+    for row in truth:
+        post = posts[row["post_id"]]
+        assert (post["city"], post["country"], post["posted_at"]) == (row["city"], row["country"], row["posted_at"])
+        assert (row["network_id"] != "") == (
+            row["kind"] in ("escort_network", "smuggling_offer", "labour_exploitation")
+        )
+    times = [posts[row["post_id"]]["posted_at"] for row in truth]
+    assert times == sorted(times)
+
+
+def test_every_identifier_is_written_in_its_post_and_valid(small_world: Path) -> None:
+    posts = read_posts(small_world)
+    for row in read_truth(small_world, "post_identifiers"):
+        assert row["written"] in posts[row["post_id"]]["text"]
+        if row["type"] == "phone":
+            number = phonenumbers.parse(row["value"])
+            assert phonenumbers.is_valid_number(number), row["value"]
+        if row["type"] == "email":
+            assert re.fullmatch(r"[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+", row["value"])
+
+
+def test_obfuscated_numbers_do_not_show_their_digits_plainly(small_world: Path) -> None:
+    rows = read_truth(small_world, "post_identifiers")
+    obfuscated = [r for r in rows if r["obfuscation"] in ("spelled", "keycaps", "split_lines", "separators")]
+    assert obfuscated
+    for row in obfuscated:
+        assert row["value"][-6:] not in row["written"]
+
+
+def test_network_posts_use_their_own_rotating_phones(small_world: Path) -> None:
+    networks = {row["network_id"]: row for row in read_truth(small_world, "networks")}
+    used: dict[str, set[str]] = defaultdict(set)
+    for row in read_truth(small_world, "post_identifiers"):
+        if row["role"] == "network" and row["type"] == "phone":
+            assert row["value"] in networks[row["network_id"]]["phones"].split(";")
+            used[row["network_id"]].add(row["value"])
+    assert any(len(phones) >= 2 for phones in used.values())
+
+
+def test_hub_identifiers_join_several_unrelated_actors() -> None:
+    plan = make_plan(20_000, 5)
+    rng = random.Random(9)
+    actors_by_hub: dict[str, set[str]] = defaultdict(set)
+    for number in range(6_000):
+        post = make_post(plan, rng, number)
+        for kind, value, _, _, role in post.identifiers:
+            if role == "hub":
+                actors_by_hub[f"{kind}:{value}"].add(post.actor.actor_id)
+    assert len(actors_by_hub) >= 4
+    assert max(len(actors) for actors in actors_by_hub.values()) >= 10
+
+
+def test_template_copies_are_near_duplicates(small_world: Path) -> None:
+    posts, truth = read_posts(small_world), read_truth(small_world, "posts")
+    by_template: dict[str, list[set[str]]] = defaultdict(list)
+    for row in truth:
+        by_template[row["template_id"]].append(set(posts[row["post_id"]]["text"].lower().split()))
+    similarities = []
+    for texts in by_template.values():
+        for other in texts[1:]:
+            similarities.append(len(texts[0] & other) / len(texts[0] | other))
+    assert similarities and sum(similarities) / len(similarities) > 0.5
+    assert any(row["edit"] for row in truth)
+
+
+def test_network_victims_move_between_cities(small_world: Path) -> None:
+    networks = read_truth(small_world, "networks")
+    escort = [n for n in networks if n["kind"] == "escort_network" and int(n["posts"]) >= 10]
+    assert escort and all(len(n["posted_cities"].split(";")) >= 2 for n in escort)
+
+
+def test_images_of_posts_exist_and_copies_share_a_photo(small_world: Path) -> None:
+    posts = read_posts(small_world)
+    images = {row["file"]: row for row in read_truth(small_world, "images")}
+    referenced = [image for post in posts.values() for image in post["images"]]
+    assert referenced
+    assert all((small_world / image).is_file() and image in images for image in referenced)
+    photos = Counter(row["photo_id"] for row in images.values())
+    assert set(photos.values()) == {4}
+    assert {row["variant"] for row in images.values()} == {"orig", "crop", "jpeg", "tint"}

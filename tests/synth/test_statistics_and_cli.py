@@ -1,0 +1,75 @@
+"""Statistics are labelled synthetic and show the reported trends; the command and the samples script work."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from unveil.synth.commands import register
+from unveil.synth.samples import collect_samples, render_samples, update_document
+from unveil.synth.statistics import DISTRICTS
+
+
+def _rows(world: Path, name: str) -> list[dict[str, str]]:
+    with (world / "statistics" / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_statistic_says_it_is_synthetic_and_small_counts_are_suppressed(small_world: Path) -> None:
+    for name in ("police_offences.csv", "victims.csv", "judicial_outcomes.csv"):
+        rows = _rows(small_world, name)
+        assert rows and all(row["source"].startswith("SYNTHETIC") for row in rows)
+        assert any(row["count"] == "<5" for row in rows)
+    years = {int(row["year"]) for row in _rows(small_world, "police_offences.csv")}
+    assert years == set(range(2012, 2025))
+
+
+def test_smuggling_roughly_triples_along_the_e40_while_sexual_trafficking_declines(small_world: Path) -> None:
+    e40 = {district for district, _, corridor, _ in DISTRICTS if corridor}
+    totals: dict[tuple[str, int, bool], int] = defaultdict(int)
+    for row in _rows(small_world, "police_offences.csv"):
+        count = 2 if row["count"] == "<5" else int(row["count"])
+        totals[(row["offence_type"], int(row["year"]), row["judicial_district"] in e40)] += count
+    ratio = totals[("migrant_smuggling", 2016, True)] / totals[("migrant_smuggling", 2012, True)]
+    assert 2.2 < ratio < 4.5  # a tripling, with Poisson noise
+    sexual = "trafficking_sexual_exploitation"
+    assert (
+        totals[(sexual, 2024, True)] + totals[(sexual, 2024, False)]
+        < totals[(sexual, 2012, True)] + totals[(sexual, 2012, False)]
+    )
+
+
+def test_the_synth_command_writes_a_world(tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.callback()(lambda: None)  # keep "synth" a sub-command, as in the real CLI
+    register(app)
+    result = CliRunner().invoke(app, ["synth", str(tmp_path / "w"), "--posts", "200", "--seed", "2", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "200 posts" in result.output
+    assert (tmp_path / "w" / "truth" / "posts.csv").is_file()
+
+
+def test_samples_cover_each_kind_in_several_languages_and_replace_their_section(tmp_path: Path) -> None:
+    samples = collect_samples(3_000, 1, 3)
+    assert len({kind for kind, _ in samples}) == 10
+    assert all(len(texts) <= 3 for texts in samples.values())
+    document = tmp_path / "doc.md"
+    document.write_text("# Title\n\ntext\n", "utf-8")
+    update_document(document, render_samples(samples, 3_000, 1))
+    update_document(document, render_samples(samples, 3_000, 1))
+    text = document.read_text("utf-8")
+    assert text.count("<!-- samples:start -->") == 1 and "#### escort_network" in text
+
+
+def test_no_other_area_imports_the_generators_phrases() -> None:
+    source = Path(__file__).resolve().parents[2] / "src" / "unveil"
+    offenders = [
+        str(path)
+        for path in source.rglob("*.py")
+        if "synth" not in path.parts and "synth.phrases" in path.read_text("utf-8")
+    ]
+    assert offenders == []
