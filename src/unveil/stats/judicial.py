@@ -25,25 +25,20 @@ OUTCOME_INDICATORS = ("defendants", "judicial_decisions")
 
 
 def outcome_class(label: str) -> OutcomeClass:
-    """Conviction, acquittal, dismissal or other, from an outcome label."""
+    """Conviction, acquittal, dismissal or other, from an outcome label (a plea is a conviction)."""
     text = label.lower()
     if "acquit" in text or "not guilty" in text:
         return "acquittal"
-    if "convict" in text or "guilty" in text or "sentenc" in text:
+    if "convict" in text or "guilty" in text or "sentenc" in text or text.startswith("plea"):
         return "conviction"
     if "dismiss" in text or "withdraw" in text or "drop" in text:
         return "dismissal"
     return "other"
 
 
-def decision_route(label: str) -> str | None:
-    """``plea`` or ``trial`` when the label says how a conviction came about."""
-    text = label.lower()
-    if "plea" in text:
-        return "plea"
-    if "trial" in text:
-        return "trial"
-    return None
+def decision_route(label: str) -> str:
+    """``plea`` when a conviction came from a guilty plea, else ``trial``."""
+    return "plea" if "plea" in label.lower() else "trial"
 
 
 def outcomes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +74,6 @@ def plea_versus_trial(frame: pd.DataFrame) -> pd.DataFrame:
     data = outcomes(frame)
     data = data[data["outcome_class"] == "conviction"]
     data = data.assign(route=data["category"].map(decision_route))
-    data = data[data["route"].notna()]
     if data.empty:
         return pd.DataFrame(columns=["year", "plea", "trial", "plea_share", "refs"])
     yearly = trends.series(data.assign(category=data["route"]), by="category")

@@ -48,8 +48,15 @@ def _undo_mojibake(text: str) -> str:
 
 
 def clean_label(field: str, raw: object, report: MappingReport) -> str:
-    """A tidy label, with the change (if any) recorded in the report."""
+    """A tidy label, with the change (if any) recorded in the report.
+
+    Machine identifiers (``migrant_smuggling``) become words (``Migrant smuggling``).
+    """
     text = tidy(raw)
+    if "_" in text and " " not in text:
+        words = text.replace("_", " ").strip()
+        report.record(field, str(raw), words[:1].upper() + words[1:], "identifier to words")
+        return words[:1].upper() + words[1:]
     report.record(field, str(raw), text, "whitespace and capitals")
     return text
 

@@ -119,12 +119,27 @@ def growth_table(frame: pd.DataFrame, start_year: int, end_year: int, by: str = 
     return pd.DataFrame(rows, columns=[by, "start", "end", "factor", "annual_rate"])
 
 
+SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
+
+
+def bounds(value: float, suppressed: int) -> tuple[float, float]:
+    """The range a sum can take when ``suppressed`` of its cells were published as ``<5`` (1 to 4 each)."""
+    return value + SUPPRESSED_LOW * suppressed, value + SUPPRESSED_HIGH * suppressed
+
+
 def shares(frame: pd.DataFrame, year: int, by: str = "category") -> pd.DataFrame:
-    """Each ``by`` group's value and share of the year's total, largest first."""
+    """Each ``by`` group's value and share of the year's total, largest first.
+
+    ``value`` counts suppressed cells as zero; ``low`` and ``high`` bound the true sum, and the
+    share is computed on the middle of that range.
+    """
     data = series(frame[frame["year"] == year], by)
-    total = float(data["value"].sum())
-    data = data.assign(share=data["value"] / total if total else 0.0)
-    return data.sort_values(["value", by], ascending=[False, True]).reset_index(drop=True)
+    low = data["value"] + SUPPRESSED_LOW * data["suppressed"]
+    high = data["value"] + SUPPRESSED_HIGH * data["suppressed"]
+    middle = (low + high) / 2
+    total = float(middle.sum())
+    data = data.assign(low=low, high=high, share=middle / total if total else 0.0)
+    return data.sort_values(["share", by], ascending=[False, True]).reset_index(drop=True)
 
 
 def drivers(frame: pd.DataFrame, start_year: int, end_year: int, by: str = "place") -> pd.DataFrame:

@@ -18,9 +18,9 @@ IMPORTERS: tuple[Importer, ...] = (
     UcrImporter(),
     UsFederalDefendantsImporter(),
     UsFederalCasesImporter(),
-    GenericImporter(POLICE_OFFENCES),
-    GenericImporter(VICTIMS),
     GenericImporter(JUDICIAL_OUTCOMES),
+    GenericImporter(VICTIMS),
+    GenericImporter(POLICE_OFFENCES),
 )
 SUFFIXES = (".csv", ".xlsx")
 

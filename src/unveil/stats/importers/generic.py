@@ -5,8 +5,10 @@
 - judicial outcomes: ``year, judicial_district, offence_type, outcome, count``.
 
 ``count`` is a whole number or ``<5`` (suppressed). Optional columns: ``place`` (or ``country``)
-where a layout has no district, ``region``, ``unit``. A file whose leading ``#`` comments say
-"synthetic", or that lies in a synthetic world, is marked ``synthetic``. A cell classified by
+where a layout has no district, ``region``, ``unit``, ``source`` (who published the row). A row
+whose ``source`` says "synthetic", or a file whose leading ``#`` comments say so or that lies in a
+synthetic world (beside a ``truth/`` folder), is marked ``synthetic``. Outcomes: ``convicted``
+(after a trial), ``plea`` (convicted on a guilty plea), ``acquitted``, ``dismissed``, ``pending``. A cell classified by
 several dimensions gives one observation per dimension, the others in ``breakdown``.
 """
 
@@ -94,7 +96,8 @@ class GenericImporter:
             except (KeyError, ValueError, AttributeError) as exc:
                 result.rejected.append(Rejected(source, number, f"unreadable year or count: {exc}"))
                 continue
-            result.observations.extend(self._observations(number, year, value, flags, record, result, synthetic))
+            marked = synthetic or "synthetic" in record.get("source", "").lower()
+            result.observations.extend(self._observations(number, year, value, flags, record, result, marked))
         return result
 
     def _observations(

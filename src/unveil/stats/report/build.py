@@ -9,26 +9,45 @@ from unveil.stats import judicial, trends
 from unveil.stats.mse import MseEstimate
 from unveil.stats.online import OnlineFigures
 from unveil.stats.report.model import Cell, Chart, References, Report, Section, Table
-from unveil.stats.report.sentences import number, percent, share_sentence, trend_sentence
+from unveil.stats.report.sentences import bounded, number, percent, share_sentence, trend_sentence
 
 WINDOW = 8
+MAX_NAMED_PLACES = 20
 COMPARE_SPAN = 4
-SUPPRESSED_NOTE = "* includes cells suppressed at source (<5), counted as zero: the figure is a lower bound."
+SUPPRESSED_NOTE = (
+    "* includes cells suppressed at source (<5): the figure is the range the true count lies in "
+    "(1 to 4 for each suppressed cell); trends count suppressed cells as zero."
+)
+
+
+SOURCE_NAMES = {
+    "glotip": "UNODC GLOTIP",
+    "ucr": "FBI Uniform Crime Reporting",
+    "us_federal": "US federal prosecutions",
+    "police_offences": "police-recorded offences",
+    "victims": "detected victims",
+    "judicial_outcomes": "judicial outcomes",
+}
+
+
+def source_label(source: str) -> str:
+    """``glotip:data_glotip.xlsx`` -> ``UNODC GLOTIP (data_glotip.xlsx)``."""
+    kind, _, name = source.partition(":")
+    return f"{SOURCE_NAMES.get(kind, kind)} ({name})" if name else SOURCE_NAMES.get(kind, kind)
 
 
 def filter_places(frame: pd.DataFrame, places: list[str]) -> pd.DataFrame:
     """Keep only the given places in the sources that have them; other sources stay whole."""
     if not places:
         return frame
-    keep = pd.Series(True, index=frame.index)
-    for _source, rows in frame.groupby("source"):
-        if rows["place"].isin(places).any():
-            keep[rows.index] = rows["place"].isin(places)
+    in_place = frame["place"].isin(places)
+    sources_with_place = set(frame.loc[in_place, "source"])
+    keep = in_place | ~frame["source"].isin(sources_with_place)
     return frame[keep]
 
 
 def _value_cell(refs: References, label: str, value: float, suppressed: int, row_refs: list[str]) -> Cell:
-    text = number(value) + ("*" if suppressed else "")
+    text = bounded(value, int(suppressed)) + ("*" if suppressed else "")
     return Cell(text, refs.add(label, row_refs))
 
 
@@ -67,18 +86,37 @@ def _trend_sentences(data: pd.DataFrame, year: int, noun: str) -> list[str]:
     start = _compare_start(totals, year)
     if start is None:
         return sentences
-    where = "region" if data["region"].notna().any() and data["region"].nunique() > 1 else "place"
+    if not _reliable(totals, [start, year]):
+        return sentences
+    where = _where(data)
     overall = trends.growth(totals, start, year)
-    drivers = trends.main_drivers(trends.drivers(data, start, year, where), where)
+    drivers = trends.main_drivers(trends.drivers(data, start, year, where), where) if where else []
     sentences.append(trend_sentence(f"All {noun}", overall, drivers))
     for category, group in data.groupby("category", sort=True):
         if category == "Total":
             continue
-        change = trends.growth(trends.totals_by_year(group), start, year)
-        if change.start or change.end:
-            places = trends.main_drivers(trends.drivers(group, start, year, where), where)
+        yearly = trends.totals_by_year(group)
+        change = trends.growth(yearly, start, year)
+        if (change.start or change.end) and _reliable(yearly, [start, year]):
+            places = trends.main_drivers(trends.drivers(group, start, year, where), where) if where else []
             sentences.append(trend_sentence(f"{category} {noun}", change, places))
     return sentences
+
+
+def _reliable(yearly: pd.DataFrame, years: list[int]) -> bool:
+    """False when suppressed cells could hold more than a fifth of a year's count: no trend is told then."""
+    chosen = yearly[yearly["year"].isin(years)]
+    return bool((chosen["suppressed"] * 2.5 <= 0.2 * chosen["value"]).all())
+
+
+def _where(data: pd.DataFrame) -> str | None:
+    """The breakdown that says where a change happens: places when few enough to name, else regions."""
+    places = data["place"].nunique()
+    if 1 < places <= MAX_NAMED_PLACES:
+        return "place"
+    if data["region"].notna().any() and data["region"].nunique() > 1:
+        return "region"
+    return "place" if places > 1 else None
 
 
 def _dimension(data: pd.DataFrame, preferred: str) -> pd.DataFrame:
@@ -99,8 +137,8 @@ def offences_section(frame: pd.DataFrame, year: int, refs: References) -> Sectio
     section.tables.append(_year_table(refs, "Offences recorded by type and year", yearly, "category", years))
     section.charts.append(_line_chart("Offences recorded by type", yearly, "category", "offences"))
     start = _compare_start(trends.totals_by_year(data), year)
-    if start is not None:
-        where = "region" if data["region"].notna().any() and data["region"].nunique() > 1 else "place"
+    where = _where(data)
+    if start is not None and where:
         section.tables.append(_drivers_table(trends.drivers(data, start, year, where).head(8), where, start, year))
     _note_suppressed(section, yearly)
     return section
@@ -148,7 +186,8 @@ def victims_section(frame: pd.DataFrame, year: int, refs: References) -> Section
     if not forms[forms["year"] == year].empty:
         shares = trends.shares(forms, year)
         parts = [(str(r["category"]).lower(), float(r["share"])) for r in shares.to_dict("records")]
-        section.sentences.append(share_sentence(year, "victims were detected", float(shares["value"].sum()), parts))
+        total = bounded(float(shares["value"].sum()), int(shares["suppressed"].sum()))
+        section.sentences.append(share_sentence(year, "victims were detected", total, parts))
         section.sentences += _trend_sentences(forms[forms["year"].between(year - WINDOW + 1, year)], year, "victims")[
             :1
         ]
@@ -166,7 +205,9 @@ def victims_section(frame: pd.DataFrame, year: int, refs: References) -> Section
     nationalities = victims[(victims["dimension"] == "nationality") & (victims["year"] == year)]
     if not nationalities.empty:
         shares = trends.shares(nationalities, year)
-        top = [f"{r['category']} ({number(r['value'])})" for r in shares.head(3).to_dict("records")]
+        top = [
+            f"{r['category']} ({bounded(r['value'], int(r['suppressed']))})" for r in shares.head(3).to_dict("records")
+        ]
         section.sentences.append(f"The most frequent nationalities of victims in {year} were {', '.join(top)}.")
         section.tables.append(_share_table(refs, f"Victims by nationality, {year} (top 15)", shares, "category", 15))
         _note_suppressed(section, shares)
@@ -174,7 +215,7 @@ def victims_section(frame: pd.DataFrame, year: int, refs: References) -> Section
 
 
 def _yearly_totals_table(refs: References, frame: pd.DataFrame, year: int) -> tuple[Table | None, list[str]]:
-    labels = {"persons_prosecuted": "persons prosecuted", "persons_convicted": "persons convicted"}
+    labels = {"persons_prosecuted": "prosecuted", "persons_convicted": "convicted"}
     pieces = []
     for indicator, label in labels.items():
         data = trends.select(frame, indicator, "total")
@@ -189,8 +230,9 @@ def _yearly_totals_table(refs: References, frame: pd.DataFrame, year: int) -> tu
     for label, group in yearly.groupby("category"):
         found = group[group["year"] == year]
         if not found.empty:
-            sentences.append(f"In {year}, {number(float(found['value'].iloc[0]))} {label} were recorded.")
-    return _year_table(refs, "Prosecutions and convictions by year", yearly, "category", years), sentences
+            sentences.append(f"In {year}, {number(float(found['value'].iloc[0]))} persons were {label}.")
+    table = _year_table(refs, "Persons prosecuted and convicted by year", yearly, "category", years)
+    return table, sentences
 
 
 def judicial_section(frame: pd.DataFrame, year: int, refs: References) -> Section | None:
@@ -381,16 +423,23 @@ def build_report(
     """
     data = filter_places(frame, places or [])
     refs = References()
-    builders = (offences_section, victims_section, judicial_section)
-    sections = [s for s in (build(data, year, refs) for build in builders) if s is not None]
+    sources = sorted(str(s) for s in data["source"].unique())
+    sections = []
+    for build in (offences_section, victims_section, judicial_section):
+        for number_, source in enumerate(sources, start=1):
+            section = build(data[data["source"] == source], year, refs)
+            if section is None:
+                continue
+            if len(sources) > 1:
+                section.key = f"{section.key}-{number_}"
+                section.title = f"{section.title}: {source_label(source)}"
+            sections.append(section)
     if not sections:
         years = sorted(int(y) for y in data["year"].unique())
-        raise UsageError(
-            f"no statistics for {year} (years available: {years[0] if years else '-'}..{years[-1] if years else '-'})"
-        )
+        shown = f"{years[0]}..{years[-1]}" if years else "none"
+        raise UsageError(f"no statistics for {year} (years available: {shown})")
     extra = [online_section(online, year) if online else None, hidden_number_section(estimates or [])]
     sections += [s for s in extra if s is not None]
-    sources = sorted(str(s) for s in data["source"].unique())
     synthetic = bool(data["synthetic"].any())
     title = f"Trafficking in human beings and migrant smuggling: figures for {year}"
     return Report(title, year, sections, refs.items, sources, synthetic)

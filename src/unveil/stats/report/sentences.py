@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from unveil.stats.trends import Growth
+from unveil.stats.trends import Growth, bounds
 
 
 def number(value: float) -> str:
     """A count as text with thousands separators."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def bounded(value: float, suppressed: int) -> str:
+    """A count, or the range it lies in when some of its cells were suppressed (``<5``)."""
+    if not suppressed:
+        return number(value)
+    low, high = bounds(value, suppressed)
+    return f"{number(low)} to {number(high)}"
 
 
 def percent(share: float) -> str:
@@ -44,18 +52,20 @@ def listing(names: list[str]) -> str:
 
 def trend_sentence(subject: str, change: Growth, drivers: list[str]) -> str:
     """``Commercial sex acts offences tripled between 2014 and 2018 (323 to 1,090), mainly in Texas.``"""
+    phrase = change_phrase(change)
     text = (
-        f"{subject} {change_phrase(change)} between {change.start_year} and {change.end_year} "
+        f"{subject} {phrase} between {change.start_year} and {change.end_year} "
         f"({number(change.start)} to {number(change.end)}"
     )
     rate = change.annual_rate
-    text += f", {percent(rate)} a year on average)" if rate is not None and change.factor not in (None, 1.0) else ")"
-    if drivers and change.end != change.start:
+    steady = phrase == "stayed about the same"
+    text += f", {percent(rate)} a year on average)" if rate is not None and not steady else ")"
+    if drivers and not steady and change.end != change.start:
         text += f", mainly in {listing(drivers)}"
     return text + "."
 
 
-def share_sentence(year: int, subject: str, total: float, parts: list[tuple[str, float]]) -> str:
-    """``In 2018, 115 victims were detected: forced labour 65%, sexual exploitation 29%.``"""
+def share_sentence(year: int, subject: str, total: str, parts: list[tuple[str, float]]) -> str:
+    """``In 2018, 115 victims were detected (forced labour 65%, sexual exploitation 29%).``"""
     shown = ", ".join(f"{name} {percent(share)}" for name, share in parts[:4])
-    return f"In {year}, {subject}: {number(total)} in all" + (f" ({shown})." if shown else ".")
+    return f"In {year}, {total} {subject}" + (f" ({shown})." if shown else ".")
