@@ -133,7 +133,7 @@ def candidate_pairs(table: OverlapTable) -> list[Pair]:
 def identifiable(table: OverlapTable, pairs: list[Pair]) -> bool:
     """True when the model has fewer parameters than observed cells and a full-rank design."""
     design = _design(table, pairs)
-    return design.shape[1] < design.shape[0] and int(np.linalg.matrix_rank(design)) == design.shape[1]
+    return bool(design.shape[1] < design.shape[0] and int(np.linalg.matrix_rank(design)) == design.shape[1])
 
 
 def select_interactions(table: OverlapTable, criterion: Criterion = "aic") -> list[Pair]:
