@@ -24,6 +24,7 @@ _SIDE_FIELDS = (
 NORMALISED_TRANSFERS = pa.schema(
     [
         ("transfer_id", pa.string()),
+        ("source_id", pa.string()),  # the record's own id in its source (MTCN, bank reference), when ingest has it
         ("source_file", pa.string()),
         ("record_no", pa.int64()),
         ("evidence_sha256", pa.string()),

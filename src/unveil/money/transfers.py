@@ -28,6 +28,7 @@ from unveil.money.schema import NORMALISED_TRANSFERS, SIDES
 
 MERCHANTS_FILE = Path(__file__).parent / "data" / "merchants.yaml"
 MAX_FIELD_CHARS = 500
+CACHE_SIZE = 1 << 16  # parties repeat across transfers: normalise each value once per process
 _NOT_LETTERS = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -51,17 +52,20 @@ def plain(text: str | None) -> str:
     return _SPACES.sub(" ", _NOT_LETTERS.sub(" ", ascii_only)).strip()
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def name_key(name: str | None) -> str | None:
     """A name's tokens in sorted order, so 'POPESCU, Ion' and 'Ion Popescu' agree."""
     tokens = sorted(plain(name).split())
     return " ".join(tokens) or None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def address_key(address: str | None) -> str | None:
     """An address in plain form for comparison."""
     return plain(address) or None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def normalise_phone(raw: str | None, region: str) -> str | None:
     """E.164 form of a phone number, or None when it is not a valid number."""
     if not raw or not raw.strip():
@@ -104,6 +108,7 @@ def country_names() -> dict[str, str]:
     return names
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def normalise_account(raw: str | None) -> tuple[str | None, str | None]:
     """An account number without spaces (IBANs checked); and a problem note or None."""
     compact = re.sub(r"[\s.-]+", "", raw or "").upper()[:64]
@@ -126,8 +131,8 @@ def normalise_wallet(raw: str | None) -> str | None:
 def record_id(fields: Mapping[str, str | None]) -> str | None:
     """Stable id of a party record: a hash of its normalised fields (None for an empty side)."""
     keys = ("name_key", "phone", "email", "address_key", "country", "account", "wallet")
-    if not any(fields.get(key) for key in keys):
-        return None
+    if not any(fields.get(key) for key in ("name_key", "phone", "email", "account", "wallet")):
+        return None  # an address or a country alone does not make a person
     material = "\x1f".join(fields.get(key) or "" for key in keys)
     return "R" + hashlib.sha256(material.encode()).hexdigest()[:15]
 
@@ -162,17 +167,23 @@ def normalise_side(row: Mapping[str, Any], side: str, region: str, problems: lis
 
 
 @functools.lru_cache(maxsize=1)
-def merchant_patterns() -> dict[str, tuple[str, ...]]:
-    """Merchant kinds and their name patterns (``data/merchants.yaml``)."""
+def merchant_patterns() -> dict[str, re.Pattern[str]]:
+    """Merchant kinds and one pattern each, from the name fragments in ``data/merchants.yaml``."""
     data = yaml.safe_load(MERCHANTS_FILE.read_text("utf-8"))
-    return {kind: tuple(str(p).lower() for p in patterns) for kind, patterns in data.items()}
+    return {
+        kind: re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(str(p).lower()) for p in patterns) + r")(?![a-z])")
+        for kind, patterns in data.items()
+    }
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def merchant_kind(merchant: str | None, receiver_name: str | None = None) -> str | None:
     """The kind of merchant (ad_site, lodging, rent, travel) a payment went to, or None."""
-    text = f" {(merchant or '').lower()} {(receiver_name or '').lower()} "
-    for kind, patterns in merchant_patterns().items():
-        if any(_contains_word(text, pattern) for pattern in patterns):
+    if not merchant and not receiver_name:
+        return None
+    text = f" {(merchant or '')[:MAX_FIELD_CHARS].lower()} {(receiver_name or '')[:MAX_FIELD_CHARS].lower()} "
+    for kind, pattern in merchant_patterns().items():
+        if pattern.search(text):
             return kind
     return None
 
@@ -189,16 +200,21 @@ def reference_people(reference: str | None) -> int | None:
     return max(counts) if counts else None
 
 
-def _contains_word(text: str, pattern: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(pattern)}(?![a-z])", text) is not None
-
-
 def normalise_row(row: Mapping[str, Any], rates: dict[str, float], region: str) -> dict[str, Any]:
     """One ``ingest.transfers`` row as a ``money.transfers`` row."""
     problems: list[str] = []
     out: dict[str, Any] = {
         key: row.get(key)
-        for key in ("transfer_id", "source_file", "record_no", "evidence_sha256", "channel", "tx_type", "executed_at")
+        for key in (
+            "transfer_id",
+            "source_id",
+            "source_file",
+            "record_no",
+            "evidence_sha256",
+            "channel",
+            "tx_type",
+            "executed_at",
+        )
     }
     currency = (row.get("currency") or "").strip().upper() or None
     out.update(amount=row.get("amount"), currency=currency, amount_eur=to_eur(row.get("amount"), currency, rates))
