@@ -22,13 +22,17 @@ def ingest_statistics(workspace: Workspace, path: Path) -> int:
     """Import one statistics file into the workspace and return the rows imported.
 
     The layout is detected from the file's header (GLOTIP, UCR, US federal cases or defendants,
-    or one of the generic layouts). Re-importing the same file replaces its earlier rows. The
-    caller holds the workspace's write lock (``unveil ingest`` does).
+    or one of the generic layouts). Re-importing the same file replaces its earlier rows. Takes the
+    workspace's write lock (``unveil ingest`` calls it outside its own).
 
     Raises:
         InputError: when the file is in no known layout.
+        UsageError: when another process is writing to the workspace.
     """
-    return import_file(workspace, Path(path)).observations
+    from unveil.pipeline import workspace_lock
+
+    with workspace_lock(workspace):
+        return import_file(workspace, Path(path)).observations
 
 
 def import_statistics(workspace: Workspace, paths: Sequence[Path]) -> tuple[list[ImportSummary], list[str]]:
