@@ -47,7 +47,6 @@ NUMBER_WORDS: dict[str, dict[str, str]] = {
 WORD_DIGIT: dict[str, str] = {word: digit for table in NUMBER_WORDS.values() for word, digit in table.items()}
 LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
 
-_WORDS = "|".join(sorted(WORD_DIGIT, key=len, reverse=True))
 # Every branch starts with a character class, so the engine jumps from candidate to candidate; the
 # "not inside a word" check is a look-behind placed after the first character.
 DIGIT_TOKEN = re.compile(
@@ -55,7 +54,6 @@ DIGIT_TOKEN = re.compile(
     r"|(?P<digits>[\dOoIl](?<![^\W\d_].)[\dOoIl]*+(?![^\W\d_]))"
     r"|(?P<glued>\d{6,}+)"
 )
-WORD_TOKEN = re.compile(rf"(?<![^\W\d_])(?i:{_WORDS})(?![^\W\d_])")
 WORD = re.compile(r"[^\W\d_]+")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
@@ -110,10 +108,12 @@ def digit_tokens(text: str) -> list[DigitToken]:
         digits, rule = _read_digit_run(raw)
         if rule != "letters-for-digits" or any(char.isdigit() for char in raw):
             tokens.append(DigitToken(match.start(), match.end(), digits, rule))
-    if not WORD_DIGIT.keys().isdisjoint(WORD.findall(text.lower())):
-        spelled = [
-            DigitToken(m.start(), m.end(), WORD_DIGIT[m.group().lower()], "spelled") for m in WORD_TOKEN.finditer(text)
-        ]
+    spelled = [
+        DigitToken(word.start(), word.end(), WORD_DIGIT[lowered], "spelled")
+        for word in WORD.finditer(text)
+        if (lowered := word.group().lower()) in WORD_DIGIT
+    ]
+    if spelled:
         tokens = sorted(tokens + spelled, key=lambda token: token.start)
     return tokens
 

@@ -132,16 +132,65 @@ def _union(chars: set[str], parts: list[frozenset[str] | None]) -> frozenset[str
     return frozenset(chars.union(*(part for part in parts if part is not None)))
 
 
+PREFIX_LENGTH = 3
+
+
+def literal_prefixes(pattern: str, length: int = PREFIX_LENGTH) -> frozenset[str] | None:
+    """The lower-case literal beginnings (up to ``length`` characters) of every match, or None if unknown."""
+    found = _prefixes(list(_parser.parse(pattern, re.IGNORECASE)), length)
+    if found is None or "" in found:
+        return None
+    return frozenset(found)
+
+
+def _prefixes(items: list[tuple[Any, Any]], length: int) -> set[str] | None:
+    results = {""}
+    for op, argument in items:
+        if all(len(result) >= length for result in results):
+            break
+        if op is _constants.LITERAL:
+            results = {_extend(result, chr(argument).lower(), length) for result in results}
+            continue
+        if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in argument):
+            results = {_extend(r, chr(code).lower(), length) for r in results for _, code in argument}
+            continue
+        branches = _sub_branches(op, argument)
+        if branches is not None:
+            tails: set[str] = set()
+            for branch in branches:
+                found = _prefixes(branch, length)
+                if found is None:
+                    return None if results == {""} else results
+                tails |= found
+            results = {_extend(r, tail, length) for r in results for tail in tails}
+        break
+    return results
+
+
+def _sub_branches(op: Any, argument: Any) -> list[list[tuple[Any, Any]]] | None:
+    if op is _constants.BRANCH:
+        return [list(branch) for branch in argument[1]]
+    if op is _constants.SUBPATTERN:
+        return [list(argument[3])]
+    return None
+
+
+def _extend(prefix: str, tail: str, length: int) -> str:
+    return (prefix + tail)[:length] if len(prefix) < length else prefix
+
+
 @dataclass(frozen=True)
 class CompiledLexicon:
-    """Entries grouped by the character their matches start with, each group one regular expression.
+    """Entries grouped by the literal beginning of their matches (up to 3 characters), each group one regex.
 
-    Word entries are tried only at word starts, and only those that can start with the word's first
-    character: a few alternatives per word instead of every entry at every position.
+    Word entries are tried only at word starts, and only those whose beginning is the word's: most
+    words try none, a few try a handful of alternatives, instead of every entry at every position.
     """
 
     by_first: dict[str, tuple[re.Pattern[str], tuple[Indicator, ...]]]
     anywhere: tuple[re.Pattern[str], tuple[Indicator, ...]]
+    prefix_lengths: tuple[int, ...] = (1,)
+    anywhere_has_words: bool = False
 
 
 def _alternation(
@@ -159,11 +208,14 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     for indicator in load_indicators():
         if indicator.language not in languages:
             continue
-        starts = first_chars(indicator.pattern)
-        if starts is None or not all(char.isalnum() for char in starts):
+        starts = literal_prefixes(indicator.pattern) or first_chars(indicator.pattern)
+        if starts is None or not all(prefix[0].isalnum() for prefix in starts):
             anywhere.append(indicator)
             continue
-        for char in starts:
-            groups.setdefault(char, []).append(indicator)
-    by_first = {char: _alternation(items) for char, items in groups.items()}
-    return CompiledLexicon(by_first, _alternation(anywhere, flags=0))
+        for prefix in starts:
+            groups.setdefault(prefix, []).append(indicator)
+    by_first = {prefix: _alternation(items) for prefix, items in groups.items()}
+    lengths = tuple(sorted({len(prefix) for prefix in groups}, reverse=True))
+    has_words = any(indicator.pattern.isascii() for indicator in anywhere)
+    anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
+    return CompiledLexicon(by_first, anywhere_group, lengths, has_words)

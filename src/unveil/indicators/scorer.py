@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from unveil.extract.ages import find_ages
 from unveil.extract.schema import DOMAINS
-from unveil.indicators.lexicon import Indicator, compiled_for
+from unveil.indicators.lexicon import PREFIX_LENGTH, Indicator, compiled_for
 
 STATED_MINOR_ID = "mn.stated_age_under_18"
 STATED_MINOR_WEIGHT = 0.9
@@ -53,14 +53,18 @@ def find_indicators(text: str, language: str) -> list[Match]:
     matches = []
     position = 0
     for word in WORD.finditer(text):
-        group = lexicon.by_first.get(text[word.start()].lower())
-        if word.start() < position or group is None:
+        start = word.start()
+        if start < position:
             continue
-        found = group[0].match(text, word.start())
-        if found is not None:
-            matches.append(_match(group[1], found))
-            position = found.end()
-    if not text.isascii():
+        head = text[start : start + PREFIX_LENGTH].lower()
+        for length in lexicon.prefix_lengths:
+            group = lexicon.by_first.get(head[:length])
+            found = group[0].match(text, start) if group is not None else None
+            if found is not None and group is not None:
+                matches.append(_match(group[1], found))
+                position = found.end()
+                break
+    if lexicon.anywhere_has_words or not text.isascii():
         matches.extend(_match(lexicon.anywhere[1], found) for found in lexicon.anywhere[0].finditer(text))
     for age in find_ages(text):
         if age.age < 18:

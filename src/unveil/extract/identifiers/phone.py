@@ -34,12 +34,55 @@ def parse_phone(digits: str, region: str, international: bool) -> str | None:
     an order number or a postal code followed by digits is not taken for a phone.
     """
     if international:
-        return _valid_e164("+" + digits, region) or _strip_trunk_after_country_code(digits, region)
+        return _from_international(digits, region) or _strip_trunk_after_country_code(digits, region)
     if digits.startswith("00"):
-        return _valid_e164("+" + digits[2:], region)
-    if _national_prefix(region) == "0" and not digits.startswith("0"):
-        return _valid_e164("+" + digits, region) if len(digits) >= 11 else None
+        return _from_international(digits[2:], region)
+    prefix = _national_prefix(region)
+    if prefix == "0" and not digits.startswith("0"):
+        return _from_international(digits, region) if len(digits) >= 11 else None
+    if prefix == "0":
+        national = _valid_national(_country_code(region), digits[1:])
+        return national or _foreign_mobile(digits, region)
     return _valid_e164(digits, region) or _foreign_mobile(digits, region)
+
+
+def _from_international(digits: str, region: str) -> str | None:
+    """A number written with its country code (country codes are prefix-free: one can match)."""
+    for size in (1, 2, 3):
+        code = int(digits[:size]) if digits[:size].isdigit() else 0
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[size:]
+            if national.startswith("0"):
+                return _valid_e164("+" + digits, region)
+            return _valid_national(code, national)
+    return None
+
+
+def _valid_national(country_code: int, national: str) -> str | None:
+    """E.164 when ``national`` (without trunk prefix) is a valid number of ``country_code``.
+
+    Builds the number directly and checks it against the metadata's possible lengths first: much
+    cheaper than ``phonenumbers.parse`` on every candidate.
+    """
+    if not national.isdigit() or len(national) not in _possible_lengths(country_code):
+        return None
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
+    return f"+{country_code}{national}" if phonenumbers.is_valid_number(number) else None
+
+
+@lru_cache(maxsize=512)
+def _possible_lengths(country_code: int) -> frozenset[int]:
+    lengths: set[int] = set()
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
+        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+        if metadata is not None and metadata.general_desc is not None:
+            lengths.update(metadata.general_desc.possible_length or ())
+    return frozenset(lengths)
+
+
+@lru_cache(maxsize=512)
+def _country_code(region: str) -> int:
+    return phonenumbers.country_code_for_region(region)
 
 
 def _foreign_mobile(digits: str, region: str) -> str | None:
@@ -47,9 +90,9 @@ def _foreign_mobile(digits: str, region: str) -> str | None:
     if not digits.startswith("0") or len(digits) < 9:
         return None
     for other in FALLBACK_REGIONS:
-        if other == region:
+        if other == region or _national_prefix(other) != "0":
             continue
-        value = _valid_e164(digits, other)
+        value = _valid_national(_country_code(other), digits[1:])
         if value and phonenumbers.number_type(phonenumbers.parse(value)) == PhoneNumberType.MOBILE:
             return value
     return None
