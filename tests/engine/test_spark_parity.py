@@ -18,7 +18,7 @@ from unveil.pipeline import run_pipeline
 from unveil.stages import all_stages
 from unveil.workspace import Workspace
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.timeout(1800)]
 
 
 def _normalised(value: Any) -> Any:

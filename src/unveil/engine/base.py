@@ -27,6 +27,14 @@ from unveil.tables import TableRef, write_batches
 BatchFunction = Callable[[pa.RecordBatch], pa.RecordBatch]
 
 
+def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A per-record function's result cast to the schema it declared (column order and types)."""
+    if batch.schema.equals(schema):
+        return batch
+    columns = [batch.column(field.name).cast(field.type) for field in schema]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 class Engine(ABC):
     """Runs per-record functions and SQL over workspace tables."""
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from unveil.config import Settings
-from unveil.engine.base import BatchFunction, Engine
+from unveil.engine.base import BatchFunction, Engine, conform
 from unveil.progress import Progress
 from unveil.tables import TableRef, write_batches
 
@@ -64,12 +64,7 @@ class DuckDBEngine(Engine):
     @staticmethod
     def _checked(result: pa.RecordBatch, schema: pa.Schema, progress: Progress) -> pa.RecordBatch:
         progress.advance(result.num_rows)
-        if not result.schema.equals(schema):
-            result = pa.RecordBatch.from_arrays(
-                [result.column(name).cast(field.type) for name, field in zip(schema.names, schema, strict=True)],
-                schema=schema,
-            )
-        return result
+        return conform(result, schema)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -20,7 +20,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import from_arrow_schema
 
 from unveil.config import Settings
-from unveil.engine.base import BatchFunction, Engine
+from unveil.engine.base import BatchFunction, Engine, conform
 from unveil.progress import Progress
 from unveil.tables import TableRef, write_part
 
@@ -44,10 +44,12 @@ def transpile(sql: str) -> str:
     return ";\n".join(sqlglot.transpile(sql, read="duckdb", write="spark"))
 
 
-def _apply_to_batches(fn: BatchFunction) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def _apply_to_batches(
+    fn: BatchFunction, schema: pa.Schema
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def apply(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            yield fn(batch)
+            yield conform(fn(batch), schema)
 
     return apply
 
@@ -101,7 +103,7 @@ class SparkEngine(Engine):
         columns: list[str] | None = None,
         progress: Progress | None = None,
     ) -> int:
-        frame = self._read(source, columns).mapInArrow(_apply_to_batches(fn), from_arrow_schema(schema))
+        frame = self._read(source, columns).mapInArrow(_apply_to_batches(fn, schema), from_arrow_schema(schema))
         rows = self._write(frame, output, schema)
         self._progress(progress).advance(source.num_rows())
         return rows
@@ -118,7 +120,7 @@ class SparkEngine(Engine):
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=self.spark)
+        return SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
 
     def _bind(self, inputs: Mapping[str, TableRef]) -> None:
         for view, table in inputs.items():
