@@ -42,7 +42,7 @@ SMUGGLING_ROUTES = (
     ("Italy", "truck", 1500, 3500),
     ("France", "car", 300, 900),
 )
-CITY_WEIGHTS = tuple(city.weight for city in CITIES)
+CITY_SHARES = {city.name: city.weight for city in CITIES}
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
     template = _template(
         rng, f"A{kind_name[:3].upper()}{index:06d}-T0", kind, language, rng.random() < kind.indicator_rate
     )
-    home = rng.choices([c.name for c in CITIES], weights=CITY_WEIGHTS)[0]
+    home = _pick(rng, CITY_SHARES)
     persona = _persona(rng, kind, photo, 0.0)
     return _actor(
         rng,

@@ -63,15 +63,23 @@ def variant(image: Image.Image, name: str, seed: int, photo: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_photos(out: Path, seed: int, photos: int) -> list[tuple[str, int, str]]:
-    """Write every variant of ``photos`` base photos into ``out/images``; return (file, photo, variant) rows."""
+PHOTOS_PER_TASK = 40
+
+
+def photo_rows(photos: int) -> list[tuple[str, int, str]]:
+    """(file, photo, variant) of every image file of a world with ``photos`` base photos."""
+    return [(f"images/{photo:04d}-{name}.jpg", photo, name) for photo in range(photos) for name in VARIANTS]
+
+
+def write_photos(out: Path, seed: int, first: int, end: int) -> int:
+    """Write every variant of base photos ``first`` to ``end`` into ``out/images``; return files written."""
     folder = out / "images"
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
-    for photo in range(photos):
+    for photo in range(first, end):
         image = base_photo(seed, photo)
         for name in VARIANTS:
             file = f"images/{photo:04d}-{name}.jpg"
             (out / file).write_bytes(variant(image, name, seed, photo))
-            rows.append((file, photo, name))
-    return rows
+            rows.append(file)
+    return len(rows)

@@ -70,7 +70,7 @@ KINDS: tuple[Kind, ...] = (
         AD_SITES,
         0.2,
         False,
-        12,
+        15,
     ),
     Kind(
         "massage",
@@ -154,7 +154,7 @@ KINDS: tuple[Kind, ...] = (
         JOB_SITES,
         0.15,
         False,
-        8,
+        12,
     ),
     Kind("student", "student", "benign", "post", 0.05, {"en": 0.4, "nl": 0.3, "fr": 0.3}, JOB_SITES, 0.1, False, 10),
 )

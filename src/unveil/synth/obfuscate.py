@@ -94,7 +94,12 @@ EMAIL_RULES: tuple[tuple[str, float], ...] = (
 
 def write_email(email: str, rng: random.Random) -> tuple[str, str]:
     """Write ``email`` plainly or with "at"/"dot" words; return (text, rule)."""
-    rule = rng.choices([r for r, _ in EMAIL_RULES], weights=[w for _, w in EMAIL_RULES])[0]
+    draw, rule = rng.random(), EMAIL_RULES[-1][0]
+    for name, weight in EMAIL_RULES:
+        if draw < weight:
+            rule = name
+            break
+        draw -= weight
     local, domain = email.split("@")
     if rule == "at_dot_words":
         return f"{local} at {domain.replace('.', ' dot ')}", rule

@@ -16,6 +16,11 @@ from unveil.synth.phrases.words import JOBS, NATIONALITIES
 from unveil.synth.places import CITY_BY_NAME
 from unveil.synth.plan import VARIANTS, WorldPlan, epoch_of
 
+DESTINATIONS = {
+    "ar": {"UK": "بريطانيا", "London": "لندن", "Italy": "إيطاليا", "Germany": "ألمانيا", "France": "فرنسا"},
+    "fa": {"UK": "انگلیس", "London": "لندن", "Italy": "ایتالیا", "Germany": "آلمان", "France": "فرانسه"},
+    "fr": {"UK": "Angleterre", "London": "Londres", "Italy": "Italie", "Germany": "Allemagne"},
+}
 TRAVEL_ORIGINS = ("Sofia", "Bucharest", "Plovdiv", "Iasi", "Casablanca", "Tirana", "Warsaw", "Varna", "Constanta")
 EDIT_EMOJI = ("😘", "🌹", "🔥", "✅", "📞", "🙏", "⭐")
 CONTACT_LABELS = {"email": ("✉️ ", "Email: ", "Mail: ", "", "📧 "), "handle": ("", "👉 ", "+ ", "➡️ ")}
@@ -136,6 +141,9 @@ def _slots(
     slots = static.copy()
     draw = rng.random()
     slots["city"] = CITY_BY_NAME[city].local(language)
+    if actor.kind.bank in ("smuggling", "migration_info"):
+        slots["dep"] = slots["city"]  # the departure point the post is placed at
+        slots["dest"] = DESTINATIONS.get(language, {}).get(actor.route[0], actor.route[0])
     slots["contact"] = contact
     slots["days"] = days
     slots["date"] = f"{1 + int(draw * 28)}/{1 + int(draw * 1000) % 12}"

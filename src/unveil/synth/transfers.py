@@ -164,7 +164,7 @@ def write_money_part(out: Path, plan: WorldPlan, part: int) -> Counter[str]:
 
 def money_networks(plan: WorldPlan) -> list[Actor]:
     """The networks whose money is in the records: a bounded share (most networks are never seen by an FIU)."""
-    per_kind = min(6, plan.posts // 50_000)
+    per_kind = min(3, plan.posts // 100_000)
     chosen = plan.pools["escort_network"].networks[: per_kind + 1]
     for name in ("smuggling_offer", "labour_exploitation"):
         chosen.extend(plan.pools[name].networks[: per_kind + (1 if plan.posts >= 5_000 else 0)])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from unveil.synth.captures import TELEGRAM_FOOTER, facebook_profile, telegram_header
 from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
-from unveil.synth.images import write_photos
+from unveil.synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
 from unveil.synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
 from unveil.synth.statistics import write_statistics
 from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
@@ -66,8 +66,7 @@ def generate_world(out: Path, posts: int, seed: int, workers: int | None = None)
     )
     _concatenate(out, "captures", ("post_id", "format", "file", "record"), "truth/captures.csv")
     _assemble_exports(out)
-    image_rows = write_photos(out, seed, plan.photo_bases)
-    write_actor_truth(out, plan, image_rows)
+    write_actor_truth(out, plan, photo_rows(plan.photo_bases))
     _concatenate(out, "money-*-mto.csv", MTO_COLUMNS, "transfers/mto_transactions.csv")
     _concatenate(out, "money-*-bank.csv", BANK_CSV_COLUMNS, "transfers/bank_statement.csv", delimiter=";")
     _concatenate(out, "money-*-transfers.csv", TRUTH_COLUMNS, "truth/transfers.csv")
@@ -87,7 +86,9 @@ def generate_world(out: Path, posts: int, seed: int, workers: int | None = None)
 def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter[str]:
     """Write the post chunks and the money parts, in a pool of processes when there is more than one task."""
     chunks = (posts + CHUNK_POSTS - 1) // CHUNK_POSTS
-    tasks = [("money", part) for part in range(money_parts(plan_for(posts, seed)))]
+    plan = plan_for(posts, seed)
+    tasks = [("money", part) for part in range(money_parts(plan))]
+    tasks += [("photos", first) for first in range(0, plan.photo_bases, PHOTOS_PER_TASK)]
     tasks += [("posts", chunk) for chunk in range(chunks)]
     processes = min(len(tasks), workers if workers is not None else min(4, os.cpu_count() or 1))
     counts: Counter[str] = Counter()
@@ -105,6 +106,9 @@ def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter
 def _task(out: Path, posts: int, seed: int, task: str, index: int) -> Counter[str]:
     if task == "money":
         return write_money_part(out, plan_for(posts, seed), index)
+    if task == "photos":
+        end = min(plan_for(posts, seed).photo_bases, index + PHOTOS_PER_TASK)
+        return Counter(images=write_photos(out, seed, index, end))
     return write_chunk(out, posts, seed, index)
 
 
