@@ -7,7 +7,7 @@ import pyarrow as pa
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 SIDES = ("sender", "receiver")
 
-_SIDE_FIELDS = (
+SIDE_FIELDS = (
     "name",  # as written, trimmed
     "name_key",  # lower case, accents removed, tokens sorted: what names are compared on
     "phone",  # E.164, or null when absent or not a valid number
@@ -34,7 +34,7 @@ NORMALISED_TRANSFERS = pa.schema(
         ("amount", pa.float64()),
         ("currency", pa.string()),
         ("amount_eur", pa.float64()),
-        *[(f"{side}_{field}", pa.string()) for side in SIDES for field in _SIDE_FIELDS],
+        *[(f"{side}_{field}", pa.string()) for side in SIDES for field in SIDE_FIELDS],
         ("agent_city", pa.string()),
         ("reference", pa.string()),
         ("merchant", pa.string()),
@@ -45,7 +45,7 @@ NORMALISED_TRANSFERS = pa.schema(
     ]
 )
 
-PARTY_RECORD_COLUMNS = tuple(field for field in _SIDE_FIELDS if field not in ("name", "address"))
+PARTY_RECORD_COLUMNS = tuple(field for field in SIDE_FIELDS if field not in ("name", "address"))
 
 WEIGHT = pa.struct([("comparison", pa.string()), ("level", pa.string()), ("weight", pa.float64())])
 

@@ -24,7 +24,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from unveil.money.rates import to_eur
-from unveil.money.schema import NORMALISED_TRANSFERS, SIDES
+from unveil.money.schema import NORMALISED_TRANSFERS, SIDE_FIELDS, SIDES
 
 MERCHANTS_FILE = Path(__file__).parent / "data" / "merchants.yaml"
 MAX_FIELD_CHARS = 500
@@ -137,33 +137,35 @@ def record_id(fields: Mapping[str, str | None]) -> str | None:
     return "R" + hashlib.sha256(material.encode()).hexdigest()[:15]
 
 
-def normalise_side(row: Mapping[str, Any], side: str, region: str, problems: list[str]) -> dict[str, str | None]:
-    """The normalised fields of one side (sender or receiver) of a transfer."""
+PARTY_FIELDS = ("name", "phone", "email", "address", "city", "country", "account", "wallet")
+RawSide = tuple[str | None, ...]
 
-    def get(field: str) -> str | None:
-        return (row.get(f"{side}_{field}") or "").strip()[:MAX_FIELD_CHARS] or None
 
-    country = normalise_country(get("country"))
-    phone = normalise_phone(get("phone"), country or region)
-    if get("phone") and phone is None:
-        problems.append(f"{side} phone {get('phone')!r} is not a valid number")
-    account, account_problem = normalise_account(get("account"))
+def normalise_side(raw: RawSide, side: str, region: str) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    """The normalised fields of one side (the eight raw ``PARTY_FIELDS``) and the problems found."""
+    get = dict(zip(PARTY_FIELDS, ((value or "").strip()[:MAX_FIELD_CHARS] or None for value in raw), strict=True))
+    problems: list[str] = []
+    country = normalise_country(get["country"])
+    phone = normalise_phone(get["phone"], country or region)
+    if get["phone"] and phone is None:
+        problems.append(f"{side} phone {get['phone']!r} is not a valid number")
+    account, account_problem = normalise_account(get["account"])
     if account_problem:
         problems.append(f"{side} {account_problem}")
     fields: dict[str, str | None] = {
-        "name": get("name"),
-        "name_key": name_key(get("name")),
+        "name": get["name"],
+        "name_key": name_key(get["name"]),
         "phone": phone,
-        "email": normalise_email(get("email")),
-        "address": get("address"),
-        "address_key": address_key(get("address")),
-        "city": get("city"),
+        "email": normalise_email(get["email"]),
+        "address": get["address"],
+        "address_key": address_key(get["address"]),
+        "city": get["city"],
         "country": country,
         "account": account,
-        "wallet": normalise_wallet(get("wallet")),
+        "wallet": normalise_wallet(get["wallet"]),
     }
     fields["record_id"] = record_id(fields)
-    return fields
+    return fields, tuple(problems)
 
 
 @functools.lru_cache(maxsize=1)
@@ -188,50 +190,80 @@ def merchant_kind(merchant: str | None, receiver_name: str | None = None) -> str
     return None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def reference_person(reference: str | None) -> str | None:
     """The name key of a person a payment reference names ("hotel room for Ana Pop"), or None."""
     match = _FOR_PERSON.search((reference or "")[:MAX_FIELD_CHARS])
     return name_key(match.group(1)) if match else None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def reference_people(reference: str | None) -> int | None:
     """How many people, rooms or passengers a reference counts ("2 rooms x 3 nights" -> 2), or None."""
     counts = [int(match.group(1)) for match in _PEOPLE_COUNT.finditer((reference or "")[:MAX_FIELD_CHARS])]
     return max(counts) if counts else None
 
 
-def normalise_row(row: Mapping[str, Any], rates: dict[str, float], region: str) -> dict[str, Any]:
-    """One ``ingest.transfers`` row as a ``money.transfers`` row."""
-    problems: list[str] = []
-    out: dict[str, Any] = {
-        key: row.get(key)
-        for key in (
-            "transfer_id",
-            "source_id",
-            "source_file",
-            "record_no",
-            "evidence_sha256",
-            "channel",
-            "tx_type",
-            "executed_at",
-        )
-    }
-    currency = (row.get("currency") or "").strip().upper() or None
-    out.update(amount=row.get("amount"), currency=currency, amount_eur=to_eur(row.get("amount"), currency, rates))
-    if out["amount_eur"] is None:
-        problems.append(f"no EUR amount: amount {row.get('amount')!r} in currency {currency!r} without a rate")
-    for side in SIDES:
-        for field, value in normalise_side(row, side, region, problems).items():
-            out[f"{side}_{field}"] = value
-    out.update(agent_city=row.get("agent_city"), reference=row.get("reference"), merchant=row.get("merchant"))
-    out["merchant_kind"] = merchant_kind(row.get("merchant"), row.get("receiver_name"))
-    out["reference_person"] = reference_person(row.get("reference"))
-    out["reference_people"] = reference_people(row.get("reference"))
-    out["problems"] = problems
-    return out
+PASSTHROUGH = (
+    "transfer_id",
+    "source_id",
+    "source_file",
+    "record_no",
+    "evidence_sha256",
+    "channel",
+    "tx_type",
+    "executed_at",
+    "agent_city",
+    "reference",
+    "merchant",
+)
 
 
 def normalise_batch(batch: pa.RecordBatch, rates: dict[str, float], region: str) -> pa.RecordBatch:
-    """Per-record function: ``ingest.transfers`` rows in, ``money.transfers`` rows (without party ids) out."""
-    rows = [normalise_row(row, rates, region) for row in batch.to_pylist()]
-    return pa.RecordBatch.from_pylist(rows, schema=NORMALISED_TRANSFERS)
+    """Per-record function: ``ingest.transfers`` rows in, ``money.transfers`` rows (without party ids) out.
+
+    Work is columnar; each distinct party side of the batch is normalised once.
+    """
+    rows = batch.num_rows
+
+    def column(name: str) -> list[Any]:
+        return batch.column(name).to_pylist() if name in batch.schema.names else [None] * rows
+
+    out: dict[str, list[Any]] = {name: column(name) for name in PASSTHROUGH}
+    problems: list[list[str]] = [[] for _ in range(rows)]
+    currencies = [(code or "").strip().upper() or None for code in column("currency")]
+    amounts = column("amount")
+    out.update(amount=amounts, currency=currencies, amount_eur=[])
+    for number, (amount, currency) in enumerate(zip(amounts, currencies, strict=True)):
+        in_eur = to_eur(amount, currency, rates)
+        out["amount_eur"].append(in_eur)
+        if in_eur is None:
+            problems[number].append(f"no EUR amount: amount {amount!r} in currency {currency!r} without a rate")
+    for side in SIDES:
+        _normalise_sides(column, side, region, out, problems)
+    out["merchant_kind"] = [
+        merchant_kind(merchant, receiver)
+        for merchant, receiver in zip(out["merchant"], column("receiver_name"), strict=True)
+    ]
+    out["reference_person"] = [reference_person(text) for text in out["reference"]]
+    out["reference_people"] = [reference_people(text) for text in out["reference"]]
+    out["problems"] = problems
+    return pa.RecordBatch.from_pydict(out, schema=NORMALISED_TRANSFERS)
+
+
+def _normalise_sides(column: Any, side: str, region: str, out: dict[str, list[Any]], problems: list[list[str]]) -> None:
+    """Add one side's normalised columns to ``out``, normalising each distinct raw side once."""
+    seen: dict[RawSide, tuple[dict[str, str | None], tuple[str, ...]]] = {}
+    names = [f"{side}_{field}" for field in (*SIDE_FIELDS,)]
+    for name in names:
+        out[name] = []
+    raw_columns = [column(f"{side}_{field}") for field in PARTY_FIELDS]
+    for number, raw in enumerate(zip(*raw_columns, strict=True)):
+        found = seen.get(raw)
+        if found is None:
+            found = seen[raw] = normalise_side(raw, side, region)
+        fields, side_problems = found
+        for field, name in zip(SIDE_FIELDS, names, strict=True):
+            out[name].append(fields[field])
+        if side_problems:
+            problems[number].extend(side_problems)
