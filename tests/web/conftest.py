@@ -44,23 +44,49 @@ def crafted_posts() -> list[dict[str, object]]:
     posts: list[dict[str, object]] = []
     for n, form in enumerate(PHONE_FORMS):
         city = "Ghent" if n % 2 == 0 else "Antwerp"
-        posts.append({
-            "id": f"W-PHONE-{n}", "title": f"Lina new in {city}", "kind": "ad", "platform": "ads.example",
-            "url": f"https://ads.example/{city.lower()}/{n}", "author": "Lina", "city": city, "country": "BE",
-            "posted_at": f"2024-03-{n + 1:02d}T20:00:00+00:00",
-            "text": f"Lina, 19, new in {city}, 24/7 outcall. Call me {form}, only 100 euro per hour.",
-        })  # fmt: skip
-    posts.append({
-        "id": "W-XSS", "title": '<script>window.__xss="title"</script>Hot', "kind": "ad", "platform": "ads.example",
-        "url": "javascript:window.__xss='url'", "author": '<b onmouseover="window.__xss=1">Bad</b>', "city": "Liège",
-        "country": "BE", "posted_at": "2024-03-09T21:00:00+00:00", "text": XSS_TEXT,
-    })  # fmt: skip
+        posts.append(
+            {
+                "id": f"W-PHONE-{n}",
+                "title": f"Lina new in {city}",
+                "kind": "ad",
+                "platform": "ads.example",
+                "url": f"https://ads.example/{city.lower()}/{n}",
+                "author": "Lina",
+                "city": city,
+                "country": "BE",
+                "posted_at": f"2024-03-{n + 1:02d}T20:00:00+00:00",
+                "text": f"Lina, 19, new in {city}, 24/7 outcall. Call me {form}, only 100 euro per hour.",
+            }
+        )
+    posts.append(
+        {
+            "id": "W-XSS",
+            "title": '<script>window.__xss="title"</script>Hot',
+            "kind": "ad",
+            "platform": "ads.example",
+            "url": "javascript:window.__xss='url'",
+            "author": '<b onmouseover="window.__xss=1">Bad</b>',
+            "city": "Liège",
+            "country": "BE",
+            "posted_at": "2024-03-09T21:00:00+00:00",
+            "text": XSS_TEXT,
+        }
+    )
     for n in range(6):
-        posts.append({
-            "id": f"W-PLAIN-{n}", "title": f"Bike for sale {n}", "kind": "ad", "platform": "market.example",
-            "url": f"https://market.example/{n}", "author": f"seller{n}", "city": "Brussels", "country": "BE",
-            "posted_at": f"2024-02-{n + 1:02d}T10:00:00+00:00", "text": f"Selling a used bike, model {n}, good state.",
-        })  # fmt: skip
+        posts.append(
+            {
+                "id": f"W-PLAIN-{n}",
+                "title": f"Bike for sale {n}",
+                "kind": "ad",
+                "platform": "market.example",
+                "url": f"https://market.example/{n}",
+                "author": f"seller{n}",
+                "city": "Brussels",
+                "country": "BE",
+                "posted_at": f"2024-02-{n + 1:02d}T10:00:00+00:00",
+                "text": f"Selling a used bike, model {n}, good state.",
+            }
+        )
     return posts
 
 

@@ -24,8 +24,11 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
     }
     data = {
         "show": show,
-        "status": [line.__dict__ for line in dashboard.ingestion_status(workspace)],
-        "quarantined": dashboard.quarantined(workspace),
+        # stage states hash their inputs: computed once per snapshot of the tables
+        "status": tables.cached(
+            "ingestion_status", lambda: [line.__dict__ for line in dashboard.ingestion_status(workspace)]
+        ),
+        "quarantined": tables.cached("quarantined", lambda: dashboard.quarantined(workspace)),
         "high_risk_posts": dashboard.new_high_risk_posts(tables) if show["posts"] else None,
         "top_networks": dashboard.top_networks(tables) if show["networks"] else None,
         "money_alerts": dashboard.money_alerts(tables) if show["money"] else None,
