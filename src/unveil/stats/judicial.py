@@ -64,7 +64,7 @@ def conviction_rates(frame: pd.DataFrame) -> pd.DataFrame:
     wide["rate"] = np.where(
         wide["decided"] > 0, wide["conviction"] / wide["decided"].where(wide["decided"] > 0), np.nan
     )
-    refs = yearly.groupby("year")["refs"].sum()
+    refs = yearly.groupby("year")["refs"].agg(trends.concat_lists)
     result = wide[["conviction", "acquittal", "dismissal", "decided", "rate"]].reset_index()
     return result.assign(refs=result["year"].map(refs))
 
@@ -82,7 +82,7 @@ def plea_versus_trial(frame: pd.DataFrame) -> pd.DataFrame:
         if name not in wide:
             wide[name] = 0.0
     wide["plea_share"] = wide["plea"] / (wide["plea"] + wide["trial"])
-    refs = yearly.groupby("year")["refs"].sum()
+    refs = yearly.groupby("year")["refs"].agg(trends.concat_lists)
     result = wide[["plea", "trial", "plea_share"]].reset_index()
     return result.assign(refs=result["year"].map(refs))
 
