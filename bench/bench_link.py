@@ -65,6 +65,7 @@ class LinkWorld:
     photos: dict[str, list[int]] = field(default_factory=dict)
     template: list[str] = field(default_factory=list)
     network: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
 
 
 class WorldBuilder:
@@ -118,6 +119,7 @@ class WorldBuilder:
             self.world.identifiers["value"].append(value)
         self.world.template.append(template)
         self.world.network.append(network)
+        self.world.language.append(self.rng.choice(("nl", "fr", "en")))
         return post_id
 
     def network(self, n: int, size: int) -> None:
@@ -202,7 +204,20 @@ def write_world(root: Path, world: LinkWorld) -> Workspace:
             for name, value in zip(image_rows, (cache[variant], post_id, cache[variant]), strict=True):
                 image_rows[name].append(value)
     _write(workspace, "ingest", {"posts": pa.table(world.posts, schema=POSTS), "images": pa.table(image_rows, IMAGES)})
-    _write(workspace, "extract", {"identifiers": pa.table(world.identifiers, schema=IDENTIFIERS)})
+    extracted = {"post_id": world.posts["post_id"], "language": world.language, "city": world.posts["city"]}
+    _write(
+        workspace,
+        "extract",
+        {"identifiers": pa.table(world.identifiers, schema=IDENTIFIERS), "posts": pa.table(extracted)},
+    )
+    flagged = [i for i, network in enumerate(world.network) if network]
+    scores = {
+        "post_id": [world.posts["post_id"][i] for i in flagged],
+        "domain": ["sexual_exploitation"] * len(flagged),
+        "score": [0.6] * len(flagged),
+        "risk": [0.6] * len(flagged),
+    }
+    _write(workspace, "score", {"scores": pa.table(scores)})
     return workspace
 
 
@@ -285,7 +300,9 @@ def neardup_clustering(scale: str) -> Metrics:
     world = WorldBuilder(seed=11).build(size)
     truth = _labels(world.template)
     with tempfile.TemporaryDirectory() as scratch:
-        workspace = write_world(Path(scratch) / "ws", LinkWorld(world.posts, world.identifiers))
+        workspace = write_world(
+            Path(scratch) / "ws", LinkWorld(world.posts, world.identifiers, language=world.language)
+        )
         cpu = cpu_seconds()
         with timed() as ours:
             clusters = _cluster_texts(workspace, Path(scratch) / "steps")

@@ -11,6 +11,9 @@ shared by three networks has few posts. The guard therefore asks what the identi
    components that each hold more than one post and an identifier of their own: it would merge
    groups that are already networks in their own right, through their own phones and texts.
 
+A *role address* (``support@``, ``info@``, ``booking@``, ``reception@`` ...) is the address of a
+desk, not of a person: for it two unrelated groups are enough.
+
 A network that rotates texts but keeps one phone is not a hub (its template groups carry no other
 identifier), nor is a phone and an e-mail that always appear together.
 """
@@ -23,6 +26,41 @@ import numpy as np
 import numpy.typing as npt
 
 HUB_MIN_GROUPS = 3
+ROLE_MIN_GROUPS = 2
+ROLE_LOCAL_PARTS = frozenset(
+    [
+        "abuse",
+        "admin",
+        "administrator",
+        "billing",
+        "booking",
+        "bookings",
+        "contact",
+        "customerservice",
+        "desk",
+        "frontdesk",
+        "help",
+        "helpdesk",
+        "hotel",
+        "info",
+        "information",
+        "mail",
+        "moderation",
+        "moderator",
+        "noreply",
+        "no-reply",
+        "office",
+        "postmaster",
+        "privacy",
+        "reception",
+        "reservations",
+        "sales",
+        "service",
+        "support",
+        "team",
+        "webmaster",
+    ]
+)
 
 I64 = npt.NDArray[np.int64]
 
@@ -36,6 +74,18 @@ class IdentifierRows:
     keys: int
 
 
+def min_groups(key_names: list[str]) -> I64:
+    """How many unrelated groups make each identifier (``type:value``) a hub: fewer for role addresses."""
+    return np.array(
+        [ROLE_MIN_GROUPS if _is_role_address(name) else HUB_MIN_GROUPS for name in key_names], dtype=np.int64
+    )
+
+
+def _is_role_address(key_name: str) -> bool:
+    kind, _, value = key_name.partition(":")
+    return kind == "email" and value.partition("@")[0].replace(".", "").replace("_", "") in ROLE_LOCAL_PARTS
+
+
 def distinct_per_key(key: I64, other: I64, keys: int) -> I64:
     """For each key, the number of distinct values of ``other`` on its rows."""
     if key.size == 0:
@@ -45,11 +95,11 @@ def distinct_per_key(key: I64, other: I64, keys: int) -> I64:
     return np.bincount(pairs // span, minlength=keys).astype(np.int64)
 
 
-def suspicious_keys(rows: IdentifierRows, text_group: I64, hub_max_posts: int) -> npt.NDArray[np.bool_]:
+def suspicious_keys(rows: IdentifierRows, text_group: I64, hub_max_posts: int, needed: I64) -> npt.NDArray[np.bool_]:
     """Identifiers whose posts span many text groups (or too many posts): step 1 of the guard."""
     posts = np.bincount(rows.key, minlength=rows.keys)
     groups = distinct_per_key(rows.key, text_group[rows.post], rows.keys)
-    return np.asarray((posts > hub_max_posts) | (groups >= HUB_MIN_GROUPS), dtype=np.bool_)
+    return np.asarray((posts > hub_max_posts) | (groups >= needed), dtype=np.bool_)
 
 
 def unrelated_groups(rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], safe_component: I64) -> I64:
@@ -65,8 +115,8 @@ def unrelated_groups(rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], sa
 
 
 def hub_keys(
-    rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], unrelated: I64, hub_max_posts: int
+    rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], unrelated: I64, hub_max_posts: int, needed: I64
 ) -> npt.NDArray[np.bool_]:
-    """Step 3: too many posts, or joins ``HUB_MIN_GROUPS`` networks that stand on their own."""
+    """Step 3: too many posts, or joins ``needed`` networks that stand on their own."""
     posts = np.bincount(rows.key, minlength=rows.keys)
-    return np.asarray(suspicious & ((posts > hub_max_posts) | (unrelated >= HUB_MIN_GROUPS)), dtype=np.bool_)
+    return np.asarray(suspicious & ((posts > hub_max_posts) | (unrelated >= needed)), dtype=np.bool_)
