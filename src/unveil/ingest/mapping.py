@@ -41,7 +41,17 @@ POST_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 TRANSFER_ALIASES: dict[str, tuple[str, ...]] = {
-    "source_id": ("transfer_id", "mtcn", "transaction_id", "tx_id", "reference_number", "id", "transaction_ref"),
+    "source_id": (
+        "transfer_id",
+        "mtcn",
+        "transaction_id",
+        "tx_id",
+        "reference_number",
+        "id",
+        "transaction_ref",
+        "referentie",
+        "reference_operation",
+    ),
     "executed_at": (
         "executed_at",
         "date",
@@ -53,20 +63,85 @@ TRANSFER_ALIASES: dict[str, tuple[str, ...]] = {
         "value_date",
         "paid_at",
         "date_time",
+        "boekingsdatum",
+        "datum",
+        "date_comptable",
+        "date_operation",
     ),
-    "amount": ("amount", "principal", "send_amount", "principal_amount", "value", "amount_eur", "sum"),
-    "currency": ("currency", "send_currency", "ccy", "currency_code"),
+    "amount": (
+        "amount",
+        "principal",
+        "send_amount",
+        "principal_amount",
+        "value",
+        "amount_eur",
+        "sum",
+        "bedrag",
+        "montant",
+    ),
+    "currency": ("currency", "send_currency", "ccy", "currency_code", "munt", "devise"),
     "channel": ("channel",),
-    "tx_type": ("tx_type", "transaction_type", "operation", "type"),
-    "agent_city": ("agent_city", "payout_city", "pay_city", "agent_location", "cash_city", "atm_city"),
-    "reference": ("reference", "memo", "description", "purpose", "communication", "remittance_info", "details"),
+    "tx_type": ("tx_type", "transaction_type", "operation", "type", "omschrijving", "libelle", "type_operation"),
+    "agent_city": (
+        "agent_city",
+        "payout_city",
+        "pay_city",
+        "agent_location",
+        "cash_city",
+        "atm_city",
+        "branch_city",
+        "plaats",
+    ),
+    "reference": (
+        "reference",
+        "memo",
+        "description",
+        "purpose",
+        "communication",
+        "remittance_info",
+        "details",
+        "message",
+        "mededeling",
+    ),
     "merchant": ("merchant", "merchant_name", "shop"),
     "debit": ("debit", "withdrawal", "money_out", "out"),
     "credit": ("credit", "deposit", "money_in", "in"),
-    "account": ("account", "account_number", "own_account", "iban", "account_iban"),
-    "account_holder": ("account_holder", "holder", "account_name", "customer", "customer_name"),
-    "counterparty_name": ("counterparty_name", "counterparty", "counter_party", "beneficiary_name", "payee_name"),
-    "counterparty_account": ("counterparty_account", "counterparty_iban", "beneficiary_account", "payee_account"),
+    "account": ("account", "account_number", "own_account", "iban", "account_iban", "rekeningnummer", "compte"),
+    "account_holder": (
+        "account_holder",
+        "holder",
+        "account_name",
+        "customer",
+        "customer_name",
+        "naam_rekeninghouder",
+        "titulaire",
+    ),
+    "counterparty_name": (
+        "counterparty_name",
+        "counterparty",
+        "counter_party",
+        "beneficiary_name",
+        "payee_name",
+        "naam_tegenpartij",
+        "contrepartie",
+    ),
+    "counterparty_account": (
+        "counterparty_account",
+        "counterparty_iban",
+        "beneficiary_account",
+        "payee_account",
+        "tegenpartij_rekening",
+        "rekening_tegenpartij",
+        "compte_contrepartie",
+    ),
+    "counterparty_address": ("counterparty_address", "adres_tegenpartij", "adresse_contrepartie"),
+    "counterparty_phone": ("counterparty_phone", "telefoon_tegenpartij"),
+}
+# columns that together make one value (joined with a space), preferred over a single column
+COMBINED: dict[str, tuple[tuple[str, str], ...]] = {
+    "sender_name": (("sender_first_name", "sender_last_name"), ("sender_firstname", "sender_lastname")),
+    "receiver_name": (("receiver_first_name", "receiver_last_name"), ("receiver_firstname", "receiver_lastname")),
+    "executed_at": (("send_date", "send_time"), ("date", "time"), ("booking_date", "booking_time")),
 }
 for _side, _names in (
     ("sender", ("sender", "remitter", "payer", "from")),
@@ -80,6 +155,7 @@ for _side, _names in (
         )
 
 BANK_MARKERS = {"debit", "credit", "account", "account_holder", "counterparty_name", "counterparty_account"}
+Columns = dict[str, str | list[str]]
 MTO_MARKERS = {"sender_name", "receiver_name", "agent_city"}
 
 
@@ -98,7 +174,7 @@ class ColumnMapping:
 
     kind: str
     profile: str
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: Columns = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None
     decimal: str | None = None
@@ -106,10 +182,21 @@ class ColumnMapping:
     def get(self, record: dict[str, Any], target: str) -> Any:
         """The record's value for a target column, or the default, or None."""
         source = self.columns.get(target)
-        value = record.get(source) if source is not None else None
+        if type(source) is str:
+            value = record.get(source)
+            return self.defaults.get(target) if value is None or value == "" else value
+        if isinstance(source, list):
+            parts = [str(record[name]).strip() for name in source if record.get(name) not in (None, "")]
+            value: Any = " ".join(part for part in parts if part)
+        else:
+            value = record.get(source) if source is not None else None
         if value is None or value == "":
             return self.defaults.get(target)
         return value
+
+    def sources(self) -> set[str]:
+        """Every source column the mapping reads."""
+        return {name for value in self.columns.values() for name in ([value] if isinstance(value, str) else value)}
 
 
 def normalise_header(name: str) -> str:
@@ -117,11 +204,18 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
 
-def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Target column -> source column for each target whose alias appears in the header."""
+def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> Columns:
+    """Target column -> source column(s) for each target whose alias appears in the header."""
     by_normal = {normalise_header(name): name for name in header}
-    found: dict[str, str] = {}
+    found: Columns = {}
+    if aliases is TRANSFER_ALIASES:
+        for target, pairs in COMBINED.items():
+            pair = next((p for p in pairs if p[0] in by_normal and p[1] in by_normal), None)
+            if pair:
+                found[target] = [by_normal[pair[0]], by_normal[pair[1]]]
     for target, names in aliases.items():
+        if target in found:
+            continue
         for alias in (target, *names):
             if alias in by_normal and by_normal[alias] not in found.values():
                 found[target] = by_normal[alias]
@@ -145,7 +239,7 @@ def detect_mapping(header: list[str]) -> ColumnMapping | None:
 def complete(mapping: ColumnMapping, header: list[str]) -> ColumnMapping:
     """Fill the columns a mapping does not name from the header's recognised names."""
     aliases = TRANSFER_ALIASES if mapping.kind == "transfers" else POST_ALIASES
-    detected = match_columns([h for h in header if h not in mapping.columns.values()], aliases)
+    detected = match_columns([h for h in header if h not in mapping.sources()], aliases)
     return replace(mapping, columns={**detected, **mapping.columns})
 
 
@@ -182,7 +276,7 @@ def _mapping_from(data: dict[str, Any], spec: str | Path) -> ColumnMapping:
         raise UsageError(f"--mapping {spec}: 'columns' and 'defaults' must be mappings")
     return replace(
         base,
-        columns={str(k): str(v) for k, v in columns.items()},
+        columns={str(k): [str(c) for c in v] if isinstance(v, list) else str(v) for k, v in columns.items()},
         defaults={**base.defaults, **{str(k): str(v) for k, v in defaults.items()}},
         date_format=data.get("date_format"),
         decimal=data.get("decimal"),

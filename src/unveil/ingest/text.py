@@ -70,6 +70,8 @@ def repair_latin1_escapes(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """NFC, mojibake repaired, NUL and other control characters removed (tabs and newlines kept)."""
+    if text.isascii():
+        return text if text.isprintable() else CONTROL.sub("", text)
     text = CONTROL.sub("", text)
     return unicodedata.normalize("NFC", repair_mojibake(text))
 

@@ -22,6 +22,8 @@ DATE_FORMATS = (
     "%Y%m%d%H%M%S",
 )
 AMOUNT_JUNK = re.compile(r"[^\d,.\-+]")
+DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+YEAR_FIRST = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 def parse_timestamp(value: object, date_format: str | None = None) -> datetime | None:
@@ -49,12 +51,31 @@ def parse_timestamp(value: object, date_format: str | None = None) -> datetime |
         return _utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
+    quick = _common_layout(text)
+    if quick is not None:
+        return quick
     for layout in DATE_FORMATS:
         try:
             return _utc(datetime.strptime(text, layout))
         except ValueError:
             continue
     return None
+
+
+def _common_layout(text: str) -> datetime | None:
+    """Day-first (``31/12/2024 23:59``) and year-first (``2024/12/31``) dates without strptime's cost."""
+    match = DAY_FIRST.fullmatch(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups()[:3])
+    elif match := YEAR_FIRST.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups()[:3])
+    else:
+        return None
+    hour, minute, second = (int(g or 0) for g in match.groups()[3:])
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _from_epoch(seconds: float) -> datetime | None:

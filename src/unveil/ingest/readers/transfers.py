@@ -18,7 +18,7 @@ CHANNELS = ("mto", "bank", "card", "crypto")
 TX_TYPES = ("transfer", "cash_deposit", "cash_withdrawal", "payment")
 CASH_OUT = ("atm", "cash withdrawal", "withdrawal", "retrait", "geldopname")
 CASH_IN = ("cash deposit", "deposit", "versement", "storting")
-CARD = ("card", "pos ", "carte", "kaart")
+CARD = ("card", "pos ", "carte", "kaart", "bancontact")
 
 
 def transfer_from_record(
@@ -43,10 +43,13 @@ def transfer_from_record(
     for side in ("sender", "receiver"):
         for field in PARTY_FIELDS:
             values[f"{side}_{field}"] = clean_optional(mapping.get(record, f"{side}_{field}"), 512)
+    operation = str(mapping.get(record, "tx_type") or "")
+    values["tx_type"] = _choice(operation, TX_TYPES) or _guess_type(f"{operation} {values['reference'] or ''}", values)
     if mapping.profile == "bank":
         _fill_bank_sides(values, record, mapping, amount)
+        if values["tx_type"] == "payment" and not values["merchant"]:
+            values["merchant"], values["receiver_name"] = values["receiver_name"], None
     values["channel"] = _choice(mapping.get(record, "channel"), CHANNELS) or _guess_channel(mapping, values)
-    values["tx_type"] = _choice(mapping.get(record, "tx_type"), TX_TYPES) or _guess_type(values)
     raw_sha = record_hash(record)
     source_id = clean_optional(mapping.get(record, "source_id"), 256)
     values["source_id"] = source_id
@@ -69,10 +72,15 @@ def _amount(record: dict[str, Any], mapping: ColumnMapping) -> float | None:
 def _fill_bank_sides(values: dict[str, Any], record: dict[str, Any], mapping: ColumnMapping, amount: float) -> None:
     """The holder sends when the amount is negative (or a debit) and receives otherwise."""
     holder = {"name": mapping.get(record, "account_holder"), "account": mapping.get(record, "account")}
-    other = {"name": mapping.get(record, "counterparty_name"), "account": mapping.get(record, "counterparty_account")}
+    other = {
+        "name": mapping.get(record, "counterparty_name"),
+        "account": mapping.get(record, "counterparty_account"),
+        "address": mapping.get(record, "counterparty_address"),
+        "phone": mapping.get(record, "counterparty_phone"),
+    }
     own, theirs = ("sender", "receiver") if amount < 0 else ("receiver", "sender")
-    for field in ("name", "account"):
-        values[f"{own}_{field}"] = values[f"{own}_{field}"] or clean_optional(holder[field], 512)
+    for field in ("name", "account", "address", "phone"):
+        values[f"{own}_{field}"] = values[f"{own}_{field}"] or clean_optional(holder.get(field), 512)
         values[f"{theirs}_{field}"] = values[f"{theirs}_{field}"] or clean_optional(other[field], 512)
 
 
@@ -89,8 +97,8 @@ def _guess_channel(mapping: ColumnMapping, values: dict[str, Any]) -> str:
     return "bank" if mapping.profile == "bank" else "mto"
 
 
-def _guess_type(values: dict[str, Any]) -> str:
-    memo = f" {values['reference'] or ''} ".lower()
+def _guess_type(description: str, values: dict[str, Any]) -> str:
+    memo = f" {description} ".lower()
     if any(word in memo for word in CASH_OUT):
         return "cash_withdrawal"
     if any(word in memo for word in CASH_IN):
