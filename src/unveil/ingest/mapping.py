@@ -182,14 +182,12 @@ class ColumnMapping:
     def get(self, record: dict[str, Any], target: str) -> Any:
         """The record's value for a target column, or the default, or None."""
         source = self.columns.get(target)
-        if type(source) is str:
+        value: Any = None
+        if isinstance(source, str):
             value = record.get(source)
-            return self.defaults.get(target) if value is None or value == "" else value
-        if isinstance(source, list):
+        elif source is not None:
             parts = [str(record[name]).strip() for name in source if record.get(name) not in (None, "")]
-            value: Any = " ".join(part for part in parts if part)
-        else:
-            value = record.get(source) if source is not None else None
+            value = " ".join(part for part in parts if part)
         if value is None or value == "":
             return self.defaults.get(target)
         return value
