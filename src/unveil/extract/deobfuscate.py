@@ -72,6 +72,9 @@ ENTERPRISE = (
 MASK = re.compile(
     "|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT, ENTERPRISE))
 )
+# The same patterns anchored where a digit token starts (postal prefixes such as "B-" up to 3 back).
+MASK_AT_TOKEN = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
+ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,27 @@ class Chain:
 def masked_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of dates, times, "24/7", postal codes before a place name and percentages (in a window)."""
     return [match.span() for match in MASK.finditer(text, start, len(text) if end is None else end)]
+
+
+def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, int]]:
+    """The masked spans that start at (or just before) a digit token: the only ones that matter."""
+    spans: list[tuple[int, int]] = []
+    covered = -1
+    for token in tokens:
+        if token.start < covered or token.rule == "spelled":
+            continue
+        for start in (token.start, token.start - 2, token.start - 3):
+            match = MASK_AT_TOKEN.match(text, max(start, 0))
+            if match is not None and match.end() > token.start:
+                spans.append(match.span())
+                covered = match.end()
+                break
+        else:
+            label = ENTERPRISE_BEFORE.search(text, max(0, token.start - 30), token.end + 14)
+            if label is not None:
+                spans.append(label.span())
+                covered = label.end()
+    return spans
 
 
 def digit_tokens(text: str) -> list[DigitToken]:

@@ -9,7 +9,6 @@ the ISO 639-1 codes of ``FUNCTION_WORDS``, plus ``ar`` (script); ``und`` when no
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {
@@ -42,7 +41,7 @@ LETTER_CUES: dict[str, str] = {
     "it": r"zz|gli|[àò]\b",
     "pt": r"[ãõ]|nh[ao]|ção",
 }
-_CUES = {language: re.compile(pattern) for language, pattern in LETTER_CUES.items()}
+CUES = re.compile("|".join(f"(?P<{language}>{pattern})" for language, pattern in LETTER_CUES.items()))
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
@@ -63,20 +62,29 @@ def detect_language(text: str, max_words: int = 120) -> str:
     script = _by_script(sample)
     if script:
         return script
-    counts: Counter[str] = Counter()
     lowered = sample.lower()
-    for word in WORD.findall(lowered)[:max_words]:
-        for language in _LANGUAGES_OF.get(word, ()):
-            counts[language] += 2
-    ranked = counts.most_common(2)
-    if ranked and ranked[0][1] >= 6 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
-        return ranked[0][0]
-    for language, cue in _CUES.items():
-        counts[language] += len(cue.findall(lowered, 0, 600))
-    if not counts or max(counts.values()) == 0:
+    counts: dict[str, int] = {}
+    for languages in map(_LANGUAGES_OF.get, WORD.findall(lowered)[:max_words]):
+        if languages:
+            for language in languages:
+                counts[language] = counts.get(language, 0) + 2
+    if _clear_winner(counts):
+        return max(counts, key=counts.__getitem__)
+    for cue in CUES.finditer(lowered, 0, 400):
+        language = cue.lastgroup or "und"
+        counts[language] = counts.get(language, 0) + 1
+    if not counts:
         return "und"
     best = max(counts.values())
     return next(language for language in PRIORITY if counts.get(language) == best)
+
+
+def _clear_winner(counts: dict[str, int]) -> bool:
+    """At least three function words, and twice the score of the runner-up."""
+    if not counts:
+        return False
+    ranked = sorted(counts.values(), reverse=True)
+    return ranked[0] >= 6 and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1])
 
 
 def _by_script(text: str) -> str | None:

@@ -13,7 +13,7 @@ from unveil.extract.deobfuscate import (
     chain_rule,
     chains,
     digit_tokens,
-    masked_spans,
+    masks_near_tokens,
     written_international,
 )
 from unveil.extract.found import Found
@@ -167,12 +167,10 @@ class Phone(IdentifierType):
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
         tokens = digit_tokens(text)
-        candidates = chains(text, masks, tokens)
-        if not candidates:
+        if sum(len(token.digits) for token in tokens) < MIN_DIGITS:
             return []
-        window = (max(0, candidates[0].tokens[0].start - 40), candidates[-1].tokens[-1].end + 40)
         found: list[Found] = []
-        for chain in chains(text, masks + masked_spans(text, *window), tokens):
+        for chain in chains(text, masks + masks_near_tokens(text, tokens), tokens):
             found.extend(numbers_in_chain(text, chain, region))
         return found
 
