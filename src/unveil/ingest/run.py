@@ -19,6 +19,7 @@ from unveil.evidence.custody import CustodyLog, default_actor
 from unveil.evidence.store import EvidenceStore
 from unveil.ingest.detect import FORMATS, detect_format, is_skipped
 from unveil.ingest.imagestore import ImageResolver
+from unveil.ingest.ledger import SourceLedger
 from unveil.ingest.limits import Limits
 from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.quarantine import QuarantineFile
@@ -142,6 +143,7 @@ class _Run:
         self.captures: dict[str, str] = {}
         self.sources: list[str] = []
         self.statistics: list[tuple[Path, str]] = []
+        self.ledger = SourceLedger(workspace)
 
     def _count(self, stored: int, duplicates: int) -> None:
         self.summary.stored += stored
@@ -163,6 +165,13 @@ class _Run:
         if fmt == "statistics":
             self.statistics.append((path, sha256))
             return
+        key = self.ledger.key(sha256, fmt or "unsupported", self.mapping)
+        known = self.ledger.records(key)
+        if known is not None:  # read before in the same way: every record is a duplicate
+            self.summary.read += known
+            self.summary.duplicates += known
+            return
+        read_before = self.summary.read
         source = Source(
             path,
             self.store.path(sha256),
@@ -186,6 +195,7 @@ class _Run:
                     pending = 0
             self.progress.advance(pending)
         self.progress.finish()
+        self.ledger.add(key, self.summary.read - read_before, source.name)
 
     def _route(self, item: Item, source: Source, root: Path, quarantine: QuarantineFile) -> None:
         self.summary.read += 1
@@ -260,6 +270,7 @@ class _Run:
         """Write what is buffered, log the ingestion, record the tables' new hashes."""
         for sink in self.sinks.values():
             sink.flush()
+        self.ledger.commit()
         self._flush_captures()
         summary = self.summary
         summary.tables = {name: sink.stored for name, sink in self.sinks.items()}
