@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from PIL import Image, ImageDraw
 
 from bench.harness import Metrics, benchmark, timed
@@ -30,7 +31,7 @@ from unveil.engine import create_engine
 from unveil.evidence.store import EvidenceStore
 from unveil.link import neardup, networks
 from unveil.link.minhash import SIGNATURES, signature_batch
-from unveil.link.normalise import normalise_words
+from unveil.link.normalise import normalised_words
 from unveil.link.stage import LINK, MEMBERS_SQL, TEMPLATE_PAIRS_SQL
 from unveil.pipeline import run_pipeline
 from unveil.tables import TableRef, write_part
@@ -282,11 +283,14 @@ def _cluster_texts(workspace: Workspace, scratch: Path) -> pa.Table:
 
 
 def _exact_baseline(texts: list[str]) -> np.ndarray:
-    """Exact-duplicate hashing of the normalised text: the usual fast baseline."""
+    """Exact-duplicate hashing of the normalised text (same normalisation, one SHA-1 per text)."""
+    words, parents = normalised_words(pa.array(texts, pa.string()))
+    joined = pa.ListArray.from_arrays(
+        pa.array(np.searchsorted(parents.to_numpy(), np.arange(len(texts) + 1)), pa.int32()), words
+    )
+    normalised = pc.binary_join(joined, " ").to_pylist()
     groups: dict[bytes, int] = {}
-    labels = [
-        groups.setdefault(hashlib.sha1(" ".join(normalise_words(t)).encode()).digest(), len(groups)) for t in texts
-    ]
+    labels = [groups.setdefault(hashlib.sha1(t.encode()).digest(), len(groups)) for t in normalised]
     counts = np.bincount(labels)
     result = np.array(labels, dtype=np.int64)
     result[counts[result] < 2] = -1
@@ -382,7 +386,7 @@ def _hub_guard_off(workspace: Workspace, post_ids: list[str], truth: np.ndarray)
     tables = {n: workspace.table(f"link.{n}") for n in ("near_pairs", "template_members", "templates")}
     with create_engine("duckdb", workspace.settings) as engine:
         shared = engine.query(
-            "SELECT post_id, type, value, city FROM s ORDER BY type, value, post_id",
+            "SELECT post_id, type, value, city, post_identifiers FROM s ORDER BY type, value, post_id",
             {"s": workspace.table("link.shared_identifiers")},
         )
         pairs, members = engine.query(TEMPLATE_PAIRS_SQL, tables), engine.query(MEMBERS_SQL, tables)

@@ -8,14 +8,15 @@ shared by three networks has few posts. The guard therefore asks what the identi
    (a near-duplicate template counts once, every other post counts on its own);
 2. the *safe* graph links posts through templates and the identifiers that are not suspicious;
 3. a suspicious identifier is a hub when its posts fall into ``HUB_MIN_GROUPS`` or more safe
-   components that each hold more than one post and an identifier of their own: it would merge
-   groups that are already networks in their own right, through their own phones and texts.
+   components that each carry an identifier of their own (a phone, e-mail ... that is not
+   suspicious, shared with other posts or not): it would merge separate advertisers and networks
+   that are known by their own contacts.
 
 A *role address* (``support@``, ``info@``, ``booking@``, ``reception@`` ...) is the address of a
 desk, not of a person: for it two unrelated groups are enough.
 
-A network that rotates texts but keeps one phone is not a hub (its template groups carry no other
-identifier), nor is a phone and an e-mail that always appear together.
+A network or a person that rotates texts but keeps one phone is not a hub (its posts carry no
+other identifier), nor is a phone and an e-mail that always appear together.
 """
 
 from __future__ import annotations
@@ -102,15 +103,19 @@ def suspicious_keys(rows: IdentifierRows, text_group: I64, hub_max_posts: int, n
     return np.asarray((posts > hub_max_posts) | (groups >= needed), dtype=np.bool_)
 
 
-def unrelated_groups(rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], safe_component: I64) -> I64:
-    """For each identifier, the safe components among its posts that are networks of their own."""
-    vertices = safe_component.size
-    owns_identifier = np.zeros(vertices, dtype=np.bool_)
-    owns_identifier[rows.post[~suspicious[rows.key]]] = True
-    component_size = np.bincount(safe_component)
+def unrelated_groups(
+    rows: IdentifierRows, suspicious: npt.NDArray[np.bool_], safe_component: I64, post_identifiers: I64
+) -> I64:
+    """For each identifier, the safe components among its posts that carry an identifier of their own.
+
+    A post owns an identifier when it lists one that is not suspicious, shared or not
+    (``post_identifiers`` counts all its identifiers); a component owns one when any of its posts does.
+    """
+    suspicious_on_post = np.bincount(rows.post[suspicious[rows.key]], minlength=safe_component.size)
+    owns_identifier = post_identifiers > suspicious_on_post
     component_has_id = np.bincount(safe_component, weights=owns_identifier.astype(np.float64)) > 0
     component = safe_component[rows.post]
-    counted = suspicious[rows.key] & (component_size[component] > 1) & component_has_id[component]
+    counted = suspicious[rows.key] & component_has_id[component]
     return distinct_per_key(rows.key[counted], component[counted], rows.keys)
 
 

@@ -76,8 +76,9 @@ class LinkResult:
 def build_networks(
     shared: pa.Table, template_pairs: pa.Table, members: pa.Table, hub_max_posts: int, *, hub_guard: bool = True
 ) -> LinkResult:
-    """Networks from shared identifiers (post_id, type, value, city sorted by type, value, post_id),
-    verified template pairs (post_a, post_b, similarity, template_id) and template members."""
+    """Networks from shared identifiers (post_id, type, value, city, post_identifiers; sorted by type,
+    value, post_id), verified template pairs (post_a, post_b, similarity, template_id) and template
+    members (post_id, template_id)."""
     names = pc.unique(
         pa.chunked_array(
             [*_strings(shared["post_id"]), *_strings(template_pairs["post_a"]), *_strings(template_pairs["post_b"])],
@@ -98,12 +99,22 @@ def build_networks(
     if hub_guard and suspicious.any():
         safe = _chain_edges(rows, ~suspicious)
         safe_component = _components(len(names), np.concatenate([tpl_a, safe[0]]), np.concatenate([tpl_b, safe[1]]))
-        unrelated = hubs.unrelated_groups(rows, suspicious, safe_component)
+        unrelated = hubs.unrelated_groups(rows, suspicious, safe_component, _post_identifiers(shared, post, len(names)))
         hub = hubs.hub_keys(rows, suspicious, unrelated, hub_max_posts, needed)
     graph = _graph(names.to_pylist(), rows, key_names, ~hub, template_pairs, tpl_a, tpl_b)
     network_of = _networks(graph)
     hub_table = _hub_table(shared, rows, key_names, hub, text_group, unrelated)
     return LinkResult(_network_posts(graph, network_of), _edges(graph, network_of), hub_table)
+
+
+def _post_identifiers(shared: pa.Table, post: I64, vertices: int) -> I64:
+    """How many identifiers (shared or not) each post lists, from the ``post_identifiers`` column."""
+    counts = np.zeros(vertices, dtype=np.int64)
+    if "post_identifiers" in shared.column_names:
+        counts[post] = shared["post_identifiers"].to_numpy(zero_copy_only=False)
+    else:
+        np.add.at(counts, post, 1)
+    return counts
 
 
 def _strings(column: pa.ChunkedArray) -> list[pa.Array]:

@@ -33,10 +33,14 @@ WITH ids AS (
 ),
 counted AS (
     SELECT type, value FROM ids GROUP BY type, value HAVING count(*) >= 2
+),
+per_post AS (
+    SELECT post_id, count(*) AS post_identifiers FROM ids GROUP BY post_id
 )
-SELECT i.post_id, i.type, i.value, f.city
+SELECT i.post_id, i.type, i.value, f.city, n.post_identifiers
 FROM ids i
 JOIN counted c ON c.type = i.type AND c.value = i.value
+JOIN per_post n ON n.post_id = i.post_id
 JOIN post_facts f ON f.post_id = i.post_id
 ORDER BY i.type, i.value, i.post_id
 """
@@ -136,7 +140,7 @@ def _networks(context: StageContext) -> None:
     }
     engine.sql_to_table(SHARED_IDENTIFIERS_SQL, shared_inputs, context.output("shared_identifiers"))
     shared = engine.query(
-        "SELECT post_id, type, value, city FROM shared ORDER BY type, value, post_id",
+        "SELECT post_id, type, value, city, post_identifiers FROM shared ORDER BY type, value, post_id",
         {"shared": staged("shared_identifiers")},
     )
     text_inputs = {name: staged(name) for name in ("near_pairs", "template_members", "templates")}
