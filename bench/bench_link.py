@@ -10,6 +10,7 @@ generic stock text. Hotel switchboards and a platform address appear across unre
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import random
@@ -400,4 +401,46 @@ def _hub_guard_off(workspace: Workspace, post_ids: list[str], truth: np.ndarray)
         metrics[f"hub_guard_{label}_ari"] = round(quality["ari"], 4)
         metrics[f"hub_guard_{label}_largest_network_posts"] = int(sizes.max())
         metrics[f"hub_guard_{label}_networks"] = int((sizes > 0).sum())
+    return metrics
+
+
+SYNTH_SIZES = {"small": 1_000, "full": 3_000}
+
+
+def _synth_truth(workspace: Workspace, world: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Post ids of the workspace that the synthetic world's truth knows, and their truth rows."""
+    with (world / "truth" / "posts.csv").open(encoding="utf-8") as handle:
+        truth = {row["post_id"]: row for row in csv.DictReader(handle)}
+    posts = workspace.table("ingest.posts").read(["post_id", "source_id"]).to_pylist()
+    known = [p for p in posts if p["source_id"] in truth]
+    return [p["post_id"] for p in known], [truth[p["source_id"]] for p in known]
+
+
+@benchmark("link.synth")
+def synthetic_world(scale: str) -> Metrics:
+    """The synthetic world (unveil synth) ingested and run through the pipeline: linking against its truth."""
+    from unveil.ingest import ingest
+    from unveil.stages import all_stages
+    from unveil.synth.world import generate_world
+
+    size = SYNTH_SIZES[scale]
+    with tempfile.TemporaryDirectory() as scratch:
+        world, workspace = Path(scratch) / "world", Workspace.init(Path(scratch) / "ws")
+        generate_world(world, size, seed=5)
+        ingest(workspace, [world])
+        with create_engine("duckdb", workspace.settings) as engine:
+            results = {r.name: r.seconds for r in run_pipeline(workspace, engine, all_stages())}
+        post_ids, truth = _synth_truth(workspace, world)
+        templates = workspace.table("link.template_members").read(["template_id", "post_id"])
+        members = workspace.table("link.network_posts").read(["network_id", "post_id"])
+        metrics: Metrics = {"posts": len(post_ids), "link_stage_s": results.get("link", 0.0)}
+        metrics["edited_copies"] = sum(1 for row in truth if row["edit"])
+        text = pairwise(_predicted(post_ids, templates, "template_id"), _labels([r["template_id"] for r in truth]))
+        planted = pairwise(_predicted(post_ids, members, "network_id"), _labels([r["network_id"] for r in truth]))
+        actors = _labels([r["network_id"] or r["actor_id"] for r in truth])
+        by_actor = pairwise(_predicted(post_ids, members, "network_id"), actors)
+        metrics["hubs_found"] = workspace.table("link.hubs").num_rows()
+    metrics |= {f"neardup_{k}": round(v, 4) for k, v in text.items()}
+    metrics |= {f"network_vs_planted_{k}": round(v, 4) for k, v in planted.items()}
+    metrics |= {f"network_vs_planted_or_actor_{k}": round(v, 4) for k, v in by_actor.items()}
     return metrics
