@@ -156,10 +156,10 @@ def login(web: WebWorld) -> Iterator[Callable[[str], httpx.Client]]:
 
     def log_in(role: str) -> httpx.Client:
         client = httpx.Client(base_url=web.base_url, follow_redirects=False, timeout=30)
+        clients.append(client)
         response = client.post("/api/session", json={"name": USERS[role], "password": PASSWORD})
         assert response.status_code == 200, response.text
         client.headers["x-csrf-token"] = client.get("/api/me").json()["csrf_token"]
-        clients.append(client)
         return client
 
     yield log_in

@@ -16,10 +16,17 @@ class TooManyAttempts(AuthenticationError):
 
 
 class LoginThrottle:
-    """Counts failed logins per key (user name, client address) in a sliding window."""
+    """Counts failed logins per key in a sliding window.
 
-    def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
+    Keys starting with ``address:`` (a client address, perhaps a whole office behind one router)
+    get ``max_failures_per_address``; others (``user:`` names) get ``max_failures``.
+    """
+
+    def __init__(
+        self, max_failures: int = 5, max_failures_per_address: int = 20, window_seconds: float = 300.0
+    ) -> None:
         self.max_failures = max_failures
+        self.max_failures_per_address = max_failures_per_address
         self.window_seconds = window_seconds
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -30,7 +37,8 @@ class LoginThrottle:
         with self._lock:
             for key in keys:
                 recent = self._recent(key, now)
-                if len(recent) >= self.max_failures:
+                limit = self.max_failures_per_address if key.startswith("address:") else self.max_failures
+                if len(recent) >= limit:
                     wait = int(self.window_seconds - (now - recent[0])) + 1
                     raise TooManyAttempts(f"too many failed logins: try again in {wait} s")
 

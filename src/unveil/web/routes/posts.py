@@ -41,8 +41,9 @@ def visible_post(detail: PostDetail, privacy: PrivacyView) -> dict[str, Any]:
             source_file=None,
             text=text,
         )
+    hidden = ("value", "raw") if privacy.masked else ()
     identifiers = [
-        dict(i, shown=privacy.identifier(i["type"], i["value"]), raw=None if privacy.masked else i["raw"])
+        {**{k: v for k, v in i.items() if k not in hidden}, "shown": privacy.identifier(i["type"], i["value"])}
         for i in detail.identifiers
     ]
     networks = [dict(n, reason=privacy.text(n["reason"] or "", forms)) for n in detail.networks or []]

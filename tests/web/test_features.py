@@ -1,0 +1,119 @@
+"""Saved searches, adding to a case, missing tables, the API schema, local assets, the user command."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from tests.web.conftest import PHONE_E164, WebWorld
+from unveil.errors import UsageError
+from unveil.web.app import create_app
+from unveil.web.commands import user_app
+from unveil.web.readmodel import ReadModel
+from unveil.workspace import Workspace
+
+WEB = Path(__file__).resolve().parents[2] / "src" / "unveil" / "web"
+
+
+def test_saved_search_counts_posts_ingested_since_the_last_visit(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    client = login("investigator")
+    created = client.post("/api/saved-searches", json={"name": "Lina phone", "query": "identifier=0470123456"})
+    assert created.status_code == 201
+    search_id = created.json()["id"]
+    listed = {s["id"]: s for s in client.get("/api/saved-searches").json()}
+    assert listed[search_id]["new"] == 0
+    from unveil.db import connect
+
+    db = connect(web.workspace)
+    with db:
+        db.execute("UPDATE saved_searches SET last_visit_at = '2000-01-01T00:00:00+00:00' WHERE id = ?", (search_id,))
+    db.close()
+    assert {s["id"]: s for s in client.get("/api/saved-searches").json()}[search_id]["new"] == 4
+    visit = client.get(f"/saved-searches/{search_id}")
+    assert visit.status_code == 303 and "identifier=0470123456" in visit.headers["location"]
+    assert {s["id"]: s for s in client.get("/api/saved-searches").json()}[search_id]["new"] == 0
+
+
+def test_network_is_added_to_a_case_from_its_page(web: WebWorld, login: Callable[[str], httpx.Client]) -> None:
+    from unveil.cases import create_case, show_case
+
+    case = create_case(web.workspace, "Operation Lina", "ivan")
+    client = login("investigator")
+    network_id = client.get(f"/api/posts/{web.post_id('W-PHONE-0')}").json()["networks"][0]["network_id"]
+    page = client.get(f"/networks/{network_id}")
+    assert case.case_id in page.text
+    answer = client.post(
+        "/case-items",
+        data={
+            "case_id": case.case_id,
+            "kind": "network",
+            "ref": network_id,
+            "csrf_token": client.headers["x-csrf-token"],
+        },
+    )
+    assert answer.status_code == 303
+    assert network_id in show_case(web.workspace, case.case_id).refs("network")
+    assert (
+        login("analyst").post("/api/case-items", json={"case_id": case.case_id, "kind": "post", "ref": "x"}).status_code
+        == 403
+    )
+
+
+def test_identifier_page_lists_every_post(web: WebWorld, login: Callable[[str], httpx.Client]) -> None:
+    data = login("investigator").get(f"/api/identifiers/phone/{PHONE_E164}").json()
+    assert data["post_count"] == 4
+    assert {c["city"] for c in data["cities"]} == {"Ghent", "Antwerp"}
+
+
+def test_pages_say_not_computed_on_an_empty_workspace(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "empty")
+    tables = ReadModel(workspace)
+    assert not tables.has("link.networks")
+    from unveil.web.queries.dashboard import money_alerts, top_networks
+
+    assert top_networks(tables) is None and money_alerts(tables) is None
+    app = create_app(workspace)
+    assert app.state.read_model.has("ingest.posts") is False
+
+
+def test_openapi_schema_lists_the_api_and_no_page(web: WebWorld) -> None:
+    schema = httpx.get(f"{web.base_url}/api/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/posts", "/api/posts/{post_id}", "/api/networks/{network_id}", "/api/dashboard"} <= paths
+    assert all(path.startswith("/api/") for path in paths)
+
+
+def test_no_asset_comes_from_outside() -> None:
+    outside = re.compile(r"(src|href)=[\"']?(https?:)?//", re.IGNORECASE)
+    for path in [*WEB.glob("templates/**/*.html"), *WEB.glob("static/*.css"), *WEB.glob("static/*.js")]:
+        assert not outside.search(path.read_text("utf-8")), path
+        assert "@import" not in path.read_text("utf-8"), path
+
+
+def test_vendor_files_are_installed_not_committed() -> None:
+    from unveil.web.assets import missing_assets
+
+    assert missing_assets() == [], "run `make web-assets`"
+    ignored = (WEB.parents[2] / ".gitignore").read_text()
+    assert "src/unveil/web/static/vendor/" in ignored
+
+
+def test_user_add_command_creates_an_account(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    result = CliRunner().invoke(user_app, ["add", "carla", "--role", "magistrate", "--workspace", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert "Password: " in result.output
+    listed = CliRunner().invoke(user_app, ["list", "-w", str(workspace.root)])
+    assert "carla" in listed.output and "magistrate" in listed.output
+
+
+def test_user_add_with_unknown_role_is_refused(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    result = CliRunner().invoke(user_app, ["add", "carla", "--role", "boss", "-w", str(workspace.root)])
+    assert isinstance(result.exception, UsageError) and "unknown role" in str(result.exception)
