@@ -9,6 +9,7 @@ import pytest
 
 from unveil.cases import add_item, add_note, create_case, make_bundle, set_label
 from unveil.cases.bundles import BundleResult
+from unveil.cli import main
 from unveil.workspace import Workspace
 
 
@@ -48,3 +49,14 @@ def bundle_copy(bundle: BundleResult, folder: Path) -> Path:
     target = folder / "bundle.zip"
     shutil.copyfile(bundle.path, target)
     return target
+
+
+def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the ``unveil`` command line in this process (a subprocess costs seconds of imports)."""
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

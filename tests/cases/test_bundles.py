@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.cases.conftest import bundle_copy
-from tests.conftest import run_cli
+from tests.cases.conftest import bundle_copy, cli
 from unveil.cases import verify_bundle
 from unveil.cases.bundles import BundleResult
 from unveil.cases.report import SECTION_TITLES, Report, ReportTable, Section
@@ -127,14 +126,16 @@ def test_a_corrupted_zip_entry_is_named(bundle: BundleResult, tmp_path: Path) ->
         verify_bundle(path)
 
 
-def test_verify_bundle_command_exits_non_zero_naming_the_file(bundle: BundleResult, tmp_path: Path) -> None:
+def test_verify_bundle_command_exits_non_zero_naming_the_file(
+    bundle: BundleResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = bundle_copy(bundle, tmp_path)
     with zipfile.ZipFile(path) as archive:
         original = archive.read("report.html")
     rewrite(path, {"report.html": flip_one_byte(original)})
-    result = run_cli(["verify-bundle", str(path)])
-    assert result.returncode == 1
-    assert "report.html changed" in result.stderr
+    code, _, err = cli(["verify-bundle", str(path)], capsys)
+    assert code == 1
+    assert "report.html changed" in err
 
 
 def test_a_missing_bundle_is_a_usage_error(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cases.conftest import cli
 from unveil.cases import (
     add_item,
     add_note,
@@ -18,7 +19,6 @@ from unveil.cases import (
     set_status,
     show_case,
 )
-from unveil.cli import main
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
@@ -74,17 +74,6 @@ def test_an_identifier_item_is_found_by_type_and_value(case_workspace: Workspace
         add_item(case_workspace, case.case_id, "identifier", f"email:{row['value']}", "bob")
     with pytest.raises(UsageError):
         add_item(case_workspace, case.case_id, "identifier", "no-type", "bob")
-
-
-def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the ``unveil`` command line in this process (a subprocess costs seconds of imports)."""
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_case_commands_create_add_show_and_list(

@@ -14,7 +14,8 @@ from unveil.errors import UsageError
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 PAGE_WIDTH = 190.0
-MAX_CELL_CHARS = 120
+PDF_MAX_ROWS = 60
+ROW_HEIGHT = 3.8
 
 
 def font_paths(font_dir: Path = FONT_DIR) -> dict[str, Path]:
@@ -61,19 +62,56 @@ def _section(pdf: FPDF, section: Section) -> None:
         _table(pdf, table)
 
 
+def _column_widths(table: ReportTable, rows: list[list[str]]) -> list[float]:
+    """Widths in mm, proportional to each column's typical length, each at least 12 mm."""
+    lengths = [
+        min(max([len(column), *(len(row[i]) for row in rows)]), 60) + 4 for i, column in enumerate(table.columns)
+    ]
+    total = sum(lengths)
+    widths = [max(PAGE_WIDTH * length / total, 12.0) for length in lengths]
+    scale = PAGE_WIDTH / sum(widths)
+    return [width * scale for width in widths]
+
+
+def _fit(pdf: FPDF, value: str, width: float) -> str:
+    """The text cut (with an ellipsis) to fit in a cell of this width, on one line."""
+    flat = " ".join(value.split())
+    limit = max(int(width / (pdf.font_size * 0.55)), 3)
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    while len(flat) > 1 and pdf.get_string_width(flat) > width - 1:
+        flat = flat[: max(len(flat) - 4, 1)] + "…"
+    return flat
+
+
 def _table(pdf: FPDF, table: ReportTable) -> None:
+    """A table of one-line cells; long cells are cut here and given whole in report.html and data/."""
     if not table.rows:
         pdf.set_font("DejaVu", "", 8)
         pdf.multi_cell(0, 4, f"No {table.what}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
+    rows = table.rows[:PDF_MAX_ROWS]
+    widths = _column_widths(table, rows)
+    pdf.set_font("DejaVu", "B", 7)
+    pdf.set_fill_color(235, 235, 235)
+    _row(pdf, table.columns, widths, fill=True)
     pdf.set_font("DejaVu", "", 7)
-    with pdf.table(width=PAGE_WIDTH, text_align="LEFT", line_height=3.6, first_row_as_headings=True) as grid:
-        grid.row([column for column in table.columns])
-        for cells in table.rows:
-            grid.row([cell[:MAX_CELL_CHARS] for cell in cells])
-    if table.note:
-        pdf.multi_cell(0, 4, table.note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for cells in rows:
+        _row(pdf, cells, widths, fill=False)
+    hidden = len(table.rows) - len(rows)
+    note = " ".join(filter(None, [f"{hidden} more rows in report.html." if hidden else "", table.note]))
+    if note:
+        pdf.multi_cell(0, 4, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 9)
+    pdf.ln(1)
+
+
+def _row(pdf: FPDF, cells: list[str], widths: list[float], *, fill: bool) -> None:
+    if pdf.get_y() + ROW_HEIGHT > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    for cell, width in zip(cells, widths, strict=True):
+        pdf.cell(width, ROW_HEIGHT, _fit(pdf, cell, width), border=1, fill=fill)
+    pdf.ln(ROW_HEIGHT)
 
 
 def _figure(pdf: FPDF, figure: Figure) -> None:

@@ -47,7 +47,8 @@ def _document(post: Row, identifiers: list[Row], network: str | None) -> EntityP
     document.add("retrievedAt", _iso(post.get("captured_at")))
     document.add("author", post.get("author"))
     document.add("publisher", post.get("platform"))
-    document.add("contentHash", post.get("evidence_sha256"))
+    provenance = f"source file {post.get('source_file')}, record {post.get('record_no')}"
+    document.add("description", f"Evidence SHA-256 {post.get('evidence_sha256')}; {provenance}")
     document.add("country", (post.get("region") or "").lower() or None)
     document.add("locationMentioned", post.get("city"))
     document.add("keywords", network)

@@ -123,11 +123,18 @@ class Scrubber:
         self.with_spaces = sorted((k for k in known if " " in k), key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
-        text = TOKEN.sub(lambda match: self.known.get(match.group(), match.group()), text)
+        text = TOKEN.sub(lambda match: self._swap(match.group()), text)
         for raw in self.with_spaces:
             if raw in text:
                 text = text.replace(raw, self.known[raw])
         return text
+
+    def _swap(self, token: str) -> str:
+        """A known word, or ``type:value`` with a known value (``phone:+32...``), as its pseudonym."""
+        if token in self.known:
+            return self.known[token]
+        prefix, sep, rest = token.partition(":")
+        return f"{prefix}:{self.known[rest]}" if sep and rest in self.known else token
 
 
 def _replace_known(row: Row, columns: tuple[str, ...], scrub: Scrubber) -> Row:

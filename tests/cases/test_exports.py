@@ -1,0 +1,162 @@
+"""Exports: FtM loads with followthemoney and matches the tables; GEXF and i2 hold the graph; spreadsheets are safe."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from followthemoney import model
+
+from unveil.cases.exports import export_workspace
+from unveil.cases.exports.cells import safe_cell
+from unveil.cases.exports.graph import party_key
+from unveil.cases.exports.tabular import write_xlsx
+from unveil.cases.material import Material, canonical_identifier, gather_workspace
+from unveil.evidence.custody import CustodyLog
+from unveil.workspace import Workspace
+
+GEXF = "{http://gexf.net/1.3}"
+
+
+@pytest.fixture(scope="module")
+def material(case_workspace: Workspace) -> Material:
+    return gather_workspace(case_workspace)
+
+
+@pytest.fixture(scope="module")
+def ftm_entities(case_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
+    out = tmp_path_factory.mktemp("ftm") / "ws.ftm.jsonl"
+    export_workspace(case_workspace, "ftm", out, "alice")
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def test_ftm_export_loads_with_followthemoney(ftm_entities: list[dict[str, object]]) -> None:
+    for data in ftm_entities:
+        proxy = model.get_proxy(data, cleaned=False)
+        proxy.schema.validate(data)  # type: ignore[arg-type]
+        assert proxy.schema.name == "UnknownLink" or "crime.traffick.human" in proxy.get("topics")
+
+
+def test_ftm_entity_counts_match_the_tables(
+    ftm_entities: list[dict[str, object]], material: Material, case_workspace: Workspace
+) -> None:
+    region = case_workspace.settings.default_region
+    counts = Counter(str(data["schema"]) for data in ftm_entities)
+    assert counts["Document"] + counts["HyperText"] == len(material.posts) > 0
+    assert counts["Payment"] == len(material.transfers)
+    parties = {party_key(t, side, region) for t in material.transfers for side in ("sender", "receiver")}
+    assert counts["Person"] == len(parties)
+    authors = {(p.get("platform"), p["author"]) for p in material.posts if p.get("author")}
+    handles = {i["value"] for i in material.identifiers if i["type"] == "handle"}
+    assert counts["UserAccount"] == len(authors) + len(handles)
+    ibans = {i["value"] for i in material.identifiers if i["type"] == "iban"}
+    ibans |= {
+        canonical_identifier("iban", str(t[c]), region)
+        for t in material.transfers
+        for c in ("sender_account", "receiver_account")
+        if t.get(c)
+    }
+    assert counts["BankAccount"] == len(ibans)
+    wallets = {i["value"] for i in material.identifiers if i["type"] == "wallet"}
+    wallets |= {str(t[c]) for t in material.transfers for c in ("sender_wallet", "receiver_wallet") if t.get(c)}
+    assert counts["CryptoWallet"] == len(wallets)
+    assert counts["Note"] == len(material.alerts)
+
+
+def test_ftm_documents_carry_the_phones_they_mention(ftm_entities: list[dict[str, object]], material: Material) -> None:
+    phones = {i["value"] for i in material.identifiers if i["type"] == "phone"}
+    mentioned = {
+        phone
+        for data in ftm_entities
+        if data["schema"] in ("Document", "HyperText")
+        for phone in data["properties"].get("phoneMentioned", [])  # type: ignore[attr-defined]
+    }
+    assert mentioned == phones
+
+
+def test_gexf_parses_with_the_expected_nodes_and_edges(
+    case_workspace: Workspace, material: Material, tmp_path: Path
+) -> None:
+    out = tmp_path / "ws.gexf"
+    export_workspace(case_workspace, "gexf", out, "alice")
+    root = ET.parse(out).getroot()
+    nodes = {node.get("id") for node in root.iter(f"{GEXF}node")}
+    edges = list(root.iter(f"{GEXF}edge"))
+    assert {p["post_id"] for p in material.posts} <= nodes
+    assert {f"{i['type']}:{i['value']}" for i in material.identifiers} <= nodes
+    mentions = {(i["post_id"], f"{i['type']}:{i['value']}") for i in material.identifiers}
+    kinds = Counter(_edge_kind(edge) for edge in edges)
+    assert kinds["mentions"] == len(mentions)
+    assert kinds["transfer"] == len(material.transfers)
+    assert all(edge.get("source") in nodes and edge.get("target") in nodes for edge in edges)
+
+
+def _edge_kind(edge: ET.Element) -> str:
+    return next(v.get("value", "") for v in edge.iter(f"{GEXF}attvalue") if v.get("for") == "0")
+
+
+def test_i2_files_hold_the_same_graph(case_workspace: Workspace, tmp_path: Path) -> None:
+    export_workspace(case_workspace, "gexf", tmp_path / "ws.gexf", "alice")
+    export_workspace(case_workspace, "i2", tmp_path / "i2", "alice")
+    root = ET.parse(tmp_path / "ws.gexf").getroot()
+    with (tmp_path / "i2" / "entities.csv").open(encoding="utf-8") as handle:
+        entities = list(csv.DictReader(handle))
+    with (tmp_path / "i2" / "links.csv").open(encoding="utf-8") as handle:
+        links = list(csv.DictReader(handle))
+    assert len(entities) == len(list(root.iter(f"{GEXF}node")))
+    assert len(links) == len(list(root.iter(f"{GEXF}edge")))
+    ids = {e["Entity ID"] for e in entities}
+    assert all(link["From ID"] in ids and link["To ID"] in ids for link in links)
+
+
+def test_excel_and_csv_hold_every_post(case_workspace: Workspace, material: Material, tmp_path: Path) -> None:
+    export_workspace(case_workspace, "xlsx", tmp_path / "ws.xlsx", "alice")
+    export_workspace(case_workspace, "csv", tmp_path / "csv", "alice")
+    workbook = openpyxl.load_workbook(tmp_path / "ws.xlsx", read_only=True)
+    assert workbook["posts"].max_row == len(material.posts) + 1
+    with (tmp_path / "csv" / "posts.csv").open(encoding="utf-8") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == len(material.posts)
+
+
+def test_formulas_written_by_criminals_stay_text(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    write_xlsx(Material(posts=[{"post_id": "p1", "text": hostile, "phone": "+32470123456"}]), tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx")["posts"]
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value == "'" + hostile
+    assert sheet["C2"].value == "+32470123456"
+    assert safe_cell("-1.5") == "-1.5" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("+cmd") == "'+cmd"
+
+
+def test_pseudonymised_exports_hide_identifiers_consistently(
+    case_workspace: Workspace, material: Material, tmp_path: Path
+) -> None:
+    export_workspace(case_workspace, "ftm", tmp_path / "p.ftm.jsonl", "alice", pseudonymise=True)
+    export_workspace(case_workspace, "csv", tmp_path / "csv", "alice", pseudonymise=True)
+    export_workspace(case_workspace, "gexf", tmp_path / "p.gexf", "alice", pseudonymise=True)
+    texts = [(tmp_path / "p.ftm.jsonl").read_text("utf-8"), (tmp_path / "p.gexf").read_text("utf-8")]
+    texts += [path.read_text("utf-8") for path in sorted((tmp_path / "csv").glob("*.csv"))]
+    values = {i["value"] for i in material.identifiers} | {i["raw"] for i in material.identifiers}
+    leaked = {value for value in values if len(value) > 5 and any(value in text for text in texts)}
+    assert not leaked
+    with (tmp_path / "csv" / "identifiers.csv").open(encoding="utf-8") as handle:
+        phone = next(row["value"] for row in csv.DictReader(handle) if row["type"] == "phone")
+    assert phone.startswith("phone-")
+    assert all(phone in text for text in texts[:2])
+
+
+def test_every_export_is_recorded_in_the_custody_log(case_workspace: Workspace, tmp_path: Path) -> None:
+    export_workspace(case_workspace, "csv", tmp_path / "csv", "grace")
+    last = CustodyLog(case_workspace).entries()[-1]
+    assert last["action"] == "export.csv" and last["actor"] == "grace"
+    assert last["detail"]["counts"]["posts"] > 0
+
+
+def test_an_empty_workspace_exports_without_error(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "empty")
+    result = export_workspace(workspace, "ftm", tmp_path / "empty.ftm.jsonl", "alice")
+    assert sum(result.counts.values()) == 0
