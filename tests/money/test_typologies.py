@@ -36,3 +36,22 @@ def test_sql_literals_are_quoted() -> None:
 def test_detector_names_are_unique() -> None:
     names = [detector.name for detector in TYPOLOGIES]
     assert len(names) == len(set(names)) == 8
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "PARTY_RECORDS_SQL",
+        "PARTIES_SQL",
+        "ONLINE_MATCHES_SQL",
+        "TRANSFERS_SQL",
+        "PRICES_SQL",
+        "NETWORKS_OF_POSTS_SQL",
+    ],
+)
+def test_stage_sql_transpiles_to_spark(sql: str) -> None:
+    from unveil.money import parties, stage
+
+    text = getattr(parties, sql, None) or getattr(stage, sql)
+    spark_sql = sqlglot.transpile(text, read="duckdb", write="spark")[0]
+    assert "LIST_SORT" not in spark_sql.upper() and "SELECT" in spark_sql

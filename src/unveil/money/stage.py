@@ -199,5 +199,5 @@ MONEY = Stage(
     outputs=("transfers", "parties", "party_matches", "alerts"),
     run=run_money,
     description="transfers normalised, parties resolved and matched online, typology alerts explained",
-    version="1",
+    version="2",
 )
