@@ -9,7 +9,9 @@ this interpreter, and nothing is downloaded at run time (no ``spark.jars.package
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -63,6 +65,7 @@ class SparkEngine(Engine):
         super().__init__(settings)
         self.options = dict(options or {})
         self._spark: SparkSession | None = None
+        self._scratch: str | None = None
 
     @property
     def spark(self) -> SparkSession:
@@ -120,6 +123,10 @@ class SparkEngine(Engine):
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
+        if self.spark.sparkContext.getCheckpointDir() is None:
+            # Splink checkpoints intermediate tables; on a cluster pass --conf spark.checkpoint.dir=hdfs://...
+            self._scratch = tempfile.mkdtemp(prefix="unveil-spark-checkpoints-")
+            self.spark.sparkContext.setCheckpointDir(self._scratch)
         return SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
 
     def _bind(self, inputs: Mapping[str, TableRef]) -> None:
@@ -141,6 +148,9 @@ class SparkEngine(Engine):
         if self._spark is not None:
             self._spark.stop()
             self._spark = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
 
 def _arrow_schema(frame: DataFrame) -> pa.Schema:
