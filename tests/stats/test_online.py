@@ -8,6 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from unveil.stats.online import online_figures
+from unveil.stats.report.build import build_report
+from unveil.stats.schema import empty_frame
 from unveil.tables import write_part
 from unveil.workspace import Workspace
 
@@ -81,6 +83,10 @@ def test_online_figures_count_posts_networks_indicators_and_routes(tmp_path: Pat
     routes = dict(zip(figures.smuggling_routes["route"], figures.smuggling_routes["posts"], strict=True))
     assert routes == {"Dover → Calais": 1, "Brussel (one place)": 1}
     assert list(figures.networks["network_id"]) == ["n2", "n1"]
+    report = build_report(empty_frame(), 2024, online=figures)
+    online = report.sections[0]
+    assert online.key == "online" and "4 posts of that period" in online.sentences[0]
+    assert any("Dover → Calais" in s for s in online.sentences)
 
 
 def test_missing_tables_are_listed_not_fatal(tmp_path: Path) -> None:

@@ -73,7 +73,9 @@ def smuggling_routes(indicators: pd.DataFrame, places: pd.DataFrame) -> pd.DataF
     if without:
         routes["(no place named)"] = without
     table = pd.DataFrame(sorted(routes.items()), columns=["route", "posts"])
-    return table.sort_values(["posts", "route"], ascending=[False, True]).reset_index(drop=True)
+    table["partial"] = table["route"].str.endswith(")")  # "(one place)", "(no place named)" after real routes
+    ordered = table.sort_values(["posts", "partial", "route"], ascending=[False, True, True])
+    return ordered.drop(columns="partial").reset_index(drop=True)
 
 
 def online_figures(workspace: Workspace) -> OnlineFigures:

@@ -317,9 +317,14 @@ def online_section(figures: OnlineFigures, year: int) -> Section | None:
         section.notes.append("Missing tables (stages not run): " + ", ".join(figures.missing) + ".")
     per_city = figures.posts_per_city_month
     if not per_city.empty:
+        in_year = per_city[per_city["month"].str.startswith(str(year))]
+        if in_year.empty:
+            section.notes.append(f"No post is dated in {year}: the posts of every date are counted.")
+        else:
+            per_city = in_year
         cities = per_city.groupby("city")["posts"].sum().sort_values(ascending=False)
         section.sentences.append(
-            f"The workspace holds {number(figures.total_posts)} posts; "
+            f"The workspace holds {number(int(per_city['posts'].sum()))} posts of that period; "
             f"most were placed in {', '.join(map(str, cities.index[:3]))}."
         )
         section.tables.append(
@@ -365,10 +370,16 @@ def online_section(figures: OnlineFigures, year: int) -> Section | None:
             )
         )
     if not figures.smuggling_routes.empty:
-        top = figures.smuggling_routes.iloc[0]
-        section.sentences.append(
-            f"The route most advertised in smuggling posts was {top['route']} ({number(top['posts'])} posts)."
-        )
+        routes = figures.smuggling_routes
+        complete = routes[~routes["route"].str.endswith(")")]
+        if not complete.empty:
+            top = complete.iloc[0]
+            section.sentences.append(
+                f"The route most advertised in smuggling posts was {top['route']} ({number(top['posts'])} posts)."
+            )
+        else:
+            place = str(routes.iloc[0]["route"]).removesuffix(" (one place)")
+            section.sentences.append(f"Smuggling posts most often named {place} ({number(routes.iloc[0]['posts'])}).")
         section.tables.append(
             Table(
                 "Smuggling posts per route",
@@ -434,12 +445,12 @@ def build_report(
                 section.key = f"{section.key}-{number_}"
                 section.title = f"{section.title}: {source_label(source)}"
             sections.append(section)
+    extra = [online_section(online, year) if online else None, hidden_number_section(estimates or [])]
+    sections += [s for s in extra if s is not None]
     if not sections:
         years = sorted(int(y) for y in data["year"].unique())
         shown = f"{years[0]}..{years[-1]}" if years else "none"
         raise UsageError(f"no statistics for {year} (years available: {shown})")
-    extra = [online_section(online, year) if online else None, hidden_number_section(estimates or [])]
-    sections += [s for s in extra if s is not None]
     synthetic = bool(data["synthetic"].any())
     title = f"Trafficking in human beings and migrant smuggling: figures for {year}"
     return Report(title, year, sections, refs.items, sources, synthetic)
