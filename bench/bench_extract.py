@@ -32,6 +32,7 @@ from unveil.tables import TableRef, write_batches
 
 SIZES = {"small": 20_000, "full": 1_000_000}
 DEVSET = Path(__file__).resolve().parents[1] / "tests" / "extract" / "devset"
+HELDOUT = DEVSET.parent / "heldout"
 SUMMARY = pa.schema([("posts", pa.int64()), ("mentions", pa.int64()), ("indicators", pa.int64())])
 BASELINE = pa.schema([("posts", pa.int64()), ("phones", pa.int64())])
 
@@ -192,4 +193,11 @@ def quality(scale: str) -> Metrics:
     base = evaluate(records, matcher_finder, ("phone",))["phone"]
     metrics["baseline_matcher_phone_precision"] = round(base.precision, 4)
     metrics["baseline_matcher_phone_recall"] = round(base.recall, 4)
+    heldout = read_devset(HELDOUT)
+    ours = evaluate(heldout, unveil_finder, ("phone",))["phone"]
+    theirs = evaluate(heldout, matcher_finder, ("phone",))["phone"]
+    metrics["heldout_texts"] = len(heldout)
+    metrics["heldout_unveil_phone_precision"] = round(ours.precision, 4)
+    metrics["heldout_unveil_phone_recall"] = round(ours.recall, 4)
+    metrics["heldout_baseline_matcher_phone_recall"] = round(theirs.recall, 4)
     return metrics

@@ -29,6 +29,8 @@ def phones(text: str, region: str = "BE") -> list[str]:
         ("wa.me/32470123456", "+32470123456"),
         ("+32 (0)470 12 34 56", "+32470123456"),
         ("0470/12.34.56", "+32470123456"),
+        ("⓪④⑦⓪ 12 34 56", "+32470123456"),
+        ("zero4seven0 12 34 56", "+32470123456"),
     ],
 )
 def test_obfuscated_number_is_found(text: str, expected: str) -> None:

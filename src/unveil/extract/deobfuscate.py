@@ -53,7 +53,9 @@ DIGIT_TOKEN = re.compile(
     r"(?P<keycap>[0-9]\uFE0F?\u20E3)"
     r"|(?P<digits>[\dOoIl](?<![^\W\d_].)[\dOoIl]*+(?![^\W\d_]))"
     r"|(?P<glued>\d{6,}+)"
+    r"|(?P<circled>[⓪①-⑨⓿❶-❾➀-➈➊-➒]+)"
 )
+DIGIT_RUN = re.compile(r"\d+")
 WORD = re.compile(r"[^\W\d_]+")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
@@ -129,6 +131,10 @@ def digit_tokens(text: str) -> list[DigitToken]:
         if match.lastgroup == "keycap":
             tokens.append(DigitToken(match.start(), match.end(), raw[0], "keycap"))
             continue
+        if match.lastgroup == "circled":
+            digits = "".join(str(unicodedata.digit(char)) for char in raw)
+            tokens.append(DigitToken(match.start(), match.end(), digits, "circled"))
+            continue
         digits, rule = _read_digit_run(raw)
         if rule != "letters-for-digits" or any(char.isdigit() for char in raw):
             tokens.append(DigitToken(match.start(), match.end(), digits, rule))
@@ -138,8 +144,19 @@ def digit_tokens(text: str) -> list[DigitToken]:
         if (lowered := word.group().lower()) in WORD_DIGIT
     ]
     if spelled:
-        tokens = sorted(tokens + spelled, key=lambda token: token.start)
+        tokens = sorted(tokens + spelled + _runs_glued_to_words(text, tokens, spelled), key=lambda token: token.start)
     return tokens
+
+
+def _runs_glued_to_words(text: str, tokens: list[DigitToken], spelled: list[DigitToken]) -> list[DigitToken]:
+    """Digit runs written against a number word ("zero4nine3"), which the word check otherwise skips."""
+    taken = {token.start for token in tokens}
+    edges = {token.start for token in spelled} | {token.end for token in spelled}
+    return [
+        DigitToken(run.start(), run.end(), run.group(), "digits")
+        for run in DIGIT_RUN.finditer(text)
+        if run.start() not in taken and (run.start() in edges or run.end() in edges) and run.group().isascii()
+    ]
 
 
 def _read_digit_run(raw: str) -> tuple[str, str]:

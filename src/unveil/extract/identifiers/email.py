@@ -113,7 +113,7 @@ class Email(IdentifierType):
         position = 0
         while (match := EMAIL.search(text, position)) is not None:
             position = match.start() + 1
-            plain = match.group("at").strip() == "@" and "." in match.group("domain")
+            plain = match.group("at") == "@" and "." in match.group("domain")
             if not plain and not _plausible_obfuscated(match):
                 continue
             if overlaps(match.start(), match.end(), masks):
