@@ -18,11 +18,11 @@ from unveil.synth.posts import make_post
 
 @pytest.fixture(scope="module")
 def drawn_posts() -> list[tuple[str, str, str, bool]]:
-    """(kind, language, network_id, with_indicators) of 20,000 posts drawn without writing files."""
-    plan = make_plan(20_000, 5)
+    """(kind, language, network_id, with_indicators) of 12,000 posts drawn without writing files."""
+    plan = make_plan(12_000, 5)
     rng = random.Random(5)
     rows = []
-    for number in range(20_000):
+    for number in range(12_000):
         post = make_post(plan, rng, number)
         rows.append(
             (
@@ -38,7 +38,7 @@ def drawn_posts() -> list[tuple[str, str, str, bool]]:
 def test_kinds_come_in_the_planned_proportions(drawn_posts: list[tuple[str, str, str, bool]]) -> None:
     counts = Counter(kind for kind, *_ in drawn_posts)
     for kind in KINDS:
-        assert counts[kind.name] / len(drawn_posts) == pytest.approx(kind.share, abs=0.012), kind.name
+        assert counts[kind.name] / len(drawn_posts) == pytest.approx(kind.share, abs=0.015), kind.name
 
 
 def test_some_trafficking_ads_lack_indicators_and_some_benign_ads_have_them(
@@ -46,8 +46,8 @@ def test_some_trafficking_ads_lack_indicators_and_some_benign_ads_have_them(
 ) -> None:
     network_plain = sum(1 for kind, _, _, ind in drawn_posts if kind == "escort_network" and not ind)
     benign_loaded = sum(1 for kind, _, _, ind in drawn_posts if kind == "escort_independent" and ind)
-    assert network_plain > 200
-    assert benign_loaded > 200
+    assert network_plain > 100
+    assert benign_loaded > 100
 
 
 def test_every_language_of_the_issue_is_present(drawn_posts: list[tuple[str, str, str, bool]]) -> None:

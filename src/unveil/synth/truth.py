@@ -20,6 +20,7 @@ def write_actor_truth(out: Path, plan: WorldPlan, image_rows: list[tuple[str, in
     truth = out / "truth"
     _write_networks(truth / "networks_plan.csv", plan)
     connection = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
+    connection.execute("SET enable_progress_bar = false")  # a library call prints nothing
     try:
         posts, ids, plan_file = (
             str(truth / name) for name in ("posts.csv", "post_identifiers.csv", "networks_plan.csv")
