@@ -13,9 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from unveil.auth.sessions import Session, find_session
 from unveil.errors import UnveilError
-from unveil.web.deps import LoginRequired
+from unveil.web.deps import LoginRequired, open_database
 from unveil.web.pages import PageRenderer
+from unveil.web.security import SESSION_COOKIE
 
 
 def is_api(request: Request) -> bool:
@@ -27,8 +29,20 @@ def error_response(request: Request, status: int, message: str) -> Response:
     """JSON for the API, an error page otherwise."""
     if is_api(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
-    renderer = PageRenderer(request, request.app.state.templates, None, request.app.state.nav)
+    renderer = PageRenderer(request, request.app.state.templates, _session(request), request.app.state.nav)
     return renderer.render("error.html", {"status": status, "message": message}, status_code=status)
+
+
+def _session(request: Request) -> Session | None:
+    """The session of the request, if any, so that error pages keep the navigation."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    db = open_database(request.app.state.workspace)
+    try:
+        return find_session(db, token)
+    finally:
+        db.close()
 
 
 async def handle_unveil_error(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from unveil.auth import audit
+from unveil.auth.roles import Permission
 from unveil.auth.sessions import end_session, start_session
 from unveil.auth.throttle import LoginThrottle
 from unveil.auth.users import User, authenticate
@@ -47,6 +48,13 @@ def _public(user: User) -> UserPublic:
 def _safe_next(target: str) -> str:
     """Only local paths: never send a user on to another site after login."""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+def _landing(request: Request, user: User, target: str) -> str:
+    """Where to go after login: the asked page, or the first page of the menu the role may open."""
+    if target != "/" or user.may(Permission.VIEW_DASHBOARD):
+        return target
+    return next((entry.path for entry in request.app.state.nav if user.may(entry.permission)), "/")
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
@@ -94,14 +102,14 @@ def login_submit(
 ) -> Response:
     """Check the form; on success set the session cookie and go on."""
     try:
-        _, token = _login(request, db, name.strip(), password)
+        user, token = _login(request, db, name.strip(), password)
     except AuthenticationError as exc:
         fresh = secrets.token_urlsafe(32)
         values = {"login_csrf": fresh, "next": _safe_next(next), "problem": exc.message}
         response: Response = page.render("login.html", values, status_code=exc.http_status)
         _set_cookie(request, response, LOGIN_CSRF_COOKIE, fresh, 3600)
         return response
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_landing(request, user, _safe_next(next)), status_code=303)
     _set_cookie(request, response, SESSION_COOKIE, token, None)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
