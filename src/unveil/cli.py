@@ -94,12 +94,13 @@ def _spark_options(master: str | None, conf: list[str] | None) -> dict[str, str]
 def status(directory: WorkspaceDir) -> None:
     """Show each stage's state and each table's row count."""
     from unveil.pipeline import stage_status
-    from unveil.stages import all_stages
+    from unveil.stages import SOURCE_STAGES, all_stages
 
     workspace = Workspace.open(directory)
     table = Table("stage", "state", "tables (rows)", "last run")
-    ingest = workspace.read_state("ingest") or {}
-    table.add_row("ingest", "source", _rows(ingest.get("outputs", {})), "")
+    for source in SOURCE_STAGES:
+        state = workspace.read_state(source) or {}
+        table.add_row(source, "source", _rows(state.get("outputs", {})), "")
     for stage in all_stages():
         state = stage_status(workspace, stage)
         rows = ", ".join(f"{k} {v:,}" for k, v in state.rows.items())

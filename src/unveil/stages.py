@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from unveil.pipeline import Stage
 
-SOURCE_STAGES = ("ingest",)
+# Written by commands rather than by the pipeline: `unveil ingest` and `unveil stats import`.
+SOURCE_STAGES = ("ingest", "statistics")
 
 
 def all_stages() -> list[Stage]:

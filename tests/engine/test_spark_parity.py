@@ -77,6 +77,7 @@ def test_local_spark_binds_to_loopback_and_uses_this_python(small_workspace: Wor
         session = engine.spark  # type: ignore[attr-defined]
         assert session.conf.get("spark.driver.host") == "127.0.0.1"
         assert session.conf.get("spark.jars.packages", None) in (None, "")
+        assert all(Path(jar).is_file() for jar in session.conf.get("spark.jars").split(","))
         assert session.sparkContext.pythonExec == sys.executable
 
 

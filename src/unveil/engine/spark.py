@@ -80,6 +80,7 @@ class SparkEngine(Engine):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         settings = {
             **LOCAL_DEFAULTS,
+            "spark.jars": _splink_similarity_jar(),
             "spark.master": f"local[{self.settings.worker_count}]",
             "spark.sql.shuffle.partitions": str(max(2, 2 * self.settings.worker_count)),
             "spark.sql.execution.arrow.maxRecordsPerBatch": str(self.settings.batch_size),
@@ -151,6 +152,13 @@ class SparkEngine(Engine):
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+
+
+def _splink_similarity_jar() -> str:
+    """Splink's string-similarity functions (Jaro-Winkler...) ship as a jar inside the splink package."""
+    from splink.backends.spark import similarity_jar_location
+
+    return str(similarity_jar_location())
 
 
 def _arrow_schema(frame: DataFrame) -> pa.Schema:
