@@ -34,6 +34,9 @@ def run_demo(directory: Path, *, posts: int, seed: int, console: Console) -> Wor
     console.print(f"Ingested: read {summary.read:,}, stored {summary.stored:,}, duplicates {summary.duplicates:,}")
     run_on_terminal(workspace, workspace.settings.engine, console)
     _print_summary(workspace, time.perf_counter() - started, console)
+    from unveil.web.demo_users import create_demo_users
+
+    create_demo_users(workspace, console)
     return workspace
 
 

@@ -117,3 +117,23 @@ def test_user_add_with_unknown_role_is_refused(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "ws")
     result = CliRunner().invoke(user_app, ["add", "carla", "--role", "boss", "-w", str(workspace.root)])
     assert isinstance(result.exception, UsageError) and "unknown role" in str(result.exception)
+
+
+def test_demo_accounts_cover_every_role_and_log_in(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from unveil.auth.users import authenticate
+    from unveil.db import connect
+    from unveil.web.demo_users import create_demo_users
+
+    workspace = Workspace.init(tmp_path / "demo")
+    passwords = create_demo_users(workspace, Console(file=StringIO()))
+    again = create_demo_users(workspace, Console(file=StringIO()))
+    db = connect(workspace)
+    try:
+        assert {authenticate(db, name, password).role.value for name, password in again.items()} == set(passwords)
+        assert all(authenticate(db, name, passwords[name]) is None for name in passwords)
+    finally:
+        db.close()
