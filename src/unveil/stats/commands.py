@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from unveil.errors import UsageError
-from unveil.stats.mse import MseEstimate
 from unveil.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unveil.stats.mse import MseEstimate
 
 stats_app = typer.Typer(
     name="stats", help="Official statistics: import, show, estimate the hidden number.", no_args_is_help=True
