@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -52,7 +53,9 @@ def ingest(
     )
     if summary.statistics:
         console.print(f"statistics rows: {summary.statistics:,}")
-    for line in [*summary.notes, *(f"skipped {item}" for item in summary.skipped[:20])]:
+    reasons = Counter(item.rpartition(": ")[2] for item in summary.skipped)
+    skipped = [f"skipped {count:,} file(s): {reason}" for reason, count in sorted(reasons.items())]
+    for line in [*summary.notes, *skipped]:
         console.print(line, markup=False, highlight=False)
     if summary.quarantined:
         console.print(f"see {workspace.quarantine_dir} for the reasons")
