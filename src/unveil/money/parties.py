@@ -114,7 +114,7 @@ class Comparison:
 class PartyModel:
     """The Splink model's fixed parameters and the threshold at which two records are one party."""
 
-    prior_match_probability: float = 1e-4
+    prior_match_probability: float = 1e-5
     threshold_match_weight: float = 3.0
 
 

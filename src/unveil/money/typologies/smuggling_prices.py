@@ -9,8 +9,8 @@ WITH round_payments AS (
     SELECT transfer_id, sender_party_id AS sender, receiver_party_id AS party_id, amount, currency, amount_eur,
            executed_at
     FROM transfers
-    WHERE tx_type = 'transfer' AND sender_party_id IS NOT NULL AND receiver_party_id IS NOT NULL
-      AND amount_eur >= {min_price_eur} AND amount % {round_to} = 0
+    WHERE tx_type = 'transfer' AND channel IN ({channels}) AND sender_party_id IS NOT NULL
+      AND receiver_party_id IS NOT NULL AND amount_eur >= {min_price_eur} AND amount % {round_to} = 0
 ),
 candidates AS (
     SELECT party_id FROM round_payments GROUP BY party_id HAVING count(DISTINCT sender) >= {min_senders}
@@ -90,6 +90,13 @@ TYPOLOGY = TransferTypology(
     ),
     sql_template=SQL,
     explain=explain,
-    parameters={"min_senders": 3, "round_to": 50, "min_price_eur": 300.0, "tolerance": 0.02, "max_people": 4},
+    parameters={
+        "min_senders": 3,
+        "round_to": 50,
+        "min_price_eur": 300.0,
+        "tolerance": 0.02,
+        "max_people": 4,
+        "channels": ("mto", "crypto"),  # fees are paid through transfer operators, hawala agents, crypto
+    },
     inputs=("transfers", "prices"),
 )
