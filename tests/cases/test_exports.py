@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -160,3 +161,22 @@ def test_an_empty_workspace_exports_without_error(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "empty")
     result = export_workspace(workspace, "ftm", tmp_path / "empty.ftm.jsonl", "alice")
     assert sum(result.counts.values()) == 0
+
+
+def visible(text: str) -> str:
+    """Text without invisible format characters (FtM's cleaning drops zero-width joiners)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def test_ftm_export_reads_back_into_a_workspace(case_workspace: Workspace, material: Material, tmp_path: Path) -> None:
+    from unveil.ingest import ingest
+    from unveil.ingest.text import normalise_text
+
+    out = tmp_path / "roundtrip.ftm.jsonl"
+    export_workspace(case_workspace, "ftm", out, "alice")
+    target = Workspace.init(tmp_path / "roundtrip")
+    ingest(target, [out])
+    posts = target.table("ingest.posts").read(columns=["text"]).column("text").to_pylist()
+    assert sorted(map(visible, posts)) == sorted(visible(normalise_text(p["text"])) for p in material.posts)
+    dated = [t for t in material.transfers if t.get("executed_at") and t.get("amount") is not None]
+    assert target.table("ingest.transfers").num_rows() == len(dated)
