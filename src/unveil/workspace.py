@@ -49,8 +49,10 @@ class Workspace:
         (root / SETTINGS_FILE).write_text(initial_settings_text(name or root.name), "utf-8")
         workspace = cls.open(root)
         from unveil.db import connect
+        from unveil.ingest.store import ensure_ingest_tables
 
         connect(workspace).close()
+        ensure_ingest_tables(workspace)
         return workspace
 
     @classmethod
