@@ -193,7 +193,10 @@ class ReadModel:
 
     def columns(self, name: str) -> set[str]:
         """Column names of a table (empty when it is missing)."""
-        return _columns(self._current().connection, name) if self.has(name) else set()
+        if not self.has(name):
+            return set()
+        with self.cursor() as cursor:
+            return _columns(cursor, name)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
