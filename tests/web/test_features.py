@@ -79,7 +79,7 @@ def test_pages_say_not_computed_on_an_empty_workspace(tmp_path: Path) -> None:
 
     assert top_networks(tables) is None and money_alerts(tables) is None
     app = create_app(workspace)
-    assert app.state.read_model.has("ingest.posts") is False
+    assert app.state.read_model.has("link.networks") is False
 
 
 def test_openapi_schema_lists_the_api_and_no_page(web: WebWorld) -> None:
