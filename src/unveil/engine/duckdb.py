@@ -28,6 +28,7 @@ class DuckDBEngine(Engine):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self._connection = duckdb.connect(config={"threads": settings.worker_count})
+        self._connection.execute("SET enable_progress_bar = false")
         self._pool: ProcessPoolExecutor | None = None
 
     def map_batches(
