@@ -99,8 +99,8 @@ def status(directory: WorkspaceDir) -> None:
     workspace = Workspace.open(directory)
     table = Table("stage", "state", "tables (rows)", "last run")
     for source in SOURCE_STAGES:
-        state = workspace.read_state(source) or {}
-        table.add_row(source, "source", _rows(state.get("outputs", {})), "")
+        recorded = workspace.read_state(source) or {}
+        table.add_row(source, "source", _rows(recorded.get("outputs", {})), "")
     for stage in all_stages():
         state = stage_status(workspace, stage)
         rows = ", ".join(f"{k} {v:,}" for k, v in state.rows.items())

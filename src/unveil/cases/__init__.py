@@ -9,22 +9,60 @@ Public API (used by the CLI and the web app)::
 
 from __future__ import annotations
 
-from unveil.cases.bundle_check import BundleCheck, verify_bundle
-from unveil.cases.bundles import BundleResult, make_bundle
-from unveil.cases.items import ITEM_KINDS, LABELS, STATUSES
-from unveil.cases.store import (
-    Case,
-    CaseDetail,
-    add_item,
-    add_note,
-    case_audit,
-    create_case,
-    list_cases,
-    remove_item,
-    set_label,
-    set_status,
-    show_case,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from unveil.cases.bundle_check import BundleCheck, verify_bundle
+    from unveil.cases.bundles import BundleResult, make_bundle
+    from unveil.cases.items import ITEM_KINDS, LABELS, STATUSES
+    from unveil.cases.store import (
+        Case,
+        CaseDetail,
+        add_item,
+        add_note,
+        case_audit,
+        create_case,
+        list_cases,
+        remove_item,
+        set_label,
+        set_status,
+        show_case,
+    )
+
+# Imported on first use: the CLI registers `unveil case` without paying for PDFs and exports.
+_HOMES = {
+    "BundleCheck": "bundle_check",
+    "verify_bundle": "bundle_check",
+    "BundleResult": "bundles",
+    "make_bundle": "bundles",
+    "ITEM_KINDS": "items",
+    "LABELS": "items",
+    "STATUSES": "items",
+    **{
+        name: "store"
+        for name in (
+            "Case",
+            "CaseDetail",
+            "add_item",
+            "add_note",
+            "case_audit",
+            "create_case",
+            "list_cases",
+            "remove_item",
+            "set_label",
+            "set_status",
+            "show_case",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "ITEM_KINDS",

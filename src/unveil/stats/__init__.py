@@ -9,13 +9,23 @@ Public surface:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from unveil.errors import InputError
-from unveil.stats.importers import statistics_files
-from unveil.stats.store import ImportSummary, import_file, read_observations
 from unveil.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unveil.stats.store import ImportSummary, read_observations
+
+
+def __getattr__(name: str) -> Any:
+    """``ImportSummary`` and ``read_observations`` load on first use, so the CLI starts fast."""
+    if name not in ("ImportSummary", "read_observations"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module("unveil.stats.store"), name)
 
 
 def ingest_statistics(workspace: Workspace, path: Path) -> int:
@@ -30,6 +40,7 @@ def ingest_statistics(workspace: Workspace, path: Path) -> int:
         UsageError: when another process is writing to the workspace.
     """
     from unveil.pipeline import workspace_lock
+    from unveil.stats.store import import_file
 
     with workspace_lock(workspace):
         return import_file(workspace, Path(path)).observations
@@ -45,6 +56,8 @@ def import_statistics(workspace: Workspace, paths: Sequence[Path]) -> tuple[list
         The summaries of the files imported, and one line per file skipped.
     """
     from unveil.pipeline import workspace_lock
+    from unveil.stats.importers import statistics_files
+    from unveil.stats.store import import_file
 
     summaries: list[ImportSummary] = []
     skipped: list[str] = []
