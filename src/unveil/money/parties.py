@@ -85,7 +85,7 @@ SELECT DISTINCT m.party_id, v.record_id, i.post_id, v.identifier_type, v.value A
 FROM party_values v
 JOIN identifiers i ON i.type = v.identifier_type AND i.value = v.value
 JOIN record_parties m ON m.record_id = v.record_id
-ORDER BY m.party_id, i.post_id, v.identifier_type, v.value, v.record_id
+ORDER BY party_id, post_id, identifier_type, identifier_value, record_id
 """
 
 
