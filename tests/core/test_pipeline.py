@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tests.conftest import run_cli
+from unveil.stages import SOURCE_STAGES
 from unveil.workspace import Workspace
 
 
@@ -63,7 +64,8 @@ def test_status_shows_states_and_rows(tmp_path: Path, small_world: Path) -> None
     run_cli(["run", str(root)])
     after = run_cli(["status", str(root)])
     assert "fresh" in after.stdout and "stale" not in after.stdout
-    assert "600" in after.stdout
+    posts = Workspace.open(root).table("ingest.posts").num_rows()
+    assert f"posts {posts:,}" in " ".join(after.stdout.split())
 
 
 def test_sigkill_mid_stage_then_rerun_gives_identical_tables(tmp_path: Path, small_world: Path) -> None:
@@ -84,8 +86,8 @@ def test_sigkill_mid_stage_then_rerun_gives_identical_tables(tmp_path: Path, sma
     assert any(staging.glob("*/*/*.parquet")), "the stage never started writing"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    committed = [p.name for p in (crashed / "tables").iterdir() if not p.name.startswith(".")]
-    assert committed == ["ingest"], "a killed stage must leave no committed table"
+    committed = {p.name for p in (crashed / "tables").iterdir() if not p.name.startswith(".")}
+    assert committed <= set(SOURCE_STAGES), "a killed stage must leave no committed table"
     assert run_cli(["run", str(crashed)]).returncode == 0
     assert not staging.exists() or not any(staging.iterdir())
     clean_tables, crashed_tables = _tables(clean), _tables(crashed)
