@@ -95,10 +95,8 @@ def test_cli_runs_on_spark_with_master_and_conf(small_workspace: Workspace, tmp_
 
     root = tmp_path / "ws"
     shutil.copytree(small_workspace.root, root)
-    for stage in all_stages():
-        shutil.rmtree(root / "tables" / stage.name, ignore_errors=True)
-    result = run_cli(
-        ["run", str(root), "--engine", "spark", "--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=2"]
-    )
+    shutil.rmtree(root / "tables" / "score")
+    args = ["run", str(root), "--engine", "spark", "--master", "local[1]", "--conf", "spark.sql.shuffle.partitions=2"]
+    result = run_cli([*args, "--stage", "score"])
     assert result.returncode == 0, result.stderr
-    assert (Workspace.open(root).read_state("link") or {}).get("engine") == "spark"
+    assert (Workspace.open(root).read_state("score") or {}).get("engine") == "spark"
