@@ -29,6 +29,7 @@ class DuckDBEngine(Engine):
         super().__init__(settings)
         self._connection = duckdb.connect(config={"threads": settings.worker_count})
         self._connection.execute("SET enable_progress_bar = false")
+        self._connection.execute("SET TimeZone = 'UTC'")  # dates cut at UTC midnight, as on Spark
         self._pool: ProcessPoolExecutor | None = None
 
     def map_batches(

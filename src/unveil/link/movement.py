@@ -43,7 +43,7 @@ stays AS (
 SELECT network_id, phone, CAST(step AS BIGINT) AS step, city,
        lag(city) OVER (PARTITION BY network_id, phone ORDER BY step) AS from_city,
        arrived, departed,
-       CAST(date_diff('day', arrived, departed) + 1 AS BIGINT) AS stay_days,
+       CAST(date_diff('day', CAST(arrived AS DATE), CAST(departed AS DATE)) + 1 AS BIGINT) AS stay_days,
        posts,
        announced = 1 AS new_in_town,
        count(*) OVER (

@@ -194,5 +194,5 @@ LINK = Stage(
     ),
     run=run_link,
     description="near-duplicate templates, re-used photos, identifier networks with a hub guard, movement",
-    version="2",
+    version="3",
 )

@@ -137,8 +137,8 @@ def comparisons() -> tuple[Comparison, ...]:
             "name_key",
             (
                 Level("same name", exact("name_key"), 0.70, 0.0005),
-                Level("spelling variant (Jaro-Winkler >= 0.92)", cll.JaroWinklerLevel("name_key", 0.92), 0.20, 0.002),
-                Level("similar name (Jaro-Winkler >= 0.80)", cll.JaroWinklerLevel("name_key", 0.80), 0.06, 0.02),
+                Level("spelling variant (edit distance <= 1)", cll.LevenshteinLevel("name_key", 1), 0.20, 0.002),
+                Level("similar name (edit distance <= 2)", cll.LevenshteinLevel("name_key", 2), 0.06, 0.02),
             ),
             0.04,
             0.9775,
@@ -152,7 +152,7 @@ def comparisons() -> tuple[Comparison, ...]:
             "address_key",
             (
                 Level("same address", exact("address_key"), 0.55, 0.001),
-                Level("similar address (Jaro-Winkler >= 0.90)", cll.JaroWinklerLevel("address_key", 0.90), 0.15, 0.004),
+                Level("similar address (edit distance <= 3)", cll.LevenshteinLevel("address_key", 3), 0.15, 0.004),
             ),
             0.30,
             0.995,

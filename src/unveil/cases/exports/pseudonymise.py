@@ -54,6 +54,7 @@ def pseudonymise(material: Material, key: str, region: str) -> Material:
     result = replace(material, identifiers=identifiers, transfers=transfers, posts=posts, parties=parties)
     scrub = Scrubber(known)
     result.transfers = [_replace_known(row, ("reference",), scrub) for row in transfers]
+    result.posts = [_replace_known(row, ("title",), scrub) for row in posts]
     for table, columns in FREE_TEXT.items():
         setattr(result, table, [_replace_known(row, columns, scrub) for row in getattr(material, table)])
     return result
