@@ -37,7 +37,7 @@ def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
     return sorted(rows, key=repr)
 
 
-def _pipeline_tables(workspace: Workspace) -> Iterator[str]:
+def _pipeline_tables() -> Iterator[str]:
     for stage in all_stages():
         for table in stage.outputs:
             yield f"{stage.name}.{table}"
@@ -64,7 +64,7 @@ SIZE_ONLY = {"money.transfers", "money.parties", "money.party_matches", "money.a
 
 def test_every_table_is_identical_on_duckdb_and_spark(both_engines: tuple[Workspace, Workspace]) -> None:
     duck, spark = both_engines
-    for name in _pipeline_tables(duck):
+    for name in _pipeline_tables():
         duck_table, spark_table = duck.table(name).read(), spark.table(name).read()
         assert sorted(duck_table.column_names) == sorted(spark_table.column_names), name
         if name in SIZE_ONLY:
