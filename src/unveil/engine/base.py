@@ -76,6 +76,9 @@ class Engine(ABC):
         batches = data.cast(schema).to_batches() if isinstance(data, pa.Table) else data
         return write_batches(output, schema, batches)
 
+    def start(self) -> None:  # noqa: B027 - engines that start nothing keep this no-op
+        """Start sessions or worker processes now rather than on first use."""
+
     def close(self) -> None:
         """Release processes, sessions and connections."""
         return None

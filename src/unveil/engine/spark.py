@@ -74,6 +74,9 @@ class SparkEngine(Engine):
             self._spark = self._start()
         return self._spark
 
+    def start(self) -> None:
+        self.spark  # noqa: B018 - starting the session is the point
+
     def _start(self) -> SparkSession:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
