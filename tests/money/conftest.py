@@ -49,6 +49,15 @@ def _cash_structuring_funnel(log: TransferLog) -> None:
     once = Person("Once Mover", phone="+32478000444")
     log.add(None, once, 3000, days=5, tx_type="cash_deposit", channel="bank", agent_city="Ghent")
     log.add(once, Person("Papa Once", country="FR"), 2500, days=6, channel="bank")
+    iban_mover = Person("Iban Mover", phone="+32478000777")
+    home_mover = Person("Home Mover", phone="+32478000888")
+    for cycle in range(2):  # bank statements: the counterparty's IBAN, no country written
+        log.add(None, iban_mover, 4000, days=30 * cycle, tx_type="cash_deposit", channel="bank", agent_city="Namur")
+        log.add(iban_mover, Person("Sorin Home", country=None, account="RO63BTRL0000123456789012"), 3500,
+                days=30 * cycle + 2, channel="bank")  # fmt: skip
+        log.add(None, home_mover, 4000, days=30 * cycle, tx_type="cash_deposit", channel="bank", agent_city="Namur")
+        log.add(home_mover, Person("Jan Home", country=None, account="BE52063999999509"), 3500,
+                days=30 * cycle + 2, channel="bank")  # fmt: skip
     splitter = Person("Split Sender", phone="+32479000555")
     for i, amount in enumerate((950, 960, 980)):
         log.add(splitter, Person(f"Payee{i} Abroad", country="MA"), amount, days=5 * i)

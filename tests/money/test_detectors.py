@@ -46,6 +46,18 @@ def test_cash_deposits_then_transfers_to_a_source_country_raise_an_alert(money_w
     assert alert is not None and len(alert["transfer_ids"]) == 6
 
 
+def test_transfers_to_a_source_country_iban_without_a_written_country_raise_an_alert(money_world: Workspace) -> None:
+    alert = _alert(money_world, "cash_to_source", "Iban Mover")
+    text = _text(alert)
+    assert "2 cash deposits" in text and "to RO" in text
+    assert "country of the receiving IBAN" in text
+    assert alert is not None and len(alert["transfer_ids"]) == 4
+
+
+def test_transfers_to_a_home_country_iban_are_not_flagged(money_world: Workspace) -> None:
+    assert _alert(money_world, "cash_to_source", "Home Mover") is None
+
+
 def test_one_deposit_then_a_transfer_to_a_non_source_country_is_not_flagged(money_world: Workspace) -> None:
     assert _alert(money_world, "cash_to_source", "Once Mover") is None
 

@@ -10,14 +10,24 @@ WITH deposits AS (
            agent_city
     FROM transfers WHERE tx_type = 'cash_deposit' AND coalesce(receiver_party_id, sender_party_id) IS NOT NULL
 ),
-outgoing AS (
-    SELECT transfer_id, sender_party_id AS party_id, executed_at, amount_eur, receiver_country
+destinations AS (
+    SELECT transfer_id, sender_party_id AS party_id, executed_at, amount_eur,
+           CASE WHEN receiver_country IN ({source_countries}) THEN receiver_country
+                WHEN regexp_matches(receiver_account, '^[A-Z][A-Z][0-9][0-9][A-Z0-9]+$')
+                 AND length(receiver_account) >= 15
+                 AND substr(receiver_account, 1, 2) IN ({source_countries}) THEN substr(receiver_account, 1, 2)
+           END AS receiver_country,
+           receiver_country IS NULL OR receiver_country NOT IN ({source_countries}) AS from_account
     FROM transfers
-    WHERE tx_type = 'transfer' AND sender_party_id IS NOT NULL AND receiver_country IN ({source_countries})
+    WHERE tx_type = 'transfer' AND sender_party_id IS NOT NULL
+),
+outgoing AS (
+    SELECT * FROM destinations WHERE receiver_country IS NOT NULL
 ),
 cycles AS (
     SELECT d.party_id, d.transfer_id AS deposit_id, o.transfer_id AS outgoing_id, d.amount_eur AS deposited,
-           o.amount_eur AS sent, o.receiver_country, d.executed_at AS deposited_at, o.executed_at AS sent_at
+           o.amount_eur AS sent, o.receiver_country, o.from_account,
+           d.executed_at AS deposited_at, o.executed_at AS sent_at
     FROM deposits d JOIN outgoing o ON o.party_id = d.party_id
      AND epoch(o.executed_at) - epoch(d.executed_at) BETWEEN 0 AND {max_hours} * 3600
      AND o.amount_eur >= {min_share} * d.amount_eur
@@ -32,6 +42,7 @@ SELECT c.party_id,
        list_sort(list(DISTINCT c.outgoing_id)) AS outgoing_ids,
        list_sort(list_concat(list(DISTINCT c.deposit_id), list(DISTINCT c.outgoing_id))) AS transfer_ids,
        list_sort(list(DISTINCT c.receiver_country)) AS countries,
+       count(DISTINCT CASE WHEN c.from_account THEN c.outgoing_id END) AS from_account,
        min(p.deposits) AS deposit_count,
        round(sum(c.sent), 2) AS amount_eur,
        min(c.deposited_at) AS first_at,
@@ -52,13 +63,19 @@ SOURCE_COUNTRIES = (
 
 def explain(row: Row, parameters: Parameters) -> list[str]:
     """Reasons of a cash-to-source-country alert."""
-    return [
+    reasons = [
         f"{row['deposit_count']} cash deposits were each followed within {parameters['max_hours']} hours by a "
         f"transfer of at least {parameters['min_share']:.0%} of the amount to {listed(row['countries'])}",
         f"{eur(row['amount_eur'])} sent on from {when(row['first_at'])} to {when(row['last_at'])}; "
         f"threshold: {parameters['min_cycles']} deposit-then-transfer cycles",
         f"destination countries are on the source-country list ({len(parameters['source_countries'])} countries)",
     ]
+    if row.get("from_account"):
+        reasons.append(
+            f"for {row['from_account']} of the transfers the destination is the country of the receiving IBAN "
+            "(the record gives no source country for the receiver)"
+        )
+    return reasons
 
 
 TYPOLOGY = TransferTypology(
