@@ -8,8 +8,7 @@ of n posts gives n - 1 edges), from re-used photos (an image group is an identif
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -53,15 +52,21 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass
 class PostGraph:
-    """Posts as vertices (sorted ids) and typed edges between them."""
+    """Posts as vertices (sorted ids) and typed edges between them.
 
-    names: list[str]
+    Each edge names a *key* (an identifier ``type:value`` or a template id); what an edge says
+    about its key (kind, sentence) is stored once per key, not once per edge.
+    """
+
+    names: pa.Array
     src: I64
     dst: I64
     weight: npt.NDArray[np.float64]
-    kind: list[str] = field(default_factory=list)
-    key: list[str] = field(default_factory=list)
-    reason: list[str] = field(default_factory=list)
+    key: I64
+    key_names: pa.Array
+    key_kind: pa.Array
+    key_reason: pa.Array
+    templates: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def build_networks(
         safe_component = _components(len(names), np.concatenate([tpl_a, safe[0]]), np.concatenate([tpl_b, safe[1]]))
         unrelated = hubs.unrelated_groups(rows, suspicious, safe_component, _post_identifiers(shared, post, len(names)))
         hub = hubs.hub_keys(rows, suspicious, unrelated, hub_max_posts, needed)
-    graph = _graph(names.to_pylist(), rows, key_names, ~hub, template_pairs, tpl_a, tpl_b)
+    graph = _graph(names, rows, encoded.dictionary, ~hub, template_pairs, tpl_a, tpl_b)
     network_of = _networks(graph)
     hub_table = _hub_table(shared, rows, key_names, hub, text_group, unrelated)
     return LinkResult(_network_posts(graph, network_of), _edges(graph, network_of), hub_table)
@@ -146,37 +151,52 @@ def _chain_edges(rows: IdentifierRows, usable: npt.NDArray[np.bool_]) -> tuple[I
 
 
 def _components(vertices: int, src: I64, dst: I64) -> I64:
-    import igraph
+    """Connected component label of every vertex (SciPy's sparse graph routines, no Python loop)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    graph = igraph.Graph(n=vertices, edges=np.column_stack((src, dst)).tolist())
-    return np.asarray(graph.connected_components().membership, dtype=np.int64)
+    if vertices == 0:
+        return np.zeros(0, dtype=np.int64)
+    matrix = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(vertices, vertices))
+    _, labels = connected_components(matrix, directed=False)
+    return np.asarray(labels, dtype=np.int64)
 
 
 def _graph(
-    names: list[str],
+    names: pa.Array,
     rows: IdentifierRows,
-    key_names: list[str],
+    key_names: pa.Array,
     usable: npt.NDArray[np.bool_],
     template_pairs: pa.Table,
     tpl_a: I64,
     tpl_b: I64,
 ) -> PostGraph:
+    """Identifier edges (chained per usable key) then template edges, with per-key kinds and sentences."""
     src, dst, key = _chain_edges(rows, usable)
-    kinds, keys, reasons, weights = [], [], [], []
-    for k in key.tolist():
-        kind, _, value = key_names[k].partition(":")
-        kinds.append("image" if kind == "image" else "identifier")
-        keys.append(key_names[k])
-        weights.append(WEIGHTS.get(kind, 0.8))
-        reasons.append(f"both use photo group {value[:16]}" if kind == "image" else f"both list {kind} {value}")
-    similarity = template_pairs["similarity"].to_pylist()
-    for template_id, sim in zip(template_pairs["template_id"].to_pylist(), similarity, strict=True):
-        kinds.append("template")
-        keys.append(str(template_id))
-        weights.append(float(sim))
-        reasons.append(f"near-duplicate text (similarity {sim:.2f}), template {template_id}")
+    kind = pc.replace_substring_regex(key_names.cast(pa.string()), ":.*", "")
+    value = _value_of(key_names.cast(pa.string()))
+    is_image = pc.equal(kind, "image")
+    id_reason = pc.if_else(
+        is_image,
+        pc.binary_join_element_wise("both use photo group ", pc.utf8_slice_codeunits(value, 0, 16), ""),
+        pc.binary_join_element_wise("both list ", kind, " ", value, ""),
+    )
+    weights = np.array([WEIGHTS.get(k, 0.8) for k in kind.to_pylist()], dtype=np.float64)
+    templates = pc.dictionary_encode(template_pairs["template_id"].cast(pa.string())).combine_chunks()
+    template_key = templates.indices.to_numpy(zero_copy_only=False).astype(np.int64) + len(key_names)
+    template_names = templates.dictionary
     return PostGraph(
-        names, np.concatenate([src, tpl_a]), np.concatenate([dst, tpl_b]), np.asarray(weights), kinds, keys, reasons
+        names=names,
+        src=np.concatenate([src, tpl_a]),
+        dst=np.concatenate([dst, tpl_b]),
+        weight=np.concatenate([weights[key], np.asarray(template_pairs["similarity"], dtype=np.float64)]),
+        key=np.concatenate([key, template_key]),
+        key_names=pa.concat_arrays([key_names.cast(pa.string()), template_names]),
+        key_kind=pa.concat_arrays(
+            [pc.if_else(is_image, "image", "identifier"), pa.array(["template"] * len(template_names), pa.string())]
+        ),
+        key_reason=pa.concat_arrays([id_reason, template_names]),
+        templates=len(template_names),
     )
 
 
@@ -220,58 +240,114 @@ def _edges(graph: PostGraph, network_of: I64) -> pa.Table:
     a, b = network_of[graph.src], network_of[graph.dst]
     inside = np.flatnonzero((a == b) & (a > 0))
     order = inside[np.lexsort((inside, a[inside]))]
+    key = pa.array(graph.key[order])
+    kind = graph.key_kind.take(key)
     return pa.table(
         {
-            "network_id": [_network_id(int(n)) for n in a[order]],
-            "src_post_id": [graph.names[i] for i in graph.src[order]],
-            "dst_post_id": [graph.names[i] for i in graph.dst[order]],
-            "kind": [graph.kind[i] for i in order],
-            "key": [graph.key[i] for i in order],
+            "network_id": _network_ids(a[order]),
+            "src_post_id": graph.names.take(pa.array(graph.src[order])),
+            "dst_post_id": graph.names.take(pa.array(graph.dst[order])),
+            "kind": kind,
+            "key": graph.key_names.take(key),
             "weight": graph.weight[order],
-            "reason": [graph.reason[i] for i in order],
+            "reason": pc.if_else(
+                pc.equal(kind, "template"),
+                pc.binary_join_element_wise(
+                    "near-duplicate text (similarity ",
+                    _two_decimals(graph.weight[order]),
+                    "), template ",
+                    graph.key_names.take(key),
+                    "",
+                ),
+                graph.key_reason.take(key),
+            ),
         },
         schema=EDGES,
     )
 
 
+def _value_of(key_names: pa.Array) -> pa.Array:
+    """The value part of ``type:value`` key names."""
+    return pc.replace_substring_regex(key_names, "^[^:]*:", "", max_replacements=1)
+
+
+def _network_ids(numbers: I64) -> pa.Array:
+    """``N00001``-style ids of network numbers (vectorised)."""
+    digits = pc.utf8_lpad(pa.array(numbers, pa.int64()).cast(pa.string()), 5, "0")
+    return pc.binary_join_element_wise("N", digits, "")
+
+
+def _two_decimals(values: npt.NDArray[np.float64]) -> pa.Array:
+    """Numbers formatted with two decimals (as ``f"{x:.2f}"``), through a table of the distinct values."""
+    cents = np.rint(values * 100).astype(np.int64)
+    distinct, inverse = np.unique(cents, return_inverse=True)
+    text = pa.array([f"{c / 100:.2f}" for c in distinct.tolist()], pa.string())
+    return text.take(pa.array(inverse.reshape(-1)))
+
+
 def _network_posts(graph: PostGraph, network_of: I64) -> pa.Table:
-    """Why each post belongs: the identifiers, templates and photos it shares inside its network."""
-    shared: dict[int, Counter[tuple[str, str]]] = {}
-    posts_per_key: Counter[tuple[int, str]] = Counter()
+    """Why each post belongs: the identifiers, templates and photos it shares inside its network.
+
+    Per post, its distinct keys inside its network are ranked by how many posts of the network
+    share them (then by kind and key); the first ``REASON_ITEMS`` are named.
+    """
     a, b = network_of[graph.src], network_of[graph.dst]
-    for edge in np.flatnonzero((a == b) & (a > 0)).tolist():
-        item = (graph.kind[edge], graph.key[edge])
-        for vertex in (int(graph.src[edge]), int(graph.dst[edge])):
-            seen = shared.setdefault(vertex, Counter())
-            if item not in seen:
-                posts_per_key[(int(network_of[vertex]), item[1])] += 1
-            seen[item] += 1
-    members = sorted((int(network_of[v]), graph.names[v], v) for v in shared)
-    reasons = [_post_reason(shared[v], posts_per_key, n) for n, _, v in members]
+    inside = np.flatnonzero((a == b) & (a > 0))
+    if inside.size == 0:
+        return NETWORK_POSTS.empty_table()
+    keys = len(graph.key_names)
+    vertex = np.concatenate([graph.src[inside], graph.dst[inside]])
+    pair = np.unique(vertex * keys + np.concatenate([graph.key[inside], graph.key[inside]]))
+    vertex, key = pair // keys, pair % keys
+    network = network_of[vertex]
+    _, per_key, sharing = np.unique(network * keys + key, return_inverse=True, return_counts=True)
+    count = sharing[per_key.reshape(-1)]
+    rank = _key_rank(graph)
+    order = np.lexsort((rank[key], -count, vertex))
+    vertex, key, count = vertex[order], key[order], count[order]
+    starts = np.flatnonzero(np.r_[True, vertex[1:] != vertex[:-1]])
+    items = np.diff(np.r_[starts, vertex.size])
+    position = np.arange(vertex.size) - np.repeat(starts, items)
+    kept = position < REASON_ITEMS
+    phrases = _phrases(graph, key[kept], count[kept])
+    offsets = np.r_[0, np.cumsum(np.minimum(items, REASON_ITEMS))].astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), phrases), "; ")
+    more = items - REASON_ITEMS
+    suffix = pa.array([f"; and {m} more links" if m > 0 else "" for m in more.tolist()], pa.string())
+    posts = vertex[starts]
+    members = np.lexsort((posts, network_of[posts]))
     return pa.table(
         {
-            "network_id": [_network_id(n) for n, _, _ in members],
-            "post_id": [p for _, p, _ in members],
-            "reason": reasons,
+            "network_id": _network_ids(network_of[posts][members]),
+            "post_id": graph.names.take(pa.array(posts[members])),
+            "reason": pc.binary_join_element_wise("shares ", joined, suffix, "").take(pa.array(members)),
         },
         schema=NETWORK_POSTS,
     )
 
 
-def _post_reason(items: Counter[tuple[str, str]], posts_per_key: Counter[tuple[int, str]], network: int) -> str:
-    ranked = sorted(items, key=lambda item: (-posts_per_key[(network, item[1])], item))
-    parts = []
-    for kind, key in ranked[:REASON_ITEMS]:
-        count = posts_per_key[(network, key)]
-        if kind == "template":
-            parts.append(f"near-duplicate text of template {key} (with {count - 1} other posts)")
-        elif kind == "image":
-            parts.append(f"re-used photo {key.partition(':')[2][:16]} (with {count - 1} other posts)")
-        else:
-            kind_name, _, value = key.partition(":")
-            parts.append(f"{kind_name} {value} (with {count - 1} other posts)")
-    more = len(ranked) - REASON_ITEMS
-    return "shares " + "; ".join(parts) + (f"; and {more} more links" if more > 0 else "")
+def _key_rank(graph: PostGraph) -> I64:
+    """Position of every key when keys are sorted by (kind, key)."""
+    order = pc.sort_indices(
+        pa.table({"kind": graph.key_kind, "key": graph.key_names}), [("kind", "ascending"), ("key", "ascending")]
+    )
+    rank = np.empty(len(graph.key_names), dtype=np.int64)
+    rank[order.to_numpy()] = np.arange(len(graph.key_names))
+    return rank
+
+
+def _phrases(graph: PostGraph, key: I64, count: I64) -> pa.Array:
+    """One phrase per (post, key): what is shared and with how many other posts."""
+    taken = pa.array(key)
+    kind, name = graph.key_kind.take(taken), graph.key_names.take(taken)
+    what = pc.case_when(
+        pc.make_struct(pc.equal(kind, "template"), pc.equal(kind, "image")),
+        pc.binary_join_element_wise("near-duplicate text of template ", name, ""),
+        pc.binary_join_element_wise("re-used photo ", pc.utf8_slice_codeunits(_value_of(name), 0, 16), ""),
+        pc.replace_substring(name, ":", " ", max_replacements=1),
+    )
+    others = pa.array(count - 1, pa.int64()).cast(pa.string())
+    return pc.binary_join_element_wise(what, " (with ", others, " other posts)", "")
 
 
 def _hub_table(

@@ -1,11 +1,11 @@
 """Templates: the text a near-duplicate cluster shares and the slots that vary between its posts.
 
-A few members of a cluster are aligned, token by token, to a representative member (difflib's
-longest matching blocks). Tokens matched in most members are the template's fixed text; runs of
-tokens that vary become slots, typed by their values: city, name, age, price, phone, number, contact
-or text. A template whose posts carry nearly as many distinct identifiers as posts is *generic*
-(a platform's stock phrase used by unrelated advertisers): it is kept and shown, but it does not
-link posts into networks.
+A few members of a cluster are aligned, token by token, to a representative member (a longest
+common subsequence of tokens, computed by rapidfuzz in C++). Tokens matched in most members are the
+template's fixed text; runs of tokens that vary become slots, typed by their values: city, name,
+age, price, phone, number, contact or text. A template whose posts carry nearly as many distinct
+identifiers as posts is *generic* (a platform's stock phrase used by unrelated advertisers): it is
+kept and shown, but it does not link posts into networks.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import pyarrow as pa
+from rapidfuzz.distance import LCSseq
 
 SAMPLE_PER_TEMPLATE = 8
 FIXED_SHARE = 0.6
@@ -103,8 +103,7 @@ def extract_template(texts: Sequence[str], cities: Iterable[str] = ()) -> Templa
     variants: list[dict[int, str]] = []
     for other in others:
         seen: dict[int, str] = {}
-        matcher = SequenceMatcher(None, representative, other, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in aligned_blocks(representative, other):
             if tag == "equal":
                 for i in range(i1, i2):
                     matched[i] += 1
@@ -116,6 +115,22 @@ def extract_template(texts: Sequence[str], cities: Iterable[str] = ()) -> Templa
     needed = math.ceil(FIXED_SHARE * len(others))
     fixed = [count >= needed for count in matched] if others else [True] * len(representative)
     return _assemble(representative, fixed, variants, {c.casefold() for c in cities if c})
+
+
+def aligned_blocks(left: list[str], right: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes of a token alignment: ``equal`` runs of a longest common subsequence and, between
+    them, one ``replace``, ``delete`` or ``insert`` block (as difflib's ``get_opcodes``)."""
+    blocks: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for block in LCSseq.opcodes(left, right).as_matching_blocks():
+        a, b, size = block.a, block.b, block.size
+        if a > i or b > j:
+            tag = "replace" if a > i and b > j else ("delete" if a > i else "insert")
+            blocks.append((tag, i, a, j, b))
+        if size:
+            blocks.append(("equal", a, a + size, b, b + size))
+        i, j = a + size, b + size
+    return blocks
 
 
 def _assemble(tokens: list[str], fixed: list[bool], variants: list[dict[int, str]], cities: set[str]) -> Template:
