@@ -47,13 +47,17 @@ NUMBER_WORDS: dict[str, dict[str, str]] = {
 WORD_DIGIT: dict[str, str] = {word: digit for table in NUMBER_WORDS.values() for word, digit in table.items()}
 LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
 
-# Every branch starts with a character class, so the engine jumps from candidate to candidate; the
-# "not inside a word" check is a look-behind placed after the first character.
+CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
+# One character class first (so the engine skips from candidate to candidate in C), then the branch:
+# a keycap, a run of digits and O/o/I/l not inside a word, six digits or more glued to a word, circled
+# digits. The empty named group of each branch tells which one matched.
 DIGIT_TOKEN = re.compile(
-    r"(?P<keycap>[0-9]\uFE0F?\u20E3)"
-    r"|(?P<digits>[\dOoIl](?<![^\W\d_].)[\dOoIl]*+(?![^\W\d_]))"
-    r"|(?P<glued>\d{6,}+)"
-    r"|(?P<circled>[⓪①-⑨⓿❶-❾➀-➈➊-➒]+)"
+    rf"[\dOoIl{CIRCLED}](?:"
+    r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
+    r"|(?<=[\dOoIl])(?<![^\W\d_].)(?P<digits>)[\dOoIl]*+(?![^\W\d_])"
+    r"|(?<=\d)(?P<glued>)\d{5,}+"
+    rf"|(?<=[{CIRCLED}])(?P<circled>)[{CIRCLED}]*"
+    r")"
 )
 DIGIT_RUN = re.compile(r"\d+")
 WORD = re.compile(r"[^\W\d_]+")
@@ -77,6 +81,8 @@ MASK = re.compile(
 # The same patterns anchored where a digit token starts (postal prefixes such as "B-" up to 3 back).
 MASK_AT_TOKEN = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
 ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
+ENTERPRISE_LABEL = re.compile(r"(?i:BTW|TVA|VAT|KBO|BCE|ondernemingsnummer|d'entreprise)")
+MASK_REACH = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +121,21 @@ def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, in
                 spans.append(match.span())
                 covered = match.end()
                 break
-        else:
-            label = ENTERPRISE_BEFORE.search(text, max(0, token.start - 30), token.end + 14)
-            if label is not None:
-                spans.append(label.span())
-                covered = label.end()
+    if ENTERPRISE_LABEL.search(text) is not None:
+        spans.extend(match.span() for match in ENTERPRISE_BEFORE.finditer(text))
     return spans
+
+
+def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Chain]) -> list[tuple[int, int]]:
+    """The masked spans that can break ``long_chains``: those of tokens in or just before them.
+
+    A date, time, postal code or percentage mask starts at most 3 characters before its first
+    token and spans fewer than ``MASK_REACH`` characters, so tokens further before a chain (or in
+    short chains far from it: prices, hours, ages) cannot change it and are not examined.
+    """
+    windows = [(chain.tokens[0].start - MASK_REACH, chain.tokens[-1].end) for chain in long_chains]
+    near = [token for token in tokens if any(low <= token.start < high for low, high in windows)]
+    return masks_near_tokens(text, near)
 
 
 def digit_tokens(text: str) -> list[DigitToken]:

@@ -13,11 +13,12 @@ from unveil.extract.deobfuscate import (
     chain_rule,
     chains,
     digit_tokens,
-    masks_near_tokens,
+    masks_near_chains,
     written_international,
 )
 from unveil.extract.found import Found
 from unveil.extract.identifiers.base import IdentifierType
+from unveil.extract.identifiers.phonemeta import is_valid, number_type
 
 MIN_DIGITS = 7
 MAX_DIGITS = 15
@@ -66,8 +67,7 @@ def _valid_national(country_code: int, national: str) -> str | None:
     """
     if not national.isdigit() or len(national) not in _possible_lengths(country_code):
         return None
-    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
-    return f"+{country_code}{national}" if phonenumbers.is_valid_number(number) else None
+    return f"+{country_code}{national}" if is_valid(country_code, str(int(national))) else None
 
 
 @lru_cache(maxsize=512)
@@ -92,8 +92,9 @@ def _foreign_mobile(digits: str, region: str) -> str | None:
     for other in FALLBACK_REGIONS:
         if other == region or _national_prefix(other) != "0":
             continue
-        value = _valid_national(_country_code(other), digits[1:])
-        if value and phonenumbers.number_type(phonenumbers.parse(value)) == PhoneNumberType.MOBILE:
+        code = _country_code(other)
+        value = _valid_national(code, digits[1:])
+        if value and number_type(code, str(int(value[len(str(code)) + 1 :]))) == PhoneNumberType.MOBILE:
             return value
     return None
 
@@ -169,9 +170,14 @@ class Phone(IdentifierType):
         tokens = digit_tokens(text)
         if sum(len(token.digits) for token in tokens) < MIN_DIGITS:
             return []
+        long_chains = chains(text, masks, tokens)
+        if not long_chains:
+            return []
+        near = masks_near_chains(text, tokens, long_chains)
         found: list[Found] = []
-        for chain in chains(text, masks + masks_near_tokens(text, tokens), tokens):
-            found.extend(numbers_in_chain(text, chain, region))
+        for long_chain in long_chains:
+            for chain in chains(text, near, list(long_chain.tokens)) if near else [long_chain]:
+                found.extend(numbers_in_chain(text, chain, region))
         return found
 
     def normalise(self, value: str) -> str:
