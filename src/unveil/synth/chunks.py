@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_message
 from unveil.synth.plan import WorldPlan, make_plan
 from unveil.synth.posts import Post, make_post
@@ -38,7 +40,7 @@ def plan_for(posts: int, seed: int) -> WorldPlan:
 def exported_channel(post: Post) -> str:
     """``telegram`` or ``facebook`` when the post's channel is among the exported ones, else ``""``."""
     actor = post.actor
-    if actor.platform not in ("telegram", "facebook"):
+    if actor.platform != "telegram" and actor.platform != "facebook":
         return ""
     digits = "".join(c for c in actor.actor_id.split("-")[0] if c.isdigit())
     limit = EXPORTED_NETWORKS if actor.is_network else EXPORTED_AUTHORS
@@ -63,7 +65,7 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
     warc: WarcFile | None = None
     fragments: dict[str, IO[str]] = {}
     with (
-        (out / "posts" / f"posts-{chunk:05d}.jsonl").open("w", encoding="utf-8") as post_file,
+        (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb") as post_file,
         (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as truth_file,
         (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as id_file,
         (parts / f"captures-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as capture_file,
@@ -117,7 +119,7 @@ def _export(post: Post, platform: str, parts: Path, chunk: int, fragments: dict[
         captures.writerow((post.post_id, "facebook", f"social/{folder}", int(post.epoch)))
 
 
-def _json_line(post: Post) -> str:
+def _json_line(post: Post) -> bytes:
     record = {
         "id": post.post_id,
         "text": post.text,
@@ -131,7 +133,7 @@ def _json_line(post: Post) -> str:
         "author": post.author,
         "images": post.images,
     }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
 TRUTH_POST_COLUMNS = (

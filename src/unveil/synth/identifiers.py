@@ -110,6 +110,19 @@ class Phone:
         return f"+{PLANS[self.country].calling_code} {nsn[:3]} {nsn[3:6]} {nsn[6:]}"
 
 
+_DISPLAYS: dict[str, str] = {}
+
+
+def local_display(phone: Phone) -> str:
+    """``phone.local_display()``, cached (a post writes its phone often, the phones are few)."""
+    shown = _DISPLAYS.get(phone.e164)
+    if shown is None:
+        if len(_DISPLAYS) > 100_000:
+            _DISPLAYS.clear()
+        shown = _DISPLAYS[phone.e164] = phone.local_display()
+    return shown
+
+
 def make_phone(rng: random.Random, country: str) -> Phone:
     """A random mobile number of ``country`` that its numbering plan accepts."""
     plan = PLANS[country]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import random
 
-from unveil.synth.identifiers import Phone
+from unveil.synth.identifiers import Phone, local_display
 
 SPELLED: dict[str, tuple[str, ...]] = {
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
@@ -54,7 +54,7 @@ def pick_phone_rule(rng: random.Random, language: str) -> str:
 
 def write_phone(phone: Phone, rule: str, language: str, rng: random.Random) -> str:
     """Write ``phone`` following ``rule`` (see ``PHONE_RULES``)."""
-    local = phone.local_display()
+    local = local_display(phone)
     digits = local.replace(" ", "")
     if rule == "plain":
         return local

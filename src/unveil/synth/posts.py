@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from unveil.synth.actors import Actor, Persona
-from unveil.synth.identifiers import Phone
+from unveil.synth.actors import Actor, Persona, Template
+from unveil.synth.identifiers import Phone, local_display
 from unveil.synth.obfuscate import pick_phone_rule, write_email, write_handle, write_phone
 from unveil.synth.phrases import BANKS
 from unveil.synth.phrases.words import JOBS, NATIONALITIES
@@ -23,7 +24,8 @@ DESTINATIONS = {
 }
 TRAVEL_ORIGINS = ("Sofia", "Bucharest", "Plovdiv", "Iasi", "Casablanca", "Tirana", "Warsaw", "Varna", "Constanta")
 EDIT_EMOJI = ("😘", "🌹", "🔥", "✅", "📞", "🙏", "⭐")
-CONTACT_LABELS = {"email": ("✉️ ", "Email: ", "Mail: ", "", "📧 "), "handle": ("", "👉 ", "+ ", "➡️ ")}
+EMAIL_LABELS = ("✉️ ", "Email: ", "Mail: ", "", "📧 ")
+HANDLE_LABELS = ("", "👉 ", "+ ", "➡️ ")
 
 
 @dataclass(slots=True)
@@ -52,53 +54,137 @@ class Post:
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     """Draw post number ``number`` (posts are numbered in time order)."""
-    when = (number + rng.random()) / plan.posts
+    draw = rng.random
+    when = (number + draw()) / plan.posts
     kind = plan.pick_kind(rng)
     actor = plan.pools[kind.name].pick(rng, when) if kind.network_run else plan.pick_author(rng, kind, when)
-    template = actor.templates[int(rng.random() * len(actor.templates))]
-    persona = actor.personas[int(rng.random() * len(actor.personas))]
+    template_index = int(draw() * len(actor.templates))
+    persona_index = int(draw() * len(actor.personas))
+    template, persona = actor.templates[template_index], actor.personas[persona_index]
+    form = _form(actor, template_index, persona_index)
+    language = template.language
     city, days = _city(actor, persona, when, rng)
-    identifiers: list[tuple[str, str, str, str, str]] = []
     role = "network" if actor.is_network else "independent"
     phone = _active_phone(actor, when, rng)
-    rule = pick_phone_rule(rng, template.language)
-    contact = write_phone(phone, rule, template.language, rng)
-    identifiers.append(("phone", phone.e164, contact, rule, role))
-    slots = _slots(actor, persona, template.language, city, days, contact, rng)
-    bank = BANKS[(actor.kind.bank, template.language)]
-    formats = [bank[r][1][a] for r, a in template.choices]
-    parts = [text.format_map(slots) for text in formats]
-    if not any("{contact}" in text for text in formats):  # "message me here": no number in this post
-        identifiers.clear()
-    text = template.prefix + template.joiner.join(parts) + template.suffix
+    rule = pick_phone_rule(rng, language)
+    contact = write_phone(phone, rule, language, rng)
+    identifiers = [("phone", phone.e164, contact, rule, role)] if form.has_contact else []
+    slots = _dynamic_slots(actor.kind.bank, actor, language, city, days, contact, draw())
+    text = form.body.format_map(slots)
     text += _extra_contacts(actor, rng, identifiers, role)
-    text += _hub_line(plan, actor, rng, identifiers, template.language)
-    edited, edit = _light_edit(text, rng, 0.35 if actor.is_network else 0.25)
-    if all(row[2] in edited for row in identifiers):  # an edit never touches a phone, an email or a handle
-        text = edited
+    text += _hub_line(plan, actor, rng, identifiers, language)
+    if draw() < (0.35 if actor.is_network else 0.25):
+        edited, edit = _light_edit(text, rng)
+        if all(row[2] in edited for row in identifiers):  # an edit never touches a phone, an email or a handle
+            text = edited
+        else:
+            text, edit = text + " " + EDIT_EMOJI[number % len(EDIT_EMOJI)], "emoji"
     else:
-        text, edit = text + " " + EDIT_EMOJI[number % len(EDIT_EMOJI)], "emoji"
-    post_id = f"P{number:08d}"
+        edit = ""
+    epoch = epoch_of(when)
     return Post(
         number,
-        post_id,
+        f"P{number:08d}",
         actor,
-        template.language,
+        language,
         city,
         CITY_BY_NAME[city].country,
-        epoch_of(when),
+        epoch,
         text,
-        parts[0][:80] if actor.kind.post_kind in ("ad", "job") else "",
+        form.title.format_map(slots)[:80] if form.title else "",
         _url(actor, city, number),
-        _author(actor, persona),
-        _images(plan, persona, rng),
+        form.author,
+        _images(persona, draw),
         template.template_id,
         edit,
         template.with_indicators,
-        persona.true_age < 18 and actor.kind.bank == "escort",
+        form.minor,
         identifiers,
-        iso_time(epoch_of(when)),
+        iso_time(epoch),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """A template dressed for one actor and persona: the text with only the per-post slots left to fill."""
+
+    body: str
+    title: str
+    has_contact: bool
+    author: str
+    minor: bool
+
+
+_FORMS: dict[tuple[str, int, int], _Form] = {}
+# slots that change from post to post (the rest are fixed per actor, language and persona)
+_DYNAMIC = ("city", "contact", "days", "date")
+_DYNAMIC_BY_BANK = {
+    "smuggling": ("dep", "price_pp"),
+    "migration_info": ("dep",),
+    "labour": ("wage", "wage_month"),
+    "escort": ("price2",),
+}
+
+
+def _form(actor: Actor, template_index: int, persona_index: int) -> _Form:
+    """The compiled template of (actor, template, persona), cached (bounded)."""
+    key = (actor.actor_id, template_index, persona_index)
+    form = _FORMS.get(key)
+    if form is None:
+        if len(_FORMS) > 50_000:
+            _FORMS.clear()
+        form = _FORMS[key] = _compile(actor, actor.templates[template_index], actor.personas[persona_index])
+    return form
+
+
+def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
+    """Fill the fixed slots of a template once; the per-post slots stay as ``{name}`` fields."""
+    slots: dict[str, Any] = {
+        key: str(value).replace("{", "{{").replace("}", "}}")
+        for key, value in _static_slots(actor, persona, template.language).items()
+    }
+    for key in _DYNAMIC + _DYNAMIC_BY_BANK.get(actor.kind.bank, ()):
+        slots[key] = "{" + key + "}"
+    bank = BANKS[(actor.kind.bank, template.language)]
+    formats = [bank[r][1][a] for r, a in template.choices]
+    parts = [text.format_map(slots) for text in formats]
+    return _Form(
+        template.prefix + template.joiner.join(parts) + template.suffix,
+        parts[0] if parts and actor.kind.post_kind in ("ad", "job") else "",
+        any("{contact}" in text for text in formats),  # "message me here": no number in this post
+        _author(actor, persona),
+        persona.true_age < 18 and actor.kind.bank == "escort",
+    )
+
+
+_LOCAL_CITY: dict[tuple[str, str], str] = {}
+
+
+def _dynamic_slots(
+    bank: str, actor: Actor, language: str, city: str, days: int, contact: str, draw: float
+) -> dict[str, Any]:
+    """This post's slot values: its city, contact, stay, date and (per kind) price or wage."""
+    local = _LOCAL_CITY.get((city, language))
+    if local is None:
+        local = _LOCAL_CITY[(city, language)] = CITY_BY_NAME[city].local(language)
+    slots: dict[str, Any] = {
+        "city": local,
+        "contact": contact,
+        "days": days,
+        "date": f"{1 + int(draw * 28)}/{1 + int(draw * 1000) % 12}",
+    }
+    if bank == "smuggling":
+        low, high = actor.route[2], actor.route[3]
+        slots["price_pp"] = low + int(draw * 7919) % ((high - low) // 100 + 1) * 100
+        slots["dep"] = local  # the departure point the post is placed at
+    elif bank == "migration_info":
+        slots["dep"] = local
+    elif bank == "labour":
+        slots["wage"] = 4 + int(draw * 5)
+        slots["wage_month"] = 900 + int(draw * 12) * 50
+    elif bank == "escort":
+        slots["price2"] = actor.price * 2 - (0, 20, 40)[int(draw * 3)]
+    return slots
 
 
 def _city(actor: Actor, persona: Persona, when: float, rng: random.Random) -> tuple[str, int]:
@@ -125,39 +211,6 @@ def _active_phone(actor: Actor, when: float, rng: random.Random) -> Phone:
     return phones[index]
 
 
-_STATIC_SLOTS: dict[tuple[str, str, int], dict[str, Any]] = {}
-
-
-def _slots(
-    actor: Actor, persona: Persona, language: str, city: str, days: int, contact: str, rng: random.Random
-) -> dict[str, Any]:
-    """The template's slot values: the actor's own (cached) and this post's (city, contact, prices, date)."""
-    key = (actor.actor_id, language, persona.nationality * 100 + persona.age)
-    static = _STATIC_SLOTS.get(key)
-    if static is None:
-        if len(_STATIC_SLOTS) > 50_000:
-            _STATIC_SLOTS.clear()
-        static = _STATIC_SLOTS[key] = _static_slots(actor, persona, language)
-    slots = static.copy()
-    draw = rng.random()
-    slots["city"] = CITY_BY_NAME[city].local(language)
-    if actor.kind.bank in ("smuggling", "migration_info"):
-        slots["dep"] = slots["city"]  # the departure point the post is placed at
-        slots["dest"] = DESTINATIONS.get(language, {}).get(actor.route[0], actor.route[0])
-    slots["contact"] = contact
-    slots["days"] = days
-    slots["date"] = f"{1 + int(draw * 28)}/{1 + int(draw * 1000) % 12}"
-    if actor.kind.bank == "smuggling":
-        low, high = actor.route[2], actor.route[3]
-        slots["price_pp"] = low + int(draw * 7919) % ((high - low) // 100 + 1) * 100
-    elif actor.kind.bank == "labour":
-        slots["wage"] = 4 + int(draw * 5)
-        slots["wage_month"] = 900 + int(draw * 12) * 50
-    elif actor.kind.bank == "escort":
-        slots["price2"] = actor.price * 2 - (0, 20, 40)[int(draw * 3)]
-    return slots
-
-
 def _static_slots(actor: Actor, persona: Persona, language: str) -> dict[str, Any]:
     nationalities = NATIONALITIES.get(language, NATIONALITIES["en"])
     jobs = JOBS.get(language, JOBS["en"])
@@ -170,7 +223,9 @@ def _static_slots(actor: Actor, persona: Persona, language: str) -> dict[str, An
         "price3": 85 + actor.price % 30,
         "hotel": actor.hotel,
         "dep": actor.departure[0],
-        "dest": actor.route[0],
+        "dest": DESTINATIONS.get(language, {}).get(actor.route[0], actor.route[0])
+        if actor.kind.bank in ("smuggling", "migration_info")
+        else actor.route[0],
         "origin": TRAVEL_ORIGINS[actor.price % 9],
         "price_pp": actor.price + 40,
         "job": jobs[actor.job % len(jobs)],
@@ -184,19 +239,21 @@ def _static_slots(actor: Actor, persona: Persona, language: str) -> dict[str, An
 def _extra_contacts(
     actor: Actor, rng: random.Random, identifiers: list[tuple[str, str, str, str, str]], role: str
 ) -> str:
-    extra = ""
-    if actor.emails and rng.random() < 0.4:
+    if not actor.emails and not actor.handles and not actor.is_network:
+        return ""
+    extra, draw = "", rng.random
+    if actor.emails and draw() < 0.4:
         written, rule = write_email(actor.emails[0], rng)
         identifiers.append(("email", actor.emails[0], written, rule, role))
-        extra += "\n" + rng.choice(CONTACT_LABELS["email"]) + written
-    if actor.handles and rng.random() < 0.5:
+        extra += "\n" + EMAIL_LABELS[int(draw() * len(EMAIL_LABELS))] + written
+    if actor.handles and draw() < 0.5:
         service, handle = actor.handles[0]
         written, rule = write_handle(service, handle, None, rng)
         identifiers.append(("handle", f"{service}:{handle}", written, rule, role))
-        extra += "\n" + rng.choice(CONTACT_LABELS["handle"]) + written
-    if len(actor.phones) > 1 and actor.is_network and rng.random() < 0.1:
-        second = actor.phones[rng.randrange(len(actor.phones))]
-        written = second.local_display()
+        extra += "\n" + HANDLE_LABELS[int(draw() * len(HANDLE_LABELS))] + written
+    if len(actor.phones) > 1 and actor.is_network and draw() < 0.1:
+        second = actor.phones[int(draw() * len(actor.phones))]
+        written = local_display(second)
         if not any(row[1] == second.e164 for row in identifiers):
             identifiers.append(("phone", second.e164, written, "plain", role))
             extra += " / " + written
@@ -217,7 +274,7 @@ def _hub_line(
         hub = plan.hubs["helpline"][rng.randrange(len(plan.hubs["helpline"]))]
     else:
         return ""
-    written = hub.phone.local_display() if hub.phone else hub.value
+    written = local_display(hub.phone) if hub.phone else hub.value
     identifiers.append((hub.type, hub.value, written, "plain", "hub"))
     label = {
         "hotel": "Hotel reception",
@@ -235,10 +292,8 @@ def _hub_line(
     )
 
 
-def _light_edit(text: str, rng: random.Random, rate: float) -> tuple[str, str]:
+def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
     """Edit a template copy lightly (a word dropped, a typo, an emoji), as re-posters do."""
-    if rng.random() >= rate:
-        return text, ""
     words = text.split(" ")
     kind = rng.choice(("word_drop", "typo", "emoji", "punctuation"))
     if kind == "word_drop" and len(words) > 8:
@@ -281,13 +336,13 @@ def _author(actor: Actor, persona: Persona) -> str:
     return persona.name
 
 
-def _images(plan: WorldPlan, persona: Persona, rng: random.Random) -> list[str]:
-    if persona.photo < 0 or rng.random() > 0.8:
+def _images(persona: Persona, draw: Callable[[], float]) -> list[str]:
+    if persona.photo < 0 or draw() > 0.8:
         return []
-    first = rng.randrange(4)
+    first = int(draw() * 4)
     names = [f"images/{persona.photo:04d}-{VARIANTS[first]}.jpg"]
-    if rng.random() < 0.3:
-        names.append(f"images/{persona.photo:04d}-{VARIANTS[(first + 1 + rng.randrange(3)) % 4]}.jpg")
+    if draw() < 0.3:
+        names.append(f"images/{persona.photo:04d}-{VARIANTS[(first + 1 + int(draw() * 3)) % 4]}.jpg")
     return names
 
 

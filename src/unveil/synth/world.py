@@ -27,6 +27,7 @@ from unveil.synth.statistics import write_statistics
 from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
 from unveil.synth.truth import write_actor_truth
 
+CHUNKS_PER_TASK = 5
 FOLDERS = ("posts", "captures/html", "telegram", "social", "images", "transfers", "statistics", "truth", ".parts")
 
 
@@ -87,9 +88,10 @@ def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter
     """Write the post chunks and the money parts, in a pool of processes when there is more than one task."""
     chunks = (posts + CHUNK_POSTS - 1) // CHUNK_POSTS
     plan = plan_for(posts, seed)
-    tasks = [("money", part) for part in range(money_parts(plan))]
+    # consecutive chunks in one task share the authors they re-build (a cache), so the big tasks go first
+    tasks = [("posts", first) for first in range(0, chunks, CHUNKS_PER_TASK)]
+    tasks += [("money", part) for part in range(money_parts(plan))]
     tasks += [("photos", first) for first in range(0, plan.photo_bases, PHOTOS_PER_TASK)]
-    tasks += [("posts", chunk) for chunk in range(chunks)]
     processes = min(len(tasks), workers if workers is not None else min(4, os.cpu_count() or 1))
     counts: Counter[str] = Counter()
     if processes <= 1:
@@ -109,7 +111,10 @@ def _task(out: Path, posts: int, seed: int, task: str, index: int) -> Counter[st
     if task == "photos":
         end = min(plan_for(posts, seed).photo_bases, index + PHOTOS_PER_TASK)
         return Counter(images=write_photos(out, seed, index, end))
-    return write_chunk(out, posts, seed, index)
+    counts: Counter[str] = Counter()
+    for chunk in range(index, min(index + CHUNKS_PER_TASK, (posts + CHUNK_POSTS - 1) // CHUNK_POSTS)):
+        counts.update(write_chunk(out, posts, seed, chunk))
+    return counts
 
 
 def _concatenate(out: Path, pattern: str, header: tuple[str, ...], target: str, delimiter: str = ",") -> None:
