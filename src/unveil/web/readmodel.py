@@ -11,6 +11,8 @@ written yet is simply absent: ``has(name)`` says so, and pages show "not compute
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import threading
 import time
@@ -23,9 +25,13 @@ from typing import Any, TypeVar
 import duckdb
 
 from unveil.errors import UnveilError
+from unveil.web.serving import build_serving
 from unveil.workspace import Workspace
 
 T = TypeVar("T")
+
+SNAPSHOT_DIR = ".web"
+"""Folder of the workspace holding the snapshot files (derived data, rebuilt when missing)."""
 
 INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "ingest.images": ("post_id", "image_sha256"),
@@ -39,7 +45,7 @@ INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "link.edges": ("network_id",),
 }
 """Tables copied into memory, with the columns indexed for point lookups; others are Parquet views.
-Posts are copied into ``web.posts`` (see ``_build_posts``) and ``ingest.posts`` is a view of it."""
+Posts are copied into ``web.posts`` (see ``serving.py``) and ``ingest.posts`` is a view of it."""
 
 
 class NotComputed(UnveilError):
@@ -108,49 +114,6 @@ def _index(connection: duckdb.DuckDBPyConnection, name: str, columns: Sequence[s
             connection.execute(f'CREATE INDEX "{stage}_{table}_{column}" ON {_quote(name)} ("{column}")')
 
 
-def _build_posts(connection: duckdb.DuckDBPyConnection, files: list[str], tables: set[str]) -> None:
-    """``web.posts``: posts newest first with what search filters on, and ``ingest.posts`` as a view of it.
-
-    Added columns: ``ingested_at`` (when the part file was written), ``best_city`` and ``language``
-    (``extract.posts``, else the declared city), ``risk`` (highest over domains, ``score.scores``),
-    ``network_id`` (``link.network_posts``).
-    """
-    connection.execute("CREATE SCHEMA IF NOT EXISTS web")
-    connection.execute("CREATE SCHEMA IF NOT EXISTS ingest")
-    connection.execute("CREATE TEMP TABLE part_times (filename VARCHAR, ingested_at TIMESTAMPTZ)")
-    connection.executemany(
-        "INSERT INTO part_times VALUES (?, to_timestamp(?))", [(f, os.path.getmtime(f)) for f in files]
-    )
-    joins, city, language, risk, network = [], "p.city", "NULL::VARCHAR", "NULL::DOUBLE", "NULL::VARCHAR"
-    if "extract.posts" in tables:
-        joins.append("LEFT JOIN extract.posts e ON e.post_id = p.post_id")
-        city, language = "coalesce(e.city, p.city)", "e.language"
-    if "score.scores" in tables and "risk" in _columns(connection, "score.scores"):
-        joins.append(
-            "LEFT JOIN (SELECT post_id, max(risk) AS risk FROM score.scores GROUP BY post_id) s "
-            "ON s.post_id = p.post_id"
-        )
-        risk = "s.risk"
-    if "link.network_posts" in tables:
-        joins.append(
-            "LEFT JOIN (SELECT post_id, min(network_id) AS network_id FROM link.network_posts "
-            "GROUP BY post_id) n ON n.post_id = p.post_id"
-        )
-        network = "n.network_id"
-    connection.execute(
-        f"CREATE TABLE web.posts AS SELECT p.* EXCLUDE (filename), t.ingested_at, {city} AS best_city, "
-        f"{language} AS language, {risk} AS risk, {network} AS network_id "
-        "FROM read_parquet(?, filename = true) p JOIN part_times t ON t.filename = p.filename "
-        f"{' '.join(joins)} ORDER BY p.posted_at DESC NULLS LAST, p.post_id",
-        [files],
-    )
-    connection.execute("DROP TABLE part_times")
-    connection.execute('CREATE INDEX "web_posts_post_id" ON web.posts (post_id)')
-    connection.execute(
-        "CREATE VIEW ingest.posts AS SELECT * EXCLUDE (best_city, language, risk, network_id) FROM web.posts"
-    )
-
-
 def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
     stage, _, table = name.partition(".")
     rows = connection.execute(
@@ -159,16 +122,50 @@ def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
     return {row[0] for row in rows}
 
 
+def snapshot_path(workspace: Workspace, tables_fingerprint: tuple[tuple[str, int, int], ...]) -> Path:
+    """Where the snapshot of one state of the tables is stored (one file per fingerprint)."""
+    digest = hashlib.sha256(repr(tables_fingerprint).encode()).hexdigest()[:20]
+    return workspace.root / SNAPSHOT_DIR / f"snapshot-{digest}.duckdb"
+
+
+def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
+    """Load every committed table and the serving tables into a new database file at ``path``."""
+    building = path.with_name(f"{path.stem}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    connection = duckdb.connect(str(building))
+    try:
+        for name, paths in parts.items():
+            if name != "ingest.posts":
+                _load_table(connection, name, paths)
+        if "ingest.posts" in parts:
+            build_serving(connection, [str(path) for path in parts["ingest.posts"]], set(parts))
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
+    os.replace(building, path)
+    Path(f"{building}.wal").unlink(missing_ok=True)
+
+
 def build_snapshot(workspace: Workspace) -> Snapshot:
-    """Load every committed table into a fresh in-memory database."""
+    """The snapshot of the current tables: built once per state of the tables, shared by every worker.
+
+    The first process that needs a state builds its file under a lock; the others wait, then open
+    it read-only. Files of older states are removed (processes still reading them keep them open).
+    """
     parts = table_parts(workspace)
-    connection = duckdb.connect(":memory:")
-    for name, paths in parts.items():
-        if name != "ingest.posts":
-            _load_table(connection, name, paths)
-    if "ingest.posts" in parts:
-        _build_posts(connection, [str(path) for path in parts["ingest.posts"]], set(parts))
-    return Snapshot(connection, fingerprint(parts), frozenset(parts))
+    tables_fingerprint = fingerprint(parts)
+    path = snapshot_path(workspace, tables_fingerprint)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / "build.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                _write_snapshot(path, parts)
+                for old in path.parent.glob("snapshot-*"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+    connection = duckdb.connect(str(path), read_only=True)
+    return Snapshot(connection, tables_fingerprint, frozenset(parts))
 
 
 class ReadModel:
@@ -181,6 +178,7 @@ class ReadModel:
         self._checked_at = time.monotonic()
         self._lock = threading.Lock()
         self._building = False
+        self._local = threading.local()
 
     def has(self, name: str) -> bool:
         """True when the table exists in the current snapshot."""
@@ -195,17 +193,23 @@ class ReadModel:
         """Column names of a table (empty when it is missing)."""
         if not self.has(name):
             return set()
-        with self.cursor() as cursor:
-            return _columns(cursor, name)
+
+        def read() -> set[str]:
+            with self.cursor() as cursor:
+                return _columns(cursor, name)
+
+        return self.cached(f"columns:{name}", read)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the current snapshot, for one request's queries."""
-        cursor = self._current().connection.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+        """This thread's cursor on the current snapshot (opened once per thread and snapshot, then reused)."""
+        snapshot = self._current()
+        local = self._local
+        if getattr(local, "snapshot", None) is not snapshot:
+            local.cursor = snapshot.connection.cursor()
+            local.snapshot = snapshot
+        cursor: duckdb.DuckDBPyConnection = local.cursor
+        yield cursor
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dictionaries."""
@@ -213,6 +217,11 @@ class ReadModel:
             result = cursor.execute(sql, list(params))
             names = [column[0] for column in result.description or []]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+    def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query as tuples."""
+        with self.cursor() as cursor:
+            return cursor.execute(sql, list(params)).fetchall()
 
     def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first column of the first row, or None."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -45,45 +45,35 @@ class NetworkDetail:
     identifiers: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _placeholders(values: list[str]) -> str:
-    return ", ".join("?" for _ in values)
-
-
 def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
-    """Everything about one network; ``NotFound`` when it does not exist."""
+    """Everything about one network (lookups in the ``web.network_*`` tables); ``NotFound`` when absent."""
     tables.require("link.networks")
     found = tables.rows("SELECT * FROM link.networks WHERE network_id = ?", [network_id])
     if not found:
         raise NotFound("network", network_id)
     detail = NetworkDetail(found[0])
-    reasons = tables.rows(
-        "SELECT post_id, reason FROM link.network_posts WHERE network_id = ? ORDER BY post_id", [network_id]
+    if not tables.has("link.network_posts") or not tables.has("ingest.posts"):
+        return detail
+    rows = tables.rows(
+        "SELECT post_id, reason, found, title, snippet, posted_at, city, risk FROM web.network_members "
+        "WHERE network_id = ? ORDER BY posted_at NULLS LAST, post_id",
+        [network_id],
     )
-    detail.member_count = len(reasons)
-    ids = [row["post_id"] for row in reasons]
-    why = {row["post_id"]: row["reason"] for row in reasons}
-    posts = _member_posts(tables, ids)
+    detail.member_count = len(rows)
+    posts = [{k: v for k, v in row.items() if k not in ("found", "reason")} for row in rows if row["found"]]
+    why = {row["post_id"]: row["reason"] for row in rows}
     detail.members = [dict(post, reason=why.get(post["post_id"], "")) for post in posts[:MEMBER_LIMIT]]
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
-    detail.identifiers = _shared_identifiers(tables, ids)
-    if tables.has("extract.places"):
-        detail.places, detail.route = _places(tables, ids, posts)
-    return detail
-
-
-def _member_posts(tables: ReadModel, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids or not tables.has("ingest.posts"):
-        return []
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        rows += tables.rows(
-            "SELECT post_id, title, left(text, 160) AS snippet, posted_at, best_city AS city, risk FROM web.posts "
-            f"WHERE post_id IN ({_placeholders(chunk)})",
-            chunk,
+    if tables.has("extract.identifiers"):
+        detail.identifiers = tables.rows(
+            "SELECT type, value, posts, post_ids FROM web.network_identifiers WHERE network_id = ? "
+            "ORDER BY posts DESC, type, value",
+            [network_id],
         )
-    return sorted(rows, key=lambda r: (r["posted_at"] is None, r["posted_at"] or datetime.min, r["post_id"]))
+    if tables.has("extract.places"):
+        detail.places, detail.route = _places(tables, network_id, posts)
+    return detail
 
 
 def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -114,39 +104,14 @@ def timeline(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return series
 
 
-def _shared_identifiers(tables: ReadModel, ids: list[str]) -> list[dict[str, Any]]:
-    """Identifiers carried by at least two of the network's posts: what links them."""
-    if not ids or not tables.has("extract.identifiers"):
-        return []
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        rows += tables.rows(
-            f"SELECT type, value, post_id FROM extract.identifiers WHERE post_id IN ({_placeholders(chunk)})", chunk
-        )
-    posts_of: dict[tuple[str, str], set[str]] = {}
-    for row in rows:
-        posts_of.setdefault((row["type"], row["value"]), set()).add(row["post_id"])
-    shared = [
-        {"type": kind, "value": value, "posts": len(members), "post_ids": sorted(members)}
-        for (kind, value), members in posts_of.items()
-        if len(members) >= 2
-    ]
-    return sorted(shared, key=lambda r: (-r["posts"], r["type"], r["value"]))
-
-
 def _places(
-    tables: ReadModel, ids: list[str], posts: list[dict[str, Any]]
+    tables: ReadModel, network_id: str, posts: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Places with coordinates named in the posts, and the order the network moved between them."""
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        rows += tables.rows(
-            "SELECT post_id, name, lat, lon FROM extract.places "
-            f"WHERE post_id IN ({_placeholders(chunk)}) AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY start",
-            chunk,
-        )
+    rows = tables.rows(
+        "SELECT post_id, name, lat, lon FROM web.network_places WHERE network_id = ? ORDER BY start, post_id",
+        [network_id],
+    )
     first_place: dict[str, dict[str, Any]] = {}
     places: dict[str, dict[str, Any]] = {}
     found: dict[str, Any] | None

@@ -8,10 +8,12 @@ from typing import Any
 from unveil.errors import NotFound
 from unveil.web.highlight import Span
 from unveil.web.readmodel import ReadModel
+from unveil.web.serving import DETAIL_LISTS
 
 POST_COLUMNS = (
-    "post_id, source_id, source_file, record_no, evidence_sha256, kind, platform, url, author, title, text, "
-    "posted_at, captured_at, region, city, best_city, language, risk, network_id, ingested_at, images"
+    "p.post_id, p.source_id, p.source_file, p.record_no, p.evidence_sha256, p.kind, p.platform, p.url, p.author, "
+    "p.title, p.text, p.posted_at, p.captured_at, p.region, p.city, p.best_city, p.language, p.risk, p.network_id, "
+    "p.ingested_at, p.images"
 )
 
 
@@ -31,79 +33,24 @@ class PostDetail:
     missing: list[str] = field(default_factory=list)
 
 
-def _optional(tables: ReadModel, name: str, sql: str, post_id: str, detail: PostDetail) -> list[dict[str, Any]] | None:
-    if not tables.has(name):
-        detail.missing.append(name)
-        return None
-    return tables.rows(sql, [post_id])
-
-
 def post_detail(tables: ReadModel, post_id: str) -> PostDetail:
-    """Everything shown on a post's page; ``NotFound`` when there is no such post."""
+    """Everything shown on a post's page (one lookup in ``web.post_details``); ``NotFound`` when absent."""
     tables.require("ingest.posts")
-    found = tables.rows(f"SELECT {POST_COLUMNS} FROM web.posts WHERE post_id = ?", [post_id])
+    built = [name for name, (table, _, _) in DETAIL_LISTS.items() if tables.has(table)]
+    lists = "".join(f', d.{name} AS "list:{name}"' for name in built)
+    found = tables.rows(
+        f"SELECT {POST_COLUMNS}{lists} FROM web.posts p, web.post_details d WHERE p.post_id = ? AND d.post_id = ?",
+        [post_id, post_id],
+    )
     if not found:
         raise NotFound("post", post_id)
-    detail = PostDetail(found[0])
-    detail.identifiers = (
-        _optional(
-            tables,
-            "extract.identifiers",
-            'SELECT type, value, raw, start, "end", rule FROM extract.identifiers WHERE post_id = ? ORDER BY start',
-            post_id,
-            detail,
-        )
-        or []
-    )
-    detail.indicators = _optional(
-        tables,
-        "score.indicators",
-        'SELECT indicator_id, domain, category, start, "end", matched, weight, source FROM score.indicators '
-        "WHERE post_id = ? ORDER BY start, indicator_id",
-        post_id,
-        detail,
-    )
-    detail.scores = _optional(
-        tables,
-        "score.scores",
-        "SELECT domain, score, risk FROM score.scores WHERE post_id = ? ORDER BY score DESC",
-        post_id,
-        detail,
-    )
-    detail.places = _optional(
-        tables,
-        "extract.places",
-        'SELECT place_id, name, kind, country, lat, lon, start, "end" FROM extract.places '
-        "WHERE post_id = ? ORDER BY start",
-        post_id,
-        detail,
-    )
-    detail.prices = _optional(
-        tables,
-        "extract.prices",
-        'SELECT amount, currency, unit, start, "end" FROM extract.prices WHERE post_id = ? ORDER BY start',
-        post_id,
-        detail,
-    )
-    detail.ages = _optional(
-        tables,
-        "extract.ages",
-        'SELECT age, start, "end" FROM extract.ages WHERE post_id = ? ORDER BY start',
-        post_id,
-        detail,
-    )
-    detail.networks = _optional(
-        tables,
-        "link.network_posts",
-        "SELECT network_id, reason FROM link.network_posts WHERE post_id = ? ORDER BY network_id",
-        post_id,
-        detail,
-    )
-    if tables.has("ingest.images"):
-        detail.images = tables.rows(
-            "SELECT image_sha256, width, height, format FROM ingest.images WHERE post_id = ? ORDER BY image_sha256",
-            [post_id],
-        )
+    row = found[0]
+    detail = PostDetail({k: v for k, v in row.items() if not k.startswith("list:")})
+    for name, (table, _, _) in DETAIL_LISTS.items():
+        if name in built:
+            setattr(detail, name, row[f"list:{name}"])
+        elif name != "images":
+            detail.missing.append(table)
     return detail
 
 

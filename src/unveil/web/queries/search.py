@@ -1,21 +1,27 @@
-"""Post search: free text, an identifier written any way, and filters, newest posts first.
+"""Post search: words, an identifier written any way, and filters, newest posts first.
 
-``web.posts`` is stored newest first, so a query without an explicit sort stops scanning as soon as
-it has a page of matches. Identifier queries are normalised before matching ``extract.identifiers``:
-a phone written ``0470 12 34 56``, ``+32 (0)470/12.34.56`` or ``0032470123456`` becomes ``+32470123456``.
+``web.posts`` is stored newest first (``pos``). Words are looked up in ``web.terms`` (every word of
+every post, sorted): a post matches when, for each word of the query, one of its words starts with
+it ("girl" finds "girls"), case and accents ignored. Identifier queries are normalised before
+matching ``extract.identifiers`` (through ``web.identifier_posts``): a phone written ``0470 12 34 56``,
+``+32 (0)470/12.34.56`` or ``0032470123456`` becomes ``+32470123456``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import phonenumbers
 
 from unveil.web.readmodel import ReadModel
+from unveil.web.serving import words_sql
 
 PAGE_SIZE = 50
+MAX_WORDS = 10
+LAST_CHARACTER = "\U0010ffff"
+"""Sorts after every character: ``word <= term < word + LAST_CHARACTER`` means "term starts with word"."""
 SORTS = ("newest", "risk")
 
 
@@ -97,6 +103,12 @@ def _registry_identifiers(text: str, region: str) -> list[tuple[str, str]]:
     return sorted({(item.type, item.value) for item in find_identifiers(text, region)})
 
 
+def query_words(tables: ReadModel, text: str) -> list[str]:
+    """The search words of a query, split exactly as the posts were (``serving.words_sql``)."""
+    words = tables.value(f"SELECT {words_sql('?')}", [text[:500]]) or []
+    return [str(word) for word in words][:MAX_WORDS]
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -109,15 +121,20 @@ def conditions(
     where: list[str] = []
     params: list[Any] = []
     missing: list[str] = []
-    if filters.q:
+    words = query_words(tables, filters.q) if filters.q else []
+    for word in words:
+        where.append("p.pos IN (SELECT pos FROM web.terms WHERE term >= ? AND term < ?)")
+        params += [word, word + LAST_CHARACTER]
+    if filters.q and not words:  # no letter or digit: match the text as written
         where.append("(p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\')")
         params += [_like(filters.q), _like(filters.q)]
     if pairs:
         if tables.has("extract.identifiers"):
-            ors = " OR ".join("(type = ? AND value = ?)" if kind else "lower(value) = ?" for kind, _ in pairs)
-            where.append(f"p.post_id IN (SELECT post_id FROM extract.identifiers WHERE {ors})")
+            typed = "(value_lower = lower(?) AND type = ? AND value = ?)"
+            ors = " OR ".join(typed if kind else "value_lower = ?" for kind, _ in pairs)
+            where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
             for kind, value in pairs:
-                params += [kind, value] if kind else [value]
+                params += [value, kind, value] if kind else [value]
         else:
             missing.append("extract.identifiers")
             where.append("FALSE")
@@ -152,20 +169,75 @@ def conditions(
     return where, params, missing
 
 
+SELECT_ROWS = (
+    "SELECT p.post_id, p.title, left(p.text, 240) AS snippet, p.posted_at, p.best_city AS city, p.language, "
+    "p.risk, p.network_id, p.platform, p.kind, p.pos FROM web.posts p"
+)
+
+
 def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: int = 1) -> SearchResult:
     """One page of posts matching every criterion."""
     tables.require("ingest.posts")
     pairs = normalise_identifier(filters.identifier, region)
-    where, params, missing = conditions(tables, filters, pairs)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    order = "ORDER BY p.risk DESC NULLS LAST, p.posted_at DESC" if filters.sort == "risk" else ""
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    rows = tables.rows(
-        "SELECT p.post_id, p.title, left(p.text, 240) AS snippet, p.posted_at, p.best_city AS city, p.language, "
-        f"p.risk, p.network_id, p.platform, p.kind FROM web.posts p {clause} {order} LIMIT ? OFFSET ?",
-        [*params, PAGE_SIZE + 1, offset],
-    )
+    ranked = _ranks_of_words_and_identifiers(tables, filters, pairs)
+    missing: list[str] = []
+    if ranked is not None:
+        rows = _rows_at(tables, ranked, offset)
+    else:
+        where, params, missing = conditions(tables, filters, pairs)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        # newest first is the stored order: without ORDER BY the scan stops at the first page of matches
+        order = "ORDER BY p.risk DESC NULLS LAST, p.pos" if filters.sort == "risk" else ""
+        rows = tables.rows(f"{SELECT_ROWS} {clause} {order} LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset])
+    for row in rows:
+        row.pop("pos", None)
     return SearchResult(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, max(page, 1), pairs, missing)
+
+
+def _ranks_of_words_and_identifiers(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]]
+) -> tuple[str, list[Any]] | None:
+    """For a search by words and/or identifier only, newest first: the SQL of the matching ranks.
+
+    Such a search is answered from ``web.terms`` and ``web.identifier_posts`` alone (sorted, so a
+    few row groups are read), then only the page's posts are fetched. None for other searches.
+    """
+    others = replace(filters, q="", identifier="", sort="newest")
+    if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
+        return None
+    words = query_words(tables, filters.q) if filters.q else []
+    if (filters.q and not words) or (pairs and not tables.has("extract.identifiers")):
+        return None
+    parts = ["SELECT pos FROM web.terms WHERE term >= ? AND term < ?" for _ in words]
+    params: list[Any] = [value for word in words for value in (word, word + LAST_CHARACTER)]
+    if pairs:
+        typed = "(value_lower = lower(?) AND type = ? AND value = ?)"
+        parts.append(
+            "SELECT pos FROM web.identifier_posts WHERE "
+            + " OR ".join(typed if kind else "value_lower = ?" for kind, _ in pairs)
+        )
+        for kind, value in pairs:
+            params += [value, kind, value] if kind else [value]
+    return " INTERSECT ".join(parts), params
+
+
+def _rows_at(tables: ReadModel, ranked: tuple[str, list[Any]], offset: int) -> list[dict[str, Any]]:
+    """One page (and one more row) of the posts whose ranks ``ranked`` selects, newest first."""
+    sql, params = ranked
+    ranks = [
+        row[0]
+        for row in tables.tuples(
+            f"SELECT pos FROM ({sql}) ORDER BY pos LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset]
+        )
+    ]
+    if not ranks:
+        return []
+    marks = ", ".join("?" for _ in ranks)
+    rows = tables.rows(
+        f"{SELECT_ROWS} WHERE p.pos BETWEEN ? AND ? AND p.pos IN ({marks})", [ranks[0], ranks[-1], *ranks]
+    )
+    return sorted(rows, key=lambda row: int(row["pos"]))
 
 
 def facet_values(tables: ReadModel) -> dict[str, list[str]]:

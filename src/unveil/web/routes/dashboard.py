@@ -29,9 +29,16 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
             "ingestion_status", lambda: [line.__dict__ for line in dashboard.ingestion_status(workspace)]
         ),
         "quarantined": tables.cached("quarantined", lambda: dashboard.quarantined(workspace)),
-        "high_risk_posts": dashboard.new_high_risk_posts(tables) if show["posts"] else None,
-        "top_networks": dashboard.top_networks(tables) if show["networks"] else None,
-        "money_alerts": dashboard.money_alerts(tables) if show["money"] else None,
+        # the same for everyone: computed once per snapshot, then shown to the roles that may see them
+        "high_risk_posts": tables.cached("high_risk_posts", lambda: dashboard.new_high_risk_posts(tables))
+        if show["posts"]
+        else None,
+        "top_networks": tables.cached("top_networks", lambda: dashboard.top_networks(tables))
+        if show["networks"]
+        else None,
+        "money_alerts": tables.cached("money_alerts", lambda: dashboard.money_alerts(tables))
+        if show["money"]
+        else None,
     }
     return data
 

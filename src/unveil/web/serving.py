@@ -1,0 +1,183 @@
+"""Serving tables: what the hot pages read, computed once per snapshot so a page is one or two lookups.
+
+Built into the snapshot database after the workspace's tables are loaded (``readmodel.build_snapshot``):
+
+- ``web.posts``: posts newest first (``pos`` is the rank, 0 = newest) with what search filters on;
+  ``ingest.posts`` is a view of it.
+- ``web.post_details``: per post, every flag of the post page as lists (identifiers, indicators,
+  scores, places, prices, ages, networks, images): a post page is one lookup by ``post_id``.
+- ``web.network_members``, ``web.network_identifiers``, ``web.network_places``: per network, its
+  posts with why they are linked, the identifiers two or more of them share, and the places they name.
+- ``web.terms``: the words of every post (lower case, accents removed) with the post's rank, sorted
+  by word, so a word search reads a few row groups instead of every text.
+- ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank.
+
+Sorted tables let DuckDB skip row groups by their min/max, so these need no index on big keys.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import duckdb
+
+WORD = r"[\p{L}\p{N}]+"
+"""A word, for search: letters and digits (after lower-casing and removing accents)."""
+
+
+def words_sql(expression: str) -> str:
+    """SQL that splits a text expression into its distinct search words."""
+    return f"list_distinct(regexp_extract_all(lower(strip_accents({expression})), '{WORD}'))"
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
+    stage, _, table = name.partition(".")
+    rows = connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", [stage, table]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def build_posts(connection: duckdb.DuckDBPyConnection, files: list[str], tables: set[str]) -> None:
+    """``web.posts``: posts newest first with what search filters on, and ``ingest.posts`` as a view of it.
+
+    Added columns: ``pos`` (rank, newest first), ``ingested_at`` (when the part file was written),
+    ``best_city`` and ``language`` (``extract.posts``, else the declared city), ``risk`` (highest
+    over domains, ``score.scores``), ``network_id`` (``link.network_posts``).
+    """
+    connection.execute("CREATE SCHEMA IF NOT EXISTS web")
+    connection.execute("CREATE SCHEMA IF NOT EXISTS ingest")
+    connection.execute("CREATE TEMP TABLE part_times (filename VARCHAR, ingested_at TIMESTAMPTZ)")
+    connection.executemany(
+        "INSERT INTO part_times VALUES (?, to_timestamp(?))", [(f, os.path.getmtime(f)) for f in files]
+    )
+    joins, city, language, risk, network = [], "p.city", "NULL::VARCHAR", "NULL::DOUBLE", "NULL::VARCHAR"
+    if "extract.posts" in tables:
+        joins.append("LEFT JOIN extract.posts e ON e.post_id = p.post_id")
+        city, language = "coalesce(e.city, p.city)", "e.language"
+    if "score.scores" in tables and "risk" in _columns(connection, "score.scores"):
+        joins.append(
+            "LEFT JOIN (SELECT post_id, max(risk) AS risk FROM score.scores GROUP BY post_id) s "
+            "ON s.post_id = p.post_id"
+        )
+        risk = "s.risk"
+    if "link.network_posts" in tables:
+        joins.append(
+            "LEFT JOIN (SELECT post_id, min(network_id) AS network_id FROM link.network_posts "
+            "GROUP BY post_id) n ON n.post_id = p.post_id"
+        )
+        network = "n.network_id"
+    connection.execute(
+        "CREATE TABLE web.posts AS SELECT (row_number() OVER (ORDER BY p.posted_at DESC NULLS LAST, p.post_id) - 1)"
+        f"::INTEGER AS pos, p.* EXCLUDE (filename), t.ingested_at, {city} AS best_city, "
+        f"{language} AS language, {risk} AS risk, {network} AS network_id "
+        "FROM read_parquet(?, filename = true) p JOIN part_times t ON t.filename = p.filename "
+        f"{' '.join(joins)} ORDER BY pos",
+        [files],
+    )
+    connection.execute("DROP TABLE part_times")
+    connection.execute('CREATE INDEX "web_posts_post_id" ON web.posts (post_id)')
+    connection.execute(
+        "CREATE VIEW ingest.posts AS SELECT * EXCLUDE (pos, best_city, language, risk, network_id) FROM web.posts"
+    )
+
+
+DETAIL_LISTS: dict[str, tuple[str, str, str]] = {
+    "identifiers": (
+        "extract.identifiers",
+        "{'type': type, 'value': value, 'raw': raw, 'start': start, 'end': \"end\", 'rule': rule}",
+        "start",
+    ),
+    "indicators": (
+        "score.indicators",
+        "{'indicator_id': indicator_id, 'domain': domain, 'category': category, 'start': start, "
+        "'end': \"end\", 'matched': matched, 'weight': weight, 'source': source}",
+        "start, indicator_id",
+    ),
+    "scores": ("score.scores", "{'domain': domain, 'score': score, 'risk': risk}", "score DESC"),
+    "places": (
+        "extract.places",
+        "{'place_id': place_id, 'name': name, 'kind': kind, 'country': country, 'lat': lat, 'lon': lon, "
+        "'start': start, 'end': \"end\"}",
+        "start",
+    ),
+    "prices": (
+        "extract.prices",
+        "{'amount': amount, 'currency': currency, 'unit': unit, 'start': start, 'end': \"end\"}",
+        "start",
+    ),
+    "ages": ("extract.ages", "{'age': age, 'start': start, 'end': \"end\"}", "start"),
+    "networks": ("link.network_posts", "{'network_id': network_id, 'reason': reason}", "network_id"),
+    "images": (
+        "ingest.images",
+        "{'image_sha256': image_sha256, 'width': width, 'height': height, 'format': format}",
+        "image_sha256",
+    ),
+}
+"""Post page lists: field -> (table, struct of one row, order within the post)."""
+
+
+def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
+    """``web.post_details``: one row per post with the lists of its page; returns the fields built."""
+    fields = [name for name, (table, _, _) in DETAIL_LISTS.items() if table in tables]
+    selects = ["p.post_id"]
+    joins = []
+    for name in fields:
+        table, struct, order = DETAIL_LISTS[name]
+        stage, _, short = table.partition(".")
+        selects.append(f"coalesce(d_{name}.items, []) AS {name}")
+        joins.append(
+            f"LEFT JOIN (SELECT post_id, list({struct} ORDER BY {order}) AS items "
+            f'FROM "{stage}"."{short}" GROUP BY post_id) d_{name} ON d_{name}.post_id = p.post_id'
+        )
+    connection.execute(
+        f"CREATE TABLE web.post_details AS SELECT {', '.join(selects)} FROM web.posts p {' '.join(joins)} "
+        "ORDER BY p.post_id"
+    )
+    connection.execute('CREATE INDEX "web_post_details_post_id" ON web.post_details (post_id)')
+    return fields
+
+
+def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """Per network: members with why, shared identifiers, named places (sorted by network)."""
+    if "link.network_posts" not in tables:
+        return
+    connection.execute(
+        "CREATE TABLE web.network_members AS SELECT np.network_id, np.post_id, np.reason, "
+        "p.post_id IS NOT NULL AS found, p.title, left(p.text, 160) AS snippet, p.posted_at, "
+        "p.best_city AS city, p.risk FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id "
+        "ORDER BY np.network_id, p.posted_at NULLS LAST, np.post_id"
+    )
+    if "extract.identifiers" in tables:
+        connection.execute(
+            "CREATE TABLE web.network_identifiers AS SELECT np.network_id, i.type, i.value, "
+            "count(DISTINCT i.post_id) AS posts, list_sort(list(DISTINCT i.post_id)) AS post_ids "
+            "FROM link.network_posts np JOIN extract.identifiers i ON i.post_id = np.post_id "
+            "GROUP BY ALL HAVING count(DISTINCT i.post_id) >= 2 ORDER BY np.network_id, posts DESC, i.type, i.value"
+        )
+    if "extract.places" in tables:
+        connection.execute(
+            "CREATE TABLE web.network_places AS SELECT np.network_id, pl.post_id, pl.name, pl.lat, pl.lon, pl.start "
+            "FROM link.network_posts np JOIN extract.places pl ON pl.post_id = np.post_id "
+            "WHERE pl.lat IS NOT NULL AND pl.lon IS NOT NULL ORDER BY np.network_id, pl.start, pl.post_id"
+        )
+
+
+def build_search(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """``web.terms`` (word, pos) and ``web.identifier_posts`` (value, pos), sorted for row-group skipping."""
+    words = words_sql("coalesce(title, '') || ' ' || coalesce(text, '')")
+    connection.execute(f"CREATE TABLE web.terms AS SELECT unnest({words}) AS term, pos FROM web.posts ORDER BY 1, 2")
+    if "extract.identifiers" in tables:
+        connection.execute(
+            "CREATE TABLE web.identifier_posts AS SELECT DISTINCT lower(i.value) AS value_lower, i.type, i.value, "
+            "p.pos FROM extract.identifiers i JOIN web.posts p ON p.post_id = i.post_id ORDER BY value_lower, pos"
+        )
+
+
+def build_serving(connection: duckdb.DuckDBPyConnection, post_files: Sequence[str], tables: set[str]) -> None:
+    """Every serving table, from the loaded workspace tables."""
+    build_posts(connection, list(post_files), tables)
+    build_post_details(connection, tables)
+    build_networks(connection, tables)
+    build_search(connection, tables)
