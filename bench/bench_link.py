@@ -278,7 +278,7 @@ def _cluster_texts(workspace: Workspace, scratch: Path) -> pa.Table:
     with create_engine("duckdb", workspace.settings) as engine:
         engine.map_batches(posts, signature_batch, SIGNATURES, signatures.path, columns=["post_id", "title", "text"])
         engine.sql_to_table(neardup.CANDIDATES_SQL, {"signatures": signatures}, candidates.path)
-        engine.map_batches(candidates, neardup.verify_batch, neardup.PAIRS, pairs.path)
+        engine.sql_to_table(neardup.NEAR_PAIRS_SQL, {"candidates": candidates}, pairs.path)
         found = engine.query("SELECT post_a, post_b FROM pairs ORDER BY post_a, post_b", {"pairs": pairs})
     return neardup.template_clusters(found)
 

@@ -71,6 +71,7 @@ def test_broken_or_oversized_image_is_refused_with_a_reason() -> None:
 
 SQL = [
     neardup.CANDIDATES_SQL,
+    neardup.NEAR_PAIRS_SQL,
     templates.SAMPLE_SQL,
     templates.IDENTIFIER_SPREAD_SQL,
     images.IMAGE_FILES_SQL,

@@ -1,9 +1,12 @@
-"""Graph algorithms on small inputs fetched through the engine: components and Leiden communities."""
+"""Graph algorithms on inputs fetched through the engine: components and Leiden communities.
+
+Components come from SciPy's sparse graph routines (arrays in, labels out, no Python loop);
+igraph and leidenalg are imported only when a large component is split, so worker processes that
+import the per-record functions next to these do not pay for them.
+"""
 
 from __future__ import annotations
 
-import igraph
-import leidenalg
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -33,12 +36,26 @@ def components_of_pairs(
 ) -> tuple[pa.Array, npt.NDArray[np.int64]]:
     """Connected component label of every name that appears in a pair (names sorted)."""
     names, a, b = index_pairs(left, right)
-    graph = igraph.Graph(n=len(names), edges=np.column_stack((a, b)).tolist())
-    return names, np.asarray(graph.connected_components().membership, dtype=np.int64)
+    return names, components(len(names), a, b)
+
+
+def components(vertices: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Connected component label of every vertex of an undirected graph given as two index arrays."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if vertices == 0:
+        return np.zeros(0, dtype=np.int64)
+    matrix = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(vertices, vertices))
+    _, labels = connected_components(matrix, directed=False)
+    return np.asarray(labels, dtype=np.int64)
 
 
 def communities(vertices: int, edges: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Leiden communities (modularity, weighted) of one large component; labels per vertex."""
+    import igraph
+    import leidenalg
+
     graph = igraph.Graph(n=vertices, edges=edges.tolist())
     partition = leidenalg.find_partition(
         graph, leidenalg.ModularityVertexPartition, weights=weights.tolist(), seed=LEIDEN_SEED

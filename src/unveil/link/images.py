@@ -1,7 +1,9 @@
 """Re-used photos: SHA-256 for exact copies, a perceptual hash for near copies.
 
-Every distinct image is read from the evidence store and hashed with imagehash's DCT hash (64
-bits). Near copies (re-compressed, resized, lightly cropped) differ in a few bits; the neighbour
+Every distinct image is read from the evidence store and hashed with the DCT hash of imagehash's
+``phash`` (64 bits: grey 32x32 Lanczos thumbnail, low 8x8 DCT frequencies above their median),
+computed here as two small matrix products instead of SciPy's FFT routines (same bits, no SciPy
+import in every worker). Near copies (re-compressed, resized, lightly cropped) differ in a few bits; the neighbour
 search splits each hash into four 16-bit bands: two hashes within 3 bits of each other share at
 least one band exactly (pigeonhole), so candidate pairs come from an equality join in SQL instead
 of all pairs. Candidates within ``MAX_DISTANCE`` bits are kept; groups are their connected
@@ -14,7 +16,6 @@ import io
 import warnings
 from pathlib import Path
 
-import imagehash
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -75,6 +76,24 @@ IMAGES = pa.schema(
 )
 
 
+def _dct_rows(size: int = 32, rows: int = 8) -> npt.NDArray[np.float64]:
+    """The first ``rows`` rows of the unnormalised DCT-II matrix (as ``scipy.fftpack.dct``)."""
+    k = np.arange(rows, dtype=np.float64)[:, None]
+    n = np.arange(size, dtype=np.float64)[None, :]
+    return np.asarray(2.0 * np.cos(np.pi * k * (2 * n + 1) / (2 * size)), dtype=np.float64)
+
+
+DCT_ROWS = _dct_rows()
+
+
+def dct_hash_bits(image: Image.Image) -> npt.NDArray[np.bool_]:
+    """imagehash's ``phash`` bits of an image: the low 8x8 DCT frequencies above their median."""
+    grey = image.convert("L").resize((32, 32), Image.Resampling.LANCZOS)
+    pixels = np.asarray(grey, dtype=np.float64)
+    low = DCT_ROWS @ pixels @ DCT_ROWS.T
+    return np.asarray(low > np.median(low), dtype=np.bool_)
+
+
 def perceptual_hash(data: bytes) -> int:
     """The 64-bit DCT perceptual hash of an image's bytes, as a signed integer."""
     if len(data) > MAX_IMAGE_BYTES:
@@ -85,7 +104,7 @@ def perceptual_hash(data: bytes) -> int:
             if image.width * image.height > MAX_PIXELS:
                 raise ValueError(f"image of {image.width}x{image.height} pixels is too large")
             image.draft("L", (128, 128))
-            bits = imagehash.phash(image).hash.flatten()
+            bits = dct_hash_bits(image).flatten()
     value = int(np.packbits(bits.astype(np.uint8)).view(">u8")[0])
     return value - (1 << 64) if value >= 1 << 63 else value
 

@@ -4,7 +4,9 @@ A post's text becomes a set of word bigrams (unigrams for texts of one word); ea
 hashed once with CRC-32 and then by ``SIGNATURE_SIZE`` multiply-shift hash functions at once (a
 NumPy matrix); the signature is the column-wise minimum per post (``np.minimum.reduceat``). Bands
 of ``ROWS_PER_BAND`` rows are folded into one 64-bit key that also encodes the band's number, so
-that LSH banding is a plain equality join in SQL.
+that LSH banding is a plain equality join in SQL. The signature is also stored as one integer
+column per value (``m00`` ... ``m63``, the 32-bit values reinterpreted as signed), so that candidate
+verification is plain SQL too (a sum of equalities), with no bytes shipped to Python.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ BANDS = SIGNATURE_SIZE // ROWS_PER_BAND
 SEED = 20231
 EMPTY = np.uint32(0xFFFFFFFF)
 
+VALUE_COLUMNS = [f"m{i:02d}" for i in range(SIGNATURE_SIZE)]
+
 SIGNATURES = pa.schema(
     [
         ("post_id", pa.string()),
         ("shingles", pa.int32()),
         ("new_in_town", pa.bool_()),
-        ("signature", pa.binary()),
         ("bands", pa.list_(pa.int64())),
+        *((name, pa.int32()) for name in VALUE_COLUMNS),
     ]
 )
 
@@ -139,23 +143,17 @@ def signature_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     keys = band_keys(matrix)
     offsets = np.concatenate(([0], np.cumsum(np.where(counts > 0, keys.shape[1], 0))))
     bands = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(keys[counts > 0].ravel(), pa.int64()))
+    values = np.ascontiguousarray(matrix.T).view(np.int32)
     return pa.RecordBatch.from_arrays(
         [
             batch.column("post_id"),
             pa.array(counts, pa.int32()),
             pc.fill_null(pc.match_substring_regex(texts, NEW_IN_TOWN_PATTERN, ignore_case=True), False),
-            _rows(matrix),
             bands,
+            *(pa.array(column) for column in values),
         ],
         schema=SIGNATURES,
     )
-
-
-def _rows(matrix: U32) -> pa.Array:
-    """Each row of a signature matrix as little-endian bytes (one binary value per row)."""
-    data = pa.py_buffer(np.ascontiguousarray(matrix, dtype="<u4").tobytes())
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(matrix.shape[1] * 4), matrix.shape[0], [None, data])
-    return fixed.cast(pa.binary())
 
 
 def agreement(left: list[bytes], right: list[bytes]) -> npt.NDArray[np.float64]:

@@ -2,8 +2,9 @@
 
 Posts whose signatures agree on every row of at least one band share a band key. Within each key
 the posts are chained in ``post_id`` order (each to the previous one), which gives a linear number
-of candidate pairs however large a bucket is; a candidate is kept when its signatures agree on at
-least ``SIMILARITY_THRESHOLD`` of their values. Clusters are the connected components of the kept
+of candidate pairs however large a bucket is; each distinct pair is verified once, in the same SQL,
+by counting the signature values it agrees on (one equality per value column), and kept when they
+agree on at least ``SIMILARITY_THRESHOLD`` of their values. Clusters are the connected components of the kept
 pairs.
 """
 
@@ -14,10 +15,12 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from unveil.link.graph import components_of_pairs
-from unveil.link.minhash import agreement
+from unveil.link.minhash import SIGNATURE_SIZE, VALUE_COLUMNS
 
 SIMILARITY_THRESHOLD = 0.5
 MIN_SHINGLES = 3
+
+AGREEING_VALUES = " + ".join(f"CASE WHEN a.{c} = b.{c} THEN 1 ELSE 0 END" for c in VALUE_COLUMNS)
 
 CANDIDATES_SQL = f"""
 WITH bands AS (
@@ -30,30 +33,20 @@ chained AS (
 pairs AS (
     SELECT DISTINCT previous_post_id AS post_a, post_id AS post_b FROM chained WHERE previous_post_id IS NOT NULL
 )
-SELECT p.post_a, p.post_b, a.signature AS signature_a, b.signature AS signature_b
+SELECT p.post_a, p.post_b, ({AGREEING_VALUES}) / {float(SIGNATURE_SIZE)} AS similarity
 FROM pairs p
 JOIN signatures a ON a.post_id = p.post_a
 JOIN signatures b ON b.post_id = p.post_b
 ORDER BY p.post_a, p.post_b
 """
 
+NEAR_PAIRS_SQL = f"""
+SELECT post_a, post_b, similarity FROM candidates WHERE similarity >= {SIMILARITY_THRESHOLD} ORDER BY post_a, post_b
+"""
+
 PAIRS = pa.schema([("post_a", pa.string()), ("post_b", pa.string()), ("similarity", pa.float64())])
 
 TEMPLATE_MEMBERS = pa.schema([("template_id", pa.string()), ("post_id", pa.string()), ("posts", pa.int64())])
-
-
-def verify_batch(batch: pa.RecordBatch, threshold: float = SIMILARITY_THRESHOLD) -> pa.RecordBatch:
-    """Per-record function: candidate pairs with signatures in, verified pairs with similarity out."""
-    similarity = agreement(batch.column("signature_a").to_pylist(), batch.column("signature_b").to_pylist())
-    keep = pa.array(similarity >= threshold)
-    return pa.RecordBatch.from_arrays(
-        [
-            batch.column("post_a").filter(keep),
-            batch.column("post_b").filter(keep),
-            pa.array(similarity, pa.float64()).filter(keep),
-        ],
-        schema=PAIRS,
-    )
 
 
 def template_clusters(pairs: pa.Table) -> pa.Table:

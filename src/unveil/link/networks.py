@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from unveil.link import hubs
 from unveil.link.graph import communities
+from unveil.link.graph import components as _components
 from unveil.link.hubs import IdentifierRows
 
 LARGE_COMPONENT = 1000
@@ -148,18 +149,6 @@ def _chain_edges(rows: IdentifierRows, usable: npt.NDArray[np.bool_]) -> tuple[I
     """Consecutive posts of each usable identifier (rows sorted by key then post)."""
     same = (rows.key[1:] == rows.key[:-1]) & usable[rows.key[1:]]
     return rows.post[:-1][same], rows.post[1:][same], rows.key[1:][same]
-
-
-def _components(vertices: int, src: I64, dst: I64) -> I64:
-    """Connected component label of every vertex (SciPy's sparse graph routines, no Python loop)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    if vertices == 0:
-        return np.zeros(0, dtype=np.int64)
-    matrix = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(vertices, vertices))
-    _, labels = connected_components(matrix, directed=False)
-    return np.asarray(labels, dtype=np.int64)
 
 
 def _graph(

@@ -4,7 +4,7 @@ Steps, in order (each writes one ``link.*`` table through the engine):
 
 1. ``signatures``: MinHash signatures and LSH band keys of every post (per-record, NumPy);
 2. ``post_facts``: when and where each post was written, its language and risk (SQL);
-3. ``candidates`` (LSH banding, SQL), ``near_pairs`` (verified, per-record),
+3. ``candidates`` (LSH banding and verification, SQL), ``near_pairs`` (verified, SQL),
    ``template_members`` (clusters), ``templates`` (shared text and slots);
 4. ``image_files``, ``image_hashes`` (perceptual hashes from the evidence store), ``images``
    (exact and near copies grouped through a banded neighbour search);
@@ -91,7 +91,7 @@ def _templates(context: StageContext) -> None:
     engine, staged = context.engine, context.staged
     context.progress.start("link: near-duplicate texts", None)
     engine.sql_to_table(neardup.CANDIDATES_SQL, {"signatures": staged("signatures")}, context.output("candidates"))
-    engine.map_batches(staged("candidates"), neardup.verify_batch, neardup.PAIRS, context.output("near_pairs"))
+    engine.sql_to_table(neardup.NEAR_PAIRS_SQL, {"candidates": staged("candidates")}, context.output("near_pairs"))
     pairs = engine.query(
         "SELECT post_a, post_b FROM near_pairs ORDER BY post_a, post_b", {"near_pairs": staged("near_pairs")}
     )
@@ -194,5 +194,5 @@ LINK = Stage(
     ),
     run=run_link,
     description="near-duplicate templates, re-used photos, identifier networks with a hub guard, movement",
-    version="3",
+    version="4",
 )
