@@ -18,6 +18,7 @@ import orjson
 from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_message
 from unveil.synth.plan import WorldPlan, make_plan
 from unveil.synth.posts import Post, make_post
+from unveil.synth.tally import Tally
 
 CHUNK_POSTS = 20_000
 HTML_SHARE = 0.015
@@ -71,8 +72,10 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
         (parts / f"captures-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as capture_file,
     ):
         truth, ids, captures = csv.writer(truth_file), csv.writer(id_file), csv.writer(capture_file)
+        tally = Tally()
         for number in range(first, last):
             post = make_post(plan, rng, number)
+            tally.add(post)
             post_file.write(_json_line(post))
             truth.writerow(_truth_row(post))
             ids.writerows(
@@ -96,6 +99,7 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
             if platform:
                 _export(post, platform, parts, chunk, fragments, captures)
                 counts[platform] += 1
+    tally.save(parts / f"tally-{chunk:05d}.pkl")
     if warc is not None:
         warc.close()
     for handle in fragments.values():

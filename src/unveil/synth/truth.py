@@ -1,7 +1,7 @@
 """Ground truth about actors: networks, templates, identifiers (with their roles) and images.
 
-Per-post truth is written by the chunks; this module aggregates it (with DuckDB, out of core, so
-memory stays bounded) and adds what only the plan knows.
+Per-post truth is written by the chunks, which also keep tallies of it (``tally.py``); this module
+writes the merged tallies and adds what only the plan knows.
 """
 
 from __future__ import annotations
@@ -10,90 +10,66 @@ import csv
 import hashlib
 from pathlib import Path
 
-import duckdb
-
 from unveil.synth.plan import PHOTO_KINDS, WorldPlan, epoch_of
+from unveil.synth.tally import NetworkTally, Tally, write_identifiers, write_templates
+
+NETWORK_COLUMNS = (
+    "network_id",
+    "kind",
+    "label",
+    "home_country",
+    "phones",
+    "emails",
+    "handles",
+    "templates",
+    "personas",
+    "minors",
+    "circuit",
+    "active_from",
+    "active_to",
+    "posts",
+    "posted_cities",
+    "languages",
+)
 
 
-def write_actor_truth(out: Path, plan: WorldPlan, image_rows: list[tuple[str, int, str]]) -> None:
+def write_actor_truth(out: Path, plan: WorldPlan, tally: Tally, image_rows: list[tuple[str, int, str]]) -> None:
     """Write ``truth/networks.csv``, ``templates.csv``, ``identifiers.csv`` and ``images.csv``."""
     truth = out / "truth"
-    _write_networks(truth / "networks_plan.csv", plan)
-    connection = duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "preserve_insertion_order": True})
-    connection.execute("SET enable_progress_bar = false")  # a library call prints nothing
-    try:
-        posts, ids, plan_file = (
-            str(truth / name) for name in ("posts.csv", "post_identifiers.csv", "networks_plan.csv")
-        )
-        connection.execute(f"""COPY (
-            SELECT n.*, coalesce(p.posts, 0) AS posts, p.cities AS posted_cities, p.languages
-            FROM read_csv('{plan_file}', header=true, all_varchar=true) n
-            LEFT JOIN (SELECT network_id, count(*) AS posts, string_agg(DISTINCT city, ';' ORDER BY city) AS cities,
-                              string_agg(DISTINCT language, ';' ORDER BY language) AS languages
-                       FROM read_csv('{posts}', header=true, all_varchar=true) WHERE network_id <> ''
-                       GROUP BY network_id) p USING (network_id)
-            ORDER BY network_id) TO '{truth / "networks.csv"}' (HEADER, DELIMITER ',')""")
-        connection.execute(f"""COPY (
-            SELECT template_id, actor_id, any_value(network_id) AS network_id, any_value(kind) AS kind,
-                   any_value(label) AS label, any_value(language) AS language,
-                   any_value(with_indicators) AS with_indicators, count(*) AS posts,
-                   sum(CASE WHEN edit <> '' THEN 1 ELSE 0 END) AS edited_posts
-            FROM read_csv('{posts}', header=true, all_varchar=true)
-            GROUP BY template_id, actor_id ORDER BY template_id)
-            TO '{truth / "templates.csv"}' (HEADER, DELIMITER ',')""")
-        connection.execute(f"""COPY (
-            SELECT i.type, i.value, min(i.role) AS role, coalesce(min(nullif(i.network_id, '')), '') AS network_id,
-                   count(DISTINCT i.post_id) AS posts, count(DISTINCT p.actor_id) AS actors,
-                   string_agg(DISTINCT i.obfuscation, ';' ORDER BY i.obfuscation) AS obfuscations
-            FROM read_csv('{ids}', header=true, all_varchar=true) i
-            JOIN read_csv('{posts}', header=true, all_varchar=true) p USING (post_id)
-            GROUP BY i.type, i.value ORDER BY i.type, i.value)
-            TO '{truth / "identifiers.csv"}' (HEADER, DELIMITER ',')""")
-    finally:
-        connection.close()
-    (truth / "networks_plan.csv").unlink()
+    _write_networks(truth / "networks.csv", plan, tally)
+    write_templates(truth / "templates.csv", tally)
+    write_identifiers(truth / "identifiers.csv", tally)
     _write_images(out, plan, image_rows)
 
 
-def _write_networks(path: Path, plan: WorldPlan) -> None:
+def _write_networks(path: Path, plan: WorldPlan, tally: Tally) -> None:
+    """``truth/networks.csv``: what the plan gave each network and where and in which languages it posted."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            (
-                "network_id",
-                "kind",
-                "label",
-                "home_country",
-                "phones",
-                "emails",
-                "handles",
-                "templates",
-                "personas",
-                "minors",
-                "circuit",
-                "active_from",
-                "active_to",
-            )
-        )
-        for pool in plan.pools.values():
-            for actor in pool.networks:
-                writer.writerow(
-                    (
-                        actor.actor_id,
-                        actor.kind.name,
-                        actor.kind.label,
-                        actor.home_country,
-                        ";".join(p.e164 for p in actor.phones),
-                        ";".join(actor.emails),
-                        ";".join(f"{s}:{h}" for s, h in actor.handles),
-                        ";".join(t.template_id for t in actor.templates),
-                        len(actor.personas),
-                        sum(1 for p in actor.personas if p.true_age < 18),
-                        ";".join(actor.circuit),
-                        _date(actor.start),
-                        _date(actor.end),
-                    )
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(NETWORK_COLUMNS)
+        actors = sorted((actor for pool in plan.pools.values() for actor in pool.networks), key=lambda a: a.actor_id)
+        for actor in actors:
+            posted = tally.networks.get(actor.actor_id, NetworkTally())
+            writer.writerow(
+                (
+                    actor.actor_id,
+                    actor.kind.name,
+                    actor.kind.label,
+                    actor.home_country,
+                    ";".join(p.e164 for p in actor.phones),
+                    ";".join(actor.emails),
+                    ";".join(f"{s}:{h}" for s, h in actor.handles),
+                    ";".join(t.template_id for t in actor.templates),
+                    len(actor.personas),
+                    sum(1 for p in actor.personas if p.true_age < 18),
+                    ";".join(actor.circuit),
+                    _date(actor.start),
+                    _date(actor.end),
+                    posted.posts,
+                    ";".join(sorted(posted.cities)),
+                    ";".join(sorted(posted.languages)),
                 )
+            )
 
 
 def _date(when: float) -> str:

@@ -24,6 +24,7 @@ from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write
 from unveil.synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
 from unveil.synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
 from unveil.synth.statistics import write_statistics
+from unveil.synth.tally import merged
 from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
 from unveil.synth.truth import write_actor_truth
 
@@ -67,7 +68,8 @@ def generate_world(out: Path, posts: int, seed: int, workers: int | None = None)
     )
     _concatenate(out, "captures", ("post_id", "format", "file", "record"), "truth/captures.csv")
     _assemble_exports(out)
-    write_actor_truth(out, plan, photo_rows(plan.photo_bases))
+    tally = merged(sorted((out / ".parts").glob("tally-*.pkl")))
+    write_actor_truth(out, plan, tally, photo_rows(plan.photo_bases))
     _concatenate(out, "money-*-mto.csv", MTO_COLUMNS, "transfers/mto_transactions.csv")
     _concatenate(out, "money-*-bank.csv", BANK_CSV_COLUMNS, "transfers/bank_statement.csv", delimiter=";")
     _concatenate(out, "money-*-transfers.csv", TRUTH_COLUMNS, "truth/transfers.csv")
