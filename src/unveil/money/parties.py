@@ -19,6 +19,7 @@ from typing import Any
 import igraph
 import pyarrow as pa
 
+from unveil.money.names import with_name_forms
 from unveil.money.schema import PARTY_MATCHES
 
 LOG2 = math.log2
@@ -137,11 +138,12 @@ def comparisons() -> tuple[Comparison, ...]:
             "name_key",
             (
                 Level("same name", exact("name_key"), 0.70, 0.0005),
-                Level("spelling variant (edit distance <= 1)", cll.LevenshteinLevel("name_key", 1), 0.20, 0.002),
-                Level("similar name (edit distance <= 2)", cll.LevenshteinLevel("name_key", 2), 0.06, 0.02),
+                Level("same name spelled by sound, or an initial", cll.ArraySubsetLevel("name_forms"), 0.15, 0.002),
+                Level("spelling variant (edit distance <= 1)", cll.LevenshteinLevel("name_key", 1), 0.06, 0.002),
+                Level("similar name (edit distance <= 2)", cll.LevenshteinLevel("name_key", 2), 0.05, 0.02),
             ),
             0.04,
-            0.9775,
+            0.9755,
         ),
         Comparison("phone", "phone", (Level("same phone", exact("phone"), 0.60, 0.0001),), 0.40, 0.9999),
         Comparison("email", "email", (Level("same email", exact("email"), 0.60, 0.0001),), 0.40, 0.9999),
@@ -201,10 +203,14 @@ def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) 
     if records.num_rows < 2:
         return []
     columns = ["record_id", "name_key", "phone", "email", "account", "wallet", "address_key", "country"]
-    frame = splink_api.register(records.select(columns), table_name="unveil_party_records")
-    linker = Linker(frame, splink_settings(model), log_level=logging.WARNING)
-    predictions: Any = linker.inference.predict(threshold_match_weight=model.threshold_match_weight)
-    rows: list[dict[str, Any]] = predictions.as_pandas_dataframe().to_dict("records")
+    frame = splink_api.register(with_name_forms(records.select(columns)), table_name="unveil_party_records")
+    try:
+        linker = Linker(frame, splink_settings(model), log_level=logging.WARNING)
+        predictions: Any = linker.inference.predict(threshold_match_weight=model.threshold_match_weight)
+        rows: list[dict[str, Any]] = predictions.as_pandas_dataframe().to_dict("records")
+    finally:
+        # A long-lived session (Spark) keeps registered tables: drop ours so the next run can register it.
+        frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     return sorted(rows, key=lambda row: (row["record_id_l"], row["record_id_r"]))
 
 
