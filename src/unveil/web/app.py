@@ -6,12 +6,15 @@ dependencies from ``unveil.web.deps``; errors become pages or JSON in ``unveil.w
 
 from __future__ import annotations
 
+import os
+import queue
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from unveil import __version__
+from unveil.auth.audit import AuditWriter
 from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.auth.throttle import LoginThrottle
 from unveil.db import connect
@@ -24,6 +27,8 @@ from unveil.web.security import SecurityHeadersMiddleware
 from unveil.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
+WORKSPACE_VARIABLE = "UNVEIL_SERVE_WORKSPACE"
+"""Set by ``unveil serve --workers N`` for its worker processes: the workspace they serve."""
 
 
 def create_app(workspace: Workspace) -> FastAPI:
@@ -44,6 +49,8 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.state.read_model = ReadModel(workspace)
     app.state.pseudonymiser = Pseudonymiser(workspace.settings.secret_key)
     app.state.throttle = LoginThrottle()
+    app.state.db_pool = queue.SimpleQueue()
+    app.state.audit_writer = AuditWriter(workspace.database)
     modules = discover()
     app.state.nav = sorted((entry for m in modules for entry in m.nav), key=lambda e: (e.order, e.label))
     for module in modules:
@@ -52,3 +59,8 @@ def create_app(workspace: Workspace) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the workspace named by ``UNVEIL_SERVE_WORKSPACE`` (worker processes of ``unveil serve``)."""
+    return create_app(Workspace.open(Path(os.environ[WORKSPACE_VARIABLE])))

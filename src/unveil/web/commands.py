@@ -30,24 +30,42 @@ def serve(
     directory: WorkspaceDir,
     port: Annotated[int | None, typer.Option(help="Port (default: the workspace setting, 8000).")] = None,
     host: Annotated[str | None, typer.Option(help="Address (default 127.0.0.1).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each answers requests; they share one snapshot).")
+    ] = 1,
 ) -> None:
     """Serve the web application for a workspace."""
     workspace = Workspace.open(directory)
-    serve_workspace(workspace, host or workspace.settings.host, port or workspace.settings.port)
+    serve_workspace(workspace, host or workspace.settings.host, port or workspace.settings.port, workers)
 
 
-def serve_workspace(workspace: Workspace, host: str, port: int) -> None:
-    """Serve the app until interrupted; refuses a default secret outside development."""
+def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1) -> None:
+    """Serve the app until interrupted; refuses a default secret outside development.
+
+    With several workers, the snapshot of the tables is built once here, before they start; each
+    worker then opens it read-only (``unveil.web.app.app_from_environment``).
+    """
+    import os
+
     import uvicorn
 
-    from unveil.web.app import create_app
+    from unveil.web.app import WORKSPACE_VARIABLE, create_app
     from unveil.web.assets import require_assets
+    from unveil.web.readmodel import build_snapshot
 
     workspace.settings.require_production_secret()
     require_assets()
-    app = create_app(workspace)
-    Console().print(f"Serving {workspace.root} on http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        app = create_app(workspace)
+        Console().print(f"Serving {workspace.root} on http://{host}:{port}/ (Ctrl+C to stop)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    build_snapshot(workspace).connection.close()
+    os.environ[WORKSPACE_VARIABLE] = str(workspace.root)
+    Console().print(f"Serving {workspace.root} on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
+    uvicorn.run(
+        "unveil.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
 
 
 @contextmanager

@@ -12,6 +12,7 @@ and nowhere else::
 from __future__ import annotations
 
 import hmac
+import queue
 import sqlite3
 from collections.abc import Iterator
 from typing import Annotated
@@ -62,13 +63,22 @@ def open_database(workspace: Workspace) -> sqlite3.Connection:
     return connection
 
 
-def get_db(workspace: Annotated[Workspace, Depends(get_workspace)]) -> Iterator[sqlite3.Connection]:
-    """The workspace database, closed after the request."""
-    connection = open_database(workspace)
+def get_db(request: Request) -> Iterator[sqlite3.Connection]:
+    """A connection to the workspace database from the app's pool, returned to it after the request.
+
+    Whatever the request left uncommitted is rolled back first, as closing the connection would.
+    """
+    pool: queue.SimpleQueue[sqlite3.Connection] = request.app.state.db_pool
+    try:
+        connection = pool.get_nowait()
+    except queue.Empty:
+        connection = open_database(get_workspace(request))
     try:
         yield connection
     finally:
-        connection.close()
+        if connection.in_transaction:
+            connection.rollback()
+        pool.put(connection)
 
 
 def get_read_model(request: Request) -> ReadModel:
@@ -133,28 +143,28 @@ CanReadAudit = Annotated[User, Depends(Require(Permission.READ_AUDIT))]
 
 
 class Auditor:
-    """Records what the current user views and searches."""
+    """Records what the current user views and searches (committed before the page is sent)."""
 
-    def __init__(self, db: sqlite3.Connection, user: User) -> None:
-        self.db = db
+    def __init__(self, writer: audit_log.AuditWriter, user: User) -> None:
+        self.writer = writer
         self.user = user
 
     def view(self, kind: str, object_id: str, detail: str = "") -> None:
         """Record a view of a post, network, identifier, party, case..."""
-        audit_log.record(self.db, self.user.name, audit_log.VIEW, kind, object_id, detail)
+        self.writer.record(self.user.name, audit_log.VIEW, kind, object_id, detail)
 
     def search(self, description: str) -> None:
         """Record a search and its filters."""
-        audit_log.record(self.db, self.user.name, audit_log.SEARCH, "search", description[:500])
+        self.writer.record(self.user.name, audit_log.SEARCH, "search", description[:500])
 
     def event(self, action: str, kind: str, object_id: str, detail: str = "") -> None:
         """Record any other action (exports, changes)."""
-        audit_log.record(self.db, self.user.name, action, kind, object_id, detail)
+        self.writer.record(self.user.name, action, kind, object_id, detail)
 
 
-def get_auditor(db: Db, user: CurrentUser) -> Auditor:
+def get_auditor(request: Request, user: CurrentUser) -> Auditor:
     """The auditor of this request."""
-    return Auditor(db, user)
+    return Auditor(request.app.state.audit_writer, user)
 
 
 Audit = Annotated[Auditor, Depends(get_auditor)]

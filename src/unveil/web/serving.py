@@ -6,8 +6,8 @@ Built into the snapshot database after the workspace's tables are loaded (``read
   ``ingest.posts`` is a view of it.
 - ``web.post_details``: per post, every flag of the post page as lists (identifiers, indicators,
   scores, places, prices, ages, networks, images): a post page is one lookup by ``post_id``.
-- ``web.network_members``, ``web.network_identifiers``, ``web.network_places``: per network, its
-  posts with why they are linked, the identifiers two or more of them share, and the places they name.
+- ``web.network_pages``: per network, its posts with why they are linked, the identifiers two or
+  more of them share, and the places they name: a network page is one lookup by ``network_id``.
 - ``web.terms``: the words of every post (lower case, accents removed) with the post's rank, sorted
   by word, so a word search reads a few row groups instead of every text.
 - ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank.
@@ -140,28 +140,39 @@ def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) 
 
 
 def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """Per network: members with why, shared identifiers, named places (sorted by network)."""
+    """``web.network_pages``: per network, its posts with why, the identifiers two or more share, its places."""
     if "link.network_posts" not in tables:
         return
-    connection.execute(
-        "CREATE TABLE web.network_members AS SELECT np.network_id, np.post_id, np.reason, "
-        "p.post_id IS NOT NULL AS found, p.title, left(p.text, 160) AS snippet, p.posted_at, "
-        "p.best_city AS city, p.risk FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id "
-        "ORDER BY np.network_id, p.posted_at NULLS LAST, np.post_id"
+    members = (
+        "SELECT np.network_id, list({'post_id': np.post_id, 'reason': np.reason, 'found': p.post_id IS NOT NULL, "
+        "'title': p.title, 'snippet': left(p.text, 160), 'posted_at': p.posted_at, 'city': p.best_city, "
+        "'risk': p.risk} ORDER BY p.posted_at NULLS LAST, np.post_id) AS members "
+        "FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id GROUP BY np.network_id"
     )
+    identifiers = "SELECT NULL::VARCHAR AS network_id, NULL AS identifiers WHERE FALSE"
     if "extract.identifiers" in tables:
-        connection.execute(
-            "CREATE TABLE web.network_identifiers AS SELECT np.network_id, i.type, i.value, "
+        identifiers = (
+            "SELECT network_id, list({'type': type, 'value': value, 'posts': posts, 'post_ids': post_ids} "
+            "ORDER BY posts DESC, type, value) AS identifiers FROM (SELECT np.network_id, i.type, i.value, "
             "count(DISTINCT i.post_id) AS posts, list_sort(list(DISTINCT i.post_id)) AS post_ids "
             "FROM link.network_posts np JOIN extract.identifiers i ON i.post_id = np.post_id "
-            "GROUP BY ALL HAVING count(DISTINCT i.post_id) >= 2 ORDER BY np.network_id, posts DESC, i.type, i.value"
+            "GROUP BY ALL HAVING count(DISTINCT i.post_id) >= 2) GROUP BY network_id"
         )
+    places = "SELECT NULL::VARCHAR AS network_id, NULL AS places WHERE FALSE"
     if "extract.places" in tables:
-        connection.execute(
-            "CREATE TABLE web.network_places AS SELECT np.network_id, pl.post_id, pl.name, pl.lat, pl.lon, pl.start "
-            "FROM link.network_posts np JOIN extract.places pl ON pl.post_id = np.post_id "
-            "WHERE pl.lat IS NOT NULL AND pl.lon IS NOT NULL ORDER BY np.network_id, pl.start, pl.post_id"
+        places = (
+            "SELECT np.network_id, list({'post_id': pl.post_id, 'name': pl.name, 'lat': pl.lat, 'lon': pl.lon} "
+            "ORDER BY pl.start, pl.post_id) AS places FROM link.network_posts np "
+            "JOIN extract.places pl ON pl.post_id = np.post_id "
+            "WHERE pl.lat IS NOT NULL AND pl.lon IS NOT NULL GROUP BY np.network_id"
         )
+    connection.execute(
+        "CREATE TABLE web.network_pages AS SELECT m.network_id, m.members, "
+        f"coalesce(i.identifiers, []) AS identifiers, coalesce(pl.places, []) AS places FROM ({members}) m "
+        f"LEFT JOIN ({identifiers}) i USING (network_id) "
+        f"LEFT JOIN ({places}) pl USING (network_id) ORDER BY m.network_id"
+    )
+    connection.execute('CREATE INDEX "web_network_pages_network_id" ON web.network_pages (network_id)')
 
 
 def build_search(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:

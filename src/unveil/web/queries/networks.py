@@ -46,33 +46,33 @@ class NetworkDetail:
 
 
 def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
-    """Everything about one network (lookups in the ``web.network_*`` tables); ``NotFound`` when absent."""
+    """Everything about one network (one lookup, ``web.network_pages``); ``NotFound`` when absent."""
     tables.require("link.networks")
-    found = tables.rows("SELECT * FROM link.networks WHERE network_id = ?", [network_id])
+    paged = tables.has("link.network_posts") and tables.has("ingest.posts")
+    lists = ', w.members AS "list:members", w.identifiers AS "list:identifiers", w.places AS "list:places"'
+    found = tables.rows(
+        f"SELECT n.*{lists if paged else ''} FROM link.networks n "
+        + ("LEFT JOIN (SELECT * FROM web.network_pages WHERE network_id = ?) w ON TRUE " if paged else "")
+        + "WHERE n.network_id = ?",
+        [network_id, network_id] if paged else [network_id],
+    )
     if not found:
         raise NotFound("network", network_id)
-    detail = NetworkDetail(found[0])
-    if not tables.has("link.network_posts") or not tables.has("ingest.posts"):
+    row = found[0]
+    detail = NetworkDetail({k: v for k, v in row.items() if not k.startswith("list:")})
+    if not paged:
         return detail
-    rows = tables.rows(
-        "SELECT post_id, reason, found, title, snippet, posted_at, city, risk FROM web.network_members "
-        "WHERE network_id = ? ORDER BY posted_at NULLS LAST, post_id",
-        [network_id],
-    )
+    rows = row["list:members"] or []
     detail.member_count = len(rows)
-    posts = [{k: v for k, v in row.items() if k not in ("found", "reason")} for row in rows if row["found"]]
-    why = {row["post_id"]: row["reason"] for row in rows}
+    posts = [{k: v for k, v in r.items() if k not in ("found", "reason")} for r in rows if r["found"]]
+    why = {r["post_id"]: r["reason"] for r in rows}
     detail.members = [dict(post, reason=why.get(post["post_id"], "")) for post in posts[:MEMBER_LIMIT]]
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
     if tables.has("extract.identifiers"):
-        detail.identifiers = tables.rows(
-            "SELECT type, value, posts, post_ids FROM web.network_identifiers WHERE network_id = ? "
-            "ORDER BY posts DESC, type, value",
-            [network_id],
-        )
+        detail.identifiers = row["list:identifiers"] or []
     if tables.has("extract.places"):
-        detail.places, detail.route = _places(tables, network_id, posts)
+        detail.places, detail.route = _places(row["list:places"] or [], posts)
     return detail
 
 
@@ -105,13 +105,9 @@ def timeline(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _places(
-    tables: ReadModel, network_id: str, posts: list[dict[str, Any]]
+    rows: list[dict[str, Any]], posts: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Places with coordinates named in the posts, and the order the network moved between them."""
-    rows = tables.rows(
-        "SELECT post_id, name, lat, lon FROM web.network_places WHERE network_id = ? ORDER BY start, post_id",
-        [network_id],
-    )
+    """Places with coordinates named in the posts (in text order), and the order the network moved between them."""
     first_place: dict[str, dict[str, Any]] = {}
     places: dict[str, dict[str, Any]] = {}
     found: dict[str, Any] | None
