@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 from collections import Counter
 from pathlib import Path
 from typing import IO, Any
@@ -59,52 +60,71 @@ def channel_folder(post: Post) -> str:
 def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
     """Write chunk ``chunk`` of the world into ``out``; return counts of what it wrote."""
     plan = plan_for(posts, seed)
-    rng, capture_rng = random.Random(f"{seed}/chunk/{chunk}"), random.Random(f"{seed}/captures/{chunk}")
+    rng = random.Random(f"{seed}/chunk/{chunk}")
     counts: Counter[str] = Counter()
     parts = out / ".parts"
-    first, last = chunk * CHUNK_POSTS, min(posts, (chunk + 1) * CHUNK_POSTS)
-    warc: WarcFile | None = None
-    fragments: dict[str, IO[str]] = {}
+    tally = Tally()
     with (
         (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb") as post_file,
         (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as truth_file,
         (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as id_file,
-        (parts / f"captures-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as capture_file,
+        _Captures(out, chunk, random.Random(f"{seed}/captures/{chunk}"), counts) as captures,
     ):
-        truth, ids, captures = csv.writer(truth_file), csv.writer(id_file), csv.writer(capture_file)
-        tally = Tally()
-        for number in range(first, last):
+        for number in range(chunk * CHUNK_POSTS, min(posts, (chunk + 1) * CHUNK_POSTS)):
             post = make_post(plan, rng, number)
             tally.add(post)
             post_file.write(_json_line(post))
-            truth.writerow(_truth_row(post))
-            ids.writerows(
-                (post.post_id, *row, post.actor.actor_id if post.actor.is_network else "") for row in post.identifiers
-            )
+            truth_file.write(_truth_line(post))
+            if post.identifiers:
+                id_file.write(_identifier_lines(post))
             counts[post.actor.kind.name] += 1
-            draw = capture_rng.random()
-            if post.actor.kind.post_kind in ("ad", "job") and draw < HTML_SHARE:
-                legacy = post.language in LEGACY_LANGUAGES and capture_rng.random() < 0.15
-                name = f"captures/html/{post.post_id}.html"
-                (out / name).write_bytes(html_page(post, legacy))
-                captures.writerow((post.post_id, "html", name, post.post_id))
-                counts["html"] += 1
-            elif post.actor.platform not in ("telegram", "facebook") and draw < HTML_SHARE + WARC_SHARE:
-                if warc is None:
-                    warc = WarcFile(out / "captures" / f"pages-{chunk:05d}.warc.gz")
-                warc.add(post, html_page(post, False))
-                captures.writerow((post.post_id, "warc", f"captures/pages-{chunk:05d}.warc.gz", post.url))
-                counts["warc"] += 1
-            platform = exported_channel(post)
-            if platform:
-                _export(post, platform, parts, chunk, fragments, captures)
-                counts[platform] += 1
+            captures.add(post)
     tally.save(parts / f"tally-{chunk:05d}.pkl")
-    if warc is not None:
-        warc.close()
-    for handle in fragments.values():
-        handle.close()
     return counts
+
+
+class _Captures:
+    """The captures of one chunk: HTML pages and WARC records for a share of web posts, channel exports."""
+
+    def __init__(self, out: Path, chunk: int, rng: random.Random, counts: Counter[str]) -> None:
+        self.out, self.chunk, self.rng, self.counts = out, chunk, rng, counts
+        self.parts = out / ".parts"
+        self.handle = (self.parts / f"captures-{chunk:05d}.csv").open("w", encoding="utf-8", newline="")
+        self.rows = csv.writer(self.handle)
+        self.warc: WarcFile | None = None
+        self.fragments: dict[str, IO[str]] = {}
+
+    def __enter__(self) -> _Captures:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.handle.close()
+        if self.warc is not None:
+            self.warc.close()
+        for handle in self.fragments.values():
+            handle.close()
+
+    def add(self, post: Post) -> None:
+        """Capture ``post`` when its draw says so (the draw is made for every post, so captures are stable)."""
+        draw = self.rng.random()
+        platform = post.actor.platform
+        if draw < HTML_SHARE and post.actor.kind.post_kind in ("ad", "job"):
+            legacy = post.language in LEGACY_LANGUAGES and self.rng.random() < 0.15
+            name = f"captures/html/{post.post_id}.html"
+            (self.out / name).write_bytes(html_page(post, legacy))
+            self.rows.writerow((post.post_id, "html", name, post.post_id))
+            self.counts["html"] += 1
+        elif draw < HTML_SHARE + WARC_SHARE and platform != "telegram" and platform != "facebook":
+            if self.warc is None:
+                self.warc = WarcFile(self.out / "captures" / f"pages-{self.chunk:05d}.warc.gz")
+            self.warc.add(post, html_page(post, False))
+            self.rows.writerow((post.post_id, "warc", f"captures/pages-{self.chunk:05d}.warc.gz", post.url))
+            self.counts["warc"] += 1
+        if platform == "telegram" or platform == "facebook":
+            exported = exported_channel(post)
+            if exported:
+                _export(post, exported, self.parts, self.chunk, self.fragments, self.rows)
+                self.counts[exported] += 1
 
 
 def _export(post: Post, platform: str, parts: Path, chunk: int, fragments: dict[str, IO[str]], captures: Any) -> None:
@@ -159,22 +179,26 @@ TRUTH_POST_COLUMNS = (
 )
 
 
-def _truth_row(post: Post) -> tuple[object, ...]:
+def _truth_line(post: Post) -> str:
+    """The post's row of ``truth/posts.csv`` (every field is an id, a code or a city name: nothing to quote)."""
     actor = post.actor
+    kind = actor.kind
     return (
-        post.post_id,
-        actor.actor_id if actor.is_network else "",
-        actor.actor_id,
-        actor.kind.name,
-        actor.kind.label,
-        post.language,
-        post.template_id,
-        post.edit,
-        int(post.with_indicators),
-        int(post.minor),
-        post.city,
-        post.country,
-        post.posted_at,
-        actor.platform,
-        len(post.images),
+        f"{post.post_id},{actor.actor_id if actor.is_network else ''},{actor.actor_id},{kind.name},{kind.label},"
+        f"{post.language},{post.template_id},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
+        f"{post.city},{post.country},{post.posted_at},{actor.platform},{len(post.images)}\r\n"
     )
+
+
+_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _identifier_lines(post: Post) -> str:
+    """The post's rows of ``truth/post_identifiers.csv``, quoted as the csv module would."""
+    network = post.actor.actor_id if post.actor.is_network else ""
+    lines = []
+    for kind, value, written, rule, role in post.identifiers:
+        if _SPECIAL.search(written):
+            written = '"' + written.replace('"', '""') + '"'
+        lines.append(f"{post.post_id},{kind},{value},{written},{rule},{role},{network}\r\n")
+    return "".join(lines)
