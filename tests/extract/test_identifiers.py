@@ -78,11 +78,11 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
     rng = random.Random(5)
     codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
     valid = 0
-    for _ in range(20_000):
+    for _ in range(6_000):
         code = rng.choice([*codes, 1, 7, 31, 32, 33, 39, 40, 44, 49, 359] * 3)
         national = str(rng.randint(1, 10 ** rng.randint(4, 12)))
         number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
         assert is_valid(code, national) == phonenumbers.is_valid_number(number), (code, national)
         assert number_type(code, national) == phonenumbers.number_type(number), (code, national)
         valid += is_valid(code, national)
-    assert valid > 500
+    assert valid > 150

@@ -81,7 +81,8 @@ MASK = re.compile(
 # The same patterns anchored where a digit token starts (postal prefixes such as "B-" up to 3 back).
 MASK_AT_TOKEN = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
 ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
-ENTERPRISE_LABEL = re.compile(r"(?i:BTW|TVA|VAT|KBO|BCE|ondernemingsnummer|d'entreprise)")
+# Searched in the lower-cased text (a case-sensitive alternation of literals: a fast scan).
+ENTERPRISE_LABEL = re.compile(r"btw|tva|vat|kbo|bce|ondernemingsnummer|d'entreprise")
 MASK_REACH = 16
 
 
@@ -121,7 +122,7 @@ def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, in
                 spans.append(match.span())
                 covered = match.end()
                 break
-    if ENTERPRISE_LABEL.search(text) is not None:
+    if ENTERPRISE_LABEL.search(text.lower()) is not None:
         spans.extend(match.span() for match in ENTERPRISE_BEFORE.finditer(text))
     return spans
 

@@ -1,4 +1,4 @@
-"""Everything extracted from one post: identifiers, places, prices, ages and language."""
+"""Everything extracted from one post: identifiers, places, prices, ages, language and indicators."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from unveil.extract.identifiers import find_identifiers
 from unveil.extract.language import detect_language
 from unveil.extract.places import PlaceMention, best_city, find_places
 from unveil.extract.prices import Price, find_prices
+from unveil.indicators.scorer import Match, find_indicators
 
 MAX_TEXT = 100_000
 
@@ -23,6 +24,7 @@ class PostExtraction:
     places: list[PlaceMention]
     prices: list[Price]
     ages: list[Age]
+    indicators: list[Match]
 
     @property
     def city(self) -> str | None:
@@ -31,7 +33,10 @@ class PostExtraction:
 
 
 def extract_post(text: str, region: str) -> PostExtraction:
-    """Run every extractor over ``text`` (only its first 100,000 characters: bounded work)."""
+    """Run every extractor over ``text`` (only its first 100,000 characters: bounded work).
+
+    The language is detected once here, and the indicators use it and the ages found here.
+    """
     text = text[:MAX_TEXT]
     prices = find_prices(text)
     ages = find_ages(text)
@@ -39,4 +44,6 @@ def extract_post(text: str, region: str) -> PostExtraction:
     identifiers = find_identifiers(text, region, masks)
     taken = [(item.start, item.end) for item in identifiers]
     places = [m for m in find_places(text) if not overlaps(m.start, m.end, taken)]
-    return PostExtraction(detect_language(text), identifiers, places, prices, ages)
+    language = detect_language(text)
+    indicators = find_indicators(text, language, ages)
+    return PostExtraction(language, identifiers, places, prices, ages, indicators)

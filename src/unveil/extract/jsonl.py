@@ -7,7 +7,7 @@ from typing import Any
 
 from unveil.extract.extractor import PostExtraction, extract_post
 from unveil.extract.found import Found
-from unveil.indicators.scorer import score_text
+from unveil.indicators.scorer import domain_scores
 
 MAX_LINE_CHARS = 1_000_000
 
@@ -25,7 +25,6 @@ def identifier_object(item: Found, text: str) -> dict[str, Any]:
 
 def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> dict[str, Any]:
     """The whole output object of one input record."""
-    scored = score_text(text, extraction.language)
     return {
         "id": record_id,
         "language": extraction.language,
@@ -56,9 +55,9 @@ def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> 
                 "matched": m.matched,
                 "source": m.source,
             }
-            for m in scored.matches
+            for m in extraction.indicators
         ],
-        "scores": scored.scores,
+        "scores": domain_scores(extraction.indicators),
     }
 
 

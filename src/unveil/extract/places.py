@@ -2,7 +2,8 @@
 
 Every name and alias of every gazetteer file is put into a character trie that is compiled once
 into a single regular expression (a deterministic scan: each position tries one branch per
-character, not one alternative per name). Names that are also ordinary words ("Spa", "Mol",
+character, not one alternative per name), matched on the lower-cased text without IGNORECASE
+(the engine's fast case-sensitive scan). Names that are also ordinary words ("Spa", "Mol",
 "Boom", "Gent") are flagged ``case_sensitive`` and accepted only as written or in capitals.
 """
 
@@ -52,6 +53,8 @@ class Gazetteer:
     exact: frozenset[str]
     pattern: re.Pattern[str]
     first_words: frozenset[str]
+    # The same names lower-cased, matched without IGNORECASE on the lower-cased text: one scan in C.
+    lowered: re.Pattern[str]
 
 
 def fold(text: str) -> str:
@@ -113,12 +116,31 @@ def gazetteer() -> Gazetteer:
     body = trie_pattern(sorted(spellings))
     pattern = re.compile(rf"(?<![\w\-.@/])(?:{body})(?![\w\-@/]|\.\w)", re.IGNORECASE)
     first_words = frozenset(WORD.match(s).group().lower() for s in spellings if WORD.match(s))  # type: ignore[union-attr]
-    return Gazetteer(places, frozenset(exact), pattern, first_words)
+    # Only names that start a word can match (the scan starts at word starts), as in ``pattern``.
+    lower_body = trie_pattern(sorted({s.lower() for s in spellings if WORD.match(s)}))
+    lowered = re.compile(rf"(?<![\w\-.@/])(?:{lower_body})(?![\w\-@/]|\.\w)")
+    return Gazetteer(places, frozenset(exact), pattern, first_words, lowered)
 
 
 def find_places(text: str) -> list[PlaceMention]:
     """Places named in ``text``, in order."""
     table = gazetteer()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return _find_places_by_word(text, table)
+    found: list[PlaceMention] = []
+    for match in table.lowered.finditer(lowered):
+        start, end = match.span()
+        raw = text[start:end]
+        place = table.places.get(fold(raw))
+        if place is None or (place.case_sensitive and raw not in table.exact):
+            continue
+        found.append(PlaceMention(place, start, end))
+    return found
+
+
+def _find_places_by_word(text: str, table: Gazetteer) -> list[PlaceMention]:
+    """``find_places`` for texts whose lower-cased form is longer (spans would move): word by word."""
     found: list[PlaceMention] = []
     position = 0
     for word in WORD.finditer(text):

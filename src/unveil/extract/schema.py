@@ -1,7 +1,7 @@
 """Arrow schemas of the tables written by the ``extract`` and ``score`` stages (the contracts).
 
 ``extract.mentions`` is the per-record output: one row per thing found in a post (``kind`` is
-identifier, place, price, age or post), with the columns of every kind; SQL then splits it into
+identifier, place, price, age, indicator or post), with the columns of every kind; SQL then splits it into
 the typed tables that other areas read. Columns may be added, never renamed or dropped.
 """
 
@@ -75,6 +75,12 @@ MENTIONS = pa.schema(
         ("age", pa.int32()),
         ("language", pa.string()),
         ("city", pa.string()),
+        ("indicator_id", pa.string()),
+        ("domain", pa.string()),
+        ("category", pa.string()),
+        ("matched", pa.string()),
+        ("weight", pa.float64()),
+        ("source", pa.string()),
     ]
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from unveil.errors import ConfigError
+from unveil.extract.places import trie_pattern
 from unveil.extract.schema import DOMAINS
 
 
@@ -191,6 +192,10 @@ class CompiledLexicon:
     anywhere: tuple[re.Pattern[str], tuple[Indicator, ...]]
     prefix_lengths: tuple[int, ...] = (1,)
     anywhere_has_words: bool = False
+    # Word starts (in lower-cased text) whose beginning is a key of ``by_first``: one scan in C.
+    word_starts: re.Pattern[str] = re.compile(r"(?!)")
+    # The characters an ``anywhere`` match can start with (None: unknown, scan every position).
+    anywhere_first: re.Pattern[str] | None = None
 
 
 def _alternation(
@@ -218,4 +223,16 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     lengths = tuple(sorted({len(prefix) for prefix in groups}, reverse=True))
     has_words = any(indicator.pattern.isascii() for indicator in anywhere)
     anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
-    return CompiledLexicon(by_first, anywhere_group, lengths, has_words)
+    word_starts = re.compile(r"(?<!\w)(?=" + trie_pattern(sorted(groups)) + ")") if groups else re.compile(r"(?!)")
+    return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, _first_char_scan(anywhere))
+
+
+def _first_char_scan(indicators: list[Indicator]) -> re.Pattern[str] | None:
+    """A character class of every character an entry can start with (both cases), or None if unknown."""
+    chars: set[str] = set()
+    for indicator in indicators:
+        first = first_chars(indicator.pattern)
+        if first is None:
+            return None
+        chars |= first | {char.upper() for char in first}
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None

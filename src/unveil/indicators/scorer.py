@@ -8,11 +8,12 @@ match is returned with its span and weight; a stated age under 18 is an indicato
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from unveil.extract.ages import find_ages
+from unveil.extract.ages import Age, find_ages
 from unveil.extract.schema import DOMAINS
-from unveil.indicators.lexicon import PREFIX_LENGTH, Indicator, compiled_for
+from unveil.indicators.lexicon import PREFIX_LENGTH, CompiledLexicon, Indicator, compiled_for
 
 STATED_MINOR_ID = "mn.stated_age_under_18"
 STATED_MINOR_WEIGHT = 0.9
@@ -47,13 +48,39 @@ class Scored:
         return max(self.scores.values(), default=0.0)
 
 
-def find_indicators(text: str, language: str) -> list[Match]:
-    """Indicators of the lexicons of ``language``, English and emoji, plus stated ages under 18."""
+def find_indicators(text: str, language: str, ages: list[Age] | None = None) -> list[Match]:
+    """Indicators of the lexicons of ``language``, English and emoji, plus stated ages under 18.
+
+    ``ages``: the ages already found in ``text`` (``find_ages``), when the caller has them.
+    """
     lexicon = compiled_for(ALWAYS | {language})
+    matches = _word_matches(text, lexicon)
+    if lexicon.anywhere_has_words or not text.isascii():
+        matches.extend(_anywhere_matches(text, lexicon))
+    for age in find_ages(text) if ages is None else ages:
+        if age.age < 18:
+            matched = text[age.start : age.end]
+            matches.append(
+                Match(STATED_MINOR_ID, "minors", "stated_age", age.start, age.end, matched, STATED_MINOR_WEIGHT,
+                      "unodc_indicators")
+            )  # fmt: skip
+    matches.sort(key=lambda m: (m.start, m.end, m.indicator_id))
+    return matches
+
+
+def _word_starts(text: str, lexicon: CompiledLexicon) -> Iterator[int]:
+    """Where a word whose beginning is a lexicon key starts (every word start if lower-casing moves spans)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return (found.start() for found in lexicon.word_starts.finditer(lowered))
+    return (word.start() for word in WORD.finditer(text))
+
+
+def _word_matches(text: str, lexicon: CompiledLexicon) -> list[Match]:
+    """Matches of word entries, tried only where a word starts with one of their literal beginnings."""
     matches = []
     position = 0
-    for word in WORD.finditer(text):
-        start = word.start()
+    for start in _word_starts(text, lexicon):
         if start < position:
             continue
         head = text[start : start + PREFIX_LENGTH].lower()
@@ -64,16 +91,23 @@ def find_indicators(text: str, language: str) -> list[Match]:
                 matches.append(_match(group[1], found))
                 position = found.end()
                 break
-    if lexicon.anywhere_has_words or not text.isascii():
-        matches.extend(_match(lexicon.anywhere[1], found) for found in lexicon.anywhere[0].finditer(text))
-    for age in find_ages(text):
-        if age.age < 18:
-            matched = text[age.start : age.end]
-            matches.append(
-                Match(STATED_MINOR_ID, "minors", "stated_age", age.start, age.end, matched, STATED_MINOR_WEIGHT,
-                      "unodc_indicators")
-            )  # fmt: skip
-    matches.sort(key=lambda m: (m.start, m.end, m.indicator_id))
+    return matches
+
+
+def _anywhere_matches(text: str, lexicon: CompiledLexicon) -> list[Match]:
+    """Matches of emoji and symbol entries (no word boundaries), tried only at their first characters."""
+    pattern, indicators = lexicon.anywhere
+    if lexicon.anywhere_first is None:
+        return [_match(indicators, found) for found in pattern.finditer(text)]
+    matches = []
+    position = 0
+    for candidate in lexicon.anywhere_first.finditer(text):
+        if candidate.start() < position:
+            continue
+        found = pattern.match(text, candidate.start())
+        if found is not None:
+            matches.append(_match(indicators, found))
+            position = max(found.end(), found.start() + 1)
     return matches
 
 

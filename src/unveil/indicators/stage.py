@@ -1,15 +1,19 @@
-"""Stage ``score``: the indicators of every post and a score per domain that they explain."""
+"""Stage ``score``: the indicators of every post and a score per domain that they explain.
+
+The indicators are found by the ``extract`` stage in the same pass as everything else (the
+language is detected once, the ages found once): they are the ``indicator`` rows of
+``extract.mentions``. This stage splits them into ``score.indicators`` and scores them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pyarrow as pa
-
-from unveil.extract.language import detect_language
 from unveil.extract.schema import INDICATORS
-from unveil.indicators.scorer import find_indicators
 from unveil.pipeline import Stage, StageContext
+
+INDICATORS_SQL = (
+    "SELECT " + ", ".join(f'"{name}"' for name in INDICATORS.names) + " FROM mentions "
+    "WHERE kind = 'indicator' ORDER BY post_id, seq"
+)
 
 # Noisy-or over the distinct indicators of each post and domain; risk is the post's highest score.
 SCORES_SQL = """
@@ -26,39 +30,23 @@ ORDER BY post_id, domain
 """
 
 
-def indicator_rows(post_id: str, text: str) -> list[dict[str, Any]]:
-    """The indicator matches of one post as rows of ``score.indicators``."""
-    return [
-        {"post_id": post_id, "indicator_id": m.indicator_id, "domain": m.domain, "category": m.category,
-         "start": m.start, "end": m.end, "matched": m.matched, "weight": m.weight, "source": m.source}
-        for m in find_indicators(text, detect_language(text))
-    ]  # fmt: skip
-
-
-def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Per-record function: posts in, one row per indicator match out."""
-    rows: list[dict[str, Any]] = []
-    for post_id, text in zip(batch.column("post_id").to_pylist(), batch.column("text").to_pylist(), strict=True):
-        rows.extend(indicator_rows(post_id, (text or "")[:100_000]))
-    return pa.RecordBatch.from_pylist(rows, schema=INDICATORS)
-
-
 def run_score(context: StageContext) -> None:
-    """Find the indicators of every post, then score each post and domain."""
-    posts = context.input("ingest.posts")
-    context.progress.start("score indicators", posts.num_rows())
-    context.engine.map_batches(
-        posts, score_batch, INDICATORS, context.output("indicators"), columns=["post_id", "text"],
-        progress=context.progress,
-    )  # fmt: skip
+    """Take the indicators found by ``extract``, then score each post and domain."""
+    context.progress.start("score indicators", 2)
+    context.engine.sql_to_table(
+        INDICATORS_SQL, {"mentions": context.input("extract.mentions")}, context.output("indicators")
+    )
+    context.progress.advance(1)
     context.engine.sql_to_table(SCORES_SQL, {"indicators": context.staged("indicators")}, context.output("scores"))
+    context.progress.advance(1)
     context.progress.finish()
 
 
 SCORE = Stage(
     name="score",
-    inputs=("ingest.posts",),
+    inputs=("extract.mentions",),
     outputs=("indicators", "scores"),
     run=run_score,
     description="trafficking, labour, smuggling and control indicators with a score per domain",
+    version="2",
 )

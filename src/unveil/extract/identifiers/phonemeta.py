@@ -59,6 +59,11 @@ class RegionRules:
     fixed_line: Desc
     mobile: Desc
     same_mobile_and_fixed: bool
+    valid: re.Pattern[str] | None
+
+    def is_valid(self, national: str) -> bool:
+        """``number_type(national) != UNKNOWN``, in one match of a pattern combining every type."""
+        return self.valid is not None and self.valid.fullmatch(national) is not None
 
     def number_type(self, national: str) -> int:
         """``_number_type_helper`` of the library."""
@@ -82,6 +87,22 @@ def _desc(raw: Any) -> Desc:
     return Desc(frozenset(raw.possible_length or ()), re.compile(raw.national_number_pattern))
 
 
+def _length_guard(desc: Desc) -> str:
+    """A look-ahead accepting only the description's possible lengths (nothing when any length goes)."""
+    if not desc.lengths:
+        return ""
+    return "(?=" + "|".join(rf"\d{{{length}}}\Z" for length in sorted(desc.lengths)) + ")"
+
+
+def _valid_pattern(general: Desc, types: list[Desc]) -> re.Pattern[str] | None:
+    """One pattern whose full match means: the general description and at least one type match."""
+    branches = [_length_guard(desc) + f"(?:{desc.pattern.pattern})" for desc in types if desc.pattern is not None]
+    if general.pattern is None or not branches:
+        return None
+    head = "(?=" + _length_guard(general) + f"(?:{general.pattern.pattern})" + r"\Z)"
+    return re.compile(head + "(?:" + "|".join(branches) + ")")
+
+
 def _rules(region: str, metadata: Any) -> RegionRules:
     leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
     special = tuple((_desc(getattr(metadata, name)), kind) for name, kind in SPECIAL_TYPES)
@@ -91,10 +112,13 @@ def _rules(region: str, metadata: Any) -> RegionRules:
         if general is not None and general.national_number_pattern
         else NEVER
     )
+    fixed_line, mobile = _desc(metadata.fixed_line), _desc(metadata.mobile)
+    same = bool(metadata.same_mobile_and_fixed_line_pattern)
+    # With the same pattern for mobile and fixed line, the library never reads a number as mobile alone.
+    types = [desc for desc, _ in special] + [fixed_line] + ([] if same else [mobile])
     return RegionRules(
-        region, leading, general_desc, special, _desc(metadata.fixed_line), _desc(metadata.mobile),
-        bool(metadata.same_mobile_and_fixed_line_pattern),
-    )  # fmt: skip
+        region, leading, general_desc, special, fixed_line, mobile, same, _valid_pattern(general_desc, types)
+    )
 
 
 @lru_cache(maxsize=512)
@@ -120,7 +144,7 @@ def _region_rules(country_code: int, national: str) -> RegionRules | None:
         if rule.leading_digits is not None:
             if rule.leading_digits.match(national):
                 return rule
-        elif rule.number_type(national) != PhoneNumberType.UNKNOWN:
+        elif rule.is_valid(national):
             return rule
     return None
 
@@ -130,11 +154,21 @@ def number_type(country_code: int, national: str) -> int:
     rule = _region_rules(country_code, national)
     if rule is None:
         return PhoneNumberType.UNKNOWN
-    if rule.region != NON_GEO and phonenumbers.country_code_for_valid_region(rule.region) != country_code:
+    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
         return PhoneNumberType.UNKNOWN
     return rule.number_type(national)
 
 
 def is_valid(country_code: int, national: str) -> bool:
     """``phonenumbers.is_valid_number`` of the number ``+<country_code><national>``."""
-    return number_type(country_code, national) != PhoneNumberType.UNKNOWN
+    rule = _region_rules(country_code, national)
+    if rule is None:
+        return False
+    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
+        return False
+    return rule.is_valid(national)
+
+
+@lru_cache(maxsize=512)
+def _country_code_of(region: str) -> int:
+    return int(phonenumbers.country_code_for_valid_region(region))

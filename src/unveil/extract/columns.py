@@ -1,0 +1,86 @@
+"""Rows of ``extract.mentions`` built column by column: no per-row dictionaries on millions of posts.
+
+Each kind of mention (post, identifier, place, price, age, indicator) fills only its own columns;
+``MentionColumns.batch`` makes one Arrow batch per kind, null-fills the other columns and joins them.
+Row order does not matter: the split queries order by ``post_id, seq``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from unveil.extract.extractor import PostExtraction
+from unveil.extract.schema import MENTIONS
+
+KIND_COLUMNS: dict[str, tuple[str, ...]] = {
+    "post": ("language", "city"),
+    "identifier": ("type", "value", "raw", "start", "end", "rule", "service"),
+    "place": ("place_id", "name", "place_kind", "country", "lat", "lon", "start", "end"),
+    "price": ("amount", "currency", "unit", "start", "end"),
+    "age": ("age", "start", "end"),
+    "indicator": ("indicator_id", "domain", "category", "start", "end", "matched", "weight", "source"),
+}
+
+
+class MentionColumns:
+    """Column lists per kind of mention, filled post by post."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, dict[str, list[Any]]] = {
+            kind: {name: [] for name in ("post_id", "seq", *names)} for kind, names in KIND_COLUMNS.items()
+        }
+
+    def _add(self, kind: str, post_id: str, seq: int, values: tuple[Any, ...]) -> None:
+        columns = self.columns[kind]
+        columns["post_id"].append(post_id)
+        columns["seq"].append(seq)
+        for name, value in zip(KIND_COLUMNS[kind], values, strict=True):
+            columns[name].append(value)
+
+    def add_post(self, post_id: str, text: str, found: PostExtraction) -> None:
+        """Every mention of one post, ``seq`` numbering them in a fixed order (post row first)."""
+        add = self._add
+        add("post", post_id, 0, (found.language, found.city))
+        seq = 1
+        for item in found.identifiers:
+            add("identifier", post_id, seq, (item.type, item.value, text[item.start : item.end], item.start, item.end,
+                                             item.rule, item.service))  # fmt: skip
+            seq += 1
+        for mention in found.places:
+            place = mention.place
+            add("place", post_id, seq, (place.place_id, place.name, place.kind, place.country, place.lat, place.lon,
+                                        mention.start, mention.end))  # fmt: skip
+            seq += 1
+        for price in found.prices:
+            add("price", post_id, seq, (price.amount, price.currency, price.unit, price.start, price.end))
+            seq += 1
+        for age in found.ages:
+            add("age", post_id, seq, (age.age, age.start, age.end))
+            seq += 1
+        for match in found.indicators:
+            add("indicator", post_id, seq, (match.indicator_id, match.domain, match.category, match.start, match.end,
+                                            match.matched, match.weight, match.source))  # fmt: skip
+            seq += 1
+
+    def batch(self) -> pa.RecordBatch:
+        """All mentions as one batch of the ``extract.mentions`` schema."""
+        tables = []
+        for kind, columns in self.columns.items():
+            size = len(columns["post_id"])
+            if not size:
+                continue
+            arrays = []
+            for field in MENTIONS:
+                if field.name == "kind":
+                    arrays.append(pa.array([kind] * size, field.type))
+                elif field.name in columns:
+                    arrays.append(pa.array(columns[field.name], field.type))
+                else:
+                    arrays.append(pa.nulls(size, field.type))
+            tables.append(pa.Table.from_arrays(arrays, schema=MENTIONS))
+        if not tables:
+            return pa.RecordBatch.from_pylist([], schema=MENTIONS)
+        combined = pa.concat_tables(tables).combine_chunks()
+        return combined.to_batches()[0]
