@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import multiprocessing
+import os
 import random
 import resource
 import tempfile
@@ -31,6 +33,7 @@ from bench.harness import Metrics, benchmark, timed
 from unveil.engine import create_engine
 from unveil.evidence.store import EvidenceStore
 from unveil.link import neardup, networks
+from unveil.link import stage as link_stage
 from unveil.link.minhash import SIGNATURES, signature_batch
 from unveil.link.normalise import normalised_words
 from unveil.link.stage import LINK, MEMBERS_SQL, TEMPLATE_PAIRS_SQL
@@ -39,6 +42,7 @@ from unveil.tables import TableRef, write_part
 from unveil.workspace import Workspace
 
 SIZES = {"small": 20_000, "full": 1_000_000}
+SCALE_SIZES = {"small": 50_000, "full": 1_000_000}
 NEARDUP_SIZES = {"small": 20_000, "full": 100_000}
 CITIES = ["Brussels", "Antwerp", "Ghent", "Bruges", "Liège", "Charleroi", "Namur", "Mons", "Leuven", "Ostend"]
 NAMES = ["Anna", "Maria", "Elena", "Ioana", "Sofia", "Lina", "Nadia", "Eva", "Mila", "Daria", "Lola", "Vera"]
@@ -401,6 +405,79 @@ def _hub_guard_off(workspace: Workspace, post_ids: list[str], truth: np.ndarray)
         metrics[f"hub_guard_{label}_ari"] = round(quality["ari"], 4)
         metrics[f"hub_guard_{label}_largest_network_posts"] = int(sizes.max())
         metrics[f"hub_guard_{label}_networks"] = int((sizes > 0).sum())
+    return metrics
+
+
+LINK_STEPS = ("_signatures_and_facts", "_templates", "_images", "_networks", "_movements_and_summary")
+
+
+def _link_child(root: str, queue: Any) -> None:
+    """Run the link stage on a prepared workspace; report wall seconds per step and peak memory."""
+    steps: dict[str, float] = {}
+    for name in LINK_STEPS:
+        original = getattr(link_stage, name)
+
+        def step(*args: Any, _name: str = name, _fn: Any = original) -> Any:
+            started = time.perf_counter()
+            result = _fn(*args)
+            steps[_name.strip("_")] = round(time.perf_counter() - started, 2)
+            steps[f"{_name.strip('_')}_peak_rss_mb"] = round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+            )
+            return result
+
+        setattr(link_stage, name, step)
+    workspace = Workspace.open(Path(root))
+    with timed() as linking, create_engine("duckdb", workspace.settings) as engine:
+        run_pipeline(workspace, engine, [LINK])
+    cpu = cpu_seconds()
+    queue.put((linking["seconds"], cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, steps))
+
+
+def link_in_child(workspace: Workspace) -> Metrics:
+    """The link stage in a fresh process, so that its time and peak memory are its own."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_link_child, args=(str(workspace.root), queue))
+    process.start()
+    seconds, cpu, peak_mb, steps = queue.get()
+    process.join()
+    metrics: Metrics = {"link_stage_s": round(seconds, 1), "link_stage_main_process_cpu_s": round(cpu, 1)}
+    metrics["link_peak_rss_mb"] = round(peak_mb, 1)
+    metrics |= {f"step_{name}" if name.endswith("_mb") else f"step_{name}_s": value for name, value in steps.items()}
+    return metrics
+
+
+@benchmark("link.scale")
+def link_at_scale(scale: str) -> Metrics:
+    """1,000,000 posts (full) through every linking step: wall time, CPU time and peak memory of the stage.
+
+    The world's inputs (posts, identifiers, photos in the evidence store) are written first and not
+    timed; the link stage then runs in a process of its own (with its worker pool), so that
+    ``link_peak_rss_mb`` is the stage's own peak (main process; workers hold one batch each).
+    """
+    size = SCALE_SIZES[scale]
+    metrics: Metrics = {"posts": size, "cpu_count": os.cpu_count() or 1, "load_average_1m": os.getloadavg()[0]}
+    with timed() as generation:
+        world = WorldBuilder(seed=3).build(size)
+    truth, post_ids = _labels(world.network), world.posts["post_id"]
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = write_world(Path(scratch) / "ws", world)
+        metrics["world_s"] = round(generation["seconds"], 1)
+        metrics["images"] = workspace.table("ingest.images").num_rows()
+        metrics["identifiers"] = workspace.table("extract.identifiers").num_rows()
+        del world
+        metrics |= link_in_child(workspace)
+        metrics["link_posts_per_s"] = round(size / metrics["link_stage_s"], 1)
+        metrics["link_s_per_100k_posts"] = round(metrics["link_stage_s"] * 100_000 / size, 2)
+        metrics["target_s"] = 600
+        members = workspace.table("link.network_posts").read(["network_id", "post_id"])
+        quality = pairwise(_predicted(post_ids, members, "network_id"), truth)
+        metrics |= {f"network_{k}": round(v, 4) for k, v in quality.items()}
+        metrics["networks_found"] = workspace.table("link.networks").num_rows()
+        metrics["templates_found"] = workspace.table("link.templates").num_rows()
+        metrics["hubs_found"] = workspace.table("link.hubs").num_rows()
+        metrics["load_average_1m_after"] = os.getloadavg()[0]
     return metrics
 
 

@@ -58,23 +58,21 @@ class HashFamily:
         offsets = rng.integers(0, 2**63, size=size, dtype=np.uint64)
         return cls(multipliers, offsets)
 
-    def apply(self, values: U32, chunk: int = 32768) -> U32:
+    def apply(self, values: U32, chunk: int = 8192) -> U32:
         """Every hash function on every value: a (size, len(values)) matrix of 32-bit hashes.
 
-        One function at a time on cache-sized chunks with in-place operations: no large temporaries.
+        All functions at once on cache-sized chunks of values (a (size, chunk) block of 64-bit
+        products, updated in place): few NumPy calls, no large temporaries.
         """
         wide = values.astype(np.uint64)
         result = np.empty((self.multipliers.size, values.size), dtype=np.uint32)
-        buffer = np.empty(min(chunk, values.size), dtype=np.uint64)
+        multipliers, offsets = self.multipliers[:, None], self.offsets[:, None]
         shift = np.uint64(32)
         for start in range(0, values.size, chunk):
-            part = wide[start : start + chunk]
-            scratch = buffer[: part.size]
-            for row, (multiplier, offset) in enumerate(zip(self.multipliers, self.offsets, strict=True)):
-                np.multiply(part, multiplier, out=scratch)
-                scratch += offset
-                scratch >>= shift
-                result[row, start : start + part.size] = scratch
+            block = wide[None, start : start + chunk] * multipliers
+            block += offsets
+            block >>= shift
+            result[:, start : start + block.shape[1]] = block
         return result
 
 
