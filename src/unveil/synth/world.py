@@ -28,7 +28,6 @@ from unveil.synth.tally import merged
 from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
 from unveil.synth.truth import write_actor_truth
 
-CHUNKS_PER_TASK = 5
 FOLDERS = ("posts", "captures/html", "telegram", "social", "images", "transfers", "statistics", "truth", ".parts")
 
 
@@ -90,31 +89,36 @@ def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter
     """Write the post chunks and the money parts, in a pool of processes when there is more than one task."""
     chunks = (posts + CHUNK_POSTS - 1) // CHUNK_POSTS
     plan = plan_for(posts, seed)
-    # consecutive chunks in one task share the authors they re-build (a cache), so the big tasks go first
-    tasks = [("posts", first) for first in range(0, chunks, CHUNKS_PER_TASK)]
+    processes = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
+    # consecutive chunks in one task share the authors and templates they build (caches), so each process
+    # gets about two long runs of chunks, first; the money parts and photos then fill the gaps
+    per_task = max(1, -(-chunks // (2 * processes)))
+    tasks = [("posts", first) for first in range(0, chunks, per_task)]
     tasks += [("money", part) for part in range(money_parts(plan))]
     tasks += [("photos", first) for first in range(0, plan.photo_bases, PHOTOS_PER_TASK)]
-    processes = min(len(tasks), workers if workers is not None else min(4, os.cpu_count() or 1))
+    processes = min(len(tasks), processes)
     counts: Counter[str] = Counter()
     if processes <= 1:
         for task, index in tasks:
-            counts.update(_task(out, posts, seed, task, index))
+            counts.update(_task(out, posts, seed, task, index, per_task))
         return counts
     with ProcessPoolExecutor(processes, mp_context=get_context("forkserver")) as pool:
         size = len(tasks)
-        for result in pool.map(_task, [out] * size, [posts] * size, [seed] * size, *zip(*tasks, strict=True)):
+        names, indexes = [task for task, _ in tasks], [index for _, index in tasks]
+        for result in pool.map(_task, [out] * size, [posts] * size, [seed] * size, names, indexes, [per_task] * size):
             counts.update(result)
     return counts
 
 
-def _task(out: Path, posts: int, seed: int, task: str, index: int) -> Counter[str]:
+def _task(out: Path, posts: int, seed: int, task: str, index: int, per_task: int) -> Counter[str]:
+    """Run one task: a money part, a batch of photos or ``per_task`` chunks of posts from chunk ``index``."""
     if task == "money":
         return write_money_part(out, plan_for(posts, seed), index)
     if task == "photos":
         end = min(plan_for(posts, seed).photo_bases, index + PHOTOS_PER_TASK)
         return Counter(images=write_photos(out, seed, index, end))
     counts: Counter[str] = Counter()
-    for chunk in range(index, min(index + CHUNKS_PER_TASK, (posts + CHUNK_POSTS - 1) // CHUNK_POSTS)):
+    for chunk in range(index, min(index + per_task, (posts + CHUNK_POSTS - 1) // CHUNK_POSTS)):
         counts.update(write_chunk(out, posts, seed, chunk))
     return counts
 
