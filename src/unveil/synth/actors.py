@@ -18,6 +18,7 @@ from unveil.synth.kinds import KIND_BY_NAME, NETWORK_PREFIX, Kind
 from unveil.synth.phrases import BANKS
 from unveil.synth.phrases.words import COMPANIES, FIRST_NAMES, HOTELS, MALE_NAMES, NATIONALITIES, SALONS
 from unveil.synth.places import CIRCUITS, CITIES, CITY_BY_NAME, DEPARTURE_POINTS
+from unveil.synth.rand import FastRandom
 
 HOME_COUNTRIES = {
     "escort_network": ("RO", "BG", "HU", "NG", "ES", "UA"),
@@ -153,7 +154,7 @@ def _persona(rng: random.Random, kind: Kind, photo: int, minor_rate: float) -> P
 def build_network(seed: int, kind_name: str, index: int, photos: tuple[int, ...]) -> Actor:
     """Network ``index`` of ``kind_name``: a pure function of the seed (same seed, same network)."""
     kind = KIND_BY_NAME[kind_name]
-    rng = random.Random(f"{seed}/network/{kind_name}/{index}")
+    rng = FastRandom(f"{seed}/network/{kind_name}/{index}")
     actor_id = f"{NETWORK_PREFIX[kind_name]}{index:05d}"
     home = rng.choice(HOME_COUNTRIES[kind_name])
     languages = _network_languages(rng, kind, home)
@@ -198,7 +199,7 @@ def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
     """Independent author ``index`` of ``kind_name`` (a sex worker, a salon, an employer, an NGO...)."""
     kind = KIND_BY_NAME[kind_name]
     # an integer seed: seeding with a string hashes it with SHA-512, too slow for 100,000 authors
-    rng = random.Random((seed * 1_000_003 + zlib.crc32(kind_name.encode())) * 10_000_019 + index)
+    rng = FastRandom((seed * 1_000_003 + zlib.crc32(kind_name.encode())) * 10_000_019 + index)
     language = _pick(rng, kind.languages)
     start, end = _window(rng, False)
     country = "BE" if rng.random() < 0.8 else rng.choice(("NL", "FR", "DE", "LU"))

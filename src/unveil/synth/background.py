@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from unveil.synth.parties import Party, make_party
 from unveil.synth.places import CITIES
 from unveil.synth.plan import epoch_of
+from unveil.synth.rand import FastRandom
 
 if TYPE_CHECKING:
     from unveil.synth.transfers import MoneyWriter
@@ -36,7 +37,7 @@ MERCHANTS = ("DELHAIZE", "COLRUYT", "CARREFOUR", "ALDI", "LIDL", "BOL.COM", "ZAL
 def write_background(money: MoneyWriter, seed: int, first: int, end: int) -> None:
     """Write clean parties ``first`` to ``end`` (multiples of ``BLOCK`` apart from the end) and their transfers."""
     for block in range(first // BLOCK, (end + BLOCK - 1) // BLOCK):
-        rng = random.Random(f"{seed}/clean/{block}")
+        rng = FastRandom(f"{seed}/clean/{block}")
         _block(money, rng, block, min(BLOCK, end - block * BLOCK))
 
 

@@ -19,6 +19,7 @@ import orjson
 from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_message
 from unveil.synth.plan import WorldPlan, make_plan
 from unveil.synth.posts import Post, make_post
+from unveil.synth.rand import FastRandom
 from unveil.synth.tally import Tally
 
 CHUNK_POSTS = 20_000
@@ -60,7 +61,7 @@ def channel_folder(post: Post) -> str:
 def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
     """Write chunk ``chunk`` of the world into ``out``; return counts of what it wrote."""
     plan = plan_for(posts, seed)
-    rng = random.Random(f"{seed}/chunk/{chunk}")
+    rng = FastRandom(f"{seed}/chunk/{chunk}")
     counts: Counter[str] = Counter()
     parts = out / ".parts"
     tally = Tally()
@@ -68,7 +69,7 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
         (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb") as post_file,
         (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as truth_file,
         (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as id_file,
-        _Captures(out, chunk, random.Random(f"{seed}/captures/{chunk}"), counts) as captures,
+        _Captures(out, chunk, FastRandom(f"{seed}/captures/{chunk}"), counts) as captures,
     ):
         for number in range(chunk * CHUNK_POSTS, min(posts, (chunk + 1) * CHUNK_POSTS)):
             post = make_post(plan, rng, number)

@@ -58,6 +58,7 @@ class WorldPlan:
     photo_bases: int
     author_photo_start: int
     hubs: dict[str, list[Hub]]
+    _authors: dict[tuple[str, int], Actor] = field(default_factory=dict, repr=False)
 
     def pick_kind(self, rng: random.Random) -> Kind:
         """Draw a kind with the shares of ``KINDS``."""
@@ -68,7 +69,14 @@ class WorldPlan:
         total = self.authors[kind.name]
         pool = max(1, total // 40)  # authors re-post within a few weeks
         index = min(total - 1, int(when * (total - pool)) + int(rng.random() * pool))
-        return cached_author(self.seed, kind.name, index, self.author_photo(kind.name, index))
+        actor = self._authors.get((kind.name, index))
+        if actor is None:
+            if len(self._authors) > 20_000:  # bounded: authors are asked for within a few weeks of each other
+                self._authors.clear()
+            actor = self._authors[(kind.name, index)] = cached_author(
+                self.seed, kind.name, index, self.author_photo(kind.name, index)
+            )
+        return actor
 
     def author_photo(self, kind_name: str, index: int) -> int:
         """The base photo of an independent author, or -1 (photos are a bounded set)."""

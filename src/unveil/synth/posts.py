@@ -313,12 +313,26 @@ def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
     return text + " " + rng.choice(EDIT_EMOJI), "emoji"
 
 
+_URL_PREFIXES: dict[tuple[str, str], tuple[str, int]] = {}
+
+
 def _url(actor: Actor, city: str, number: int) -> str:
+    """The post's address: the prefix of (actor, city) is cached, the number added."""
+    key = (actor.actor_id, city)
+    cached = _URL_PREFIXES.get(key)
+    if cached is None:
+        if len(_URL_PREFIXES) > 100_000:
+            _URL_PREFIXES.clear()
+        cached = _URL_PREFIXES[key] = _url_prefix(actor, city)
+    return f"{cached[0]}{cached[1] + number}"
+
+
+def _url_prefix(actor: Actor, city: str) -> tuple[str, int]:
     if actor.platform == "telegram":
-        return f"https://t.me/{_slug(actor.channel)}/{number}"
+        return f"https://t.me/{_slug(actor.channel)}/", 0
     if actor.platform == "facebook":
-        return f"https://www.facebook.com/groups/{_slug(actor.channel)}/posts/{900000000 + number}"
-    return f"https://{actor.platform}/{_slug(city)}/{actor.kind.post_kind}/{number}"
+        return f"https://www.facebook.com/groups/{_slug(actor.channel)}/posts/", 900000000
+    return f"https://{actor.platform}/{_slug(city)}/{actor.kind.post_kind}/", 0
 
 
 @lru_cache(maxsize=65536)

@@ -21,6 +21,7 @@ from unveil.synth.ledger import Ledger, Transfer
 from unveil.synth.parties import Party, make_party, name_variant
 from unveil.synth.phrases.words import HOTELS
 from unveil.synth.plan import WorldPlan, epoch_of
+from unveil.synth.rand import FastRandom
 
 CLEAN_PARTIES_PER_INSTANCE = 1100
 DAY = 86400.0
@@ -147,7 +148,7 @@ def write_money_part(out: Path, plan: WorldPlan, part: int) -> Counter[str]:
         money = MoneyWriter(out, ledger, part)
         if part == 0:
             for network in money_networks(plan):
-                rng = random.Random(f"{plan.seed}/money/{network.actor_id}")
+                rng = FastRandom(f"{plan.seed}/money/{network.actor_id}")
                 plant = {
                     "escort_network": _plant_escort,
                     "smuggling_offer": _plant_smuggling,
