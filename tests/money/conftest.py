@@ -105,6 +105,12 @@ def _spelling_variants(log: TransferLog) -> None:
     stranger = Person("Maria Dobre", phone="+40721000001", country="RO")
     for number, person in enumerate((ion, variant, stranger)):
         log.add(person, Person("Shop Receiver", country="BE"), 100 + number, days=number)
+    karim = Person("Karim Leroy", account="BE49063999996071", country=None)
+    initial = Person("K. Leroi", account="BE49063999996071", country=None)
+    kevin = Person("Kevin Leroy", phone="+32471000321", country="BE")
+    other = Person("Karl Leroy", phone="+32471000321", country="BE")
+    for number, person in enumerate((karim, initial, kevin, other)):
+        log.add(person, Person("Garage Receiver", country="BE"), 200 + number, days=number)
 
 
 @pytest.fixture(scope="session")

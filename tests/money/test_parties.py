@@ -39,6 +39,17 @@ def test_each_party_link_shows_the_weights_that_decided_it(money_world: Workspac
     assert "spelling variant" in link["reason"] and "same phone" in link["reason"]
 
 
+def test_an_initial_and_a_respelling_on_the_same_account_are_one_party(money_world: Workspace) -> None:
+    assert _party_of(money_world, "Karim Leroy") == _party_of(money_world, "K. Leroi")
+    party = _party_of(money_world, "K. Leroi")
+    link = next(row for row in _links(money_world) if row["party_id"] == party and row["match_kind"] == "party")
+    assert "same name spelled by sound, or an initial" in link["reason"] and "same account" in link["reason"]
+
+
+def test_another_first_name_on_the_same_phone_stays_another_party(money_world: Workspace) -> None:
+    assert _party_of(money_world, "Kevin Leroy") != _party_of(money_world, "Karl Leroy")
+
+
 def test_victims_sharing_the_controllers_phone_are_not_merged(money_world: Workspace) -> None:
     parties = {_party_of(money_world, name) for name in VICTIMS}
     assert len(parties) == 5

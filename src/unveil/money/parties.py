@@ -60,14 +60,21 @@ WITH sides AS (
 )
 SELECT party_id,
        min(name) AS name,
-       list_sort(list(DISTINCT name) FILTER (WHERE name IS NOT NULL)) AS names,
-       list_sort(list(DISTINCT phone) FILTER (WHERE phone IS NOT NULL)) AS phones,
-       list_sort(list(DISTINCT email) FILTER (WHERE email IS NOT NULL)) AS emails,
-       list_sort(list(DISTINCT address) FILTER (WHERE address IS NOT NULL)) AS addresses,
-       list_sort(list(DISTINCT country) FILTER (WHERE country IS NOT NULL)) AS countries,
-       list_sort(list(DISTINCT account) FILTER (WHERE account IS NOT NULL)) AS accounts,
-       list_sort(list(DISTINCT wallet) FILTER (WHERE wallet IS NOT NULL)) AS wallets,
-       sum(sent) AS transfers_sent, sum(received) AS transfers_received,
+       CASE WHEN count(name) > 0
+            THEN list_sort(list(DISTINCT name) FILTER (WHERE name IS NOT NULL)) END AS names,
+       CASE WHEN count(phone) > 0
+            THEN list_sort(list(DISTINCT phone) FILTER (WHERE phone IS NOT NULL)) END AS phones,
+       CASE WHEN count(email) > 0
+            THEN list_sort(list(DISTINCT email) FILTER (WHERE email IS NOT NULL)) END AS emails,
+       CASE WHEN count(address) > 0
+            THEN list_sort(list(DISTINCT address) FILTER (WHERE address IS NOT NULL)) END AS addresses,
+       CASE WHEN count(country) > 0
+            THEN list_sort(list(DISTINCT country) FILTER (WHERE country IS NOT NULL)) END AS countries,
+       CASE WHEN count(account) > 0
+            THEN list_sort(list(DISTINCT account) FILTER (WHERE account IS NOT NULL)) END AS accounts,
+       CASE WHEN count(wallet) > 0
+            THEN list_sort(list(DISTINCT wallet) FILTER (WHERE wallet IS NOT NULL)) END AS wallets,
+       CAST(sum(sent) AS BIGINT) AS transfers_sent, CAST(sum(received) AS BIGINT) AS transfers_received,
        round(sum(sent_eur), 2) AS sent_eur, round(sum(received_eur), 2) AS received_eur,
        min(executed_at) AS first_seen, max(executed_at) AS last_seen
 FROM sides
