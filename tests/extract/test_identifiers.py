@@ -86,3 +86,33 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
         assert number_type(code, national) == phonenumbers.number_type(number), (code, national)
         valid += is_valid(code, national)
     assert valid > 150
+
+
+def test_foreign_mobile_pattern_agrees_with_phonenumbers() -> None:
+    import random
+
+    import phonenumbers
+    from phonenumbers import PhoneNumberType
+
+    from unveil.extract.identifiers.phone import FALLBACK_REGIONS, _foreign_mobile
+
+    def reference(digits: str, region: str) -> str | None:
+        for other in FALLBACK_REGIONS:
+            if other == region:
+                continue
+            try:
+                number = phonenumbers.parse(digits, other)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None
+
+    rng = random.Random(2)
+    found = 0
+    for _ in range(4_000):
+        digits = "0" + rng.choice(["6", "7", "4", "15", "17", "8", "9"]) + str(rng.randint(10**6, 10**9))
+        region = rng.choice(["BE", "NL", "FR", "US"])
+        assert _foreign_mobile(digits, region) == reference(digits, region), (digits, region)
+        found += _foreign_mobile(digits, region) is not None
+    assert found > 100

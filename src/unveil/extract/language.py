@@ -9,6 +9,7 @@ the ISO 639-1 codes of ``FUNCTION_WORDS``, plus ``ar`` (script); ``und`` when no
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {
@@ -64,10 +65,10 @@ def detect_language(text: str, max_words: int = 120) -> str:
         return script
     lowered = sample.lower()
     counts: dict[str, int] = {}
-    for languages in map(_LANGUAGES_OF.get, WORD.findall(lowered)[:max_words]):
-        if languages:
-            for language in languages:
-                counts[language] = counts.get(language, 0) + 2
+    words = Counter(WORD.findall(lowered)[:max_words])
+    for word in words.keys() & _LANGUAGES_OF.keys():
+        for language in _LANGUAGES_OF[word]:
+            counts[language] = counts.get(language, 0) + 2 * words[word]
     if _clear_winner(counts):
         return max(counts, key=counts.__getitem__)
     for cue in CUES.finditer(lowered, 0, 400):

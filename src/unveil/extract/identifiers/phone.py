@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumberFormat
 
 from unveil.extract.deobfuscate import (
     Chain,
@@ -18,7 +18,7 @@ from unveil.extract.deobfuscate import (
 )
 from unveil.extract.found import Found
 from unveil.extract.identifiers.base import IdentifierType
-from unveil.extract.identifiers.phonemeta import is_valid, number_type
+from unveil.extract.identifiers.phonemeta import is_valid, mobile_of_regions
 
 MIN_DIGITS = 7
 MAX_DIGITS = 15
@@ -86,17 +86,19 @@ def _country_code(region: str) -> int:
 
 
 def _foreign_mobile(digits: str, region: str) -> str | None:
-    """A mobile number written in the national format of a neighbouring or source country."""
-    if not digits.startswith("0") or len(digits) < 9:
+    """A mobile number written in the national format of a neighbouring or source country.
+
+    The first of ``FALLBACK_REGIONS`` (other than ``region``) where the number is valid and of type
+    mobile, found by one match of a pattern compiled from their metadata.
+    """
+    if not digits.startswith("0") or len(digits) < 9 or not digits.isdigit():
         return None
-    for other in FALLBACK_REGIONS:
-        if other == region or _national_prefix(other) != "0":
-            continue
-        code = _country_code(other)
-        value = _valid_national(code, digits[1:])
-        if value and number_type(code, str(int(value[len(str(code)) + 1 :]))) == PhoneNumberType.MOBILE:
-            return value
-    return None
+    others = tuple(other for other in FALLBACK_REGIONS if other != region and _national_prefix(other) == "0")
+    pattern = mobile_of_regions(others)
+    match = pattern.fullmatch(str(int(digits[1:]))) if pattern is not None else None
+    if match is None or match.lastgroup is None:
+        return None
+    return f"+{_country_code(match.lastgroup)}{digits[1:]}"
 
 
 def _strip_trunk_after_country_code(digits: str, region: str) -> str | None:
