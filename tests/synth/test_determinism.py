@@ -31,3 +31,12 @@ def test_another_seed_gives_other_posts() -> None:
         plan, rng = make_plan(600, seed), random.Random(seed)
         texts.append([make_post(plan, rng, number).text for number in range(50)])
     assert texts[0] != texts[1]
+
+
+def test_one_worker_and_two_workers_write_identical_bytes(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    generate_world(one, posts=900, seed=8, workers=1)
+    generate_world(two, posts=900, seed=8, workers=2)
+    first, second = _files(one), _files(two)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []

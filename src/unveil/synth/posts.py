@@ -115,7 +115,8 @@ class _Form:
     minor: bool
 
 
-_FORMS: dict[tuple[str, int, int], _Form] = {}
+# keyed by the actor object (an actor id means another actor in another world), which the entry keeps alive
+_FORMS: dict[tuple[int, int, int], tuple[Actor, _Form]] = {}
 # slots that change from post to post (the rest are fixed per actor, language and persona)
 _DYNAMIC = ("city", "contact", "days", "date")
 _DYNAMIC_BY_BANK = {
@@ -128,13 +129,15 @@ _DYNAMIC_BY_BANK = {
 
 def _form(actor: Actor, template_index: int, persona_index: int) -> _Form:
     """The compiled template of (actor, template, persona), cached (bounded)."""
-    key = (actor.actor_id, template_index, persona_index)
-    form = _FORMS.get(key)
-    if form is None:
+    key = (id(actor), template_index, persona_index)
+    entry = _FORMS.get(key)
+    if entry is None or entry[0] is not actor:
         if len(_FORMS) > 50_000:
             _FORMS.clear()
-        form = _FORMS[key] = _compile(actor, actor.templates[template_index], actor.personas[persona_index])
-    return form
+        form = _compile(actor, actor.templates[template_index], actor.personas[persona_index])
+        _FORMS[key] = (actor, form)
+        return form
+    return entry[1]
 
 
 def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
@@ -313,18 +316,19 @@ def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
     return text + " " + rng.choice(EDIT_EMOJI), "emoji"
 
 
-_URL_PREFIXES: dict[tuple[str, str], tuple[str, int]] = {}
+_URL_PREFIXES: dict[tuple[int, str], tuple[Actor, str, int]] = {}
 
 
 def _url(actor: Actor, city: str, number: int) -> str:
-    """The post's address: the prefix of (actor, city) is cached, the number added."""
-    key = (actor.actor_id, city)
+    """The post's address: the prefix of (actor, city) is cached (by actor object, as forms), the number added."""
+    key = (id(actor), city)
     cached = _URL_PREFIXES.get(key)
-    if cached is None:
+    if cached is None or cached[0] is not actor:
         if len(_URL_PREFIXES) > 100_000:
             _URL_PREFIXES.clear()
-        cached = _URL_PREFIXES[key] = _url_prefix(actor, city)
-    return f"{cached[0]}{cached[1] + number}"
+        prefix, offset = _url_prefix(actor, city)
+        cached = _URL_PREFIXES[key] = (actor, prefix, offset)
+    return f"{cached[1]}{cached[2] + number}"
 
 
 def _url_prefix(actor: Actor, city: str) -> tuple[str, int]:
