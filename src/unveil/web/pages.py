@@ -25,6 +25,7 @@ def create_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are part of the installed code: no file checks per page
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     environment.filters["when"] = _when

@@ -32,6 +32,10 @@ T = TypeVar("T")
 
 SNAPSHOT_DIR = ".web"
 """Folder of the workspace holding the snapshot files (derived data, rebuilt when missing)."""
+SNAPSHOT_CODE = hashlib.sha256(
+    b"".join(Path(__file__).with_name(name).read_bytes() for name in ("readmodel.py", "serving.py"))
+).hexdigest()
+"""What builds a snapshot: a new version of this code builds new files."""
 
 INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "ingest.images": ("post_id", "image_sha256"),
@@ -124,7 +128,7 @@ def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
 
 def snapshot_path(workspace: Workspace, tables_fingerprint: tuple[tuple[str, int, int], ...]) -> Path:
     """Where the snapshot of one state of the tables is stored (one file per fingerprint)."""
-    digest = hashlib.sha256(repr(tables_fingerprint).encode()).hexdigest()[:20]
+    digest = hashlib.sha256(repr((SNAPSHOT_CODE, tables_fingerprint)).encode()).hexdigest()[:20]
     return workspace.root / SNAPSHOT_DIR / f"snapshot-{digest}.duckdb"
 
 
@@ -164,7 +168,9 @@ def build_snapshot(workspace: Workspace) -> Snapshot:
                 for old in path.parent.glob("snapshot-*"):
                     if old != path:
                         old.unlink(missing_ok=True)
-    connection = duckdb.connect(str(path), read_only=True)
+    # one thread per query: requests run side by side in their own threads, and a page's lookups
+    # cost less without handing work to DuckDB's worker threads
+    connection = duckdb.connect(str(path), read_only=True, config={"threads": 1})
     return Snapshot(connection, tables_fingerprint, frozenset(parts))
 
 

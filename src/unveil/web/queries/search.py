@@ -9,6 +9,8 @@ matching ``extract.identifiers`` (through ``web.identifier_posts``): a phone wri
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,10 +18,11 @@ from typing import Any
 import phonenumbers
 
 from unveil.web.readmodel import ReadModel
-from unveil.web.serving import words_sql
 
 PAGE_SIZE = 50
 MAX_WORDS = 10
+WORD = re.compile(r"[^\W_]+")
+r"""Letters and digits: the ``[\p{L}\p{N}]+`` of ``serving.WORD`` in Python's terms."""
 LAST_CHARACTER = "\U0010ffff"
 """Sorts after every character: ``word <= term < word + LAST_CHARACTER`` means "term starts with word"."""
 SORTS = ("newest", "risk")
@@ -103,10 +106,11 @@ def _registry_identifiers(text: str, region: str) -> list[tuple[str, str]]:
     return sorted({(item.type, item.value) for item in find_identifiers(text, region)})
 
 
-def query_words(tables: ReadModel, text: str) -> list[str]:
-    """The search words of a query, split exactly as the posts were (``serving.words_sql``)."""
-    words = tables.value(f"SELECT {words_sql('?')}", [text[:500]]) or []
-    return [str(word) for word in words][:MAX_WORDS]
+def query_words(text: str) -> list[str]:
+    """The search words of a query, split as the posts were (``serving.words_sql``): lower case, no accents."""
+    decomposed = unicodedata.normalize("NFD", text[:500].lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return list(dict.fromkeys(WORD.findall(plain)))[:MAX_WORDS]
 
 
 def _like(text: str) -> str:
@@ -121,7 +125,7 @@ def conditions(
     where: list[str] = []
     params: list[Any] = []
     missing: list[str] = []
-    words = query_words(tables, filters.q) if filters.q else []
+    words = query_words(filters.q) if filters.q else []
     for word in words:
         where.append("p.pos IN (SELECT pos FROM web.terms WHERE term >= ? AND term < ?)")
         params += [word, word + LAST_CHARACTER]
@@ -206,7 +210,7 @@ def _ranks_of_words_and_identifiers(
     others = replace(filters, q="", identifier="", sort="newest")
     if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
         return None
-    words = query_words(tables, filters.q) if filters.q else []
+    words = query_words(filters.q) if filters.q else []
     if (filters.q and not words) or (pairs and not tables.has("extract.identifiers")):
         return None
     parts = ["SELECT pos FROM web.terms WHERE term >= ? AND term < ?" for _ in words]
