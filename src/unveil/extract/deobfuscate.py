@@ -154,14 +154,28 @@ def digit_tokens(text: str) -> list[DigitToken]:
         digits, rule = _read_digit_run(raw)
         if rule != "letters-for-digits" or any(char.isdigit() for char in raw):
             tokens.append(DigitToken(match.start(), match.end(), digits, rule))
-    spelled = [
-        DigitToken(word.start(), word.end(), WORD_DIGIT[lowered], "spelled")
-        for word in WORD.finditer(text)
-        if (lowered := word.group().lower()) in WORD_DIGIT
-    ]
+    spelled = _spelled_tokens(text)
     if spelled:
         tokens = sorted(tokens + spelled + _runs_glued_to_words(text, tokens, spelled), key=lambda token: token.start)
     return tokens
+
+
+def _spelled_tokens(text: str) -> list[DigitToken]:
+    """Number words standing alone ("zero", "vier", "cinq"), each read as one digit."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        if WORD_DIGIT.keys().isdisjoint(WORD.findall(lowered)):
+            return []
+        return [
+            DigitToken(word.start(), word.end(), WORD_DIGIT[word.group()], "spelled")
+            for word in WORD.finditer(lowered)
+            if word.group() in WORD_DIGIT
+        ]
+    return [
+        DigitToken(word.start(), word.end(), WORD_DIGIT[lowered_word], "spelled")
+        for word in WORD.finditer(text)
+        if (lowered_word := word.group().lower()) in WORD_DIGIT
+    ]
 
 
 def _runs_glued_to_words(text: str, tokens: list[DigitToken], spelled: list[DigitToken]) -> list[DigitToken]:
