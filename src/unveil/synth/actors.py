@@ -123,7 +123,7 @@ def _template(rng: random.Random, template_id: str, kind: Kind, language: str, i
             continue
         if role_name.startswith("?") and rng.random() < 0.35:
             continue
-        choices.append((index, rng.randrange(len(alternatives))))
+        choices.append((index, int(rng.random() * len(alternatives))))
     if len(choices) > 3 and rng.random() < 0.3:  # some posters put the price or the hook first
         moved = choices.pop(rng.randrange(1, len(choices) - 1))
         choices.insert(rng.randrange(0, 2), moved)
@@ -142,10 +142,10 @@ def _window(rng: random.Random, network: bool) -> tuple[float, float]:
 
 
 def _persona(rng: random.Random, kind: Kind, photo: int, minor_rate: float) -> Persona:
-    true_age = rng.randint(18, 31)
+    true_age = 18 + int(rng.random() * 14)
     if rng.random() < minor_rate:
-        true_age = rng.randint(15, 17)
-    shown = max(18, true_age if rng.random() < 0.7 else true_age - rng.randint(0, 3))
+        true_age = 15 + int(rng.random() * 3)
+    shown = max(18, true_age if rng.random() < 0.7 else true_age - int(rng.random() * 4))
     nationalities = len(NATIONALITIES.get("en", ()))
     name = rng.choice(MALE_NAMES) if kind.bank in ("smuggling", "labour") else rng.choice(FIRST_NAMES)
     return Persona(name, shown, true_age, rng.randrange(nationalities), photo, rng.random())
@@ -159,14 +159,14 @@ def build_network(seed: int, kind_name: str, index: int, photos: tuple[int, ...]
     home = rng.choice(HOME_COUNTRIES[kind_name])
     languages = _network_languages(rng, kind, home)
     start, end = _window(rng, True)
-    phone_count = rng.randint(2, 6) if kind.bank == "escort" else rng.randint(2, 4)
+    phone_count = 2 + int(rng.random() * 5) if kind.bank == "escort" else 2 + int(rng.random() * 3)
     phones = tuple(make_phone(rng, _phone_country(rng, home)) for _ in range(phone_count))
     indicator_share = kind.indicator_rate
     templates = tuple(
         _template(rng, f"{actor_id}-T{i}", kind, languages[i % len(languages)], rng.random() < indicator_share)
-        for i in range(rng.randint(1, 3))
+        for i in range(1 + int(rng.random() * 3))
     )
-    persona_count = rng.randint(3, 10) if kind.bank == "escort" else rng.randint(1, 3)
+    persona_count = 3 + int(rng.random() * 8) if kind.bank == "escort" else 1 + int(rng.random() * 3)
     personas = tuple(
         _persona(rng, kind, photos[i % len(photos)] if photos else -1, 0.06 if kind.bank == "escort" else 0.0)
         for i in range(persona_count)
@@ -174,7 +174,17 @@ def build_network(seed: int, kind_name: str, index: int, photos: tuple[int, ...]
     circuit = list(rng.choice(CIRCUITS))
     rng.shuffle(circuit)
     return _actor(
-        rng, actor_id, kind, True, start, end, phones, templates, personas, tuple(circuit[: rng.randint(2, 4)]), home
+        rng,
+        actor_id,
+        kind,
+        True,
+        start,
+        end,
+        phones,
+        templates,
+        personas,
+        tuple(circuit[: 2 + int(rng.random() * 3)]),
+        home,
     )
 
 
@@ -242,7 +252,7 @@ def _actor(
     services = ("telegram",) if kind.bank == "smuggling" else ("instagram", "snapchat", "telegram")
     handles = ((rng.choice(services), make_handle(rng, name)),) if rng.random() < 0.45 else ()
     route = rng.choice(SMUGGLING_ROUTES)
-    departure = tuple(rng.sample(DEPARTURE_POINTS, rng.randint(1, 3)))
+    departure = tuple(rng.sample(DEPARTURE_POINTS, 1 + int(rng.random() * 3)))
     channel = _channel_name(rng, kind, name, departure[0])
     return Actor(
         actor_id,
@@ -260,7 +270,7 @@ def _actor(
         circuit,
         rng.uniform(3, 10),
         home,
-        rng.randrange(60, 160, 10),
+        60 + 10 * int(rng.random() * 10),
         route,
         departure,
         rng.choice(COMPANIES),

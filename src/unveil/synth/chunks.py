@@ -45,11 +45,15 @@ def exported_channel(post: Post) -> str:
     actor = post.actor
     if actor.platform != "telegram" and actor.platform != "facebook":
         return ""
-    digits = "".join(c for c in actor.actor_id.split("-")[0] if c.isdigit())
-    limit = EXPORTED_NETWORKS if actor.is_network else EXPORTED_AUTHORS
-    if actor.kind.bank in ("smuggling", "labour", "migration_info", "travel") and int(digits) < limit:
-        return actor.platform
-    return ""
+    if actor.kind.bank not in ("smuggling", "labour", "migration_info", "travel"):
+        return ""
+    number = _ACTOR_NUMBERS.get(actor.actor_id)
+    if number is None:
+        number = _ACTOR_NUMBERS[actor.actor_id] = int("".join(c for c in actor.actor_id.split("-")[0] if c.isdigit()))
+    return actor.platform if number < (EXPORTED_NETWORKS if actor.is_network else EXPORTED_AUTHORS) else ""
+
+
+_ACTOR_NUMBERS: dict[str, int] = {}  # the number in an actor id (the same in every world)
 
 
 def channel_folder(post: Post) -> str:
