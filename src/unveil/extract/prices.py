@@ -41,6 +41,11 @@ DURATION_BEFORE = re.compile(
 )
 
 
+# The same patterns without IGNORECASE, for the lower-cased text (faster; every literal is lower-case).
+PRICE_LOWER = re.compile(PRICE.pattern.removeprefix("(?i)"))
+UNIT_AFTER_LOWER = re.compile(UNIT_AFTER.pattern.removeprefix("(?i)"))
+
+
 @dataclass(frozen=True, slots=True)
 class Price:
     """A price in a text: amount, ISO currency (or ``ROSES``), unit (hour, night, person...)."""
@@ -54,10 +59,15 @@ class Price:
 
 def find_prices(text: str) -> list[Price]:
     """Every price in ``text`` with the unit written after it (or the duration written before it)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        scanned, price_pattern, unit_pattern = lowered, PRICE_LOWER, UNIT_AFTER_LOWER
+    else:
+        scanned, price_pattern, unit_pattern = text, PRICE, UNIT_AFTER
     prices: list[Price] = []
     position = 0
-    for start in STARTS.finditer(text):
-        match = PRICE.match(text, start.start()) if start.start() >= position else None
+    for start in STARTS.finditer(scanned):
+        match = price_pattern.match(scanned, start.start()) if start.start() >= position else None
         if match is None:
             continue
         position = match.end()
@@ -65,15 +75,15 @@ def find_prices(text: str) -> list[Price]:
         cents = match.group("cents") or match.group("cents2")
         currency = CURRENCIES[(match.group("after") or match.group("before")).lower()]
         amount = float(re.sub(r"[ .]", "", amount_text)) + (float(f"0.{cents}") if cents else 0.0)
-        unit, end = _unit_after(text, match.end())
+        unit, end = _unit_after(scanned, match.end(), unit_pattern)
         if unit is None:
             unit = _duration_before(text, match.start())
         prices.append(Price(amount, currency, unit, match.start(), end))
     return prices
 
 
-def _unit_after(text: str, position: int) -> tuple[str | None, int]:
-    match = UNIT_AFTER.match(text, position)
+def _unit_after(text: str, position: int, pattern: re.Pattern[str] = UNIT_AFTER) -> tuple[str | None, int]:
+    match = pattern.match(text, position)
     if match is None or match.lastgroup is None:
         return None, position
     return UNIT_NAMES[int(match.lastgroup[1:])], match.end()
