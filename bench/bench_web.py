@@ -41,7 +41,7 @@ from unveil.workspace import Workspace
 SIZES = {"small": 50_000, "full": 1_000_000}
 USERS = 20
 SECONDS = {"small": 30, "full": 60}
-WARMUP_SECONDS = 5
+WARMUP_SECONDS = 10
 WORKERS = 2
 KINDS = ("search", "post", "network", "dashboard")
 SUFFIXED = ("post_id", "network_id", "src_post_id", "dst_post_id", "value", "template_id")

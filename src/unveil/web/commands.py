@@ -39,6 +39,9 @@ def serve(
     serve_workspace(workspace, host or workspace.settings.host, port or workspace.settings.port, workers)
 
 
+WORKER_STARTUP_SECONDS = 300
+
+
 def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1) -> None:
     """Serve the app until interrupted; refuses a default secret outside development.
 
@@ -64,7 +67,15 @@ def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1
     os.environ[WORKSPACE_VARIABLE] = str(workspace.root)
     Console().print(f"Serving {workspace.root} on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
     uvicorn.run(
-        "unveil.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        "unveil.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        # a worker imports every page's modules (statistics, exports) before it answers: on a busy
+        # machine that takes longer than uvicorn's default 5 s, which would kill and restart it
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )
 
 
