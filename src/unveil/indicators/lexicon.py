@@ -146,7 +146,7 @@ def literal_prefixes(pattern: str, length: int = PREFIX_LENGTH) -> frozenset[str
 
 def _prefixes(items: list[tuple[Any, Any]], length: int) -> set[str] | None:
     results = {""}
-    for op, argument in items:
+    for index, (op, argument) in enumerate(items):
         if all(len(result) >= length for result in results):
             break
         if op is _constants.LITERAL:
@@ -155,6 +155,13 @@ def _prefixes(items: list[tuple[Any, Any]], length: int) -> set[str] | None:
         if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in argument):
             results = {_extend(r, chr(code).lower(), length) for r in results for _, code in argument}
             continue
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and argument[0] == 0 and argument[1] == 1:
+            # An optional part ("(?:my )?driver"): the beginnings with it and without it.
+            rest = items[index + 1 :]
+            with_it, without = _prefixes(list(argument[2]) + rest, length), _prefixes(rest, length)
+            if with_it is None or without is None:
+                return None if results == {""} else results
+            return {_extend(r, tail, length) for r in results for tail in with_it | without}
         branches = _sub_branches(op, argument)
         if branches is not None:
             tails: set[str] = set()
