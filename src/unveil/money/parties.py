@@ -9,6 +9,7 @@ Parties are linked to posts by exact equality of normalised identifiers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -23,6 +24,7 @@ from unveil.money.names import with_name_forms
 from unveil.money.schema import PARTY_MATCHES
 
 LOG2 = math.log2
+THRESHOLD_MARGIN = 0.5  # predicted below the threshold, then decided on rounded weights
 
 PARTY_RECORDS_SQL = """
 WITH sides AS (
@@ -126,6 +128,7 @@ class PartyModel:
     threshold_match_weight: float = 3.0
 
 
+@functools.cache
 def comparisons() -> tuple[Comparison, ...]:
     """The fields compared and the prior m/u probabilities of each level.
 
@@ -213,8 +216,18 @@ def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) 
     frame = splink_api.register(with_name_forms(records.select(columns)), table_name="unveil_party_records")
     try:
         linker = Linker(frame, splink_settings(model), log_level=logging.WARNING)
-        predictions: Any = linker.inference.predict(threshold_match_weight=model.threshold_match_weight)
-        rows: list[dict[str, Any]] = predictions.as_pandas_dataframe().to_dict("records")
+        # Predict a little below the threshold, then compare weights rounded to 6 decimals: the last bits of
+        # a float sum differ between engines, and a pair must not link on one and not on the other.
+        predictions: Any = linker.inference.predict(
+            threshold_match_weight=model.threshold_match_weight - THRESHOLD_MARGIN
+        )
+        wanted = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
+        wanted += [f"gamma_{comparison.name}" for comparison in comparisons()]
+        rows = [
+            row
+            for row in predictions.as_pyarrow_table().select(wanted).to_pylist()
+            if round(float(row["match_weight"]), 6) >= model.threshold_match_weight
+        ]
     finally:
         # A long-lived session (Spark) keeps registered tables: drop ours so the next run can register it.
         frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
@@ -231,7 +244,6 @@ def explain_link(row: dict[str, Any], model: PartyModel) -> tuple[list[dict[str,
         if gamma < 0:
             continue
         level, weight = _level_and_weight(comparison, gamma)
-        weight = float(row.get(f"mw_{comparison.name}", weight))
         weights.append({"comparison": comparison.name, "level": level, "weight": round(weight, 2)})
     deciding = [w for w in weights[1:] if w["weight"] > 0]
     total = float(row["match_weight"])
