@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 from unveil.synth.actors import Actor, Persona, Template
 from unveil.synth.identifiers import Phone, local_display
+from unveil.synth.kinds import KINDS
 from unveil.synth.obfuscate import pick_phone_rule, write_email, write_handle, write_phone
 from unveil.synth.phrases import BANKS
 from unveil.synth.phrases.words import JOBS, NATIONALITIES
@@ -56,31 +58,38 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     """Draw post number ``number`` (posts are numbered in time order)."""
     draw = rng.random
     when = (number + draw()) / plan.posts
-    kind = plan.pick_kind(rng)
+    kind = KINDS[bisect.bisect_left(plan.kind_cumulative, draw())]
     actor = plan.pools[kind.name].pick(rng, when) if kind.network_run else plan.pick_author(rng, kind, when)
-    template_index = int(draw() * len(actor.templates))
-    persona_index = int(draw() * len(actor.personas))
-    template, persona = actor.templates[template_index], actor.personas[persona_index]
-    form = _form(actor, template_index, persona_index)
+    profile = _PROFILES.get(id(actor))
+    if profile is None or profile.actor is not actor:
+        profile = _profile(actor)
+    choice = (int(draw() * profile.templates), int(draw() * profile.personas))
+    form = profile.forms.get(choice)
+    if form is None:
+        form = profile.forms[choice] = _compile(actor, actor.templates[choice[0]], actor.personas[choice[1]])
+    template, persona = actor.templates[choice[0]], actor.personas[choice[1]]
     language = template.language
     city, days = _city(actor, persona, when, rng)
-    role = "network" if actor.is_network else "independent"
     phone = _active_phone(actor, when, rng)
     rule = pick_phone_rule(rng, language)
-    contact = write_phone(phone, rule, language, rng)
-    identifiers = [("phone", phone.e164, contact, rule, role)] if form.has_contact else []
-    slots = _dynamic_slots(actor.kind.bank, actor, language, city, days, contact, draw())
+    contact = local_display(phone) if rule == "plain" else write_phone(phone, rule, language, rng)
+    identifiers = [("phone", phone.e164, contact, rule, profile.role)] if form.has_contact else []
+    slots = _dynamic_slots(profile.bank, actor, language, city, days, contact, draw())
     text = form.body.format_map(slots)
-    text += _extra_contacts(actor, rng, identifiers, role)
-    text += _hub_line(plan, actor, rng, identifiers, language)
-    if draw() < (0.35 if actor.is_network else 0.25):
+    if profile.extras:
+        text += _extra_contacts(actor, rng, identifiers, profile.role)
+    if profile.hubs:
+        text += _hub_line(plan, actor, rng, identifiers, language)
+    edit = ""
+    if draw() < profile.edit_rate:
         edited, edit = _light_edit(text, rng)
         if all(row[2] in edited for row in identifiers):  # an edit never touches a phone, an email or a handle
             text = edited
         else:
             text, edit = text + " " + EDIT_EMOJI[number % len(EDIT_EMOJI)], "emoji"
-    else:
-        edit = ""
+    prefix = profile.urls.get(city)
+    if prefix is None:
+        prefix = profile.urls[city] = _url_prefix(actor, city)
     epoch = epoch_of(when)
     return Post(
         number,
@@ -92,9 +101,9 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         epoch,
         text,
         form.title.format_map(slots)[:80] if form.title else "",
-        _url(actor, city, number),
+        f"{prefix}{profile.url_offset + number}",
         form.author,
-        _images(persona, draw),
+        _images(persona, draw) if persona.photo >= 0 else [],
         template.template_id,
         edit,
         template.with_indicators,
@@ -102,6 +111,48 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         identifiers,
         iso_time(epoch),
     )
+
+
+@dataclass(slots=True)
+class _Profile:
+    """What every post of one actor shares, worked out once: role, edit rate, which extras apply, forms, urls."""
+
+    actor: Actor
+    bank: str
+    role: str
+    edit_rate: float
+    extras: bool  # emails, handles or a second phone may be added
+    hubs: bool  # a hub identifier may be added
+    templates: int
+    personas: int
+    url_offset: int
+    forms: dict[tuple[int, int], _Form]
+    urls: dict[str, str]
+
+
+# keyed by the actor object (an actor id means another actor in another world), which the entry keeps alive
+_PROFILES: dict[int, _Profile] = {}
+HUB_BANKS = ("escort", "massage", "job", "labour", "migration_info", "smuggling")
+
+
+def _profile(actor: Actor) -> _Profile:
+    """Work out (and cache, bounded) the profile of ``actor``."""
+    if len(_PROFILES) > 20_000:
+        _PROFILES.clear()
+    profile = _PROFILES[id(actor)] = _Profile(
+        actor,
+        actor.kind.bank,
+        "network" if actor.is_network else "independent",
+        0.35 if actor.is_network else 0.25,
+        bool(actor.emails or actor.handles or (actor.is_network and len(actor.phones) > 1)),
+        actor.kind.bank in HUB_BANKS,
+        len(actor.templates),
+        len(actor.personas),
+        900000000 if actor.platform == "facebook" else 0,
+        {},
+        {},
+    )
+    return profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +166,6 @@ class _Form:
     minor: bool
 
 
-# keyed by the actor object (an actor id means another actor in another world), which the entry keeps alive
-_FORMS: dict[tuple[int, int, int], tuple[Actor, _Form]] = {}
 # slots that change from post to post (the rest are fixed per actor, language and persona)
 _DYNAMIC = ("city", "contact", "days", "date")
 _DYNAMIC_BY_BANK = {
@@ -125,19 +174,6 @@ _DYNAMIC_BY_BANK = {
     "labour": ("wage", "wage_month"),
     "escort": ("price2",),
 }
-
-
-def _form(actor: Actor, template_index: int, persona_index: int) -> _Form:
-    """The compiled template of (actor, template, persona), cached (bounded)."""
-    key = (id(actor), template_index, persona_index)
-    entry = _FORMS.get(key)
-    if entry is None or entry[0] is not actor:
-        if len(_FORMS) > 50_000:
-            _FORMS.clear()
-        form = _compile(actor, actor.templates[template_index], actor.personas[persona_index])
-        _FORMS[key] = (actor, form)
-        return form
-    return entry[1]
 
 
 def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
@@ -316,27 +352,13 @@ def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
     return text + " " + rng.choice(EDIT_EMOJI), "emoji"
 
 
-_URL_PREFIXES: dict[tuple[int, str], tuple[Actor, str, int]] = {}
-
-
-def _url(actor: Actor, city: str, number: int) -> str:
-    """The post's address: the prefix of (actor, city) is cached (by actor object, as forms), the number added."""
-    key = (id(actor), city)
-    cached = _URL_PREFIXES.get(key)
-    if cached is None or cached[0] is not actor:
-        if len(_URL_PREFIXES) > 100_000:
-            _URL_PREFIXES.clear()
-        prefix, offset = _url_prefix(actor, city)
-        cached = _URL_PREFIXES[key] = (actor, prefix, offset)
-    return f"{cached[1]}{cached[2] + number}"
-
-
-def _url_prefix(actor: Actor, city: str) -> tuple[str, int]:
+def _url_prefix(actor: Actor, city: str) -> str:
+    """The post's address without its number (Facebook numbers are offset, see ``_Profile.url_offset``)."""
     if actor.platform == "telegram":
-        return f"https://t.me/{_slug(actor.channel)}/", 0
+        return f"https://t.me/{_slug(actor.channel)}/"
     if actor.platform == "facebook":
-        return f"https://www.facebook.com/groups/{_slug(actor.channel)}/posts/", 900000000
-    return f"https://{actor.platform}/{_slug(city)}/{actor.kind.post_kind}/", 0
+        return f"https://www.facebook.com/groups/{_slug(actor.channel)}/posts/"
+    return f"https://{actor.platform}/{_slug(city)}/{actor.kind.post_kind}/"
 
 
 @lru_cache(maxsize=65536)
@@ -355,7 +377,7 @@ def _author(actor: Actor, persona: Persona) -> str:
 
 
 def _images(persona: Persona, draw: Callable[[], float]) -> list[str]:
-    if persona.photo < 0 or draw() > 0.8:
+    if draw() > 0.8:
         return []
     first = int(draw() * 4)
     names = [f"images/{persona.photo:04d}-{VARIANTS[first]}.jpg"]
