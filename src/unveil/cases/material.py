@@ -8,6 +8,7 @@ the same phones, emails, accounts or wallets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
@@ -19,6 +20,7 @@ from unveil.cases.store import CaseDetail
 from unveil.workspace import Workspace
 
 PARTY_IDENTIFIER_COLUMNS = {"phone": "phone", "email": "email", "iban": "account", "wallet": "wallet"}
+PSEUDONYM = re.compile(r"[a-z]+-[0-9a-f]{16}")
 
 
 @dataclass
@@ -128,7 +130,12 @@ def transfer_identifiers(transfer: Row, region: str) -> set[tuple[str, str]]:
 
 
 def canonical_identifier(id_type: str, raw: str, region: str) -> str:
-    """The canonical form the extraction contract uses (E.164, lower-case email, compact IBAN)."""
+    """The canonical form the extraction contract uses (E.164, lower-case email, compact IBAN).
+
+    A pseudonym (``phone-3a6a20a5761f31bf``) is its own canonical form.
+    """
+    if PSEUDONYM.fullmatch(raw):
+        return raw
     if id_type == "phone":
         try:
             number = phonenumbers.parse(raw, region)

@@ -1,0 +1,143 @@
+"""Keyed pseudonyms and the scrubbing of free text: every identifier in a text becomes its pseudonym.
+
+``Pseudonymiser.pseudonym(kind, value)`` is ``kind-`` followed by the first 16 hex digits of
+HMAC-SHA256 over ``kind:value`` keyed with the workspace's ``secret_key``.
+
+``Scrubber`` replaces, in one pass over the original text (so a pseudonym is never read again):
+
+1. the spans the caller already knows (a post's rows of ``extract.identifiers``);
+2. every identifier the extractor finds in the text (a second pass, so obfuscated forms the
+   first pass did not record, and identifiers in titles, summaries or references, are caught);
+3. every known raw value (a party's name, a phone as written on a transfer, an identifier's
+   canonical or raw form) found as whole words, case-insensitively.
+
+Overlapping spans are merged and replaced by the pseudonyms of all of them, so no part of any
+identifier is left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+
+from unveil.extract.ages import find_ages
+from unveil.extract.identifiers import find_identifiers
+from unveil.extract.prices import find_prices
+
+Span = tuple[int, int, str]
+WORD = re.compile(r"\w+")
+# Hex digests and pseudonyms already in a text: the phone reader must not read their digits.
+HEX = re.compile(r"(?i)\b(?:[a-z]+-)?[0-9a-f]{16,}\b")
+MIN_KNOWN = 3
+MAX_TEXT = 100_000
+
+
+class Pseudonymiser:
+    """Keyed, consistent pseudonyms."""
+
+    def __init__(self, key: str) -> None:
+        self._key = key.encode()
+        self._seen: dict[tuple[str, str], str] = {}
+
+    def pseudonym(self, kind: str, value: str) -> str:
+        """The pseudonym of one value of one kind."""
+        alias = self._seen.get((kind, value))
+        if alias is None:
+            digest = hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+            alias = self._seen[(kind, value)] = f"{kind}-{digest[:16]}"
+        return alias
+
+
+class Scrubber:
+    """Replaces identifiers and known values in free text by their pseudonyms."""
+
+    def __init__(self, namer: Pseudonymiser, region: str) -> None:
+        self.namer = namer
+        self.region = region
+        self._index: dict[str, list[tuple[int, str, str]]] = {}
+        self._known: set[str] = set()
+        self.aliases: dict[tuple[str, str], str] = {}
+        self._cache: dict[str, str] = {}
+
+    def know(self, raw: str, alias: str) -> None:
+        """Replace ``raw`` (as whole words, any case) by ``alias`` wherever it is written."""
+        if raw in self._known:
+            return
+        self._known.add(raw)
+        raw = raw.strip()
+        first = WORD.search(raw)
+        if len(raw) < MIN_KNOWN or first is None:
+            return
+        entry = (first.start(), raw.lower(), alias)
+        entries = self._index.setdefault(first.group().lower(), [])
+        if entry not in entries:
+            entries.append(entry)
+            if len(entries) > 1:
+                entries.sort(key=lambda item: -len(item[1]))
+            self._cache.clear()
+
+    def __call__(self, text: str) -> str:
+        """The text with every identifier and known value replaced (cached: references repeat)."""
+        if text not in self._cache:
+            self._cache[text] = self.scrub(text, [])
+        return self._cache[text]
+
+    def scrub(self, text: str, spans: Iterable[Span]) -> str:
+        """The text with ``spans``, found identifiers and known values replaced by pseudonyms."""
+        known = [span for span in spans if 0 <= span[0] < span[1] <= len(text)]
+        head = text[:MAX_TEXT]
+        masks = [(start, end) for start, end, _ in known] + [m.span() for m in HEX.finditer(head)]
+        masks += [(p.start, p.end) for p in find_prices(head)] + [(a.start, a.end) for a in find_ages(head)]
+        found = find_identifiers(head, self.region, masks)
+        known += [(f.start, f.end, self.namer.pseudonym(f.type, f.value)) for f in found]
+        known += self._known_spans(text)
+        return _replace(text, known)
+
+    def _known_spans(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        if not self._index:
+            return spans
+        lowered = text.lower() if len(text.lower()) == len(text) else None
+        for match in WORD.finditer(text):
+            for offset, value, alias in self._index.get(match.group().lower(), ()):
+                start = match.start() - offset
+                end = start + len(value)
+                if start < 0 or end > len(text) or not _whole_words(text, start, end):
+                    continue
+                written = lowered[start:end] if lowered is not None else text[start:end].lower()
+                if written == value:
+                    spans.append((start, end, alias))
+                    break
+        return spans
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` does not begin or end inside a word."""
+    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    return not (before or after)
+
+
+def _replace(text: str, spans: list[Span]) -> str:
+    """Replace spans; overlapping spans become one, written as the pseudonyms of all of them."""
+    if not spans:
+        return text
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    merged: list[tuple[int, int, list[str]]] = []
+    for start, end, alias in spans:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            aliases = last[2] if alias in last[2] else [*last[2], alias]
+            merged[-1] = (last[0], max(last[1], end), aliases)
+        else:
+            merged.append((start, end, [alias]))
+    parts: list[str] = []
+    position = 0
+    for start, end, aliases in merged:
+        parts.append(text[position:start])
+        parts.append(" ".join(aliases))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
