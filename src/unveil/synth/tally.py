@@ -42,6 +42,7 @@ class NetworkTally:
 class TemplateTally:
     """A template's description and how many posts (and edited posts) copy it."""
 
+    actor_id: str
     network_id: str
     kind: str
     label: str
@@ -55,6 +56,7 @@ class TemplateTally:
 class IdentifierTally:
     """An identifier's smallest role and network id, its posts, the actors using it and how it was written."""
 
+    type: str
     role: str
     network_id: str
     posts: int = 0
@@ -74,13 +76,15 @@ class Tally:
     """What one or more chunks wrote, in counts and sets keyed by network, template and identifier."""
 
     networks: dict[str, NetworkTally] = field(default_factory=dict)
-    templates: dict[tuple[str, str], TemplateTally] = field(default_factory=dict)
-    identifiers: dict[tuple[str, str], IdentifierTally] = field(default_factory=dict)
+    # by template id (which names its actor) and by identifier value (phones, emails and handles never collide)
+    templates: dict[str, TemplateTally] = field(default_factory=dict)
+    identifiers: dict[str, IdentifierTally] = field(default_factory=dict)
 
     def add(self, post: Post) -> None:
         """Count one post."""
         actor = post.actor
-        network = actor.actor_id if actor.is_network else ""
+        actor_id = actor.actor_id
+        network = actor_id if actor.is_network else ""
         if network:
             entry = self.networks.get(network)
             if entry is None:
@@ -88,23 +92,24 @@ class Tally:
             entry.posts += 1
             entry.cities.add(post.city)
             entry.languages.add(post.language)
-        key = (post.template_id, actor.actor_id)
-        template = self.templates.get(key)
+        template = self.templates.get(post.template_id)
         if template is None:
-            template = self.templates[key] = TemplateTally(
-                network, actor.kind.name, actor.kind.label, post.language, int(post.with_indicators)
+            template = self.templates[post.template_id] = TemplateTally(
+                actor_id, network, actor.kind.name, actor.kind.label, post.language, int(post.with_indicators)
             )
         template.posts += 1
         if post.edit:
             template.edited_posts += 1
+        identifiers = self.identifiers
         for kind, value, _written, rule, role in post.identifiers:
-            row = self.identifiers.get((kind, value))
+            row = identifiers.get(value)
             if row is None:
-                row = self.identifiers[(kind, value)] = IdentifierTally(role, network)
-            else:
+                identifiers[value] = IdentifierTally(kind, role, network, 1, {actor_id}, {rule})
+                continue
+            if role < row.role or (network and network != row.network_id):
                 row.join(role, network)
             row.posts += 1  # a post names an identifier once, so posts are counted distinct
-            row.actors.add(actor.actor_id)
+            row.actors.add(actor_id)
             row.obfuscations.add(rule)
 
     def merge(self, other: Tally) -> None:
@@ -165,7 +170,7 @@ def write_templates(path: Path, tally: Tally) -> None:
         for key in sorted(tally.templates):
             t = tally.templates[key]
             writer.writerow(
-                (*key, t.network_id, t.kind, t.label, t.language, t.with_indicators, t.posts, t.edited_posts)
+                (key, t.actor_id, t.network_id, t.kind, t.label, t.language, t.with_indicators, t.posts, t.edited_posts)
             )
 
 
@@ -174,8 +179,16 @@ def write_identifiers(path: Path, tally: Tally) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(IDENTIFIER_COLUMNS)
-        for key in sorted(tally.identifiers):
+        for key in sorted(tally.identifiers, key=lambda value: (tally.identifiers[value].type, value)):
             row = tally.identifiers[key]
             writer.writerow(
-                (*key, row.role, row.network_id, row.posts, len(row.actors), ";".join(sorted(row.obfuscations)))
+                (
+                    row.type,
+                    key,
+                    row.role,
+                    row.network_id,
+                    row.posts,
+                    len(row.actors),
+                    ";".join(sorted(row.obfuscations)),
+                )
             )
