@@ -1,12 +1,14 @@
-"""The read side of the web app: one in-memory DuckDB snapshot of the workspace's tables.
+"""The read side of the web app: one DuckDB snapshot of the workspace's tables, shared by the workers.
 
 Pages must answer in well under 300 ms over a million posts while 20 people use them, so the app
-does not scan Parquet per request. At start-up (and whenever a table's part files change) it loads
-the tables the pages query into an in-memory DuckDB database, sorted and indexed for the lookups
-pages make (posts by id, identifiers by value, network members by network), and swaps the new
-snapshot in when it is complete; other tables are views over their Parquet parts. Tables are named
-as in the contracts (``ingest.posts``: schema ``ingest``, table ``posts``). A table that no stage has
-written yet is simply absent: ``has(name)`` says so, and pages show "not computed yet".
+does not scan Parquet per request. The tables the pages query are loaded, with the serving tables
+of ``serving.py``, into a DuckDB file ``.web/snapshot-<hash>.duckdb`` of the workspace: built once per
+state of the tables (the first process that needs it builds it under a file lock), then opened
+read-only by every worker. Whenever a table's part files change, a background thread builds or
+opens the next snapshot and swaps it in when complete; other tables are views over their Parquet
+parts. Tables are named as in the contracts (``ingest.posts``: schema ``ingest``, table ``posts``).
+A table that no stage has written yet is simply absent: ``has(name)`` says so, and pages show
+"not computed yet".
 """
 
 from __future__ import annotations

@@ -1,0 +1,65 @@
+"""The parts that keep pages fast: word search, the shared snapshot, group-committed audit."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.web.conftest import WebWorld
+from unveil.auth.audit import AuditWriter
+from unveil.db import connect
+from unveil.web.queries.search import query_words
+from unveil.web.readmodel import SNAPSHOT_DIR, ReadModel
+from unveil.workspace import Workspace
+
+
+def _found(client: httpx.Client, web: WebWorld, **params: str) -> set[str]:
+    posts = client.get("/api/posts", params=params).json()["posts"]
+    return {post["post_id"] for post in posts}
+
+
+def test_word_search_matches_prefixes_ignoring_case_and_accents(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    client = login("investigator")
+    phones = {web.post_id(f"W-PHONE-{n}") for n in range(4)}
+    assert _found(client, web, q="LIN") >= phones
+    assert _found(client, web, q="lina ghent") == {web.post_id("W-PHONE-0"), web.post_id("W-PHONE-2")}
+    assert web.post_id("W-XSS") in _found(client, web, q="SWÉE")
+    assert _found(client, web, q="zzzz-no-such-word") == set()
+
+
+def test_query_words_split_like_the_index() -> None:
+    assert query_words("Lina, NEW in Liège 24/7!") == ["lina", "new", "in", "liege", "24", "7"]
+    assert query_words("!!!") == []
+
+
+def test_snapshot_is_one_file_shared_by_readers(web_workspace: Workspace) -> None:
+    first, second = ReadModel(web_workspace), ReadModel(web_workspace)
+    files = list((web_workspace.root / SNAPSHOT_DIR).glob("snapshot-*.duckdb"))
+    assert len(files) == 1
+    assert first.value("SELECT count(*) FROM web.posts") == second.value("SELECT count(*) FROM web.posts") > 0
+
+
+def test_audit_writer_commits_every_entry_before_returning(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    connect(workspace).close()
+    writer = AuditWriter(workspace.database)
+
+    def view(n: int) -> None:
+        for k in range(25):
+            writer.record(f"user{n}", "view", "post", f"p{n}-{k}")
+            with sqlite3.connect(workspace.database) as db:  # committed when record returns
+                assert db.execute("SELECT count(*) FROM audit_log WHERE object_id = ?", (f"p{n}-{k}",)).fetchone()[0]
+
+    threads = [threading.Thread(target=view, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with sqlite3.connect(workspace.database) as db:
+        assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 200
