@@ -75,13 +75,14 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
         (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as id_file,
         _Captures(out, chunk, FastRandom(f"{seed}/captures/{chunk}"), counts) as captures,
     ):
+        add, write_post, write_truth, write_ids = tally.add, post_file.write, truth_file.write, id_file.write
         for number in range(chunk * CHUNK_POSTS, min(posts, (chunk + 1) * CHUNK_POSTS)):
             post = make_post(plan, rng, number)
-            tally.add(post)
-            post_file.write(_json_line(post))
-            truth_file.write(_truth_line(post))
+            add(post)
+            write_post(_json_line(post))
+            write_truth(_truth_line(post))
             if post.identifiers:
-                id_file.write(_identifier_lines(post))
+                write_ids(_identifier_lines(post))
             counts[post.actor.kind.name] += 1
             captures.add(post)
     tally.save(parts / f"tally-{chunk:05d}.pkl")

@@ -40,13 +40,14 @@ PHONE_RULES: tuple[tuple[str, float], ...] = (
     ("split_lines", 0.04),
     ("arabic_indic", 0.02),
 )
-_RULE_NAMES = tuple(rule for rule, _ in PHONE_RULES)
-_RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(len(PHONE_RULES)))
+RULE_NAMES = tuple(rule for rule, _ in PHONE_RULES)
+RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(len(PHONE_RULES)))
+RULE_TOTAL = RULE_CUMULATIVE[-1]
 
 
 def pick_phone_rule(rng: random.Random, language: str) -> str:
     """Draw how a phone will be written; Arabic-Indic digits only in Arabic posts."""
-    rule = _RULE_NAMES[bisect.bisect(_RULE_CUMULATIVE, rng.random() * _RULE_CUMULATIVE[-1])]
+    rule = RULE_NAMES[bisect.bisect(RULE_CUMULATIVE, rng.random() * RULE_TOTAL)]
     if rule == "arabic_indic" and language != "ar":
         return "plain"
     return rule

@@ -13,7 +13,7 @@ from typing import Any
 from unveil.synth.actors import Actor, Persona, Template
 from unveil.synth.identifiers import Phone, local_display
 from unveil.synth.kinds import KINDS
-from unveil.synth.obfuscate import pick_phone_rule, write_email, write_handle, write_phone
+from unveil.synth.obfuscate import RULE_CUMULATIVE, RULE_NAMES, RULE_TOTAL, write_email, write_handle, write_phone
 from unveil.synth.phrases import BANKS
 from unveil.synth.phrases.words import JOBS, NATIONALITIES
 from unveil.synth.places import CITY_BY_NAME
@@ -70,9 +70,12 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     template, persona = actor.templates[choice[0]], actor.personas[choice[1]]
     language = template.language
     city, days = _city(actor, persona, when, rng)
-    phone = _active_phone(actor, when, rng)
-    rule = pick_phone_rule(rng, language)
-    contact = local_display(phone) if rule == "plain" else write_phone(phone, rule, language, rng)
+    phone = actor.phones[0] if len(actor.phones) == 1 else _active_phone(actor, when, rng)
+    rule = RULE_NAMES[bisect.bisect(RULE_CUMULATIVE, draw() * RULE_TOTAL)]
+    if rule == "plain" or (rule == "arabic_indic" and language != "ar"):  # Arabic-Indic digits in Arabic only
+        rule, contact = "plain", local_display(phone)
+    else:
+        contact = write_phone(phone, rule, language, rng)
     identifiers = [("phone", phone.e164, contact, rule, profile.role)] if form.has_contact else []
     slots = _dynamic_slots(profile.bank, actor, language, city, days, contact, draw())
     text = form.body.format_map(slots)
