@@ -42,7 +42,36 @@ LETTER_CUES: dict[str, str] = {
     "it": r"zz|gli|[àò]\b",
     "pt": r"[ãõ]|nh[ao]|ção",
 }
-CUES = re.compile("|".join(f"(?P<{language}>{pattern})" for language, pattern in LETTER_CUES.items()))
+
+
+def _literal_led(alternative: str) -> list[str]:
+    """One cue alternative as alternatives that each start with a literal character (same matches).
+
+    ``[abc]x`` becomes ``ax|bx|cx``; ``\\bx`` becomes ``x(?<!\\w.)``: the engine can then skip in C
+    to the characters a cue starts with, and reject most alternatives on their first character.
+    """
+    boundary = alternative.startswith("\\b")
+    body = alternative[2:] if boundary else alternative
+    if body.startswith("["):
+        end = body.index("]")
+        firsts, rest = list(body[1:end]), body[end + 1 :]
+    else:
+        firsts, rest = [body[0]], body[1:]
+    guard = r"(?<!\w.)" if boundary else ""
+    return [re.escape(first) + guard + rest for first in firsts]
+
+
+def _cue_pattern() -> re.Pattern[str]:
+    """Every cue of every language in one alternation, in order; a named empty group ends each one."""
+    branches = []
+    for language, pattern in LETTER_CUES.items():
+        for alternative in pattern.split("|"):
+            for number, branch in enumerate(_literal_led(alternative), start=len(branches)):
+                branches.append(f"{branch}(?P<{language}_{number}>)")
+    return re.compile("|".join(branches))
+
+
+CUES = _cue_pattern()
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
@@ -72,7 +101,7 @@ def detect_language(text: str, max_words: int = 120) -> str:
     if _clear_winner(counts):
         return max(counts, key=counts.__getitem__)
     for cue in CUES.finditer(lowered, 0, 400):
-        language = cue.lastgroup or "und"
+        language = (cue.lastgroup or "und").partition("_")[0]
         counts[language] = counts.get(language, 0) + 1
     if not counts:
         return "und"
