@@ -63,7 +63,7 @@ def _literal_led(alternative: str) -> list[str]:
 
 def _cue_pattern() -> re.Pattern[str]:
     """Every cue of every language in one alternation, in order; a named empty group ends each one."""
-    branches = []
+    branches: list[str] = []
     for language, pattern in LETTER_CUES.items():
         for alternative in pattern.split("|"):
             for number, branch in enumerate(_literal_led(alternative), start=len(branches)):
