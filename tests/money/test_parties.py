@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.money.conftest import VICTIMS
+from unveil.money.parties import PartyModel, best_weight_outside_blocking
 from unveil.workspace import Workspace
 
 
@@ -74,3 +75,8 @@ def test_parties_carry_their_phones_and_totals(money_world: Workspace) -> None:
     row = next(row for row in money_world.table("money.parties").read().to_pylist() if row["party_id"] == party)
     assert row["phones"] == ["+40721000001"] and set(row["names"]) == {"Ion Popescu", "POPESCU Ioan"}
     assert row["transfers_sent"] == 2
+
+
+def test_no_pair_outside_the_blocking_rules_could_link() -> None:
+    model = PartyModel()
+    assert best_weight_outside_blocking(model) < model.threshold_match_weight

@@ -25,6 +25,10 @@ from unveil.money.schema import PARTY_MATCHES
 
 LOG2 = math.log2
 THRESHOLD_MARGIN = 0.5  # predicted below the threshold, then decided on rounded weights
+# Pairs compared: those agreeing exactly on one of these. No pair can reach the threshold without
+# (``best_weight_outside_blocking`` says so and a test checks it), so the address, shared by whole
+# streets of records and once 95% of the pairs compared, is compared but not blocked on.
+BLOCKING_COLUMNS = ("phone", "email", "account", "wallet", "name_key")
 
 PARTY_RECORDS_SQL = """
 WITH sides AS (
@@ -193,17 +197,22 @@ def splink_settings(model: PartyModel) -> Any:
         unique_id_column_name="record_id",
         probability_two_random_records_match=model.prior_match_probability,
         comparisons=built,
-        blocking_rules_to_generate_predictions=[
-            block_on("phone"),
-            block_on("email"),
-            block_on("account"),
-            block_on("wallet"),
-            block_on("address_key"),
-            block_on("name_key"),
-        ],
+        blocking_rules_to_generate_predictions=[block_on(column) for column in BLOCKING_COLUMNS],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )
+
+
+def best_weight_outside_blocking(model: PartyModel) -> float:
+    """The highest total match weight of a pair that agrees exactly on none of the blocking columns."""
+    total = LOG2(_odds(model))
+    for comparison in comparisons():
+        weights = [LOG2(comparison.else_m / comparison.else_u), 0.0]  # else level, null level
+        for position, level in enumerate(comparison.levels):
+            if not (position == 0 and comparison.column in BLOCKING_COLUMNS):
+                weights.append(LOG2(level.m / level.u))
+        total += max(weights)
+    return total
 
 
 def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) -> list[dict[str, Any]]:
