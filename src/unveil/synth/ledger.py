@@ -89,6 +89,7 @@ TRUTH_COLUMNS = (
     "amount",
 )
 XLSX_BANK_CODES = ("735", "930")
+DESCRIPTIONS = {"cash_deposit": "Storting contanten", "cash_withdrawal": "Geldopname", "transfer": "Overschrijving"}
 FX = {
     "EUR": 1.0,
     "RON": 4.97,
@@ -238,12 +239,7 @@ class Ledger:
         debit = holder is t.sender and t.tx_type != "cash_deposit"
         other, other_name = (t.receiver, t.receiver_name) if debit else (t.sender, t.sender_name)
         amount = f"{-t.amount if debit else t.amount:.2f}".replace(".", ",")
-        description = {
-            "cash_deposit": "Storting contanten",
-            "cash_withdrawal": "Geldopname",
-            "payment": f"Betaling Bancontact {t.merchant}",
-            "transfer": "Overschrijving",
-        }[t.tx_type]
+        description = f"Betaling Bancontact {t.merchant}" if t.tx_type == "payment" else DESCRIPTIONS[t.tx_type]
         self._bank.writerow(
             (
                 _spaced(holder.account),
