@@ -17,6 +17,8 @@ EMAIL = re.compile(
     rf"(?P<domain>[a-z0-9][a-z0-9\-]{{0,62}}(?:(?:{DOT})[a-z0-9][a-z0-9\-]{{0,62}})*(?:{DOT})(?P<tld>[a-z]{{2,12}}))(?![\w\-])"
 )
 HINT = re.compile(rf"(?i)@|\b(?:{_AT_WORDS})\b")
+# The word part of HINT for the lower-cased text, each branch led by a literal (a fast scan in C).
+HINT_WORDS = re.compile("|".join(rf"{word[0]}(?<!\w.){word[1:]}\b" for word in _AT_WORDS.split("|")))
 DOT_VARIANT = re.compile(rf"(?i){DOT}")
 # Obfuscated forms ("x at y dot com") are accepted only for top-level domains people write.
 COMMON_TLDS = frozenset(
@@ -107,7 +109,11 @@ class Email(IdentifierType):
     name = "email"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
-        if HINT.search(text) is None:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            if "@" not in text and HINT_WORDS.search(lowered) is None:
+                return []
+        elif HINT.search(text) is None:
             return []
         found: list[Found] = []
         position = 0
