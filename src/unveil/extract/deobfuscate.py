@@ -239,6 +239,9 @@ def _close(text: str, tokens: list[DigitToken], multiline: bool, result: list[Ch
 
 def written_international(text: str, start: int) -> bool:
     """True when the number starting at ``start`` is preceded by ``+``, ``wa.me/`` or ``tel:+``."""
+    window = text[max(0, start - 24) : start]
+    if "+" not in window and "/" not in window and "=" not in window and ":" not in window:
+        return False
     return INTERNATIONAL_BEFORE.search(text, max(0, start - 24), start) is not None
 
 
