@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import numpy as np
@@ -482,7 +483,13 @@ def link_in_child(workspace: Workspace) -> Metrics:
     queue = context.Queue()
     process = context.Process(target=_link_child, args=(str(workspace.root), queue))
     process.start()
-    seconds, cpu, peak_mb, steps = queue.get()
+    while True:
+        try:
+            seconds, cpu, peak_mb, steps = queue.get(timeout=5)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"the link stage process ended with exit code {process.exitcode}") from None
     process.join()
     metrics: Metrics = {"link_stage_s": round(seconds, 1), "link_stage_main_process_cpu_s": round(cpu, 1)}
     metrics["link_peak_rss_mb"] = round(peak_mb, 1)
