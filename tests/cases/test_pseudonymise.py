@@ -151,3 +151,22 @@ def test_the_scrubber_keeps_hashes_and_words_that_only_look_alike() -> None:
     assert scrub(f"photo group {digest}") == f"photo group {digest}"
     assert scrub("ANA POPESCU paid; Ana Popescuova did not") == "name-0000000000000000 paid; Ana Popescuova did not"
     assert scrub("2 rooms x 3 nights, EUR 450") == "2 rooms x 3 nights, EUR 450"
+
+
+def test_ftm_keeps_pseudonyms_under_keywords(tmp_path: Path) -> None:
+    import json
+
+    from followthemoney import model
+
+    material = pseudonymise(hostile_material(), KEY, "BE")
+    write_format(material, "ftm", tmp_path / "x.ftm.jsonl", "BE")
+    entities = [
+        model.get_proxy(json.loads(line)) for line in (tmp_path / "x.ftm.jsonl").read_text("utf-8").splitlines()
+    ]
+    keywords: dict[str, set[str]] = {}
+    for entity in entities:
+        if "keywords" in entity.schema.properties:
+            keywords.setdefault(entity.schema.name, set()).update(entity.get("keywords"))
+    namer = Pseudonymiser(KEY)
+    assert namer.pseudonym("phone", "+32470123456") in keywords["Document"] & keywords["Person"]
+    assert namer.pseudonym("iban", "BE71096123456769") in keywords["BankAccount"]

@@ -20,7 +20,7 @@ from followthemoney.proxy import EntityProxy
 
 from unveil.cases.data import Row
 from unveil.cases.exports.graph import party_key
-from unveil.cases.material import Material, canonical_identifier
+from unveil.cases.material import PSEUDONYM, Material, canonical_identifier
 
 TOPIC = "crime.traffick.human"
 MENTION_PROPERTY = {"phone": "phoneMentioned", "email": "emailMentioned", "iban": "ibanMentioned"}
@@ -30,6 +30,14 @@ def _entity(schema: str, *key: str) -> EntityProxy:
     entity = model.make_entity(schema)
     entity.make_id("unveil", schema, *key)
     return entity
+
+
+def _add_typed(entity: EntityProxy, prop: str, value: Any) -> None:
+    """Add a phone, e-mail or IBAN; a pseudonym (which FtM would drop as invalid) is kept under ``keywords``."""
+    if isinstance(value, str) and PSEUDONYM.fullmatch(value):
+        entity.add("keywords", value)
+    else:
+        entity.add(prop, value)
 
 
 def _iso(value: Any) -> str | None:
@@ -55,7 +63,7 @@ def _document(post: Row, identifiers: list[Row], network: str | None) -> EntityP
     document.add("topics", TOPIC)
     for row in identifiers:
         if row["type"] in MENTION_PROPERTY:
-            document.add(MENTION_PROPERTY[row["type"]], row["value"])
+            _add_typed(document, MENTION_PROPERTY[row["type"]], row["value"])
     return document
 
 
@@ -68,7 +76,7 @@ def _identifier_entity(row: Row) -> EntityProxy | None:
         entity.add("service", row.get("service") or service)
     elif kind == "iban":
         entity = _entity("BankAccount", value)
-        entity.add("iban", value)
+        _add_typed(entity, "iban", value)
     elif kind == "wallet":
         entity = _entity("CryptoWallet", value)
         entity.add("publicKey", value)
@@ -114,8 +122,8 @@ def _person(transfer: Row, side: str, region: str) -> EntityProxy:
     person = _entity("Person", party_key(transfer, side, region))
     person.add("name", transfer.get(f"{side}_name") or f"unknown {side} of {transfer['transfer_id']}")
     phone = transfer.get(f"{side}_phone")
-    person.add("phone", canonical_identifier("phone", str(phone), region) if phone else None)
-    person.add("email", transfer.get(f"{side}_email"))
+    _add_typed(person, "phone", canonical_identifier("phone", str(phone), region) if phone else None)
+    _add_typed(person, "email", transfer.get(f"{side}_email"))
     person.add("address", transfer.get(f"{side}_address"))
     person.add("country", transfer.get(f"{side}_country"))
     person.add("topics", TOPIC)
@@ -133,7 +141,7 @@ def transfer_entities(material: Material, region: str) -> Iterator[EntityProxy]:
             account = transfer.get(f"{side}_account")
             if account:
                 bank = _entity("BankAccount", canonical_identifier("iban", str(account), region))
-                bank.add("iban", canonical_identifier("iban", str(account), region))
+                _add_typed(bank, "iban", canonical_identifier("iban", str(account), region))
                 bank.add("topics", TOPIC)
                 yield bank
                 payment.add(f"{role}Account", bank.id)
