@@ -14,9 +14,10 @@ import openpyxl
 import pytest
 from followthemoney import model
 
-from unveil.cases.exports import export_workspace
+from unveil.cases.exports import export_workspace, write_format
 from unveil.cases.exports.cells import safe_cell
 from unveil.cases.exports.graph import party_key
+from unveil.cases.exports.pseudonymise import pseudonymise
 from unveil.cases.exports.tabular import write_xlsx
 from unveil.cases.material import Material, canonical_identifier, gather_workspace
 from unveil.evidence.custody import CustodyLog
@@ -144,8 +145,15 @@ def test_formulas_written_by_criminals_stay_text(tmp_path: Path) -> None:
 def pseudonymised(case_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The workspace exported pseudonymised in FtM, CSV, GEXF and i2."""
     out = tmp_path_factory.mktemp("pseudo")
-    for format_name, name in (("ftm", "p.ftm.jsonl"), ("csv", "csv"), ("gexf", "p.gexf"), ("i2", "i2")):
-        export_workspace(case_workspace, format_name, out / name, "alice", pseudonymise=True)
+    export_workspace(case_workspace, "ftm", out / "p.ftm.jsonl", "alice", pseudonymise=True)
+    region = case_workspace.settings.default_region
+    hidden = pseudonymise(gather_workspace(case_workspace), case_workspace.settings.secret_key, region)
+    for format_name, name in (
+        ("csv", "csv"),
+        ("gexf", "p.gexf"),
+        ("i2", "i2"),
+    ):  # the same material: pseudonymised once
+        write_format(hidden, format_name, out / name, region)
     return out
 
 
@@ -240,3 +248,22 @@ def test_ftm_export_reads_back_into_a_workspace(ftm_file: Path, material: Materi
     assert sorted(map(visible, posts)) == sorted(visible(normalise_text(p["text"])) for p in material.posts)
     dated = [t for t in material.transfers if t.get("executed_at") and t.get("amount") is not None]
     assert target.table("ingest.transfers").num_rows() == len(dated)
+
+
+def test_unknown_parties_are_never_joined_into_one(tmp_path: Path) -> None:
+    transfers = [
+        {
+            "transfer_id": f"t{n}",
+            "amount": 10.0,
+            "currency": "EUR",
+            "receiver_name": "Ana",
+            "receiver_phone": "+32470123456",
+        }
+        for n in range(3)
+    ]
+    material = Material(transfers=transfers)
+    counts = write_format(material, "ftm", tmp_path / "x.ftm.jsonl", "BE")
+    assert counts["Person"] == 3 + 1 and counts["Payment"] == 3
+    write_format(material, "gexf", tmp_path / "x.gexf", "BE")
+    nodes = list(ET.parse(tmp_path / "x.gexf").getroot().iter(f"{GEXF}node"))
+    assert len([n for n in nodes if n.get("id", "").startswith("party:")]) == 3 + 1

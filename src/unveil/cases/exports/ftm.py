@@ -131,19 +131,29 @@ def _person(transfer: Row, side: str, region: str) -> EntityProxy:
 
 
 def transfer_entities(material: Material, region: str) -> Iterator[EntityProxy]:
-    """Persons, accounts, wallets and payments of the transfers."""
+    """Persons, accounts, wallets and payments of the transfers (each person and account made once)."""
+    persons: dict[str, EntityProxy] = {}
+    banks: set[str] = set()
     for transfer in material.transfers:
         payment = _entity("Payment", transfer["transfer_id"])
         for side, role in (("sender", "payer"), ("receiver", "beneficiary")):
-            person = _person(transfer, side, region)
-            yield person
+            key = party_key(transfer, side, region)
+            person = persons.get(key)
+            if person is None:
+                person = persons[key] = _person(transfer, side, region)
+                yield person
+            elif transfer.get(f"{side}_name"):
+                person.add("name", transfer[f"{side}_name"])  # the same name written in another case
             payment.add(role, person.id)
             account = transfer.get(f"{side}_account")
             if account:
-                bank = _entity("BankAccount", canonical_identifier("iban", str(account), region))
-                _add_typed(bank, "iban", canonical_identifier("iban", str(account), region))
-                bank.add("topics", TOPIC)
-                yield bank
+                iban = canonical_identifier("iban", str(account), region)
+                bank = _entity("BankAccount", iban)
+                if iban not in banks:
+                    banks.add(iban)
+                    _add_typed(bank, "iban", iban)
+                    bank.add("topics", TOPIC)
+                    yield bank
                 payment.add(f"{role}Account", bank.id)
             wallet = transfer.get(f"{side}_wallet")
             if wallet:

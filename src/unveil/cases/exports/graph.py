@@ -77,11 +77,17 @@ def identifier_id(id_type: str, value: str) -> str:
 
 
 def party_key(transfer: Row, side: str, region: str) -> str:
-    """A party as written on a transfer: the same name, phone, e-mail, account and wallet give the same key."""
+    """A party as written on a transfer: the same name, phone, e-mail, account and wallet give the same key.
+
+    A party with none of them is unknown: its key is its own transfer's, so that unrelated anonymous
+    transfers are never joined through one made-up party.
+    """
     parts = [str(transfer.get(f"{side}_name") or "").strip().lower()]
     for id_type, column in PARTY_IDENTIFIER_COLUMNS.items():
         raw = transfer.get(f"{side}_{column}")
         parts.append(canonical_identifier(id_type, str(raw), region) if raw else "")
+    if not any(parts):
+        parts = ["unknown", side, str(transfer.get("transfer_id"))]
     return "party:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
