@@ -127,9 +127,10 @@ def _concatenate(out: Path, pattern: str, header: tuple[str, ...], target: str, 
     """Join the parts written by the tasks, in part order, under one header."""
     with (out / target).open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=delimiter).writerow(header)
+    with (out / target).open("ab") as raw:  # the parts are UTF-8 already: copy bytes, no decoding
         for part in sorted((out / ".parts").glob(pattern if "*" in pattern else f"{pattern}-*.csv")):
-            with part.open(encoding="utf-8", newline="") as source:
-                shutil.copyfileobj(source, handle)
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, raw, 1 << 20)
 
 
 def _assemble_exports(out: Path) -> None:
