@@ -17,6 +17,8 @@ the Parquet parts per request, beside the app's serving tables.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import random
 import socket
@@ -28,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
 import duckdb
 import httpx
@@ -176,14 +179,14 @@ def _request(kind: str, found: dict[str, list[str]], rng: random.Random) -> str:
     if kind == "search":
         choice = rng.random()
         if choice < 0.5 and found["phones"]:
-            return "/search?identifier=" + rng.choice(found["phones"]).split("~")[0]
+            return "/search?" + urlencode({"identifier": rng.choice(found["phones"]).split("~")[0]})
         if choice < 0.8:
-            return "/search?q=" + rng.choice(["girl", "massage", "job", "new", "Brussels"])
-        return "/search?city=" + rng.choice(["Brussels", "Antwerp", "Ghent", "Liège"])
+            return "/search?" + urlencode({"q": rng.choice(["girl", "massage", "job", "new", "Brussels"])})
+        return "/search?" + urlencode({"city": rng.choice(["Brussels", "Antwerp", "Ghent", "Liège"])})
     if kind == "post":
-        return "/posts/" + rng.choice(found["posts"])
+        return "/posts/" + quote(rng.choice(found["posts"]), safe="")
     if kind == "network":
-        return "/networks/" + rng.choice(found["networks"])
+        return "/networks/" + quote(rng.choice(found["networks"]), safe="")
     return "/"
 
 
@@ -196,24 +199,48 @@ class Load:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _log_in(connection: http.client.HTTPConnection, name: str) -> str:
+    """Open a session; return the Cookie header that carries it."""
+    body = json.dumps({"name": name, "password": PASSWORD})
+    connection.request("POST", "/api/session", body=body, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    if response.status >= 300:
+        raise RuntimeError(f"{name} could not log in: {response.status}")
+    return "; ".join(v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie")
+
+
 def _user(base_url: str, name: str, found: dict[str, list[str]], start: float, until: float, load: Load) -> None:
+    """One user: log in, then open page after page (keep-alive) until ``until``.
+
+    The standard library's client keeps the load generator's own CPU use low: on a 2-core machine
+    it shares the cores with the server it measures.
+    """
     rng = random.Random(name)
-    with httpx.Client(base_url=base_url, timeout=60) as client:
-        client.post("/api/session", json={"name": name, "password": PASSWORD}).raise_for_status()
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=60)
+    try:
+        cookie = _log_in(connection, name)
         n = rng.randrange(len(KINDS))
         while (now := time.monotonic()) < until:
             kind = KINDS[n % len(KINDS)]
             n += 1
             try:
-                status: int | str = client.get(_request(kind, found, rng)).status_code
-            except httpx.HTTPError as exc:
+                connection.request("GET", _request(kind, found, rng), headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                status: int | str = response.status
+            except (OSError, http.client.HTTPException) as exc:
                 status = type(exc).__name__
+                connection.close()  # the next request reconnects
             if now < start:
                 continue  # warm-up: not counted
             with load.lock:
                 load.times[kind].append(time.monotonic() - now)
                 if status != 200:
                     load.errors.append(f"{kind} {status}")
+    finally:
+        connection.close()
 
 
 def run_users(base_url: str, found: dict[str, list[str]], seconds: float, warmup: float = WARMUP_SECONDS) -> Load:
