@@ -33,7 +33,7 @@ chained AS (
 pairs AS (
     SELECT DISTINCT previous_post_id AS post_a, post_id AS post_b FROM chained WHERE previous_post_id IS NOT NULL
 )
-SELECT p.post_a, p.post_b, ({AGREEING_VALUES}) / {float(SIGNATURE_SIZE)} AS similarity
+SELECT p.post_a, p.post_b, CAST(({AGREEING_VALUES}) AS DOUBLE) / {SIGNATURE_SIZE} AS similarity
 FROM pairs p
 JOIN signatures a ON a.post_id = p.post_a
 JOIN signatures b ON b.post_id = p.post_b
