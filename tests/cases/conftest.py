@@ -29,10 +29,19 @@ def top_network(case_workspace: Workspace) -> str:
 
 
 @pytest.fixture(scope="session")
-def top_case(case_workspace: Workspace, top_network: str) -> str:
-    """A case holding the top network, with a note and a label."""
+def top_alert(case_workspace: Workspace, top_network: str) -> str:
+    """Id of the money alert about the top network (else the one with the most transfers)."""
+    alerts = case_workspace.table("money.alerts").read(columns=["alert_id", "network_ids", "transfer_ids"]).to_pylist()
+    chosen = max(alerts, key=lambda a: (top_network in (a["network_ids"] or []), len(a["transfer_ids"] or [])))
+    return str(chosen["alert_id"])
+
+
+@pytest.fixture(scope="session")
+def top_case(case_workspace: Workspace, top_network: str, top_alert: str) -> str:
+    """A case holding the top network and one money alert, with a note and a label."""
     case = create_case(case_workspace, "Opération Тест — شبكة", "alice", "The demo's top network.")
     add_item(case_workspace, case.case_id, "network", top_network, "alice")
+    add_item(case_workspace, case.case_id, "alert", top_alert, "alice")
     add_note(case_workspace, case.case_id, "Same phone in <b>many</b> cities", "alice")
     set_label(case_workspace, case.case_id, "network", top_network, "true_positive", "alice", "checked by hand")
     return case.case_id

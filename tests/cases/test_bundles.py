@@ -6,7 +6,9 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -143,16 +145,27 @@ def test_a_missing_bundle_is_a_usage_error(tmp_path: Path) -> None:
         verify_bundle(tmp_path / "none.zip")
 
 
-def test_the_manifest_lists_items_evidence_custody_tool_and_operator(bundle: BundleResult, top_network: str) -> None:
+def bundle_rows(bundle: BundleResult, table: str) -> list[dict[str, Any]]:
+    """The rows of one ``data/<table>.jsonl`` of the bundle."""
+    with zipfile.ZipFile(bundle.path) as archive:
+        return [json.loads(line) for line in archive.read(f"data/{table}.jsonl").splitlines()]
+
+
+def test_the_manifest_lists_items_evidence_custody_tool_and_operator(
+    bundle: BundleResult, top_network: str, top_alert: str
+) -> None:
     with zipfile.ZipFile(bundle.path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
-        posts = [json.loads(line) for line in archive.read("data/posts.jsonl").splitlines()]
+    posts = {p["post_id"]: p for p in bundle_rows(bundle, "posts")}
     assert manifest["tool"].startswith("unveil ")
     assert manifest["operator"] == "alice" and manifest["generated_at"]
-    (item,) = manifest["items"]
-    assert item["kind"] == "network" and item["ref"] == top_network
-    assert sorted(item["posts"]) == sorted(p["post_id"] for p in posts)
-    assert set(item["evidence"]) == {p["evidence_sha256"] for p in posts}
+    items = {item["kind"]: item for item in manifest["items"]}
+    assert set(items) == {"network", "alert"}
+    item = items["network"]
+    assert item["ref"] == top_network and items["alert"]["ref"] == top_alert
+    members = {r["post_id"] for r in bundle_rows(bundle, "network_posts") if r["network_id"] == top_network}
+    assert sorted(item["posts"]) == sorted(members) and members <= set(posts)
+    assert set(item["evidence"]) == {posts[p]["evidence_sha256"] for p in members}
     assert isinstance(item["custody"], list)
     assert manifest["case"]["labels"][0]["label"] == "true_positive"
 
@@ -162,14 +175,43 @@ def test_making_a_bundle_is_recorded_in_the_custody_log(case_workspace: Workspac
     assert any(bundle.sha256 in e["objects"] for e in events)
 
 
-def test_the_pdf_report_has_every_section(bundle: BundleResult) -> None:
+def pdf_sections(bundle: BundleResult) -> dict[str, str]:
+    """The PDF report's text, cut at the section titles (in order), whitespace made single."""
     with zipfile.ZipFile(bundle.path) as archive:
         reader = PdfReader(io.BytesIO(archive.read("report.pdf")))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for title in SECTION_TITLES.values():
-        assert title in text
-    assert "Тест" in text
-    assert "sha256sum -c SHA256SUMS" in text
+    sections: dict[str, str] = {"head": " ".join(text[: text.index(f"\n{SECTION_TITLES['summary']}\n")].split())}
+    position = 0
+    titles = list(SECTION_TITLES.items())
+    for number, (key, title) in enumerate(titles):
+        start = text.index(f"\n{title}\n", position)
+        following = titles[number + 1][1] if number + 1 < len(titles) else None
+        end = text.index(f"\n{following}\n", start) if following else len(text)
+        sections[key] = " ".join(text[start:end].split())
+        position = end
+    return sections
+
+
+def test_the_pdf_report_has_every_section(bundle: BundleResult, top_network: str, top_alert: str) -> None:
+    sections = pdf_sections(bundle)
+    assert "Тест" in sections["head"] and "Same phone in <b>many</b> cities" in sections["summary"]
+    assert top_network in sections["network"] and "shared identifiers" in sections["network"]
+    assert "Timeline:" in sections["timeline"] and "dated posts" in sections["timeline"]
+    places = Counter(str(p["name"]) for p in bundle_rows(bundle, "places") if p.get("lat") is not None)
+    assert places and "Map: posts in" in sections["map"]
+    assert all(name in sections["map"] for name, _ in places.most_common(3))
+    counts = Counter(i["value"] for i in bundle_rows(bundle, "identifiers"))
+    assert counts.most_common(1)[0][0] in sections["identifiers"]
+    alert = next(a for a in bundle_rows(bundle, "alerts") if a["alert_id"] == top_alert)
+    transfers = bundle_rows(bundle, "transfers")
+    assert transfers and f"{len(transfers)} transfers" in sections["money"]
+    assert alert["typology"] in sections["money"] and " ".join(alert["reasons"][0].split()[:4]) in sections["money"]
+    words = [i["matched"] for i in bundle_rows(bundle, "indicators") if str(i["matched"]).replace(" ", "").isalpha()]
+    assert words and all(f"“{word}”" in sections["indicators"] for word in words[:5])
+    assert "Two posts are linked when" in sections["method"]
+    assert "sha256sum -c SHA256SUMS" in sections["integrity"]
+    evidence = {p["evidence_sha256"] for p in bundle_rows(bundle, "posts")}
+    assert any(digest in sections["integrity"] or digest[:12] in sections["posts"] for digest in evidence)
 
 
 def test_the_html_report_escapes_criminal_text(bundle: BundleResult) -> None:

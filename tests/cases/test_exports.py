@@ -19,7 +19,8 @@ from unveil.cases.exports.cells import safe_cell
 from unveil.cases.exports.graph import party_key
 from unveil.cases.exports.pseudonymise import pseudonymise
 from unveil.cases.exports.tabular import write_xlsx
-from unveil.cases.material import Material, canonical_identifier, gather_workspace
+from unveil.cases.material import Material, canonical_identifier, gather_case, gather_workspace
+from unveil.cases.store import show_case
 from unveil.evidence.custody import CustodyLog
 from unveil.workspace import Workspace
 
@@ -88,12 +89,17 @@ def test_ftm_documents_carry_the_phones_they_mention(ftm_entities: list[dict[str
     assert mentioned == phones
 
 
-def test_gexf_parses_with_the_expected_nodes_and_edges(
-    case_workspace: Workspace, material: Material, tmp_path: Path
-) -> None:
-    out = tmp_path / "ws.gexf"
-    export_workspace(case_workspace, "gexf", out, "alice")
-    root = ET.parse(out).getroot()
+@pytest.fixture(scope="module")
+def graph_files(case_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workspace exported once as GEXF and as i2 CSV."""
+    out = tmp_path_factory.mktemp("graph")
+    export_workspace(case_workspace, "gexf", out / "ws.gexf", "alice")
+    export_workspace(case_workspace, "i2", out / "i2", "alice")
+    return out
+
+
+def test_gexf_parses_with_the_expected_nodes_and_edges(material: Material, graph_files: Path) -> None:
+    root = ET.parse(graph_files / "ws.gexf").getroot()
     nodes = {node.get("id") for node in root.iter(f"{GEXF}node")}
     edges = list(root.iter(f"{GEXF}edge"))
     assert {p["post_id"] for p in material.posts} <= nodes
@@ -102,6 +108,8 @@ def test_gexf_parses_with_the_expected_nodes_and_edges(
     kinds = Counter(_edge_kind(edge) for edge in edges)
     assert kinds["mentions"] == len(mentions)
     assert kinds["transfer"] == len(material.transfers)
+    links = Counter(str(e.get("kind")) for e in material.edges if e.get("kind") != "identifier")
+    assert links and all(kinds[kind] == count for kind, count in links.items())
     assert all(edge.get("source") in nodes and edge.get("target") in nodes for edge in edges)
 
 
@@ -109,13 +117,11 @@ def _edge_kind(edge: ET.Element) -> str:
     return next(v.get("value", "") for v in edge.iter(f"{GEXF}attvalue") if v.get("for") == "0")
 
 
-def test_i2_files_hold_the_same_graph(case_workspace: Workspace, tmp_path: Path) -> None:
-    export_workspace(case_workspace, "gexf", tmp_path / "ws.gexf", "alice")
-    export_workspace(case_workspace, "i2", tmp_path / "i2", "alice")
-    root = ET.parse(tmp_path / "ws.gexf").getroot()
-    with (tmp_path / "i2" / "entities.csv").open(encoding="utf-8") as handle:
+def test_i2_files_hold_the_same_graph(graph_files: Path) -> None:
+    root = ET.parse(graph_files / "ws.gexf").getroot()
+    with (graph_files / "i2" / "entities.csv").open(encoding="utf-8") as handle:
         entities = list(csv.DictReader(handle))
-    with (tmp_path / "i2" / "links.csv").open(encoding="utf-8") as handle:
+    with (graph_files / "i2" / "links.csv").open(encoding="utf-8") as handle:
         links = list(csv.DictReader(handle))
     assert len(entities) == len(list(root.iter(f"{GEXF}node")))
     assert len(links) == len(list(root.iter(f"{GEXF}edge")))
@@ -123,13 +129,16 @@ def test_i2_files_hold_the_same_graph(case_workspace: Workspace, tmp_path: Path)
     assert all(link["From ID"] in ids and link["To ID"] in ids for link in links)
 
 
-def test_excel_and_csv_hold_every_post(case_workspace: Workspace, material: Material, tmp_path: Path) -> None:
-    export_workspace(case_workspace, "xlsx", tmp_path / "ws.xlsx", "alice")
-    export_workspace(case_workspace, "csv", tmp_path / "csv", "alice")
-    workbook = openpyxl.load_workbook(tmp_path / "ws.xlsx", read_only=True)
-    assert workbook["posts"].max_row == len(material.posts) + 1
-    with (tmp_path / "csv" / "posts.csv").open(encoding="utf-8") as handle:
-        assert sum(1 for _ in csv.DictReader(handle)) == len(material.posts)
+def test_excel_and_csv_hold_every_row_of_a_case(case_workspace: Workspace, top_case: str, tmp_path: Path) -> None:
+    case = gather_case(case_workspace, show_case(case_workspace, top_case))
+    export_workspace(case_workspace, "xlsx", tmp_path / "c.xlsx", "alice", case_id=top_case)
+    export_workspace(case_workspace, "csv", tmp_path / "csv", "alice", case_id=top_case)
+    workbook = openpyxl.load_workbook(tmp_path / "c.xlsx", read_only=True)
+    for table in ("posts", "identifiers", "transfers", "alerts"):
+        assert len(getattr(case, table)) > 0, table
+        assert workbook[table].max_row == len(getattr(case, table)) + 1, table
+        with (tmp_path / "csv" / f"{table}.csv").open(encoding="utf-8") as handle:
+            assert sum(1 for _ in csv.DictReader(handle)) == len(getattr(case, table)), table
 
 
 def test_formulas_written_by_criminals_stay_text(tmp_path: Path) -> None:
@@ -195,17 +204,22 @@ def test_pseudonymised_exports_hide_identifiers_consistently(material: Material,
     files = sorted(path for path in pseudonymised.rglob("*") if path.is_file())
     assert {p.name for p in files} >= {"p.ftm.jsonl", "p.gexf", "entities.csv", "links.csv", "posts.csv", "parties.csv"}
     values = raw_identifiers(material)
-    assert {i["type"] for i in material.identifiers} >= {"phone", "email", "handle", "url", "iban", "wallet"}
+    assert {i["type"] for i in material.identifiers} >= {"phone", "email", "handle"}
+    assert any(t.get("sender_account") or t.get("receiver_account") for t in material.transfers)
     texts = {path.name: path.read_text("utf-8") for path in files}
     leaked = {name: find_leaks(values, text) for name, text in texts.items()}
     assert not {name: found for name, found in leaked.items() if found}
     with (pseudonymised / "csv" / "identifiers.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    for kind in ("phone", "email", "iban", "wallet"):
+    for kind in ("phone", "email", "handle"):
         alias = next(row["value"] for row in rows if row["type"] == kind)
         assert re.fullmatch(rf"{kind}-[0-9a-f]{{16}}", alias)
         for name in ("p.ftm.jsonl", "p.gexf", "entities.csv", "posts.csv"):
             assert alias in texts[name], (kind, name)
+    with (pseudonymised / "csv" / "transfers.csv").open(encoding="utf-8") as handle:
+        iban = next(row["receiver_account"] for row in csv.DictReader(handle) if row["receiver_account"])
+    assert re.fullmatch(r"iban-[0-9a-f]{16}", iban)
+    assert all(iban in texts[name] for name in ("p.ftm.jsonl", "p.gexf", "entities.csv", "parties.csv"))
 
 
 def test_a_party_keeps_one_pseudonym_across_tables(material: Material, pseudonymised: Path) -> None:

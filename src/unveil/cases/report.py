@@ -74,7 +74,9 @@ class Integrity:
 
 
 def text(value: Any) -> str:
-    """A cell as text (None as empty)."""
+    """A cell as text (None as empty, a list as its items joined by ``; ``)."""
+    if isinstance(value, list | tuple):
+        return "; ".join(text(item) for item in value)
     return "" if value is None else str(value)
 
 
