@@ -170,3 +170,11 @@ def test_ftm_keeps_pseudonyms_under_keywords(tmp_path: Path) -> None:
     namer = Pseudonymiser(KEY)
     assert namer.pseudonym("phone", "+32470123456") in keywords["Document"] & keywords["Person"]
     assert namer.pseudonym("iban", "BE71096123456769") in keywords["BankAccount"]
+
+
+def test_a_very_long_text_is_scrubbed_to_its_end() -> None:
+    scrub = Scrubber(Pseudonymiser(KEY), "BE")
+    text = "word " * 30_000 + "call 0470 12 34 56 " + "word " * 30_000 + "mail ana.x@example.com"
+    hidden = scrub(text)
+    assert "0470 12 34 56" not in hidden and "ana.x@example.com" not in hidden
+    assert Pseudonymiser(KEY).pseudonym("email", "ana.x@example.com") in hidden

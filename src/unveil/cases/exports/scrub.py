@@ -7,7 +7,8 @@ HMAC-SHA256 over ``kind:value`` keyed with the workspace's ``secret_key``.
 
 1. the spans the caller already knows (a post's rows of ``extract.identifiers``);
 2. every identifier the extractor finds in the text (a second pass, so obfuscated forms the
-   first pass did not record, and identifiers in titles, summaries or references, are caught);
+   first pass did not record, and identifiers in titles, summaries or references, are caught;
+   a text longer than the extractor's 100,000 characters is read in overlapping windows);
 3. every known raw value (a party's name, a phone as written on a transfer, an identifier's
    canonical or raw form) found as whole words, case-insensitively.
 
@@ -32,6 +33,8 @@ WORD = re.compile(r"\w+")
 HEX = re.compile(r"(?i)\b(?:[a-z]+-)?[0-9a-f]{16,}\b")
 MIN_KNOWN = 3
 MAX_TEXT = 100_000
+CACHED_TEXT = 200
+OVERLAP = 1_000
 
 
 class Pseudonymiser:
@@ -79,7 +82,9 @@ class Scrubber:
             self._cache.clear()
 
     def __call__(self, text: str) -> str:
-        """The text with every identifier and known value replaced (cached: references repeat)."""
+        """The text with every identifier and known value replaced (short texts cached: references repeat)."""
+        if len(text) > CACHED_TEXT:
+            return self.scrub(text, [])
         if text not in self._cache:
             self._cache[text] = self.scrub(text, [])
         return self._cache[text]
@@ -87,13 +92,21 @@ class Scrubber:
     def scrub(self, text: str, spans: Iterable[Span]) -> str:
         """The text with ``spans``, found identifiers and known values replaced by pseudonyms."""
         known = [span for span in spans if 0 <= span[0] < span[1] <= len(text)]
-        head = text[:MAX_TEXT]
-        masks = [(start, end) for start, end, _ in known] + [m.span() for m in HEX.finditer(head)]
-        masks += [(p.start, p.end) for p in find_prices(head)] + [(a.start, a.end) for a in find_ages(head)]
-        found = find_identifiers(head, self.region, masks)
-        known += [(f.start, f.end, self.namer.pseudonym(f.type, f.value)) for f in found]
+        given = [(start, end) for start, end, _ in known]
+        for offset in range(0, max(len(text), 1), MAX_TEXT - OVERLAP):  # long texts in overlapping windows
+            known += self._found_spans(text[offset : offset + MAX_TEXT], offset, given)
         known += self._known_spans(text)
         return _replace(text, known)
+
+    def _found_spans(self, window: str, offset: int, given: list[tuple[int, int]]) -> list[Span]:
+        """What the extractor finds in one window of a text, as spans of the whole text."""
+        masks = [
+            (start - offset, end - offset) for start, end in given if end > offset and start < offset + len(window)
+        ]
+        masks += [m.span() for m in HEX.finditer(window)]
+        masks += [(p.start, p.end) for p in find_prices(window)] + [(a.start, a.end) for a in find_ages(window)]
+        found = find_identifiers(window, self.region, masks)
+        return [(f.start + offset, f.end + offset, self.namer.pseudonym(f.type, f.value)) for f in found]
 
     def _known_spans(self, text: str) -> list[Span]:
         spans: list[Span] = []
