@@ -57,19 +57,11 @@ def both_engines(small_workspace: Workspace, tmp_path_factory: pytest.TempPathFa
     return small_workspace, spark_workspace
 
 
-# Known gap: Splink's party clustering on Spark does not yet give the same party ids as on DuckDB,
-# so the money stage's tables are compared by shape and size only (docs/scaling.md).
-SIZE_ONLY = {"money.transfers", "money.parties", "money.party_matches", "money.alerts"}
-
-
 def test_every_table_is_identical_on_duckdb_and_spark(both_engines: tuple[Workspace, Workspace]) -> None:
     duck, spark = both_engines
     for name in _pipeline_tables():
         duck_table, spark_table = duck.table(name).read(), spark.table(name).read()
         assert sorted(duck_table.column_names) == sorted(spark_table.column_names), name
-        if name in SIZE_ONLY:
-            assert abs(duck_table.num_rows - spark_table.num_rows) <= 0.05 * max(1, duck_table.num_rows), name
-            continue
         assert duck_table.num_rows == spark_table.num_rows, name
         assert _rows(duck_table) == _rows(spark_table), name
 
