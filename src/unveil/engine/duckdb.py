@@ -57,7 +57,9 @@ class DuckDBEngine(Engine):
         pool = self._executor()
         in_flight: deque[Future[pa.RecordBatch]] = deque()
         for batch in batches:
-            in_flight.append(pool.submit(fn, batch))
+            # A batch read from Parquet is a slice of its whole row group, and pickling a slice sends
+            # every buffer it points into: copy the batch's own rows before shipping it to a worker.
+            in_flight.append(pool.submit(fn, pa.concat_batches([batch])))
             if len(in_flight) >= 2 * self.settings.worker_count:
                 yield in_flight.popleft().result()
         while in_flight:
