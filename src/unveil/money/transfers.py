@@ -141,8 +141,13 @@ PARTY_FIELDS = ("name", "phone", "email", "address", "city", "country", "account
 RawSide = tuple[str | None, ...]
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def normalise_side(raw: RawSide, side: str, region: str) -> tuple[dict[str, str | None], tuple[str, ...]]:
-    """The normalised fields of one side (the eight raw ``PARTY_FIELDS``) and the problems found."""
+    """The normalised fields of one side (the eight raw ``PARTY_FIELDS``) and the problems found.
+
+    Cached for the whole process: the same party appears on many transfers across batches. The
+    returned dict is shared between callers, who must only read it.
+    """
     get = dict(zip(PARTY_FIELDS, ((value or "").strip()[:MAX_FIELD_CHARS] or None for value in raw), strict=True))
     problems: list[str] = []
     country = normalise_country(get["country"])
@@ -252,17 +257,13 @@ def normalise_batch(batch: pa.RecordBatch, rates: dict[str, float], region: str)
 
 
 def _normalise_sides(column: Any, side: str, region: str, out: dict[str, list[Any]], problems: list[list[str]]) -> None:
-    """Add one side's normalised columns to ``out``, normalising each distinct raw side once."""
-    seen: dict[RawSide, tuple[dict[str, str | None], tuple[str, ...]]] = {}
+    """Add one side's normalised columns to ``out``, normalising each distinct raw side once (cached)."""
     names = [f"{side}_{field}" for field in (*SIDE_FIELDS,)]
     for name in names:
         out[name] = []
     raw_columns = [column(f"{side}_{field}") for field in PARTY_FIELDS]
     for number, raw in enumerate(zip(*raw_columns, strict=True)):
-        found = seen.get(raw)
-        if found is None:
-            found = seen[raw] = normalise_side(raw, side, region)
-        fields, side_problems = found
+        fields, side_problems = normalise_side(raw, side, region)
         for field, name in zip(SIDE_FIELDS, names, strict=True):
             out[name].append(fields[field])
         if side_problems:
