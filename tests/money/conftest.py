@@ -25,6 +25,10 @@ def _many_senders(log: TransferLog) -> None:
     near = Person("Near Receiver", phone="+32475000111")
     for i in range(3):
         log.add(Person(f"Friend{i} Sender", country="FR"), near, 200, days=3 * i)
+    collector = Person("Regular Collector", phone="+32475000112", country="BG")
+    for week in range(3):
+        for i in range(3):
+            log.add(Person(f"Earner{i} Handover", country="BE"), collector, 250 + 10 * i, days=21 * week + i)
 
 
 def _landlord_and_labour(log: TransferLog) -> None:

@@ -30,6 +30,11 @@ def test_three_senders_are_below_the_many_senders_threshold(money_world: Workspa
     assert _alert(money_world, "many_senders", "Near Receiver") is None
 
 
+def test_three_senders_paying_again_and_again_raise_an_alert(money_world: Workspace) -> None:
+    text = _text(_alert(money_world, "many_senders", "Regular Collector"))
+    assert "from 3 different senders" in text and "3 of the senders paid 2 times or more" in text
+
+
 def test_workers_handing_back_their_wages_raise_an_alert(money_world: Workspace) -> None:
     text = _text(_alert(money_world, "many_senders", "Kamil Gangmaster"))
     assert "handing over at least 70%" in text

@@ -6,7 +6,8 @@ from unveil.money.typologies.base import Parameters, Row, TransferTypology, eur,
 
 # A sender counts when it pays the receiver through a money-transfer operator, or when it hands over
 # most of what it has just received (wages passed on within days, again and again): a landlord
-# paid rent by many tenants out of their salaries does not count.
+# paid rent by many tenants out of their salaries does not count. Fewer senders suffice when each of
+# them pays again and again (a small network's victims handing over their earnings every few weeks).
 SQL = """
 WITH t AS (
     SELECT transfer_id, executed_at, channel, sender_party_id AS sender, receiver_party_id AS receiver,
@@ -16,7 +17,8 @@ WITH t AS (
       AND sender_party_id <> receiver_party_id
 ),
 receivers AS (
-    SELECT receiver FROM t GROUP BY receiver HAVING count(DISTINCT sender) >= {min_senders}
+    SELECT receiver FROM t GROUP BY receiver
+    HAVING count(DISTINCT sender) >= least({min_senders}, {min_regular_senders})
 ),
 incoming AS (
     SELECT o.transfer_id, sum(i.amount_eur) AS received_before
@@ -44,16 +46,22 @@ windows AS (
     FROM counted a JOIN counted b ON b.receiver = a.receiver
      AND epoch(b.executed_at) - epoch(a.executed_at) BETWEEN 0 AND {window_days} * 86400
 ),
+per_sender AS (
+    SELECT receiver, anchor, sender, count(*) AS payments FROM windows GROUP BY receiver, anchor, sender
+),
 per_anchor AS (
-    SELECT receiver, anchor, count(DISTINCT sender) AS senders FROM windows GROUP BY receiver, anchor
+    SELECT receiver, anchor, count(*) AS senders,
+           sum(CASE WHEN payments >= {min_payments} THEN 1 ELSE 0 END) AS regular_senders
+    FROM per_sender GROUP BY receiver, anchor
 ),
 best AS (
-    SELECT receiver, anchor, senders,
-           row_number() OVER (PARTITION BY receiver ORDER BY senders DESC, anchor) AS position
-    FROM per_anchor WHERE senders >= {min_senders}
+    SELECT receiver, anchor, senders, regular_senders,
+           row_number() OVER (PARTITION BY receiver ORDER BY senders DESC, regular_senders DESC, anchor) AS position
+    FROM per_anchor WHERE senders >= {min_senders} OR regular_senders >= {min_regular_senders}
 )
 SELECT w.receiver AS party_id,
        least(1.0, 0.5 + 0.5 * (max(b.senders) - {min_senders}) / {min_senders}) AS score,
+       max(b.regular_senders) AS regular_senders,
        list_sort(list(DISTINCT w.transfer_id)) AS transfer_ids,
        list_sort(list(DISTINCT w.sender_name) FILTER (WHERE w.sender_name IS NOT NULL)) AS sender_names,
        count(DISTINCT w.sender) AS sender_count,
@@ -83,8 +91,10 @@ def explain(row: Row, parameters: Parameters) -> list[str]:
         f"{row['sender_count']} different senders (parties not linked to each other) within "
         f"{parameters['window_days']} days, {when(row['first_at'])} to {when(row['last_at'])}",
         f"{how}",
+        f"{row['regular_senders']} of the senders paid {parameters['min_payments']} times or more",
         f"senders: {listed(row['sender_names'])}, from {listed(row['sender_countries']) or 'unknown countries'}; "
-        f"threshold: {parameters['min_senders']} senders",
+        f"threshold: {parameters['min_senders']} senders, or {parameters['min_regular_senders']} paying "
+        f"{parameters['min_payments']} times or more",
     ]
 
 
@@ -105,6 +115,8 @@ TYPOLOGY = TransferTypology(
     explain=explain,
     parameters={
         "min_senders": 4,
+        "min_regular_senders": 3,
+        "min_payments": 2,
         "window_days": 365,
         "handover_days": 7,
         "handover_share": 0.7,
