@@ -13,6 +13,7 @@ import functools
 import hashlib
 import logging
 import math
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -222,7 +223,10 @@ def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) 
     if records.num_rows < 2:
         return []
     columns = ["record_id", "name_key", "phone", "email", "account", "wallet", "address_key", "country"]
-    frame = splink_api.register(with_name_forms(records.select(columns)), table_name="unveil_party_records")
+    # A name of its own per run: a long-lived Spark session keeps temporary views, and Splink's Spark
+    # backend does not drop them.
+    table_name = f"unveil_party_records_{uuid.uuid4().hex[:12]}"
+    frame = splink_api.register(with_name_forms(records.select(columns)), table_name=table_name)
     try:
         linker = Linker(frame, splink_settings(model), log_level=logging.WARNING)
         # Predict a little below the threshold, then compare weights rounded to 6 decimals: the last bits of
@@ -238,7 +242,6 @@ def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) 
             if round(float(row["match_weight"]), 6) >= model.threshold_match_weight
         ]
     finally:
-        # A long-lived session (Spark) keeps registered tables: drop ours so the next run can register it.
         frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     return sorted(rows, key=lambda row: (row["record_id_l"], row["record_id_r"]))
 
