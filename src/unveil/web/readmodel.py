@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from unveil.errors import UnveilError
-from unveil.web.serving import build_serving
+from unveil.web.serving import build_serving, table_columns
 from unveil.workspace import Workspace
 
 T = TypeVar("T")
@@ -114,18 +114,10 @@ def _load_table(connection: duckdb.DuckDBPyConnection, name: str, parts: Sequenc
 
 def _index(connection: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str]) -> None:
     stage, _, table = name.partition(".")
-    present = _columns(connection, name)
+    present = table_columns(connection, name)
     for column in columns:
         if column in present:
             connection.execute(f'CREATE INDEX "{stage}_{table}_{column}" ON {_quote(name)} ("{column}")')
-
-
-def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
-    stage, _, table = name.partition(".")
-    rows = connection.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", [stage, table]
-    ).fetchall()
-    return {row[0] for row in rows}
 
 
 def snapshot_path(workspace: Workspace, tables_fingerprint: tuple[tuple[str, int, int], ...]) -> Path:
@@ -204,7 +196,7 @@ class ReadModel:
 
         def read() -> set[str]:
             with self.cursor() as cursor:
-                return _columns(cursor, name)
+                return table_columns(cursor, name)
 
         return self.cached(f"columns:{name}", read)
 

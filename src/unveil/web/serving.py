@@ -31,7 +31,8 @@ def words_sql(expression: str) -> str:
     return f"list_distinct(regexp_extract_all(lower(strip_accents({expression})), '{WORD}'))"
 
 
-def _columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
+def table_columns(connection: duckdb.DuckDBPyConnection, name: str) -> set[str]:
+    """Column names of a ``stage.table`` in a connection's catalogue."""
     stage, _, table = name.partition(".")
     rows = connection.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", [stage, table]
@@ -56,7 +57,7 @@ def build_posts(connection: duckdb.DuckDBPyConnection, files: list[str], tables:
     if "extract.posts" in tables:
         joins.append("LEFT JOIN extract.posts e ON e.post_id = p.post_id")
         city, language = "coalesce(e.city, p.city)", "e.language"
-    if "score.scores" in tables and "risk" in _columns(connection, "score.scores"):
+    if "score.scores" in tables and "risk" in table_columns(connection, "score.scores"):
         joins.append(
             "LEFT JOIN (SELECT post_id, max(risk) AS risk FROM score.scores GROUP BY post_id) s "
             "ON s.post_id = p.post_id"
