@@ -52,7 +52,18 @@ GROUP BY record_id
 ORDER BY record_id
 """
 
-PARTIES_SQL = """
+# Each list column is null, not empty, when no side gave a value (the same on DuckDB and Spark).
+PARTY_LISTS = {
+    "name": "names",
+    "phone": "phones",
+    "email": "emails",
+    "address": "addresses",
+    "country": "countries",
+    "account": "accounts",
+    "wallet": "wallets",
+}
+
+PARTIES_SQL_TEMPLATE = """
 WITH sides AS (
     SELECT sender_party_id AS party_id, sender_name AS name, sender_phone AS phone, sender_email AS email,
            sender_address AS address, sender_country AS country, sender_account AS account,
@@ -67,20 +78,7 @@ WITH sides AS (
 )
 SELECT party_id,
        min(name) AS name,
-       CASE WHEN count(name) > 0
-            THEN list_sort(list(DISTINCT name) FILTER (WHERE name IS NOT NULL)) END AS names,
-       CASE WHEN count(phone) > 0
-            THEN list_sort(list(DISTINCT phone) FILTER (WHERE phone IS NOT NULL)) END AS phones,
-       CASE WHEN count(email) > 0
-            THEN list_sort(list(DISTINCT email) FILTER (WHERE email IS NOT NULL)) END AS emails,
-       CASE WHEN count(address) > 0
-            THEN list_sort(list(DISTINCT address) FILTER (WHERE address IS NOT NULL)) END AS addresses,
-       CASE WHEN count(country) > 0
-            THEN list_sort(list(DISTINCT country) FILTER (WHERE country IS NOT NULL)) END AS countries,
-       CASE WHEN count(account) > 0
-            THEN list_sort(list(DISTINCT account) FILTER (WHERE account IS NOT NULL)) END AS accounts,
-       CASE WHEN count(wallet) > 0
-            THEN list_sort(list(DISTINCT wallet) FILTER (WHERE wallet IS NOT NULL)) END AS wallets,
+{party_lists}
        CAST(sum(sent) AS BIGINT) AS transfers_sent, CAST(sum(received) AS BIGINT) AS transfers_received,
        round(sum(sent_eur), 2) AS sent_eur, round(sum(received_eur), 2) AS received_eur,
        min(executed_at) AS first_seen, max(executed_at) AS last_seen
@@ -88,6 +86,14 @@ FROM sides
 GROUP BY party_id
 ORDER BY party_id
 """
+
+PARTIES_SQL = PARTIES_SQL_TEMPLATE.format(
+    party_lists="\n".join(
+        f"       CASE WHEN count({column}) > 0\n"
+        f"            THEN list_sort(list(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL)) END AS {alias},"
+        for column, alias in PARTY_LISTS.items()
+    )
+)
 
 ONLINE_MATCHES_SQL = """
 WITH party_values AS (
