@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from unveil.extract.places import trie_pattern
 
 # Digits spelled out, one digit per word, as people write numbers to evade filters.
 NUMBER_WORDS: dict[str, dict[str, str]] = {
@@ -49,18 +52,21 @@ LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
 
 CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # One character class first (so the engine skips from candidate to candidate in C), then the branch:
-# a keycap, a run of digits and O/o/I/l not inside a word, six digits or more glued to a word, circled
-# digits. The empty named group of each branch tells which one matched.
+# a keycap, a run of digits and O/o/I/l not inside a word that holds at least one real digit (so "lol",
+# "I" and "Io" are rejected in C, not in Python), six digits or more glued to a word, circled digits.
+# The empty named group of each branch tells which one matched.
 DIGIT_TOKEN = re.compile(
     rf"[\dOoIl{CIRCLED}](?:"
     r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
-    r"|(?<=[\dOoIl])(?<![^\W\d_].)(?P<digits>)[\dOoIl]*+(?![^\W\d_])"
+    r"|(?<=[\dOoIl])(?<![^\W\d_].)(?:(?<=\d)|(?=[OoIl]*+\d))(?P<digits>)[\dOoIl]*+(?![^\W\d_])"
     r"|(?<=\d)(?P<glued>)\d{5,}+"
     rf"|(?<=[{CIRCLED}])(?P<circled>)[{CIRCLED}]*"
     r")"
 )
 DIGIT_RUN = re.compile(r"\d+")
 WORD = re.compile(r"[^\W\d_]+")
+# A number word that is a whole word (the same words as ``WORD`` then a ``WORD_DIGIT`` lookup), one scan.
+NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:" + trie_pattern(sorted(WORD_DIGIT)) + r")(?![^\W\d_])")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
 INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=|\btel:\+?)[\s(]*$", re.IGNORECASE)
@@ -84,11 +90,15 @@ ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
 # Searched in the lower-cased text (a case-sensitive alternation of literals: a fast scan).
 ENTERPRISE_LABEL = re.compile(r"btw|tva|vat|kbo|bce|ondernemingsnummer|d'entreprise")
 MASK_REACH = 16
+# The letters a ``MASK_AT_TOKEN`` match can start with (postal prefixes "B-", "F-", "NL-", "L-", "D-").
+MASK_FIRST_LETTERS = frozenset("BFNLD")
 
 
-@dataclass(frozen=True, slots=True)
-class DigitToken:
-    """A piece of text read as digits: its span in the original text and how it was read."""
+class DigitToken(NamedTuple):
+    """A piece of text read as digits: its span in the original text and how it was read.
+
+    A named tuple, not a dataclass: several are made per post, and a tuple is the cheapest object.
+    """
 
     start: int
     end: int
@@ -110,21 +120,34 @@ def masked_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
 
 
 def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, int]]:
-    """The masked spans that start at (or just before) a digit token: the only ones that matter."""
+    """The masked spans that start at (or just before) a digit token: the only ones that matter.
+
+    Every mask pattern starts with a digit or a postal prefix letter, so the places 2 and 3
+    characters before a token are tried only when such a character stands there.
+    """
     spans: list[tuple[int, int]] = []
     covered = -1
+    at_token = MASK_AT_TOKEN.match
     for token in tokens:
-        if token.start < covered or token.rule == "spelled":
+        start = token.start
+        if start < covered or token.rule == "spelled":
             continue
-        for start in (token.start, token.start - 2, token.start - 3):
-            match = MASK_AT_TOKEN.match(text, max(start, 0))
-            if match is not None and match.end() > token.start:
+        for position in (start, start - 2, start - 3):
+            if position != start and (position < 0 or not _may_start_mask(text[position])):
+                continue
+            match = at_token(text, position)
+            if match is not None and match.end() > start:
                 spans.append(match.span())
                 covered = match.end()
                 break
     if ENTERPRISE_LABEL.search(text.lower()) is not None:
         spans.extend(match.span() for match in ENTERPRISE_BEFORE.finditer(text))
     return spans
+
+
+def _may_start_mask(char: str) -> bool:
+    """True when a ``MASK_AT_TOKEN`` match can start with ``char`` (a digit or a postal prefix's letter)."""
+    return char in MASK_FIRST_LETTERS or char.isdecimal()
 
 
 def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Chain]) -> list[tuple[int, int]]:
@@ -135,28 +158,34 @@ def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Cha
     short chains far from it: prices, hours, ages) cannot change it and are not examined.
     """
     windows = [(chain.tokens[0].start - MASK_REACH, chain.tokens[-1].end) for chain in long_chains]
-    near = [token for token in tokens if any(low <= token.start < high for low, high in windows)]
+    if len(windows) == 1:
+        low, high = windows[0]
+        near = [token for token in tokens if low <= token.start < high]
+    else:
+        near = [token for token in tokens if any(low <= token.start < high for low, high in windows)]
     return masks_near_tokens(text, near)
 
 
 def digit_tokens(text: str) -> list[DigitToken]:
     """Every piece of the text that reads as digits, in order."""
     tokens: list[DigitToken] = []
+    append = tokens.append
     for match in DIGIT_TOKEN.finditer(text):
+        start, end = match.span()
+        kind = match.lastgroup
         raw = match.group()
-        if match.lastgroup == "keycap":
-            tokens.append(DigitToken(match.start(), match.end(), raw[0], "keycap"))
-            continue
-        if match.lastgroup == "circled":
-            digits = "".join(str(unicodedata.digit(char)) for char in raw)
-            tokens.append(DigitToken(match.start(), match.end(), digits, "circled"))
-            continue
-        digits, rule = _read_digit_run(raw)
-        if rule != "letters-for-digits" or any(char.isdigit() for char in raw):
-            tokens.append(DigitToken(match.start(), match.end(), digits, rule))
+        if kind == "keycap":
+            append(DigitToken(start, end, raw[0], "keycap"))
+        elif kind == "circled":
+            append(DigitToken(start, end, "".join(str(unicodedata.digit(char)) for char in raw), "circled"))
+        elif raw.isascii() and raw.isdigit():
+            append(DigitToken(start, end, raw, "digits"))
+        else:
+            append(DigitToken(start, end, *_read_digit_run(raw)))
     spelled = _spelled_tokens(text)
     if spelled:
-        tokens = sorted(tokens + spelled + _runs_glued_to_words(text, tokens, spelled), key=lambda token: token.start)
+        # Tuples sort by their start first, and no two tokens start at the same place.
+        tokens = sorted(tokens + spelled + _runs_glued_to_words(text, tokens, spelled))
     return tokens
 
 
@@ -164,12 +193,9 @@ def _spelled_tokens(text: str) -> list[DigitToken]:
     """Number words standing alone ("zero", "vier", "cinq"), each read as one digit."""
     lowered = text.lower()
     if len(lowered) == len(text):
-        if WORD_DIGIT.keys().isdisjoint(WORD.findall(lowered)):
-            return []
         return [
             DigitToken(word.start(), word.end(), WORD_DIGIT[word.group()], "spelled")
-            for word in WORD.finditer(lowered)
-            if word.group() in WORD_DIGIT
+            for word in NUMBER_WORD.finditer(lowered)
         ]
     return [
         DigitToken(word.start(), word.end(), WORD_DIGIT[lowered_word], "spelled")
@@ -211,29 +237,35 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
     result: list[Chain] = []
     current: list[DigitToken] = []
     multiline = False
+    gap_match = GAP.fullmatch
     for token in digit_tokens(text) if tokens is None else tokens:
-        if _is_masked(token, masks):
-            _close(text, current, multiline, result)
+        start, end = token.start, token.end
+        if masks and _is_masked(start, end, masks):
+            _close(current, multiline, result)
             current, multiline = [], False
             continue
         if current:
-            gap = text[current[-1].end : token.start]
-            if GAP.fullmatch(gap) is None:
-                _close(text, current, multiline, result)
+            previous = current[-1].end
+            if gap_match(text, previous, start) is None:
+                _close(current, multiline, result)
                 current, multiline = [], False
-            elif "\n" in gap:
+            elif text.find("\n", previous, start) >= 0:
                 multiline = True
         current.append(token)
-    _close(text, current, multiline, result)
+    _close(current, multiline, result)
     return result
 
 
-def _is_masked(token: DigitToken, masks: list[tuple[int, int]]) -> bool:
-    return any(token.start < end and start < token.end for start, end in masks)
+def _is_masked(start: int, end: int, masks: list[tuple[int, int]]) -> bool:
+    """A plain loop: ``any`` over a generator costs more than the few masks of a post."""
+    for mask_start, mask_end in masks:  # noqa: SIM110
+        if start < mask_end and mask_start < end:
+            return True
+    return False
 
 
-def _close(text: str, tokens: list[DigitToken], multiline: bool, result: list[Chain]) -> None:
-    if tokens and sum(len(t.digits) for t in tokens) >= 7:
+def _close(tokens: list[DigitToken], multiline: bool, result: list[Chain]) -> None:
+    if len(tokens) >= 7 or (tokens and sum(len(t.digits) for t in tokens) >= 7):
         result.append(Chain(tuple(tokens), multiline))
 
 
