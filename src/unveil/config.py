@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     hub_max_posts: int = Field(
         200, ge=2, description="An identifier shared by more posts than this is treated as a hub."
     )
+    tables_uri: str = Field(
+        "", description="Where the pipeline's tables live: empty for tables/, or a file://, hdfs:// or s3a:// URI."
+    )
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web app listens on.")
     commit_delay_seconds: float = Field(

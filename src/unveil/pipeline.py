@@ -23,6 +23,7 @@ from unveil import __version__
 from unveil.engine import Engine
 from unveil.errors import StageError, UnveilError, UsageError
 from unveil.progress import Progress, SilentProgress
+from unveil.storage import store_for
 from unveil.tables import TableRef
 from unveil.workspace import Workspace
 
@@ -210,8 +211,10 @@ def _describe_outputs(stage: Stage, staging: Path) -> dict[str, dict[str, Any]]:
 @contextmanager
 def workspace_lock(workspace: Workspace) -> Iterator[None]:
     """Hold the workspace's write lock: one pipeline run or ingestion at a time."""
-    workspace.tables_dir.mkdir(parents=True, exist_ok=True)
-    with (workspace.tables_dir / ".lock").open("w") as handle:
+    local = store_for(workspace.tables_dir).location.is_local
+    folder = workspace.tables_dir if local else workspace.root  # a lock needs a local file
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

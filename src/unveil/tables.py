@@ -1,14 +1,19 @@
-"""Tables on disk: a table is a folder of Parquet part files.
+"""Tables on disk: a table is a folder of Parquet part files, on a local path or a Hadoop-style URI.
 
-A folder of parts is what both engines read and write natively (DuckDB through a glob, Spark as a
-directory). Every table has at least one part, possibly empty, so that its schema is always known.
-Parts are written to a temporary name and renamed into place, so a reader never sees half a file.
+A folder of parts is what both engines read and write natively (DuckDB through a list of parts,
+Spark as a directory). Every table has at least one part, possibly empty, so that its schema is
+always known. Parts are written to a temporary name and renamed into place, so a reader never sees
+half a file.
+
+Where a workspace keeps its tables is a :class:`~unveil.storage.TableStore` (its local
+``tables/`` folder by default, or ``tables_uri``: ``file://``, ``hdfs://``, ``s3a://``). Every
+table operation here goes through the store's ``pyarrow.fs`` file system, found from the table's
+path (see :func:`unveil.storage.store_for`), so stage code keeps passing plain paths.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,24 +22,41 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-PART_GLOB = "*.parquet"
+from unveil.storage import TableStore, list_files, make_dirs, move, store_for
+
+PART_SUFFIX = ".parquet"
+PART_GLOB = f"*{PART_SUFFIX}"
 
 
 @dataclass(frozen=True)
 class TableRef:
-    """A table: a name such as ``extract.identifiers`` and the folder that holds it."""
+    """A table: a name such as ``extract.identifiers`` and the folder that holds it.
+
+    ``path`` is the folder in its store's file system: a local path, or for a remote store a path
+    under the store's mount point (``/@hdfs/namenode:8020/...``); ``uri`` is what Spark reads.
+    """
 
     name: str
     path: Path
 
     @property
+    def store(self) -> TableStore:
+        """The store (file system) that holds the table."""
+        return store_for(self.path)
+
+    @property
+    def uri(self) -> str:
+        """The table folder as a Hadoop-style URI (``file:///...``, ``hdfs://...``, ``s3a://...``)."""
+        return self.store.uri_of(self.path)
+
+    @property
     def glob(self) -> str:
-        """Glob pattern matching every part file of the table."""
+        """Glob pattern matching every part file of the table (local stores)."""
         return str(self.path / PART_GLOB)
 
     def parts(self) -> list[Path]:
-        """Part files in a stable order."""
-        return sorted(self.path.glob(PART_GLOB)) if self.path.is_dir() else []
+        """Part files in a stable order (hidden and temporary files excluded)."""
+        return [part for part in list_files(self.path) if part.name.endswith(PART_SUFFIX)]
 
     def exists(self) -> bool:
         """True when the table has at least one part file."""
@@ -42,24 +64,34 @@ class TableRef:
 
     def num_rows(self) -> int:
         """Row count read from the Parquet footers (no data is scanned)."""
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in self.parts())
+        store = self.store
+        total = 0
+        for part in self.parts():
+            with store.filesystem.open_input_file(store.fs_path(part)) as handle:
+                total += pq.ParquetFile(handle).metadata.num_rows
+        return total
 
     def schema(self) -> pa.Schema:
         """Schema of the first part."""
-        return pq.read_schema(self.parts()[0])
+        store = self.store
+        with store.filesystem.open_input_file(store.fs_path(self.parts()[0])) as handle:
+            return pq.ParquetFile(handle).schema_arrow
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
         """The whole table in memory: for small tables and tests only."""
-        parts = self.parts()
-        tables = [pq.read_table(part, columns=columns) for part in parts]
+        store = self.store
+        tables = [
+            pq.read_table(store.fs_path(part), columns=columns, filesystem=store.filesystem) for part in self.parts()
+        ]
         return pa.concat_tables(tables) if tables else pa.table({})
 
     def content_hash(self) -> str:
         """SHA-256 over the part files' names and bytes."""
+        store = self.store
         digest = hashlib.sha256()
         for part in self.parts():
             digest.update(part.name.encode())
-            with part.open("rb") as handle:
+            with store.filesystem.open_input_stream(store.fs_path(part)) as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)
         return digest.hexdigest()
@@ -67,11 +99,12 @@ class TableRef:
 
 def write_part(folder: Path, table: pa.Table, name: str | None = None) -> Path:
     """Write one Parquet part into ``folder`` atomically and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / (name or f"part-{uuid.uuid4().hex}.parquet")
+    store = store_for(folder)
+    make_dirs(folder)
+    final = folder / (name or f"part-{uuid.uuid4().hex}{PART_SUFFIX}")
     temporary = folder / f".{final.name}.tmp"
-    pq.write_table(table, temporary, compression="zstd")
-    os.replace(temporary, final)
+    pq.write_table(table, store.fs_path(temporary), compression="zstd", filesystem=store.filesystem)
+    move(temporary, final)
     return final
 
 
@@ -79,12 +112,13 @@ def write_batches(
     folder: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch], name: str = "part-0.parquet"
 ) -> int:
     """Stream record batches into one part file atomically; return the row count written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    store = store_for(folder)
+    make_dirs(folder)
     temporary = folder / f".{name}.tmp"
     rows = 0
-    with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(store.fs_path(temporary), schema, compression="zstd", filesystem=store.filesystem) as writer:
         for batch in batches:
             writer.write_batch(batch)
             rows += batch.num_rows
-    os.replace(temporary, folder / name)
+    move(temporary, folder / name)
     return rows

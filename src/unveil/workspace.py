@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 from unveil.config import SETTINGS_FILE, Settings, initial_settings_text, load_settings
 from unveil.errors import WorkspaceError
+from unveil.storage import exists, make_dirs, mount, move, read_text, remove_tree, write_text
 from unveil.tables import TableRef
 
 STATE_FILE = "_state.json"
@@ -75,7 +74,8 @@ class Workspace:
 
     @property
     def tables_dir(self) -> Path:
-        return self.root / "tables"
+        """Root of the tables: ``tables/`` or ``tables_uri`` (a remote store's mount point, see unveil.storage)."""
+        return mount(self.settings.tables_uri, self.root / "tables").root
 
     @property
     def quarantine_dir(self) -> Path:
@@ -98,16 +98,16 @@ class Workspace:
 
     def read_state(self, stage: str) -> dict[str, Any] | None:
         """The state a stage recorded when it last committed, or None."""
-        path = self.stage_dir(stage) / STATE_FILE
-        if not path.exists():
+        text = read_text(self.stage_dir(stage) / STATE_FILE)
+        if text is None:
             return None
-        state: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        state: dict[str, Any] = json.loads(text)
         return state
 
     def new_staging_dir(self, stage: str) -> Path:
         """A fresh temporary folder in which a stage writes its outputs."""
         path = self.tables_dir / ".staging" / f"{stage}-{uuid.uuid4().hex[:12]}"
-        path.mkdir(parents=True)
+        make_dirs(path)
         return path
 
     def commit_stage(self, stage: str, staging: Path, state: dict[str, Any]) -> None:
@@ -116,24 +116,22 @@ class Workspace:
         A crash before the final rename leaves the old tables or none, never a mixture; a stage
         without committed tables is simply stale and runs again.
         """
-        (staging / STATE_FILE).write_text(json.dumps(state, indent=2, sort_keys=True), "utf-8")
+        write_text(staging / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
         final = self.stage_dir(stage)
         trash = self.tables_dir / ".trash" / f"{stage}-{uuid.uuid4().hex[:12]}"
-        if final.exists():
-            trash.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(final, trash)
-        os.replace(staging, final)
-        shutil.rmtree(trash, ignore_errors=True)
+        make_dirs(trash.parent)
+        if exists(final):
+            move(final, trash)
+        move(staging, final)
+        remove_tree(trash)
 
     def write_state(self, stage: str, state: dict[str, Any]) -> None:
         """Atomically rewrite the state file of a stage whose tables are appended in place."""
         folder = self.stage_dir(stage)
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{STATE_FILE}.{uuid.uuid4().hex[:8]}"
-        temporary.write_text(json.dumps(state, indent=2, sort_keys=True), "utf-8")
-        os.replace(temporary, folder / STATE_FILE)
+        make_dirs(folder)
+        write_text(folder / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
     def clean_leftovers(self) -> None:
         """Remove staging and trash folders left by a crashed run."""
         for name in (".staging", ".trash"):
-            shutil.rmtree(self.tables_dir / name, ignore_errors=True)
+            remove_tree(self.tables_dir / name)

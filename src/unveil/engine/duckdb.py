@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +16,7 @@ import pyarrow.dataset as ds
 from unveil.config import Settings
 from unveil.engine.base import BatchFunction, Engine, conform
 from unveil.progress import Progress
+from unveil.storage import make_dirs, move, store_for
 from unveil.tables import TableRef, write_batches
 
 
@@ -43,7 +43,8 @@ class DuckDBEngine(Engine):
         progress: Progress | None = None,
     ) -> int:
         report = self._progress(progress)
-        dataset = ds.dataset([str(p) for p in source.parts()], format="parquet")
+        store = source.store
+        dataset = ds.dataset([store.fs_path(p) for p in source.parts()], format="parquet", filesystem=store.filesystem)
         batches = dataset.to_batches(columns=columns, batch_size=self.settings.batch_size)
         results = (self._checked(result, schema, report) for result in self._apply(fn, batches))
         return write_batches(output, schema, results)
@@ -78,11 +79,14 @@ class DuckDBEngine(Engine):
 
     def sql_to_table(self, sql: str, inputs: Mapping[str, TableRef], output: Path) -> int:
         self._bind(inputs)
-        output.mkdir(parents=True, exist_ok=True)
-        temporary = output / ".part-0.parquet.tmp"
         relation = self._connection.sql(sql)
+        if not store_for(output).location.is_local:  # DuckDB writes local files only: stream through pyarrow.fs
+            reader = relation.to_arrow_reader()
+            return write_batches(output, reader.schema, reader)
+        make_dirs(output)
+        temporary = output / ".part-0.parquet.tmp"
         relation.write_parquet(str(temporary), compression="zstd")
-        os.replace(temporary, output / "part-0.parquet")
+        move(temporary, output / "part-0.parquet")
         return TableRef(output.name, output).num_rows()
 
     def query(self, sql: str, inputs: Mapping[str, TableRef]) -> pa.Table:
@@ -91,6 +95,11 @@ class DuckDBEngine(Engine):
 
     def _bind(self, inputs: Mapping[str, TableRef]) -> None:
         for view, table in inputs.items():
+            store = table.store
+            if not store.location.is_local:  # a remote store: DuckDB scans a pyarrow dataset over its file system
+                self._connection.execute(f'DROP VIEW IF EXISTS "{view}"')
+                self._connection.register(view, _remote_dataset(table))
+                continue
             parts = ", ".join(f"'{part}'" for part in table.parts())
             self._connection.execute(
                 f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM read_parquet([{parts}], union_by_name = true)'
@@ -106,3 +115,11 @@ class DuckDBEngine(Engine):
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
         self._connection.close()
+
+
+def _remote_dataset(table: TableRef) -> ds.Dataset:
+    """A table's parts as one pyarrow dataset (schemas of the parts unified, as union_by_name does)."""
+    store = table.store
+    paths = [store.fs_path(part) for part in table.parts()]
+    schemas = [ds.dataset(path, format="parquet", filesystem=store.filesystem).schema for path in paths]
+    return ds.dataset(paths, schema=pa.unify_schemas(schemas), format="parquet", filesystem=store.filesystem)

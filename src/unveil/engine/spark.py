@@ -38,6 +38,7 @@ LOCAL_DEFAULTS: dict[str, str] = {
     "spark.sql.execution.arrow.useLargeVarTypes": "false",
     "spark.sql.ansi.enabled": "false",
     "spark.driver.memory": "4g",
+    "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",  # no _SUCCESS files in tables
 }
 
 
@@ -97,7 +98,8 @@ class SparkEngine(Engine):
         return session
 
     def _read(self, table: TableRef, columns: list[str] | None = None) -> DataFrame:
-        frame = self.spark.read.option("mergeSchema", "true").parquet(*[str(p) for p in table.parts()])
+        store = table.store
+        frame = self.spark.read.option("mergeSchema", "true").parquet(*[store.uri_of(p) for p in table.parts()])
         return frame.select(*columns) if columns else frame
 
     def map_batches(
@@ -139,10 +141,8 @@ class SparkEngine(Engine):
 
     def _write(self, frame: DataFrame, output: Path, schema: pa.Schema | None) -> int:
         """Write a frame as a table folder; an empty result still gets one part with its schema."""
-        frame.write.mode("overwrite").parquet(str(output))
-        for marker in output.glob("_SUCCESS"):
-            marker.unlink()
         table = TableRef(output.name, output)
+        frame.write.mode("overwrite").parquet(table.uri)
         if not table.exists():
             empty_schema = schema if schema is not None else _arrow_schema(frame)
             write_part(output, empty_schema.empty_table(), name="part-empty.parquet")
