@@ -24,6 +24,9 @@ from unveil.synth.tally import Tally
 
 CHUNK_POSTS = 20_000
 HTML_SHARE = 0.015
+# pages saved one by one are what an analyst saves by hand: a few thousand in a large world (creating a file
+# costs about a millisecond here); past the cap, the capture is a crawl's record in the chunk's WARC file
+HTML_PER_CHUNK = 60
 WARC_SHARE = 0.01
 LEGACY_LANGUAGES = ("fr", "nl", "en", "de", "es")
 EXPORTED_NETWORKS = 5
@@ -62,13 +65,19 @@ def channel_folder(post: Post) -> str:
     return f"ChatExport_{slug}" if post.actor.platform == "telegram" else f"facebook-{slug}"
 
 
-def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
-    """Write chunk ``chunk`` of the world into ``out``; return counts of what it wrote."""
+def write_chunk(out: Path, posts: int, seed: int, chunk: int, tally: Tally | None = None) -> Counter[str]:
+    """Write chunk ``chunk`` of the world into ``out``; return counts of what it wrote.
+
+    The chunk's truth is counted into ``tally`` (a task's tally, saved once by the task for its
+    chunks); without one, the chunk saves a tally of its own.
+    """
     plan = plan_for(posts, seed)
     rng = FastRandom(f"{seed}/chunk/{chunk}")
     counts: Counter[str] = Counter()
     parts = out / ".parts"
-    tally = Tally()
+    own = tally is None
+    if tally is None:
+        tally = Tally()
     with (
         (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb") as post_file,
         (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as truth_file,
@@ -85,7 +94,8 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int) -> Counter[str]:
                 write_ids(_identifier_lines(post))
             counts[post.actor.kind.name] += 1
             captures.add(post)
-    tally.save(parts / f"tally-{chunk:05d}.pkl")
+    if own:
+        tally.save(parts / f"tally-{chunk:05d}.pkl")
     return counts
 
 
@@ -99,6 +109,7 @@ class _Captures:
         self.rows = csv.writer(self.handle)
         self.warc: WarcFile | None = None
         self.fragments: dict[str, IO[str]] = {}
+        self.pages = 0  # HTML pages saved in this chunk (past ``HTML_PER_CHUNK``, a capture goes to the WARC)
 
     def __enter__(self) -> _Captures:
         return self
@@ -114,7 +125,8 @@ class _Captures:
         """Capture ``post`` when its draw says so (the draw is made for every post, so captures are stable)."""
         draw = self.rng.random()
         platform = post.actor.platform
-        if draw < HTML_SHARE and post.actor.kind.post_kind in ("ad", "job"):
+        if draw < HTML_SHARE and self.pages < HTML_PER_CHUNK and post.actor.kind.post_kind in ("ad", "job"):
+            self.pages += 1
             legacy = post.language in LEGACY_LANGUAGES and self.rng.random() < 0.15
             name = f"captures/html/{post.post_id}.html"
             (self.out / name).write_bytes(html_page(post, legacy))

@@ -54,7 +54,47 @@ def pick_phone_rule(rng: random.Random, language: str) -> str:
 
 
 def write_phone(phone: Phone, rule: str, language: str, rng: random.Random) -> str:
-    """Write ``phone`` following ``rule`` (see ``PHONE_RULES``)."""
+    """Write ``phone`` following ``rule`` (see ``PHONE_RULES``).
+
+    Apart from look-alike letters (drawn per digit), a rule writes a number in one of a few ways
+    (a separator, a prefix), drawn here; each way of each number is worked out once and cached.
+    """
+    if rule == "lookalike":
+        return "".join(
+            rng.choice(LOOKALIKE[d]) if d in LOOKALIKE and rng.random() < 0.6 else d for d in local_display(phone)
+        )
+    ways = _WAYS.get(rule)
+    if ways is None:
+        raise ValueError(f"unknown phone rule {rule!r}")
+    way = (1 if rng.random() >= 0.7 else 0) if rule == "international" else int(rng.random() * ways) if ways else 0
+    key = (phone.e164, rule, language if rule in _BY_LANGUAGE else "", way)
+    written = _WRITTEN.get(key)
+    if written is None:
+        if len(_WRITTEN) > 200_000:  # bounded: a process writes the numbers of the actors it meets
+            _WRITTEN.clear()
+        written = _WRITTEN[key] = _written(phone, rule, language, way)
+    return written
+
+
+# ways of writing per rule (0: one way); spelled rules depend on the post's language
+_WAYS = {
+    "plain": 0,
+    "compact": 0,
+    "dotted": 2,
+    "international": 2,
+    "spelled": 0,
+    "spelled_mixed": 0,
+    "keycaps": 0,
+    "separators": 5,
+    "split_lines": 0,
+    "arabic_indic": 0,
+}
+_BY_LANGUAGE = ("spelled", "spelled_mixed")
+_WRITTEN: dict[tuple[str, str, str, int], str] = {}
+
+
+def _written(phone: Phone, rule: str, language: str, way: int) -> str:
+    """``phone`` written by ``rule`` in its ``way``-th way."""
     local = local_display(phone)
     digits = local.replace(" ", "")
     if rule == "plain":
@@ -62,27 +102,22 @@ def write_phone(phone: Phone, rule: str, language: str, rng: random.Random) -> s
     if rule == "compact":
         return digits
     if rule == "dotted":
-        sep = rng.choice("./")
-        return local.replace(" ", sep, 1).replace(" ", ".")
+        return local.replace(" ", "./"[way], 1).replace(" ", ".")
     if rule == "international":
-        return phone.international_display() if rng.random() < 0.7 else "00" + phone.e164[1:]
+        return phone.international_display() if way == 0 else "00" + phone.e164[1:]
     if rule == "spelled":
         words = SPELLED.get(language, SPELLED["en"])
         return " ".join(words[int(d)] for d in digits)
     if rule == "spelled_mixed":
         words = SPELLED.get(language, SPELLED["en"])
         return "".join(words[int(d)] if i % 3 == 1 else d for i, d in enumerate(digits))
-    if rule == "lookalike":
-        return "".join(rng.choice(LOOKALIKE[d]) if d in LOOKALIKE and rng.random() < 0.6 else d for d in local)
     if rule == "keycaps":
         return "".join(KEYCAPS[int(d)] for d in digits)
     if rule == "separators":
-        return rng.choice("-_*•~").join(digits)
+        return "-_*•~"[way].join(digits)
     if rule == "split_lines":
         return f"{digits[:4]}\n{digits[4:7]}\n{digits[7:]}"
-    if rule == "arabic_indic":
-        return "".join(ARABIC_INDIC[int(d)] for d in digits)
-    raise ValueError(f"unknown phone rule {rule!r}")
+    return "".join(ARABIC_INDIC[int(d)] for d in digits)  # arabic_indic
 
 
 EMAIL_RULES: tuple[tuple[str, float], ...] = (

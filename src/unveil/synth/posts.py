@@ -390,16 +390,18 @@ def _images(persona: Persona, draw: Callable[[], float]) -> list[str]:
 
 
 _DAY_ISO: dict[int, str] = {}
+_CLOCK: list[str] = []  # "T12:34:56+00:00" of each second of a day (86,400 short strings, built once)
 
 
 def iso_time(epoch: float) -> str:
-    """``2021-03-04T12:34:56+00:00`` of ``epoch`` (the date part cached: isoformat per post is slow)."""
-    seconds = int(epoch)
-    day, rest = divmod(seconds, 86400)
+    """``2021-03-04T12:34:56+00:00`` of ``epoch`` (dates and clock times looked up: isoformat per post is slow)."""
+    day, rest = divmod(int(epoch), 86400)
     date = _DAY_ISO.get(day)
     if date is None:
         date = _DAY_ISO[day] = datetime.fromtimestamp(day * 86400, UTC).date().isoformat()
-    return f"{date}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}+00:00"
+    if not _CLOCK:
+        _CLOCK.extend(f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400))
+    return date + _CLOCK[rest]
 
 
 def post_time(post: Post) -> datetime:
