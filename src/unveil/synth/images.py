@@ -7,6 +7,7 @@ hashing can be benchmarked against ``truth/images.csv``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from pathlib import Path
@@ -74,7 +75,11 @@ def photo_rows(photos: int) -> list[tuple[str, int, str]]:
 
 
 def write_photos(out: Path, seed: int, first: int, end: int) -> int:
-    """Write every variant of base photos ``first`` to ``end`` into ``out/images``; return files written."""
+    """Write every variant of base photos ``first`` to ``end`` into ``out/images``; return files written.
+
+    Each file's SHA-256 goes to ``out/.parts/images-<first>.tsv`` for the truth (hashed here, from
+    the bytes in hand, rather than read back at the end of the run).
+    """
     folder = out / "images"
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -82,6 +87,18 @@ def write_photos(out: Path, seed: int, first: int, end: int) -> int:
         image = base_photo(seed, photo)
         for name in VARIANTS:
             file = f"images/{photo:04d}-{name}.jpg"
-            (out / file).write_bytes(variant(image, name, seed, photo))
-            rows.append(file)
+            data = variant(image, name, seed, photo)
+            (out / file).write_bytes(data)
+            rows.append(f"{file}\t{hashlib.sha256(data).hexdigest()}\n")
+    (out / ".parts" / f"images-{first:05d}.tsv").write_text("".join(rows), encoding="utf-8")
     return len(rows)
+
+
+def photo_digests(out: Path) -> dict[str, str]:
+    """The SHA-256 of each image file, from the lists ``write_photos`` left in ``out/.parts``."""
+    digests = {}
+    for part in sorted((out / ".parts").glob("images-*.tsv")):
+        for line in part.read_text(encoding="utf-8").splitlines():
+            file, digest = line.split("\t")
+            digests[file] = digest
+    return digests

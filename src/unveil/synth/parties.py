@@ -100,9 +100,12 @@ def make_iban(rng: random.Random, country: str) -> str:
     return iban(country, code + digits(sizes[country]))
 
 
+_BASE36 = str.maketrans({letter: str(int(letter, 36)) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
 def iban(country: str, bban: str) -> str:
     """The IBAN of a BBAN: ISO 7064 mod 97-10 check digits, letters counted as 10..35."""
-    numeric = "".join(str(int(c, 36)) for c in bban + country) + "00"
+    numeric = (bban + country).translate(_BASE36) + "00"
     return f"{country}{98 - int(numeric) % 97:02d}{bban}"
 
 

@@ -63,21 +63,22 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     profile = _PROFILES.get(id(actor))
     if profile is None or profile.actor is not actor:
         profile = _profile(actor)
-    choice = (int(draw() * profile.templates), int(draw() * profile.personas))
+    chosen_template, chosen_persona = int(draw() * profile.templates), int(draw() * profile.personas)
+    choice = chosen_template * 64 + chosen_persona
     form = profile.forms.get(choice)
     if form is None:
-        form = profile.forms[choice] = _compile(actor, actor.templates[choice[0]], actor.personas[choice[1]])
-    template, persona = actor.templates[choice[0]], actor.personas[choice[1]]
-    language = template.language
-    city, days = _city(actor, persona, when, rng)
-    phone = actor.phones[0] if len(actor.phones) == 1 else _active_phone(actor, when, rng)
+        form = profile.forms[choice] = _compile(actor, actor.templates[chosen_template], actor.personas[chosen_persona])
+    language = form.language
+    city, days = _place(profile, form.offset, when, draw)
+    phones = profile.phones
+    phone = phones[0] if len(phones) == 1 else _active_phone(profile, when, draw)
     rule = RULE_NAMES[bisect.bisect(RULE_CUMULATIVE, draw() * RULE_TOTAL)]
     if rule == "plain" or (rule == "arabic_indic" and language != "ar"):  # Arabic-Indic digits in Arabic only
         rule, contact = "plain", local_display(phone)
     else:
         contact = write_phone(phone, rule, language, rng)
     identifiers = [("phone", phone.e164, contact, rule, profile.role)] if form.has_contact else []
-    slots = _dynamic_slots(profile.bank, actor, language, city, days, contact, draw())
+    slots = _dynamic_slots(profile, language, city, days, contact, draw())
     text = form.body.format_map(slots)
     if profile.extras:
         text += _extra_contacts(actor, rng, identifiers, profile.role)
@@ -93,27 +94,31 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     prefix = profile.urls.get(city)
     if prefix is None:
         prefix = profile.urls[city] = _url_prefix(actor, city)
-    epoch = epoch_of(when)
+    epoch = _START_SECONDS + when * _SPAN_SECONDS  # epoch_of(when), inline
     return Post(
         number,
         f"P{number:08d}",
         actor,
         language,
         city,
-        CITY_BY_NAME[city].country,
+        _COUNTRY[city],
         epoch,
         text,
         form.title.format_map(slots)[:80] if form.title else "",
         f"{prefix}{profile.url_offset + number}",
         form.author,
-        _images(persona, draw) if persona.photo >= 0 else [],
-        template.template_id,
+        _images(form.photo, draw) if form.photo >= 0 else [],
+        form.template_id,
         edit,
-        template.with_indicators,
+        form.with_indicators,
         form.minor,
         identifiers,
         iso_time(epoch),
     )
+
+
+_COUNTRY = {name: city.country for name, city in CITY_BY_NAME.items()}
+_START_SECONDS, _SPAN_SECONDS = epoch_of(0.0), epoch_of(1.0) - epoch_of(0.0)
 
 
 @dataclass(slots=True)
@@ -129,8 +134,19 @@ class _Profile:
     templates: int
     personas: int
     url_offset: int
-    forms: dict[tuple[int, int], _Form]
+    forms: dict[int, _Form]  # by template * 64 + persona
     urls: dict[str, str]
+    place: int  # how posts are placed: _DEPARTURE, _HOME or _CIRCUIT
+    departures: tuple[str, ...]  # smuggling and information posts: departure points that are cities
+    circuit: tuple[str, ...]
+    start: float
+    span: float  # of the actor's activity (0..1 of the world's span), for rotating phones
+    stay_days: float
+    stay: int  # days shown for a stay on the circuit
+    phones: tuple[Phone, ...]
+    price: int
+    route_low: int
+    route_steps: int  # price per person: route_low + 100 * (0..route_steps - 1)
 
 
 # keyed by the actor object (an actor id means another actor in another world), which the entry keeps alive
@@ -138,22 +154,39 @@ _PROFILES: dict[int, _Profile] = {}
 HUB_BANKS = ("escort", "massage", "job", "labour", "migration_info", "smuggling")
 
 
+_DEPARTURE, _HOME, _CIRCUIT = 0, 1, 2
+
+
 def _profile(actor: Actor) -> _Profile:
     """Work out (and cache, bounded) the profile of ``actor``."""
     if len(_PROFILES) > 20_000:
         _PROFILES.clear()
+    bank = actor.kind.bank
+    place = _DEPARTURE if bank in ("smuggling", "migration_info") else _CIRCUIT if actor.is_network else _HOME
+    low, high = actor.route[2], actor.route[3]
     profile = _PROFILES[id(actor)] = _Profile(
         actor,
-        actor.kind.bank,
+        bank,
         "network" if actor.is_network else "independent",
         0.35 if actor.is_network else 0.25,
         bool(actor.emails or actor.handles or (actor.is_network and len(actor.phones) > 1)),
-        actor.kind.bank in HUB_BANKS,
+        bank in HUB_BANKS,
         len(actor.templates),
         len(actor.personas),
         900000000 if actor.platform == "facebook" else 0,
         {},
         {},
+        place,
+        tuple(point if point in CITY_BY_NAME else "Calais" for point in actor.departure),
+        actor.circuit,
+        actor.start,
+        max(1e-9, actor.end - actor.start),
+        actor.stay_days,
+        max(1, round(actor.stay_days)),
+        actor.phones,
+        actor.price,
+        low,
+        (high - low) // 100 + 1,
     )
     return profile
 
@@ -167,6 +200,11 @@ class _Form:
     has_contact: bool
     author: str
     minor: bool
+    language: str
+    template_id: str
+    with_indicators: bool
+    photo: int  # the persona's base photo, -1 for none
+    offset: float  # the persona's place in the circuit
 
 
 # slots that change from post to post (the rest are fixed per actor, language and persona)
@@ -196,15 +234,19 @@ def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
         any("{contact}" in text for text in formats),  # "message me here": no number in this post
         _author(actor, persona),
         persona.true_age < 18 and actor.kind.bank == "escort",
+        template.language,
+        template.template_id,
+        template.with_indicators,
+        persona.photo,
+        persona.offset,
     )
 
 
 _LOCAL_CITY: dict[tuple[str, str], str] = {}
+_DATES = [f"{1 + day}/{1 + month}" for day in range(28) for month in range(12)]
 
 
-def _dynamic_slots(
-    bank: str, actor: Actor, language: str, city: str, days: int, contact: str, draw: float
-) -> dict[str, Any]:
+def _dynamic_slots(profile: _Profile, language: str, city: str, days: int, contact: str, draw: float) -> dict[str, Any]:
     """This post's slot values: its city, contact, stay, date and (per kind) price or wage."""
     local = _LOCAL_CITY.get((city, language))
     if local is None:
@@ -213,42 +255,42 @@ def _dynamic_slots(
         "city": local,
         "contact": contact,
         "days": days,
-        "date": f"{1 + int(draw * 28)}/{1 + int(draw * 1000) % 12}",
+        "date": _DATES[int(draw * 28) * 12 + int(draw * 1000) % 12],
     }
-    if bank == "smuggling":
-        low, high = actor.route[2], actor.route[3]
-        slots["price_pp"] = low + int(draw * 7919) % ((high - low) // 100 + 1) * 100
-        slots["dep"] = local  # the departure point the post is placed at
-    elif bank == "migration_info":
-        slots["dep"] = local
+    bank = profile.bank
+    if bank == "escort":
+        slots["price2"] = profile.price * 2 - (0, 20, 40)[int(draw * 3)]
     elif bank == "labour":
         slots["wage"] = 4 + int(draw * 5)
         slots["wage_month"] = 900 + int(draw * 12) * 50
-    elif bank == "escort":
-        slots["price2"] = actor.price * 2 - (0, 20, 40)[int(draw * 3)]
+    elif bank == "smuggling":
+        slots["price_pp"] = profile.route_low + int(draw * 7919) % profile.route_steps * 100
+        slots["dep"] = local  # the departure point the post is placed at
+    elif bank == "migration_info":
+        slots["dep"] = local
     return slots
 
 
-def _city(actor: Actor, persona: Persona, when: float, rng: random.Random) -> tuple[str, int]:
+def _place(profile: _Profile, offset: float, when: float, draw: Callable[[], float]) -> tuple[str, int]:
     """Where the post is placed, and the days of the current stay (networks move victims around a circuit)."""
-    if actor.kind.bank in ("smuggling", "migration_info"):
-        departure = actor.departure[int(rng.random() * len(actor.departure))]
-        return (departure if departure in CITY_BY_NAME else "Calais"), 0
-    if not actor.is_network:
-        return actor.circuit[0], 2 + int(rng.random() * 4)
-    days_elapsed = max(0.0, (when - actor.start) * 2192)
-    stay = days_elapsed / actor.stay_days + persona.offset * len(actor.circuit)
-    return actor.circuit[int(stay) % len(actor.circuit)], max(1, round(actor.stay_days))
+    place = profile.place
+    if place == _DEPARTURE:
+        departures = profile.departures
+        return departures[int(draw() * len(departures))], 0
+    if place == _HOME:
+        return profile.circuit[0], 2 + int(draw() * 4)
+    circuit = profile.circuit
+    days_elapsed = max(0.0, (when - profile.start) * 2192)
+    stay = days_elapsed / profile.stay_days + offset * len(circuit)
+    return circuit[int(stay) % len(circuit)], profile.stay
 
 
-def _active_phone(actor: Actor, when: float, rng: random.Random) -> Phone:
+def _active_phone(profile: _Profile, when: float, draw: Callable[[], float]) -> Phone:
     """The phone in use at ``when``: networks rotate through their phones, sometimes an older one comes back."""
-    phones = actor.phones
-    if len(phones) == 1:
-        return phones[0]
-    span = max(1e-9, actor.end - actor.start)
-    index = min(len(phones) - 1, max(0, int((when - actor.start) / span * len(phones))))
-    if index and rng.random() < 0.12:
+    phones = profile.phones
+    count = len(phones)
+    index = min(count - 1, max(0, int((when - profile.start) / profile.span * count)))
+    if index and draw() < 0.12:
         index -= 1
     return phones[index]
 
@@ -379,13 +421,13 @@ def _author(actor: Actor, persona: Persona) -> str:
     return persona.name
 
 
-def _images(persona: Persona, draw: Callable[[], float]) -> list[str]:
+def _images(photo: int, draw: Callable[[], float]) -> list[str]:
     if draw() > 0.8:
         return []
     first = int(draw() * 4)
-    names = [f"images/{persona.photo:04d}-{VARIANTS[first]}.jpg"]
+    names = [f"images/{photo:04d}-{VARIANTS[first]}.jpg"]
     if draw() < 0.3:
-        names.append(f"images/{persona.photo:04d}-{VARIANTS[(first + 1 + int(draw() * 3)) % 4]}.jpg")
+        names.append(f"images/{photo:04d}-{VARIANTS[(first + 1 + int(draw() * 3)) % 4]}.jpg")
     return names
 
 

@@ -8,6 +8,10 @@ name, which amount), where a bias below n/2**53 does not matter: scaling one flo
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class FastRandom(random.Random):
@@ -16,3 +20,17 @@ class FastRandom(random.Random):
     def _randbelow(self, n: int) -> int:  # type: ignore[override]
         """A uniform integer in ``[0, n)`` from one float draw."""
         return int(self.random() * n)
+
+    def sample(self, population: Sequence[T], k: int, *, counts: Iterable[int] | None = None) -> list[T]:
+        """``k`` distinct members of ``population`` (a partial shuffle: no check of the population's type)."""
+        if counts is not None:
+            return super().sample(population, k, counts=counts)
+        pool, size = list(population), len(population)
+        if not 0 <= k <= size:
+            raise ValueError("sample larger than population or is negative")
+        chosen = []
+        for taken in range(k):
+            index = int(self.random() * (size - taken))
+            chosen.append(pool[index])
+            pool[index] = pool[size - taken - 1]
+        return chosen

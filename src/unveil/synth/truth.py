@@ -10,6 +10,7 @@ import csv
 import hashlib
 from pathlib import Path
 
+from unveil.synth.images import photo_digests
 from unveil.synth.plan import PHOTO_KINDS, WorldPlan, epoch_of
 from unveil.synth.tally import NetworkTally, Tally, write_identifiers, write_templates
 
@@ -81,12 +82,13 @@ def _date(when: float) -> str:
 def _write_images(out: Path, plan: WorldPlan, image_rows: list[tuple[str, int, str]]) -> None:
     """``truth/images.csv``: each file's base photo, variant and owner (copies share ``photo_id``)."""
     escort_networks = len(plan.pools["escort_network"].networks)
+    digests = photo_digests(out)
     with (out / "truth" / "images.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("file", "sha256", "photo_id", "variant", "owner", "network_id"))
         for file, photo, variant in image_rows:
             owner, network = _photo_owner(plan, photo, escort_networks)
-            digest = hashlib.sha256((out / file).read_bytes()).hexdigest()
+            digest = digests.get(file) or hashlib.sha256((out / file).read_bytes()).hexdigest()
             writer.writerow((file, digest, f"PH{photo:04d}", variant, owner, network))
 
 
