@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import queue
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -48,7 +48,7 @@ class CsrfFailed(PermissionDenied):
         super().__init__("anonymous", "send a form without its CSRF token (reload the page and try again)")
 
 
-def get_workspace(request: Request) -> Workspace:
+async def get_workspace(request: Request) -> Workspace:
     """The workspace this app serves."""
     workspace: Workspace = request.app.state.workspace
     return workspace
@@ -63,7 +63,7 @@ def open_database(workspace: Workspace) -> sqlite3.Connection:
     return connection
 
 
-def get_db(request: Request) -> Iterator[sqlite3.Connection]:
+async def get_db(request: Request) -> AsyncIterator[sqlite3.Connection]:
     """A connection to the workspace database from the app's pool, returned to it after the request.
 
     Whatever the request left uncommitted is rolled back first, as closing the connection would.
@@ -72,7 +72,7 @@ def get_db(request: Request) -> Iterator[sqlite3.Connection]:
     try:
         connection = pool.get_nowait()
     except queue.Empty:
-        connection = open_database(get_workspace(request))
+        connection = open_database(request.app.state.workspace)
     try:
         yield connection
     finally:
@@ -81,7 +81,7 @@ def get_db(request: Request) -> Iterator[sqlite3.Connection]:
         pool.put(connection)
 
 
-def get_read_model(request: Request) -> ReadModel:
+async def get_read_model(request: Request) -> ReadModel:
     """The DuckDB snapshot of the workspace's tables."""
     model: ReadModel = request.app.state.read_model
     return model
@@ -92,7 +92,7 @@ Db = Annotated[sqlite3.Connection, Depends(get_db)]
 Tables = Annotated[ReadModel, Depends(get_read_model)]
 
 
-def get_session(request: Request, db: Db) -> Session | None:
+async def get_session(request: Request, db: Db) -> Session | None:
     """The session of the request's cookie, or None."""
     token = request.cookies.get(SESSION_COOKIE)
     return find_session(db, token) if token else None
@@ -101,7 +101,7 @@ def get_session(request: Request, db: Db) -> Session | None:
 OptionalSession = Annotated[Session | None, Depends(get_session)]
 
 
-def current_user(session: OptionalSession) -> User:
+async def current_user(session: OptionalSession) -> User:
     """The logged-in user; ``LoginRequired`` (401, or a redirect to the login page) otherwise."""
     if session is None:
         raise LoginRequired()
@@ -117,7 +117,7 @@ class Require:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> User:
         if not user.may(self.permission):
             raise PermissionDenied(user.role.value, self.permission.value)
         return user
@@ -162,7 +162,7 @@ class Auditor:
         self.writer.record(self.user.name, action, kind, object_id, detail)
 
 
-def get_auditor(request: Request, user: CurrentUser) -> Auditor:
+async def get_auditor(request: Request, user: CurrentUser) -> Auditor:
     """The auditor of this request."""
     return Auditor(request.app.state.audit_writer, user)
 
@@ -170,7 +170,7 @@ def get_auditor(request: Request, user: CurrentUser) -> Auditor:
 Audit = Annotated[Auditor, Depends(get_auditor)]
 
 
-def get_privacy(request: Request, user: CurrentUser) -> PrivacyView:
+async def get_privacy(request: Request, user: CurrentUser) -> PrivacyView:
     """How this user may see identifiers: in clear, or as pseudonyms (analysts)."""
     pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
     return PrivacyView(pseudonymiser if user.pseudonymised else None)
@@ -179,7 +179,7 @@ def get_privacy(request: Request, user: CurrentUser) -> PrivacyView:
 Privacy = Annotated[PrivacyView, Depends(get_privacy)]
 
 
-def get_page(request: Request, session: OptionalSession) -> PageRenderer:
+async def get_page(request: Request, session: OptionalSession) -> PageRenderer:
     """The renderer of this request's page."""
     return PageRenderer(request, request.app.state.templates, session, request.app.state.nav)
 

@@ -29,8 +29,14 @@ def create_environment() -> jinja2.Environment:
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     environment.filters["when"] = _when
+    environment.filters["decimals"] = _decimals
     environment.globals["query_with"] = query_with
     return environment
+
+
+def _decimals(value: float, digits: int = 1) -> str:
+    """A number with a fixed number of decimals (cheaper than ``'%.1f' % value`` on autoescaped Markup)."""
+    return f"{value:.{digits}f}"
 
 
 def _when(value: Any) -> str:

@@ -24,7 +24,7 @@ PAGE_SIZE = 100
 Field = Annotated[str, Query(max_length=200)]
 
 
-def audit_filter(
+async def audit_filter(
     actor: Field = "",
     action: Field = "",
     object_kind: Field = "",

@@ -6,6 +6,9 @@ on the post, network and identifier pages, built on ``unveil.cases``' public API
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import sqlite3
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -64,17 +67,24 @@ def add_to_case_api(user: CanEditCases, workspace: WorkspaceDep, audit: Audit, i
     return item
 
 
-def case_choice(workspace: WorkspaceDep, kind: str, ref: str, added: str) -> dict[str, object]:
+OPEN_CASES = (
+    "SELECT case_id, title FROM cases WHERE status IN ('open', 'review') ORDER BY created_at DESC, case_id DESC"
+)
+"""The cases an item can be added to (table ``cases`` of ``unveil.cases``), read on the request's pooled
+connection: ``unveil.cases.list_cases`` opens a new connection (and checks the schema) per call."""
+
+
+@functools.cache
+def _has_case_pages() -> bool:
+    return importlib.util.find_spec("unveil.web.routes.cases") is not None
+
+
+def case_choice(db: sqlite3.Connection, kind: str, ref: str, added: str) -> dict[str, object]:
     """What the "add to case" form of an item's page needs."""
-    import importlib.util
-
-    from unveil.cases import list_cases
-
-    open_cases = [case for case in list_cases(workspace) if case.status in ("open", "review")]
     return {
         "item_kind": kind,
         "item_ref": ref,
-        "cases": open_cases,
+        "cases": [dict(row) for row in db.execute(OPEN_CASES).fetchall()],
         "added": added,
-        "has_case_pages": importlib.util.find_spec("unveil.web.routes.cases") is not None,
+        "has_case_pages": _has_case_pages(),
     }

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
-from unveil.web.deps import Audit, CanViewIdentifiers, Page, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewIdentifiers, Db, Page, Tables
 from unveil.web.queries.identifiers import identifier_detail
 from unveil.web.routes.collect import case_choice
 
@@ -21,7 +21,7 @@ def identifier_page(
     value: str,
     user: CanViewIdentifiers,
     tables: Tables,
-    workspace: WorkspaceDep,
+    db: Db,
     audit: Audit,
     page: Page,
     added: Annotated[str, Query(max_length=100)] = "",
@@ -35,7 +35,7 @@ def identifier_page(
         "can_cases": user.may(Permission.EDIT_CASES),
     }
     if context["can_cases"]:
-        context.update(case_choice(workspace, "identifier", f"{kind}:{value}", added))
+        context.update(case_choice(db, "identifier", f"{kind}:{value}", added))
     return page.render("identifiers/detail.html", context)
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
 from unveil.web.charts import bars, project
-from unveil.web.deps import Audit, CanViewNetworks, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Tables
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import NetworkDetail, graph, network_detail, network_list
 from unveil.web.readmodel import ReadModel
@@ -83,7 +83,7 @@ def network_page(
     network_id: str,
     user: CanViewNetworks,
     tables: Tables,
-    workspace: WorkspaceDep,
+    db: Db,
     audit: Audit,
     privacy: Privacy,
     page: Page,
@@ -103,7 +103,7 @@ def network_page(
         can_cases=user.may(Permission.EDIT_CASES),
     )
     if context["can_cases"]:
-        context.update(case_choice(workspace, "network", network_id, added))
+        context.update(case_choice(db, "network", network_id, added))
     return page.render("networks/detail.html", context)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from unveil.auth.roles import Permission
 from unveil.errors import NotFound
 from unveil.evidence.store import EvidenceStore
-from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, Db, Page, Privacy, Tables, WorkspaceDep
 from unveil.web.highlight import mask_identifiers, segments
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.posts import PostDetail, identifier_forms, post_detail, spans_of
@@ -61,7 +61,7 @@ def post_page(
     post_id: str,
     user: CanViewPosts,
     tables: Tables,
-    workspace: WorkspaceDep,
+    db: Db,
     audit: Audit,
     privacy: Privacy,
     page: Page,
@@ -76,7 +76,7 @@ def post_page(
         can_cases=can_cases,
     )
     if can_cases:
-        context.update(case_choice(workspace, "post", post_id, added))
+        context.update(case_choice(db, "post", post_id, added))
     return page.render("posts/detail.html", context)
 
 
