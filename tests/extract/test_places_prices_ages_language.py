@@ -39,6 +39,38 @@ def test_names_that_are_also_words_need_their_capital() -> None:
     assert place_names("Spa and Boom") == [("Spa", "city"), ("Boom", "city")]
 
 
+def test_every_belgian_municipality_is_in_the_gazetteer() -> None:
+    rows = [(place, names) for place, names in read_gazetteer_rows() if place.place_id.startswith("BE-NIS-")]
+    codes = [place.place_id for place, _ in rows]
+    assert len(codes) == len(set(codes)) == 581
+    names = {name for _, row_names in rows for name in row_names}
+    # Dutch, French and German names of the same municipality, small ones included.
+    assert {"Sint-Genesius-Rode", "Rhode-Saint-Genèse", "Kasterlee", "Komen-Waasten", "Comines-Warneton"} <= names
+    assert {"Kelmis", "La Calamine", "Büllingen", "Bullange", "Bleiberg", "Plombières", "Zoutleeuw", "Léau"} <= names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As you like it. Peer support. Ham and cheese, lens cleaning, 22 ans, spa and sauna.",
+        "Silly me! Manage your time. Dour face. Lint free towels. Halen en brengen.",
+        "We halen je op. Landen van herkomst: Roemenië. Essen und Trinken. Herne Bay? no.",
+        "Peer review, Bree straat, Ham sandwich, Lens flare, Ans to call.",
+        "Celles qui veulent, appelle. Graven en lessen.",
+    ],
+)
+def test_municipality_names_that_are_common_words_are_not_places(text: str) -> None:
+    assert [name for name, _ in place_names(text) if name != "Romania"] == []
+
+
+def test_municipality_names_that_are_common_words_are_places_after_a_place_word() -> None:
+    found = place_names("Nieuw in Peer, ook te Bree en in Ham, niet en Ham")
+    assert found == [("Peer", "city"), ("Bree", "city"), ("Ham", "city")]
+    assert place_names("De passage à Ans, puis 7870 Lens") == [("Ans", "city"), ("Lens", "city")]
+    assert place_names("Girls from Lille") == [("Lille", "city")]
+    assert find_places("Girls from Lille")[0].place.country == "FR"
+
+
 def test_best_city_is_the_most_named() -> None:
     mentions = find_places("Gent, Brussel, Gent, Belgium")
     assert best_city(mentions) == "Ghent"

@@ -184,9 +184,19 @@ def digit_tokens(text: str) -> list[DigitToken]:
             append(DigitToken(start, end, *_read_digit_run(raw)))
     spelled = _spelled_tokens(text)
     if spelled:
+        glued = _runs_glued_to_words(text, tokens, spelled) if _touches_digit(text, spelled) else []
         # Tuples sort by their start first, and no two tokens start at the same place.
-        tokens = sorted(tokens + spelled + _runs_glued_to_words(text, tokens, spelled))
+        tokens = sorted(tokens + spelled + glued)
     return tokens
+
+
+def _touches_digit(text: str, spelled: list[DigitToken]) -> bool:
+    """True when a digit stands right before or right after a number word ("zero4", "4nine")."""
+    size = len(text)
+    return any(
+        (token.end < size and text[token.end].isdecimal()) or (token.start > 0 and text[token.start - 1].isdecimal())
+        for token in spelled
+    )
 
 
 def _spelled_tokens(text: str) -> list[DigitToken]:

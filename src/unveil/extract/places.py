@@ -16,11 +16,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-GAZETTEER_FILES = ("be_municipalities.tsv", "cities.tsv", "ports_transit.tsv", "rest_areas.tsv", "countries.tsv")
+# Order matters where two files share a name: the first wins ("Lille" is the French city, not the Belgian
+# municipality of 16,000 people).
+GAZETTEER_FILES = ("cities.tsv", "be_municipalities.tsv", "ports_transit.tsv", "rest_areas.tsv", "countries.tsv")
 # Names of places that are far more often first names or adjectives in ads than places.
 NEVER_MATCHED = frozenset({"Sofia", "Nice", "English", "Français", "Georgia"})
 CITY_KINDS = ("city", "port", "rest_area")
 WORD = re.compile(r"\w+")
+# A place word (or a postal code) right before a name: "in Peer", "à Ans", "te As", "3990 Peer".
+PLACE_CONTEXT = re.compile(
+    r"(?:(?<!\w)(?:in|à|a|te|naar|van|uit|bij|nabij|near|from|to|de|du|au|aux|vers|regio|région|region|omgeving"
+    r"|rond|around|centrum|centre|nach|aus|bei|im|gemeente|commune|ville|stad)|(?<!\d)[1-9]\d{3})[\s,:]{1,3}$",
+    re.IGNORECASE,
+)
+CONTEXT_REACH = 16
+# Marks an alias that is a common word ("~Graven" for Grez-Doiceau): read like a name of a ``needs_context`` place.
+CONTEXT_MARK = "~"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,8 @@ class Place:
     lat: float | None
     lon: float | None
     case_sensitive: bool
+    # The name is a common word ("As", "Ham", "Peer", "Lens"): a place only after a place word or postal code.
+    needs_context: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +68,8 @@ class Gazetteer:
     first_words: frozenset[str]
     # The same names lower-cased, matched without IGNORECASE on the lower-cased text: one scan in C.
     lowered: re.Pattern[str]
+    # Folded names that are common words ("as", "peer", "graven"): places only as written and after a place word.
+    context_names: frozenset[str] = frozenset()
 
 
 def fold(text: str) -> str:
@@ -65,6 +80,11 @@ def fold(text: str) -> str:
 
 def read_gazetteer_rows() -> list[tuple[Place, list[str]]]:
     """Every entry of every gazetteer file with its names (name first, then aliases)."""
+    return [(place, [name.removeprefix(CONTEXT_MARK) for name in names]) for place, names in _marked_rows()]
+
+
+def _marked_rows() -> list[tuple[Place, list[str]]]:
+    """``read_gazetteer_rows`` with the aliases that need a place word still marked ``~`` ("~Lessen")."""
     rows: list[tuple[Place, list[str]]] = []
     folder = resources.files("unveil.extract") / "gazetteer"
     for file_name in GAZETTEER_FILES:
@@ -72,7 +92,9 @@ def read_gazetteer_rows() -> list[tuple[Place, list[str]]]:
             if line.startswith("#") or not line.strip():
                 continue
             place_id, name, kind, country, lat, lon, aliases, case = line.split("\t")
-            place = Place(place_id, name, kind, country, _coordinate(lat), _coordinate(lon), case.strip() == "1")
+            flag = case.strip()
+            position = _coordinate(lat), _coordinate(lon)
+            place = Place(place_id, name, kind, country, *position, flag in ("1", "2"), flag == "2")
             names = [name, *(alias for alias in aliases.split("|") if alias)]
             rows.append((place, [n for n in names if n not in NEVER_MATCHED]))
     return rows
@@ -93,6 +115,25 @@ def trie_pattern(words: list[str]) -> str:
     return _node_pattern(trie)
 
 
+def literal_led_trie(words: list[str], after_first: str = "", rest: str = "{}") -> str:
+    """``trie_pattern`` as one alternative per first character, each led by that literal character.
+
+    ``after_first`` goes right after the first character (e.g. a look-behind ``(?<!\\w.)`` that
+    says the word starts there) and ``rest`` wraps the remainder (e.g. ``(?={})``). A pattern whose
+    alternatives all start with a literal lets the engine skip in C to the positions where one can
+    start, instead of trying every position.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    children = sorted(trie.items())
+    branches = [re.escape(char) + after_first + rest.format(_node_pattern(child)) for char, child in children if char]
+    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+
+
 def _node_pattern(node: dict) -> str:  # type: ignore[type-arg]
     branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
     if not branches:
@@ -107,8 +148,12 @@ def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
     exact: set[str] = set()
     spellings: set[str] = set()
-    for place, names in read_gazetteer_rows():
-        for name in names:
+    context_names: set[str] = set()
+    for place, marked in _marked_rows():
+        for name in (name.removeprefix(CONTEXT_MARK) for name in marked):
+            if CONTEXT_MARK + name in marked or (place.needs_context and name == marked[0]):
+                context_names.add(fold(name))
+                exact.update({name, name.upper()})
             places.setdefault(fold(name), place)
             spellings.update({name, fold(name), name.lower()})
             if place.case_sensitive:
@@ -119,7 +164,7 @@ def gazetteer() -> Gazetteer:
     # Only names that start a word can match (the scan starts at word starts), as in ``pattern``.
     lower_body = trie_pattern(sorted({s.lower() for s in spellings if WORD.match(s)}))
     lowered = re.compile(rf"(?<![\w\-.@/])(?:{lower_body})(?![\w\-@/]|\.\w)")
-    return Gazetteer(places, frozenset(exact), pattern, first_words, lowered)
+    return Gazetteer(places, frozenset(exact), pattern, first_words, lowered, frozenset(context_names))
 
 
 def find_places(text: str) -> list[PlaceMention]:
@@ -132,11 +177,19 @@ def find_places(text: str) -> list[PlaceMention]:
     for match in table.lowered.finditer(lowered):
         start, end = match.span()
         raw = text[start:end]
-        place = table.places.get(fold(raw))
-        if place is None or (place.case_sensitive and raw not in table.exact):
+        key = fold(raw)
+        place = table.places.get(key)
+        if place is None or not _accepted(place, raw, key, text, start, table):
             continue
         found.append(PlaceMention(place, start, end))
     return found
+
+
+def _accepted(place: Place, raw: str, key: str, text: str, start: int, table: Gazetteer) -> bool:
+    """Names that are also words: only as written (or in capitals), and common words only after a place word."""
+    if key in table.context_names:
+        return raw in table.exact and PLACE_CONTEXT.search(text, max(0, start - CONTEXT_REACH), start) is not None
+    return not place.case_sensitive or raw in table.exact
 
 
 def _find_places_by_word(text: str, table: Gazetteer) -> list[PlaceMention]:
@@ -151,8 +204,9 @@ def _find_places_by_word(text: str, table: Gazetteer) -> list[PlaceMention]:
             continue
         position = match.end()
         raw = match.group()
-        place = table.places.get(fold(raw))
-        if place is None or (place.case_sensitive and raw not in table.exact):
+        key = fold(raw)
+        place = table.places.get(key)
+        if place is None or not _accepted(place, raw, key, text, match.start(), table):
             continue
         found.append(PlaceMention(place, match.start(), match.end()))
     return found

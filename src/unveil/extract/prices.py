@@ -74,7 +74,7 @@ def find_prices(text: str) -> list[Price]:
         amount_text = match.group("amount") or match.group("amount2")
         cents = match.group("cents") or match.group("cents2")
         currency = CURRENCIES[(match.group("after") or match.group("before")).lower()]
-        amount = float(re.sub(r"[ .]", "", amount_text)) + (float(f"0.{cents}") if cents else 0.0)
+        amount = float(amount_text.replace(" ", "").replace(".", "")) + (float(f"0.{cents}") if cents else 0.0)
         unit, end = _unit_after(scanned, match.end(), unit_pattern)
         if unit is None:
             unit = _duration_before(text, match.start())

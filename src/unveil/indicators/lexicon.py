@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from unveil.errors import ConfigError
-from unveil.extract.places import trie_pattern
+from unveil.extract.places import literal_led_trie
 from unveil.extract.schema import DOMAINS
 
 
@@ -230,7 +230,8 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     lengths = tuple(sorted({len(prefix) for prefix in groups}, reverse=True))
     has_words = any(indicator.pattern.isascii() for indicator in anywhere)
     anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
-    word_starts = re.compile(r"(?<!\w)(?=" + trie_pattern(sorted(groups)) + ")") if groups else re.compile(r"(?!)")
+    # Led by each key's first character (the engine skips in C to those), then "a word starts here".
+    word_starts = re.compile(literal_led_trie(sorted(groups), r"(?<!\w.)", "(?={})")) if groups else re.compile(r"(?!)")
     return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, _first_char_scan(anywhere))
 
 
