@@ -79,9 +79,9 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int, tally: Tally | Non
     if tally is None:
         tally = Tally()
     with (
-        (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb") as post_file,
-        (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as truth_file,
-        (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="") as id_file,
+        (out / "posts" / f"posts-{chunk:05d}.jsonl").open("wb", buffering=1 << 20) as post_file,
+        (parts / f"posts-{chunk:05d}.csv").open("w", encoding="utf-8", newline="", buffering=1 << 20) as truth_file,
+        (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="", buffering=1 << 20) as id_file,
         _Captures(out, chunk, FastRandom(f"{seed}/captures/{chunk}"), counts) as captures,
     ):
         add, write_post, write_truth, write_ids = tally.add, post_file.write, truth_file.write, id_file.write

@@ -344,6 +344,14 @@ def _extra_contacts(
     return extra
 
 
+HUB_LABELS = {
+    "hotel": "Hotel reception",
+    "ad platform support": "Report abuse:",
+    "temporary work agency": "Agency:",
+    "NGO helpline": "☎",
+}
+
+
 def _hub_line(
     plan: WorldPlan, actor: Actor, rng: random.Random, identifiers: list[tuple[str, str, str, str, str]], language: str
 ) -> str:
@@ -360,14 +368,8 @@ def _hub_line(
         return ""
     written = local_display(hub.phone) if hub.phone else hub.value
     identifiers.append((hub.type, hub.value, written, "plain", "hub"))
-    label = {
-        "hotel": "Hotel reception",
-        "ad platform support": "Report abuse:",
-        "temporary work agency": "Agency:",
-        "NGO helpline": "☎",
-    }
     return (
-        f"\n{label.get(hub.label, 'Hotel reception')} {written}"
+        f"\n{HUB_LABELS.get(hub.label, 'Hotel reception')} {written}"
         if hub.label != "hotel switchboard"
         else (
             f"\n{'Receptie' if language == 'nl' else 'Réception' if language == 'fr' else 'Reception'} {actor.hotel}: "

@@ -34,12 +34,16 @@ NETWORK_COLUMNS = (
 )
 
 
-def write_actor_truth(out: Path, plan: WorldPlan, tally: Tally, image_rows: list[tuple[str, int, str]]) -> None:
-    """Write ``truth/networks.csv``, ``templates.csv``, ``identifiers.csv`` and ``images.csv``."""
+def write_actor_truth(out: Path, plan: WorldPlan, tally: Tally) -> None:
+    """Write ``truth/networks.csv``, ``templates.csv`` and ``identifiers.csv`` from the posts' tally."""
     truth = out / "truth"
     _write_networks(truth / "networks.csv", plan, tally)
     write_templates(truth / "templates.csv", tally)
     write_identifiers(truth / "identifiers.csv", tally)
+
+
+def write_image_truth(out: Path, plan: WorldPlan, image_rows: list[tuple[str, int, str]]) -> None:
+    """Write ``truth/images.csv`` (once the photo tasks have written the images and their digests)."""
     _write_images(out, plan, image_rows)
 
 

@@ -16,7 +16,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -26,10 +26,11 @@ from unveil.synth.captures import TELEGRAM_FOOTER, facebook_profile_json, telegr
 from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
 from unveil.synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
 from unveil.synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
+from unveil.synth.plan import WorldPlan
 from unveil.synth.statistics import write_statistics
 from unveil.synth.tally import Tally, merged
 from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
-from unveil.synth.truth import write_actor_truth
+from unveil.synth.truth import write_actor_truth, write_image_truth
 
 FOLDERS = ("posts", "captures/html", "telegram", "social", "images", "transfers", "statistics", "truth", ".parts")
 
@@ -64,19 +65,9 @@ def generate_world(out: Path, posts: int, seed: int, workers: int | None = None)
 
 
 def _generate(out: Path, posts: int, seed: int, workers: int | None) -> WorldSummary:
-    counts = _run_tasks(out, posts, seed, workers)
     plan = plan_for(posts, seed)
-    _concatenate(out, "posts", TRUTH_POST_COLUMNS, "truth/posts.csv")
-    _concatenate(
-        out,
-        "identifiers",
-        ("post_id", "type", "value", "written", "obfuscation", "role", "network_id"),
-        "truth/post_identifiers.csv",
-    )
-    _concatenate(out, "captures", ("post_id", "format", "file", "record"), "truth/captures.csv")
-    _assemble_exports(out)
-    tally = merged(sorted((out / ".parts").glob("tally-*.pkl")))
-    write_actor_truth(out, plan, tally, photo_rows(plan.photo_bases))
+    counts = _run_tasks(out, posts, seed, workers)
+    write_image_truth(out, plan, photo_rows(plan.photo_bases))
     _concatenate(out, "money-*-mto.csv", MTO_COLUMNS, "transfers/mto_transactions.csv")
     _concatenate(out, "money-*-bank.csv", BANK_CSV_COLUMNS, "transfers/bank_statement.csv", delimiter=";")
     _concatenate(out, "money-*-transfers.csv", TRUTH_COLUMNS, "truth/transfers.csv")
@@ -93,8 +84,26 @@ def _generate(out: Path, posts: int, seed: int, workers: int | None) -> WorldSum
     return WorldSummary(posts, networks, out / "posts", out / "truth" / "posts.csv", dict(counts))
 
 
+def _finish_posts(out: Path, plan: WorldPlan, tally: Tally) -> None:
+    """Once every chunk is written: join the per-post truth parts, the channel exports and the actors' truth."""
+    _concatenate(out, "posts", TRUTH_POST_COLUMNS, "truth/posts.csv")
+    _concatenate(
+        out,
+        "identifiers",
+        ("post_id", "type", "value", "written", "obfuscation", "role", "network_id"),
+        "truth/post_identifiers.csv",
+    )
+    _concatenate(out, "captures", ("post_id", "format", "file", "record"), "truth/captures.csv")
+    _assemble_exports(out)
+    write_actor_truth(out, plan, tally)
+
+
 def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter[str]:
-    """Write the post chunks and the money parts, in a pool of processes when there is more than one task."""
+    """Write the post chunks, the money parts and the photos, in a pool of processes when there is more than one task.
+
+    In a pool, this process merges each finished posts task's tally and, once the last one is in,
+    joins the posts' truth while the workers go on with the money parts and photos.
+    """
     chunks = (posts + CHUNK_POSTS - 1) // CHUNK_POSTS
     plan = plan_for(posts, seed)
     processes = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
@@ -106,15 +115,22 @@ def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter
     tasks += [("photos", first) for first in range(0, plan.photo_bases, PHOTOS_PER_TASK)]
     processes = min(len(tasks), processes)
     counts: Counter[str] = Counter()
+    tally, pending = Tally(), sum(1 for task, _ in tasks if task == "posts")
     if processes <= 1:
         for task, index in tasks:
             counts.update(_task(out, posts, seed, task, index, per_task))
+        _finish_posts(out, plan, merged(sorted((out / ".parts").glob("tally-*.pkl"))))
         return counts
     with ProcessPoolExecutor(processes, mp_context=get_context("forkserver")) as pool:
-        size = len(tasks)
-        names, indexes = [task for task, _ in tasks], [index for _, index in tasks]
-        for result in pool.map(_task, [out] * size, [posts] * size, [seed] * size, names, indexes, [per_task] * size):
-            counts.update(result)
+        futures = {pool.submit(_task, out, posts, seed, task, index, per_task): (task, index) for task, index in tasks}
+        for future in as_completed(futures):
+            counts.update(future.result())
+            task, index = futures[future]
+            if task == "posts":  # tallies merge in any order: sums, unions and minimums
+                tally.merge(Tally.load(out / ".parts" / f"tally-{index:05d}.pkl"))
+                pending -= 1
+                if not pending:
+                    _finish_posts(out, plan, tally)
     return counts
 
 
