@@ -132,22 +132,28 @@ def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, in
         start = token.start
         if start < covered or token.rule == "spelled":
             continue
-        for position in (start, start - 2, start - 3):
-            if position != start and (position < 0 or not _may_start_mask(text[position])):
-                continue
-            match = at_token(text, position)
-            if match is not None and match.end() > start:
-                spans.append(match.span())
-                covered = match.end()
-                break
+        match = at_token(text, start)
+        if match is None:
+            match = _mask_just_before(text, start)
+        if match is not None:
+            spans.append(match.span())
+            covered = match.end()
     if ENTERPRISE_LABEL.search(text.lower()) is not None:
         spans.extend(match.span() for match in ENTERPRISE_BEFORE.finditer(text))
     return spans
 
 
-def _may_start_mask(char: str) -> bool:
-    """True when a ``MASK_AT_TOKEN`` match can start with ``char`` (a digit or a postal prefix's letter)."""
-    return char in MASK_FIRST_LETTERS or char.isdecimal()
+def _mask_just_before(text: str, start: int) -> re.Match[str] | None:
+    """A mask starting 2 or 3 characters before ``start`` ("B-1000") that reaches past it.
+
+    Tried only where a digit or a postal prefix's letter stands: every mask starts with one.
+    """
+    for position in (start - 2, start - 3):
+        if position >= 0 and ((char := text[position]) in MASK_FIRST_LETTERS or char.isdecimal()):
+            match = MASK_AT_TOKEN.match(text, position)
+            if match is not None and match.end() > start:
+                return match
+    return None
 
 
 def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Chain]) -> list[tuple[int, int]]:

@@ -74,6 +74,7 @@ def _cue_pattern() -> re.Pattern[str]:
 CUES = _cue_pattern()
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
+CYRILLIC_OR_ARABIC = re.compile(r"[\u0400-\u04ff\u0600-\u06ff]")
 UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
 RUSSIAN = re.compile(r"[ыэё]", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -118,7 +119,7 @@ def _clear_winner(counts: dict[str, int]) -> bool:
 
 
 def _by_script(text: str) -> str | None:
-    if text.isascii() or (CYRILLIC.search(text) is None and ARABIC.search(text) is None):
+    if text.isascii() or CYRILLIC_OR_ARABIC.search(text) is None:
         return None
     cyrillic = len(CYRILLIC.findall(text))
     arabic = len(ARABIC.findall(text))

@@ -72,6 +72,7 @@ class Gazetteer:
     context_names: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case without accents: the key under which variants are looked up."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

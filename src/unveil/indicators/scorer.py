@@ -53,7 +53,7 @@ def find_indicators(text: str, language: str, ages: list[Age] | None = None) -> 
 
     ``ages``: the ages already found in ``text`` (``find_ages``), when the caller has them.
     """
-    lexicon = compiled_for(ALWAYS | {language})
+    lexicon = _lexicon_of(language)
     matches = _word_matches(text, lexicon)
     if lexicon.anywhere_has_words or not text.isascii():
         matches.extend(_anywhere_matches(text, lexicon))
@@ -66,6 +66,17 @@ def find_indicators(text: str, language: str, ages: list[Age] | None = None) -> 
             )  # fmt: skip
     matches.sort(key=lambda m: (m.start, m.end, m.indicator_id))
     return matches
+
+
+def _lexicon_of(language: str) -> CompiledLexicon:
+    """The compiled lexicons of ``language``, English and emoji (one dictionary lookup per post)."""
+    lexicon = _LEXICONS.get(language)
+    if lexicon is None:
+        lexicon = _LEXICONS[language] = compiled_for(ALWAYS | {language})
+    return lexicon
+
+
+_LEXICONS: dict[str, CompiledLexicon] = {}
 
 
 def _word_starts(text: str, lexicon: CompiledLexicon) -> Iterator[int]:

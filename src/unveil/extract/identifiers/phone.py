@@ -170,7 +170,7 @@ class Phone(IdentifierType):
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
         tokens = digit_tokens(text)
-        if sum(len(token.digits) for token in tokens) < MIN_DIGITS:
+        if len(tokens) < MIN_DIGITS and sum(len(token.digits) for token in tokens) < MIN_DIGITS:
             return []
         long_chains = chains(text, masks, tokens)
         if not long_chains:
