@@ -54,6 +54,28 @@ INDEXED_TABLES: dict[str, tuple[str, ...]] = {
 Posts are copied into ``web.posts`` (see ``serving.py``) and ``ingest.posts`` is a view of it."""
 
 
+BUILD_MEMORY_VARIABLE = "UNVEIL_WEB_BUILD_MEMORY_LIMIT"
+SERVE_MEMORY_VARIABLE = "UNVEIL_WEB_MEMORY_LIMIT"
+SERVE_MEMORY_DEFAULT = "4GB"
+"""DuckDB memory limits (DuckDB's own default is 80% of the machine, per process): building a
+snapshot may use half of the machine's memory (``UNVEIL_WEB_BUILD_MEMORY_LIMIT``, e.g. ``8GB``) and
+spills the rest to disk; each serving process at most ``UNVEIL_WEB_MEMORY_LIMIT`` (default 4GB)."""
+
+
+def build_memory_limit() -> str:
+    """The memory limit of a snapshot build: the environment's, else half of physical memory."""
+    given = os.environ.get(BUILD_MEMORY_VARIABLE)
+    if given:
+        return given
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(total // 2 // 2**20, 512)}MB"
+
+
+def serve_memory_limit() -> str:
+    """The memory limit of each serving process's connection to the snapshot."""
+    return os.environ.get(SERVE_MEMORY_VARIABLE) or SERVE_MEMORY_DEFAULT
+
+
 class NotComputed(UnveilError):
     """A table the page needs has not been written by its stage yet."""
 
@@ -130,7 +152,7 @@ def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
     """Load every committed table and the serving tables into a new database file at ``path``."""
     building = path.with_name(f"{path.stem}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
-    connection = duckdb.connect(str(building))
+    connection = duckdb.connect(str(building), config={"memory_limit": build_memory_limit()})
     try:
         for name, paths in parts.items():
             if name != "ingest.posts":
@@ -164,7 +186,7 @@ def build_snapshot(workspace: Workspace) -> Snapshot:
                         old.unlink(missing_ok=True)
     # one thread per query: requests run side by side in their own threads, and a page's lookups
     # cost less without handing work to DuckDB's worker threads
-    connection = duckdb.connect(str(path), read_only=True, config={"threads": 1})
+    connection = duckdb.connect(str(path), read_only=True, config={"threads": 1, "memory_limit": serve_memory_limit()})
     return Snapshot(connection, tables_fingerprint, frozenset(parts))
 
 

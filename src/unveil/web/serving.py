@@ -4,13 +4,15 @@ Built into the snapshot database after the workspace's tables are loaded (``read
 
 - ``web.posts``: posts newest first (``pos`` is the rank, 0 = newest) with what search filters on;
   ``ingest.posts`` is a view of it.
-- ``web.post_details``: per post, every flag of the post page as lists (identifiers, indicators,
-  scores, places, prices, ages, networks, images): a post page is one lookup by ``post_id``.
-- ``web.network_pages``: per network, its posts with why they are linked, the identifiers two or
-  more of them share, and the places they name: a network page is one lookup by ``network_id``.
+- ``web.post_details``: per post, its page's columns and every flag of the page as lists (identifiers,
+  indicators, scores, places, prices, ages, networks, images): a post page is one lookup by ``post_id``.
+- ``web.network_pages``: per network, its row of ``link.networks``, its posts with why they are linked,
+  the identifiers two or more of them share, and the places they name: a network page is one lookup by
+  ``network_id``.
 - ``web.terms``: the words of every post (lower case, accents removed) with the post's rank, sorted
   by word, so a word search reads a few row groups instead of every text.
-- ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank.
+- ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank and what
+  a search result shows of it.
 
 Sorted tables let DuckDB skip row groups by their min/max, so these need no index on big keys.
 """
@@ -119,15 +121,27 @@ DETAIL_LISTS: dict[str, tuple[str, str, str]] = {
 """Post page lists: field -> (table, struct of one row, order within the post)."""
 
 
+POST_PAGE_COLUMNS = (
+    "post_id", "source_id", "source_file", "record_no", "evidence_sha256", "kind", "platform", "url", "author",
+    "title", "text", "posted_at", "captured_at", "region", "city", "best_city", "language", "risk", "network_id",
+    "ingested_at", "images",
+)  # fmt: skip
+"""Columns of ``web.posts`` copied into ``web.post_details``: a post page is one index lookup."""
+
+
 def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
-    """``web.post_details``: one row per post with the lists of its page; returns the fields built."""
+    """``web.post_details``: one row per post, its page's columns and lists (``list_<field>``); returns the fields.
+
+    The post's own columns are repeated here so that the page reads one row of one table (DuckDB
+    costs about a millisecond per index lookup, and a join of two lookups more than both).
+    """
     fields = [name for name, (table, _, _) in DETAIL_LISTS.items() if table in tables]
-    selects = ["p.post_id"]
+    selects = [f'p."{column}"' for column in POST_PAGE_COLUMNS]
     joins = []
     for name in fields:
         table, struct, order = DETAIL_LISTS[name]
         stage, _, short = table.partition(".")
-        selects.append(f"coalesce(d_{name}.items, []) AS {name}")
+        selects.append(f"coalesce(d_{name}.items, []) AS list_{name}")
         joins.append(
             f"LEFT JOIN (SELECT post_id, list({struct} ORDER BY {order}) AS items "
             f'FROM "{stage}"."{short}" GROUP BY post_id) d_{name} ON d_{name}.post_id = p.post_id'
@@ -141,8 +155,9 @@ def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) 
 
 
 def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """``web.network_pages``: per network, its posts with why, the identifiers two or more share, its places."""
-    if "link.network_posts" not in tables:
+    """``web.network_pages``: per network, its row of ``link.networks`` and, as ``list_members``,
+    ``list_identifiers`` and ``list_places``, its posts with why, the identifiers two or more share, its places."""
+    if "link.network_posts" not in tables or "link.networks" not in tables:
         return
     members = (
         "SELECT np.network_id, list({'post_id': np.post_id, 'reason': np.reason, 'found': p.post_id IS NOT NULL, "
@@ -168,23 +183,47 @@ def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> N
             "WHERE pl.lat IS NOT NULL AND pl.lon IS NOT NULL GROUP BY np.network_id"
         )
     connection.execute(
-        "CREATE TABLE web.network_pages AS SELECT m.network_id, m.members, "
-        f"coalesce(i.identifiers, []) AS identifiers, coalesce(pl.places, []) AS places FROM ({members}) m "
+        "CREATE TABLE web.network_pages AS SELECT n.*, coalesce(m.members, []) AS list_members, "
+        "coalesce(i.identifiers, []) AS list_identifiers, coalesce(pl.places, []) AS list_places "
+        f"FROM link.networks n LEFT JOIN ({members}) m USING (network_id) "
         f"LEFT JOIN ({identifiers}) i USING (network_id) "
-        f"LEFT JOIN ({places}) pl USING (network_id) ORDER BY m.network_id"
+        f"LEFT JOIN ({places}) pl USING (network_id) ORDER BY n.network_id"
     )
     connection.execute('CREATE INDEX "web_network_pages_network_id" ON web.network_pages (network_id)')
 
 
+RESULT_COLUMNS = (
+    "p.post_id, p.title, left(p.text, 240) AS snippet, p.posted_at, p.best_city AS city, p.language, p.risk, "
+    "p.network_id, p.platform, p.kind"
+)
+"""What a search result shows of a post (over ``web.posts p``); copied into ``web.identifier_posts``."""
+RESULT_NAMES = (
+    "post_id",
+    "title",
+    "snippet",
+    "posted_at",
+    "city",
+    "language",
+    "risk",
+    "network_id",
+    "platform",
+    "kind",
+)
+"""The names of ``RESULT_COLUMNS``."""
+
+
 def build_search(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """``web.terms`` (word, pos) and ``web.identifier_posts`` (value, pos), sorted for row-group skipping."""
+    """``web.terms`` (word, pos) and ``web.identifier_posts`` (value, pos and the result's columns: a search by
+    identifier reads this table only), sorted for row-group skipping."""
     words = words_sql("coalesce(title, '') || ' ' || coalesce(text, '')")
     connection.execute(f"CREATE TABLE web.terms AS SELECT unnest({words}) AS term, pos FROM web.posts ORDER BY 1, 2")
     if "extract.identifiers" in tables:
         connection.execute(
             "CREATE TABLE web.identifier_posts AS SELECT DISTINCT lower(i.value) AS value_lower, i.type, i.value, "
-            "p.pos FROM extract.identifiers i JOIN web.posts p ON p.post_id = i.post_id ORDER BY value_lower, pos"
+            f"p.pos, {RESULT_COLUMNS} FROM extract.identifiers i JOIN web.posts p ON p.post_id = i.post_id "
+            "ORDER BY value_lower, pos"
         )
+        connection.execute('CREATE INDEX "web_identifier_posts_value_lower" ON web.identifier_posts (value_lower)')
 
 
 def build_serving(connection: duckdb.DuckDBPyConnection, post_files: Sequence[str], tables: set[str]) -> None:

@@ -14,6 +14,8 @@ from unveil.web.readmodel import ReadModel
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
 GRAPH_POST_LIMIT = 300
+LISTS = ("list_members", "list_identifiers", "list_places")
+"""Columns that ``web.network_pages`` adds to a network's row of ``link.networks`` (see ``serving.py``)."""
 
 
 def network_list(tables: ReadModel, page: int = 1, city: str = "") -> tuple[list[dict[str, Any]], bool]:
@@ -49,20 +51,19 @@ def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
     """Everything about one network (one lookup, ``web.network_pages``); ``NotFound`` when absent."""
     tables.require("link.networks")
     paged = tables.has("link.network_posts") and tables.has("ingest.posts")
-    lists = ', w.members AS "list:members", w.identifiers AS "list:identifiers", w.places AS "list:places"'
     found = tables.rows(
-        f"SELECT n.*{lists if paged else ''} FROM link.networks n "
-        + ("LEFT JOIN (SELECT * FROM web.network_pages WHERE network_id = ?) w ON TRUE " if paged else "")
-        + "WHERE n.network_id = ?",
-        [network_id, network_id] if paged else [network_id],
+        "SELECT * FROM web.network_pages WHERE network_id = ?"
+        if paged
+        else "SELECT * FROM link.networks WHERE network_id = ?",
+        [network_id],
     )
     if not found:
         raise NotFound("network", network_id)
     row = found[0]
-    detail = NetworkDetail({k: v for k, v in row.items() if not k.startswith("list:")})
+    detail = NetworkDetail({k: v for k, v in row.items() if k not in LISTS})
     if not paged:
         return detail
-    rows = row["list:members"] or []
+    rows = row["list_members"] or []
     detail.member_count = len(rows)
     posts = [{k: v for k, v in r.items() if k not in ("found", "reason")} for r in rows if r["found"]]
     why = {r["post_id"]: r["reason"] for r in rows}
@@ -70,9 +71,9 @@ def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
     if tables.has("extract.identifiers"):
-        detail.identifiers = row["list:identifiers"] or []
+        detail.identifiers = row["list_identifiers"] or []
     if tables.has("extract.places"):
-        detail.places, detail.route = _places(row["list:places"] or [], posts)
+        detail.places, detail.route = _places(row["list_places"] or [], posts)
     return detail
 
 

@@ -8,13 +8,9 @@ from typing import Any
 from unveil.errors import NotFound
 from unveil.web.highlight import Span
 from unveil.web.readmodel import ReadModel
-from unveil.web.serving import DETAIL_LISTS
+from unveil.web.serving import DETAIL_LISTS, POST_PAGE_COLUMNS
 
-POST_COLUMNS = (
-    "p.post_id, p.source_id, p.source_file, p.record_no, p.evidence_sha256, p.kind, p.platform, p.url, p.author, "
-    "p.title, p.text, p.posted_at, p.captured_at, p.region, p.city, p.best_city, p.language, p.risk, p.network_id, "
-    "p.ingested_at, p.images"
-)
+POST_COLUMNS = ", ".join(f"p.{column}" for column in POST_PAGE_COLUMNS)
 
 
 @dataclass
@@ -37,11 +33,8 @@ def post_detail(tables: ReadModel, post_id: str) -> PostDetail:
     """Everything shown on a post's page (one lookup in ``web.post_details``); ``NotFound`` when absent."""
     tables.require("ingest.posts")
     built = [name for name, (table, _, _) in DETAIL_LISTS.items() if tables.has(table)]
-    lists = "".join(f', d.{name} AS "list:{name}"' for name in built)
-    found = tables.rows(
-        f"SELECT {POST_COLUMNS}{lists} FROM web.posts p, web.post_details d WHERE p.post_id = ? AND d.post_id = ?",
-        [post_id, post_id],
-    )
+    lists = "".join(f', p.list_{name} AS "list:{name}"' for name in built)
+    found = tables.rows(f"SELECT {POST_COLUMNS}{lists} FROM web.post_details p WHERE p.post_id = ?", [post_id])
     if not found:
         raise NotFound("post", post_id)
     row = found[0]

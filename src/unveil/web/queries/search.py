@@ -18,6 +18,7 @@ from typing import Any
 import phonenumbers
 
 from unveil.web.readmodel import ReadModel
+from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES
 
 PAGE_SIZE = 50
 MAX_WORDS = 10
@@ -134,11 +135,9 @@ def conditions(
         params += [_like(filters.q), _like(filters.q)]
     if pairs:
         if tables.has("extract.identifiers"):
-            typed = "(value_lower = lower(?) AND type = ? AND value = ?)"
-            ors = " OR ".join(typed if kind else "value_lower = ?" for kind, _ in pairs)
+            ors, values = _identifier_condition(pairs)
             where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
-            for kind, value in pairs:
-                params += [value, kind, value] if kind else [value]
+            params += values
         else:
             missing.append("extract.identifiers")
             where.append("FALSE")
@@ -173,10 +172,7 @@ def conditions(
     return where, params, missing
 
 
-SELECT_ROWS = (
-    "SELECT p.post_id, p.title, left(p.text, 240) AS snippet, p.posted_at, p.best_city AS city, p.language, "
-    "p.risk, p.network_id, p.platform, p.kind, p.pos FROM web.posts p"
-)
+SELECT_ROWS = f"SELECT {RESULT_COLUMNS}, p.pos FROM web.posts p"
 
 
 def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: int = 1) -> SearchResult:
@@ -186,7 +182,9 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
     offset = (max(page, 1) - 1) * PAGE_SIZE
     ranked = _ranks_of_words_and_identifiers(tables, filters, pairs)
     missing: list[str] = []
-    if ranked is not None:
+    if ranked is not None and not filters.q:
+        rows = _identifier_rows(tables, pairs, offset)
+    elif ranked is not None:
         rows = _rows_at(tables, ranked, offset)
     else:
         where, params, missing = conditions(tables, filters, pairs)
@@ -216,14 +214,45 @@ def _ranks_of_words_and_identifiers(
     parts = ["SELECT pos FROM web.terms WHERE term >= ? AND term < ?" for _ in words]
     params: list[Any] = [value for word in words for value in (word, word + LAST_CHARACTER)]
     if pairs:
-        typed = "(value_lower = lower(?) AND type = ? AND value = ?)"
-        parts.append(
-            "SELECT pos FROM web.identifier_posts WHERE "
-            + " OR ".join(typed if kind else "value_lower = ?" for kind, _ in pairs)
-        )
-        for kind, value in pairs:
-            params += [value, kind, value] if kind else [value]
+        where, values = _identifier_condition(pairs)
+        parts.append(f"SELECT pos FROM web.identifier_posts WHERE {where}")
+        params += values
     return " INTERSECT ".join(parts), params
+
+
+def _identifier_condition(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
+    """The condition on ``web.identifier_posts`` matching any of the (type, value) pairs, and its parameters.
+
+    ``value_lower`` is compared with a constant (``lower`` of a parameter is folded), so DuckDB skips
+    the row groups whose min/max cannot hold it (the table is sorted by it).
+    """
+    ors, params = [], []
+    for kind, value in pairs:
+        if kind:
+            ors.append("(value_lower = lower(?) AND type = ? AND value = ?)")
+            params += [value, kind, value]
+        else:
+            ors.append("value_lower = ?")
+            params.append(value)
+    return " OR ".join(ors), params
+
+
+def _identifier_rows(tables: ReadModel, pairs: list[tuple[str, str]], offset: int) -> list[dict[str, Any]]:
+    """One page (and one more row) of the posts of an identifier search, newest first.
+
+    ``web.identifier_posts`` holds what a result shows, and is indexed by ``value_lower``: each value
+    is one index lookup (a plain one: DuckDB scans instead when the query also sorts or filters on
+    other columns, and its sort and limit operators cost more than doing it here).
+    """
+    columns = ", ".join(f'"{column}"' for column in ("pos", "type", "value", *RESULT_NAMES))
+    found: dict[int, dict[str, Any]] = {}
+    for looked_up in dict.fromkeys(value for _, value in pairs):
+        wanted = {(kind, value) for kind, value in pairs if value == looked_up}
+        for row in tables.rows(f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]):
+            if ("", looked_up) in wanted or (row["type"], row["value"]) in wanted:
+                found.setdefault(row["pos"], row)
+    ordered = [found[pos] for pos in sorted(found)][offset : offset + PAGE_SIZE + 1]
+    return [{k: v for k, v in row.items() if k not in ("type", "value")} for row in ordered]
 
 
 def _rows_at(tables: ReadModel, ranked: tuple[str, list[Any]], offset: int) -> list[dict[str, Any]]:
