@@ -124,9 +124,23 @@ def mount(uri: str, default: Path) -> TableStore:
     return store
 
 
+def register_store(uri: str, filesystem: pafs.FileSystem) -> TableStore:
+    """Mount a file system built by the caller (credentials, Kerberos, a test double) for ``uri``.
+
+    A later :func:`mount` of the same URI (opening a workspace whose ``tables_uri`` it is) uses it.
+    """
+    location = parse_location(uri, Path("/"))
+    if location.is_local:
+        raise UsageError(f"{uri!r} is a local folder: nothing to register")
+    store = TableStore(location, filesystem)
+    with _LOCK:
+        _MOUNTS[location.mount] = store
+    return store
+
+
 def store_for(path: Path) -> TableStore:
     """The store holding ``path``: a mounted remote store, or the local file system."""
-    if _MOUNTS and str(path).startswith(MOUNT_PREFIX):
+    if str(path).startswith(MOUNT_PREFIX):
         for root, store in _MOUNTS.items():
             if path == root or root in path.parents:
                 return store

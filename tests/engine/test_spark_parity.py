@@ -45,12 +45,19 @@ def _pipeline_tables() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def both_engines(small_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Workspace]:
-    """The session's small workspace (DuckDB) and a copy re-run from its ingested tables on Spark."""
-    root = tmp_path_factory.mktemp("spark") / "ws"
-    shutil.copytree(small_workspace.root, root)
-    for stage in all_stages():
-        shutil.rmtree(root / "tables" / stage.name, ignore_errors=True)
+    """The session's small workspace (DuckDB) and a copy re-run from its ingested tables on Spark.
+
+    The copy keeps its tables outside the workspace, at a ``file://`` URI (``tables_uri``), which
+    Spark reads and writes directly.
+    """
+    scratch = tmp_path_factory.mktemp("spark")
+    root, tables = scratch / "ws", scratch / "table-store" / "tables"
+    shutil.copytree(small_workspace.root, root, ignore=shutil.ignore_patterns("tables"))
+    shutil.copytree(small_workspace.tables_dir / "ingest", tables / "ingest")
+    with (root / "unveil.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\ntables_uri = "{tables.as_uri()}"\n')
     spark_workspace = Workspace.open(root)
+    assert spark_workspace.tables_dir == tables.resolve()
     with create_engine("spark", spark_workspace.settings, {"spark.master": "local[2]"}) as engine:
         results = run_pipeline(spark_workspace, engine, all_stages())
     assert all(result.ran for result in results)

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import from_arrow_schema
+from pyspark.sql.types import StructType
 
 from unveil.config import Settings
 from unveil.engine.base import BatchFunction, Engine, conform
@@ -98,8 +100,16 @@ class SparkEngine(Engine):
         return session
 
     def _read(self, table: TableRef, columns: list[str] | None = None) -> DataFrame:
-        store = table.store
-        frame = self.spark.read.option("mergeSchema", "true").parquet(*[store.uri_of(p) for p in table.parts()])
+        """A table folder as a frame, its schema taken from the part footers.
+
+        Spark infers a Parquet schema with a job of its own (and lists more than 32 paths with
+        another); given the schema and the folder, a read starts no job until the data is needed.
+        """
+        reader = self.spark.read
+        schema = _spark_schema(table)
+        frame = (reader.schema(schema) if schema is not None else reader.option("mergeSchema", "true")).parquet(
+            table.uri
+        )
         return frame.select(*columns) if columns else frame
 
     def map_batches(
@@ -133,7 +143,11 @@ class SparkEngine(Engine):
             # Splink checkpoints intermediate tables; on a cluster pass --conf spark.checkpoint.dir=hdfs://...
             self._scratch = tempfile.mkdtemp(prefix="unveil-spark-checkpoints-")
             self.spark.sparkContext.setCheckpointDir(self._scratch)
-        return SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
+        # Splink breaks the lineage of its intermediate tables by writing them as Parquet and reading them
+        # back (two or three jobs each); in local mode keeping them in memory does the same for free.
+        local = str(self.spark.conf.get("spark.master", "")).startswith("local")
+        method = "persist" if local else None  # None: Splink's default (Parquet under the checkpoint folder)
+        return SparkAPI(spark_session=self.spark, break_lineage_method=method)  # type: ignore[no-untyped-call]
 
     def _bind(self, inputs: Mapping[str, TableRef]) -> None:
         for view, table in inputs.items():
@@ -162,6 +176,20 @@ def _splink_similarity_jar() -> str:
     from splink.backends.spark import similarity_jar_location
 
     return str(similarity_jar_location())
+
+
+def _spark_schema(table: TableRef) -> StructType | None:
+    """The Spark schema of a table's parts (unified as mergeSchema would), or None if Spark must infer it."""
+    try:
+        return from_arrow_schema(pa.unify_schemas([_part_schema(table, part) for part in table.parts()]))
+    except (TypeError, ValueError, pa.ArrowException):  # a type Arrow-to-Spark cannot map: let Spark read it
+        return None
+
+
+def _part_schema(table: TableRef, part: Path) -> pa.Schema:
+    store = table.store
+    with store.filesystem.open_input_file(store.fs_path(part)) as handle:
+        return pq.ParquetFile(handle).schema_arrow
 
 
 def _arrow_schema(frame: DataFrame) -> pa.Schema:
