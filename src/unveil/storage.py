@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -42,6 +43,7 @@ class Location:
         return self.arrow_uri.startswith("file:")
 
 
+@lru_cache(maxsize=256)  # Workspace.tables_dir parses on every table look-up
 def parse_location(uri: str, default: Path) -> Location:
     """Parse ``tables_uri`` (empty: ``default``, a local folder) without touching any file system."""
     if not uri:
