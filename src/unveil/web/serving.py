@@ -11,6 +11,7 @@ Built into the snapshot database after the workspace's tables are loaded (``read
   ``network_id``.
 - ``web.terms``: the words of every post (lower case, accents removed) with the post's rank, sorted
   by word, so a word search reads a few row groups instead of every text.
+- ``web.term_heads``: the ``TERM_HEAD`` newest ranks of each word (a word prefix's first pages).
 - ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank and what
   a search result shows of it.
 
@@ -192,6 +193,8 @@ def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> N
     connection.execute('CREATE INDEX "web_network_pages_network_id" ON web.network_pages (network_id)')
 
 
+TERM_HEAD = 1000
+"""Ranks of each word kept in ``web.term_heads``: a one-word search's first 19 pages read only these."""
 RESULT_COLUMNS = (
     "p.post_id, p.title, left(p.text, 240) AS snippet, p.posted_at, p.best_city AS city, p.language, p.risk, "
     "p.network_id, p.platform, p.kind"
@@ -217,6 +220,11 @@ def build_search(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> Non
     identifier reads this table only), sorted for row-group skipping."""
     words = words_sql("coalesce(title, '') || ' ' || coalesce(text, '')")
     connection.execute(f"CREATE TABLE web.terms AS SELECT unnest({words}) AS term, pos FROM web.posts ORDER BY 1, 2")
+    # the newest posts of each word: the first pages of a one-word search, whatever the word's count
+    connection.execute(
+        "CREATE TABLE web.term_heads AS SELECT term, pos FROM web.terms "
+        f"QUALIFY row_number() OVER (PARTITION BY term ORDER BY pos) <= {TERM_HEAD} ORDER BY term, pos"
+    )
     if "extract.identifiers" in tables:
         connection.execute(
             "CREATE TABLE web.identifier_posts AS SELECT DISTINCT lower(i.value) AS value_lower, i.type, i.value, "

@@ -18,7 +18,7 @@ from typing import Any
 import phonenumbers
 
 from unveil.web.readmodel import ReadModel
-from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES
+from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
 
 PAGE_SIZE = 50
 MAX_WORDS = 10
@@ -180,7 +180,7 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
     tables.require("ingest.posts")
     pairs = normalise_identifier(filters.identifier, region)
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    ranked = _ranks_of_words_and_identifiers(tables, filters, pairs)
+    ranked = _ranks_of_words_and_identifiers(tables, filters, pairs, offset)
     missing: list[str] = []
     if ranked is not None and not filters.q:
         rows = _identifier_rows(tables, pairs, offset)
@@ -198,12 +198,14 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
 
 
 def _ranks_of_words_and_identifiers(
-    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]]
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], offset: int = 0
 ) -> tuple[str, list[Any]] | None:
     """For a search by words and/or identifier only, newest first: the SQL of the matching ranks.
 
     Such a search is answered from ``web.terms`` and ``web.identifier_posts`` alone (sorted, so a
     few row groups are read), then only the page's posts are fetched. None for other searches.
+    One word alone, on its first pages, reads ``web.term_heads`` (the newest ranks of each word):
+    a common word matches a third of the posts, which the page would otherwise sort.
     """
     others = replace(filters, q="", identifier="", sort="newest")
     if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
@@ -211,7 +213,9 @@ def _ranks_of_words_and_identifiers(
     words = query_words(filters.q) if filters.q else []
     if (filters.q and not words) or (pairs and not tables.has("extract.identifiers")):
         return None
-    parts = ["SELECT pos FROM web.terms WHERE term >= ? AND term < ?" for _ in words]
+    heads = len(words) == 1 and not pairs and offset + PAGE_SIZE + 1 <= TERM_HEAD
+    table = "web.term_heads" if heads else "web.terms"
+    parts = [f"SELECT pos FROM {table} WHERE term >= ? AND term < ?" for _ in words]
     params: list[Any] = [value for word in words for value in (word, word + LAST_CHARACTER)]
     if pairs:
         where, values = _identifier_condition(pairs)
@@ -261,7 +265,7 @@ def _rows_at(tables: ReadModel, ranked: tuple[str, list[Any]], offset: int) -> l
     ranks = [
         row[0]
         for row in tables.tuples(
-            f"SELECT pos FROM ({sql}) ORDER BY pos LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset]
+            f"SELECT DISTINCT pos FROM ({sql}) ORDER BY pos LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset]
         )
     ]
     if not ranks:
