@@ -9,7 +9,6 @@ the ISO 639-1 codes of ``FUNCTION_WORDS``, plus ``ar`` (script); ``und`` when no
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {
@@ -85,6 +84,9 @@ for _language, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _language)
 LANGUAGES = (*FUNCTION_WORDS, "bg", "ru", "uk", "ar")
+_FUNCTION_WORDS = frozenset(_LANGUAGES_OF)
+# The language of each cue's named group ("fr_12" -> "fr").
+_CUE_LANGUAGE = {name: name.partition("_")[0] for name in CUES.groupindex} | {"": "und"}
 
 
 def detect_language(text: str, max_words: int = 120) -> str:
@@ -95,14 +97,17 @@ def detect_language(text: str, max_words: int = 120) -> str:
         return script
     lowered = sample.lower()
     counts: dict[str, int] = {}
-    words = Counter(WORD.findall(lowered)[:max_words])
-    for word in words.keys() & _LANGUAGES_OF.keys():
+    words = WORD.findall(lowered)
+    if len(words) > max_words:
+        words = words[:max_words]
+    # The few function words present, each counted in C (no dictionary of every word).
+    for word in _FUNCTION_WORDS.intersection(words):
         for language in _LANGUAGES_OF[word]:
-            counts[language] = counts.get(language, 0) + 2 * words[word]
+            counts[language] = counts.get(language, 0) + 2 * words.count(word)
     if _clear_winner(counts):
         return max(counts, key=counts.__getitem__)
     for cue in CUES.finditer(lowered, 0, 400):
-        language = (cue.lastgroup or "und").partition("_")[0]
+        language = _CUE_LANGUAGE[cue.lastgroup or ""]
         counts[language] = counts.get(language, 0) + 1
     if not counts:
         return "und"
