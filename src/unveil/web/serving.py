@@ -157,7 +157,11 @@ def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) 
 
 def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     """``web.network_pages``: per network, its row of ``link.networks`` and, as ``list_members``,
-    ``list_identifiers`` and ``list_places``, its posts with why, the identifiers two or more share, its places."""
+    ``list_identifiers`` and ``list_places``, its posts with why, the identifiers two or more share, its places.
+
+    ``list_identifier_posts`` holds each shared identifier's posts (same order as ``list_identifiers``):
+    only the graph reads them, and the page is cheaper without them.
+    """
     if "link.network_posts" not in tables or "link.networks" not in tables:
         return
     members = (
@@ -166,11 +170,13 @@ def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> N
         "'risk': p.risk} ORDER BY p.posted_at NULLS LAST, np.post_id) AS members "
         "FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id GROUP BY np.network_id"
     )
-    identifiers = "SELECT NULL::VARCHAR AS network_id, NULL AS identifiers WHERE FALSE"
+    identifiers = "SELECT NULL::VARCHAR AS network_id, NULL AS identifiers, NULL AS identifier_posts WHERE FALSE"
     if "extract.identifiers" in tables:
         identifiers = (
-            "SELECT network_id, list({'type': type, 'value': value, 'posts': posts, 'post_ids': post_ids} "
-            "ORDER BY posts DESC, type, value) AS identifiers FROM (SELECT np.network_id, i.type, i.value, "
+            "SELECT network_id, list({'type': type, 'value': value, 'posts': posts} "
+            "ORDER BY posts DESC, type, value) AS identifiers, "
+            "list(post_ids ORDER BY posts DESC, type, value) AS identifier_posts "
+            "FROM (SELECT np.network_id, i.type, i.value, "
             "count(DISTINCT i.post_id) AS posts, list_sort(list(DISTINCT i.post_id)) AS post_ids "
             "FROM link.network_posts np JOIN extract.identifiers i ON i.post_id = np.post_id "
             "GROUP BY ALL HAVING count(DISTINCT i.post_id) >= 2) GROUP BY network_id"
@@ -185,7 +191,8 @@ def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> N
         )
     connection.execute(
         "CREATE TABLE web.network_pages AS SELECT n.*, coalesce(m.members, []) AS list_members, "
-        "coalesce(i.identifiers, []) AS list_identifiers, coalesce(pl.places, []) AS list_places "
+        "coalesce(i.identifiers, []) AS list_identifiers, coalesce(i.identifier_posts, []) AS list_identifier_posts, "
+        "coalesce(pl.places, []) AS list_places "
         f"FROM link.networks n LEFT JOIN ({members}) m USING (network_id) "
         f"LEFT JOIN ({identifiers}) i USING (network_id) "
         f"LEFT JOIN ({places}) pl USING (network_id) ORDER BY n.network_id"

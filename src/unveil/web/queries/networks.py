@@ -14,7 +14,7 @@ from unveil.web.readmodel import ReadModel
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
 GRAPH_POST_LIMIT = 300
-LISTS = ("list_members", "list_identifiers", "list_places")
+LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places")
 """Columns that ``web.network_pages`` adds to a network's row of ``link.networks`` (see ``serving.py``)."""
 
 
@@ -47,12 +47,16 @@ class NetworkDetail:
     identifiers: list[dict[str, Any]] = field(default_factory=list)
 
 
-def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
-    """Everything about one network (one lookup, ``web.network_pages``); ``NotFound`` when absent."""
+def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = False) -> NetworkDetail:
+    """Everything about one network (one lookup, ``web.network_pages``); ``NotFound`` when absent.
+
+    The posts of each shared identifier (``post_ids``, for the graph) only ``with_post_ids``.
+    """
     tables.require("link.networks")
     paged = tables.has("link.network_posts") and tables.has("ingest.posts")
     found = tables.rows(
-        "SELECT * FROM web.network_pages WHERE network_id = ?"
+        f"SELECT *{'' if with_post_ids else ' EXCLUDE (list_identifier_posts)'} FROM web.network_pages "
+        "WHERE network_id = ?"
         if paged
         else "SELECT * FROM link.networks WHERE network_id = ?",
         [network_id],
@@ -72,6 +76,9 @@ def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
     detail.timeline = timeline(posts)
     if tables.has("extract.identifiers"):
         detail.identifiers = row["list_identifiers"] or []
+        if with_post_ids:
+            posts_of = row["list_identifier_posts"] or []
+            detail.identifiers = [dict(i, post_ids=p) for i, p in zip(detail.identifiers, posts_of, strict=True)]
     if tables.has("extract.places"):
         detail.places, detail.route = _places(row["list_places"] or [], posts)
     return detail

@@ -122,6 +122,6 @@ def network_graph_api(
     network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy
 ) -> dict[str, list[dict[str, Any]]]:
     """Graph elements for Cytoscape.js: posts (at most 300), shared identifiers, template and image links."""
-    detail = network_detail(tables, network_id)
+    detail = network_detail(tables, network_id, with_post_ids=True)
     audit.view("network", network_id, "graph")
     return graph(tables, detail, privacy.identifier)
