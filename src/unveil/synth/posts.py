@@ -434,7 +434,8 @@ def _images(photo: int, draw: Callable[[], float]) -> list[str]:
 
 
 _DAY_ISO: dict[int, str] = {}
-_CLOCK: list[str] = []  # "T12:34:56+00:00" of each second of a day (86,400 short strings, built once)
+_MINUTES = [f"T{minute // 60:02d}:{minute % 60:02d}:" for minute in range(1440)]  # "T12:34:" of each minute
+_SECONDS = [f"{second:02d}+00:00" for second in range(60)]
 
 
 def iso_time(epoch: float) -> str:
@@ -443,9 +444,7 @@ def iso_time(epoch: float) -> str:
     date = _DAY_ISO.get(day)
     if date is None:
         date = _DAY_ISO[day] = datetime.fromtimestamp(day * 86400, UTC).date().isoformat()
-    if not _CLOCK:
-        _CLOCK.extend(f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400))
-    return date + _CLOCK[rest]
+    return date + _MINUTES[rest // 60] + _SECONDS[rest % 60]
 
 
 def post_time(post: Post) -> datetime:
