@@ -228,3 +228,19 @@ def write_text(path: Path, text: str) -> None:
     with store.filesystem.open_output_stream(store.fs_path(temporary)) as handle:
         handle.write(text.encode("utf-8"))
     move(temporary, path)
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append UTF-8 text to a small file: in place on a local disk, by an atomic rewrite elsewhere.
+
+    Object stores cannot append, and HDFS appends are not atomic; a ledger there is small enough to
+    rewrite whole.
+    """
+    store = store_for(path)
+    if store.location.is_local:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    make_dirs(path.parent)
+    write_text(path, (read_text(path) or "") + text)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from unveil.storage import TableStore, list_files, make_dirs, move, store_for
@@ -73,16 +74,27 @@ class TableRef:
 
     def schema(self) -> pa.Schema:
         """Schema of the first part."""
+        return self.part_schema(self.parts()[0])
+
+    def part_schema(self, part: Path) -> pa.Schema:
+        """Schema of one part file (read from its footer)."""
         store = self.store
-        with store.filesystem.open_input_file(store.fs_path(self.parts()[0])) as handle:
+        with store.filesystem.open_input_file(store.fs_path(part)) as handle:
             return pq.ParquetFile(handle).schema_arrow
+
+    def read_part(self, part: Path, columns: list[str] | None = None) -> pa.Table:
+        """One part file in memory."""
+        store = self.store
+        return pq.read_table(store.fs_path(part), columns=columns, filesystem=store.filesystem)
+
+    def dataset(self) -> ds.Dataset:
+        """The table's parts as a pyarrow dataset (lazy: filters and column choices are pushed down)."""
+        store = self.store
+        return ds.dataset([store.fs_path(part) for part in self.parts()], format="parquet", filesystem=store.filesystem)
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
         """The whole table in memory: for small tables and tests only."""
-        store = self.store
-        tables = [
-            pq.read_table(store.fs_path(part), columns=columns, filesystem=store.filesystem) for part in self.parts()
-        ]
+        tables = [self.read_part(part, columns) for part in self.parts()]
         return pa.concat_tables(tables) if tables else pa.table({})
 
     def content_hash(self) -> str:

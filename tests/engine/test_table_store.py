@@ -12,6 +12,7 @@ import pytest
 
 from unveil.engine import create_engine
 from unveil.errors import UsageError
+from unveil.ingest import ingest
 from unveil.pipeline import run_pipeline
 from unveil.stages import all_stages
 from unveil.storage import TableStore, parse_location, register_store, store_for
@@ -114,4 +115,27 @@ def test_pipeline_on_a_non_local_store_never_touches_the_mount_point(
         assert all(result.ran for result in run_pipeline(workspace, engine, all_stages()))
     assert not Path("/@hdfs").exists()
     assert (backing / "unveil" / "tables" / "money" / "alerts").is_dir()
+    _assert_same_tables(small_workspace, workspace)
+
+
+def test_ingest_and_run_on_a_non_local_store_give_identical_tables(
+    small_workspace: Workspace, small_world: Path, tmp_path: Path
+) -> None:
+    """Ingest writes its tables and its ledger through the store too: a second ingest stores nothing new."""
+    backing = tmp_path / "ingest-namenode-disk"
+    uri = "hdfs://ingest-namenode:8020/unveil/tables"
+    register_store(uri, pafs.SubTreeFileSystem(str(backing), pafs.LocalFileSystem()))
+    root = tmp_path / "ws"
+    Workspace.init(root)
+    shutil.rmtree(root / "tables")
+    with (root / "unveil.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\ntables_uri = "{uri}"\n')
+    workspace = Workspace.open(root)
+    first = ingest(workspace, [small_world])
+    again = ingest(workspace, [small_world])
+    assert first.stored > 0 and again.stored == 0
+    assert (backing / "unveil" / "tables" / "ingest" / "_sources.jsonl").is_file()
+    with create_engine("duckdb", workspace.settings) as engine:
+        assert all(result.ran for result in run_pipeline(workspace, engine, all_stages()))
+    assert not Path("/@hdfs").exists() and not (root / "tables").exists()
     _assert_same_tables(small_workspace, workspace)

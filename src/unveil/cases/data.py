@@ -12,7 +12,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from unveil.workspace import Workspace
 
@@ -41,7 +40,7 @@ def read_table(
     table = workspace.table(name)
     if not table.exists():
         return None
-    dataset = ds.dataset([str(part) for part in table.parts()], format="parquet")
+    dataset = table.dataset()
     names = set(dataset.schema.names)
     wanted = [c for c in columns if c in names] if columns is not None else None
     expression = None

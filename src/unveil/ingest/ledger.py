@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from unveil.ingest.records import short_hash
+from unveil.storage import append_text, read_text
 from unveil.workspace import Workspace
 
 LEDGER_FILE = "_sources.jsonl"
@@ -25,10 +26,9 @@ class SourceLedger:
         self.path = workspace.stage_dir("ingest") / LEDGER_FILE
         self._done: dict[str, int] = {}
         self._pending: list[dict[str, Any]] = []
-        if self.path.exists():
-            for line in self.path.read_text("utf-8").splitlines():
-                entry = json.loads(line)
-                self._done[entry["key"]] = int(entry["records"])
+        for line in (read_text(self.path) or "").splitlines():
+            entry = json.loads(line)
+            self._done[entry["key"]] = int(entry["records"])
 
     @staticmethod
     def key(sha256: str, reader: str, mapping: object) -> str:
@@ -48,7 +48,5 @@ class SourceLedger:
         """Append the sources read since the last commit (call after the rows are written)."""
         if not self._pending:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in self._pending)
+        append_text(self.path, "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in self._pending))
         self._pending = []

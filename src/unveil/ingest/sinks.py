@@ -16,7 +16,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from unveil.ingest.schema import INGEST_TABLES, KEY_COLUMNS
 from unveil.tables import write_part
@@ -82,7 +81,7 @@ class TableSink:
         keys = table.column(self.key)
         known = pa.array([], pa.string())
         for part in self.ref.parts():
-            existing = pq.read_table(part, columns=[self.key]).column(0)
+            existing = self.ref.read_part(part, [self.key]).column(0)
             found = pc.filter(keys, pc.is_in(keys, value_set=existing))
             if len(found):
                 known = pa.concat_arrays([known, found.combine_chunks()])

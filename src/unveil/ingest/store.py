@@ -5,13 +5,13 @@ The pipeline learns of changes through the row counts and content hashes recorde
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from unveil.ingest.schema import INGEST_TABLES
-from unveil.tables import write_part
+from unveil.tables import TableRef, write_part
 from unveil.workspace import Workspace
 
 STAGE = "ingest"
@@ -25,21 +25,21 @@ def ensure_ingest_tables(workspace: Workspace) -> None:
             write_part(table.path, schema.empty_table(), name="part-000000-empty.parquet")
             continue
         for part in table.parts():
-            if not pq.read_schema(part).equals(schema):
-                _upgrade_part(part.parent, part.name, schema)
+            if not table.part_schema(part).equals(schema):
+                _upgrade_part(table, part, schema)
     record_ingest_state(workspace)
 
 
-def _upgrade_part(folder: Any, name: str, schema: pa.Schema) -> None:
+def _upgrade_part(table: TableRef, part: Path, schema: pa.Schema) -> None:
     """Rewrite a part written before columns were added: same rows, new columns empty."""
-    old = pq.read_table(folder / name)
+    old = table.read_part(part)
     columns = [
         old.column(field.name).cast(field.type)
         if field.name in old.column_names
         else pa.nulls(old.num_rows, field.type)
         for field in schema
     ]
-    write_part(folder, pa.Table.from_arrays(columns, schema=schema), name=name)
+    write_part(part.parent, pa.Table.from_arrays(columns, schema=schema), name=part.name)
 
 
 def append_rows(workspace: Workspace, table_name: str, rows: pa.Table) -> None:

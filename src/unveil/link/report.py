@@ -29,7 +29,7 @@ class NetworkReport:
 def _rows(table: TableRef, condition: ds.Expression | None = None) -> pa.Table:
     if not table.exists():
         return pa.table({})
-    return ds.dataset([str(p) for p in table.parts()], format="parquet").to_table(filter=condition)
+    return table.dataset().to_table(filter=condition)
 
 
 def network_report(workspace: Workspace, network_id: str) -> NetworkReport:

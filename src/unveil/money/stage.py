@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from unveil.money.schema import NORMALISED_TRANSFERS, PARTY_MATCHES
 from unveil.money.transfers import normalise_batch
 from unveil.money.typologies import TYPOLOGIES
 from unveil.pipeline import Stage, StageContext
+from unveil.storage import remove_tree
 from unveil.tables import TableRef
 
 PRICES_INPUT = "extract.prices"
@@ -81,7 +81,7 @@ class WorkTables:
         return self.ref(name)
 
     def remove(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_tree(self.folder)
 
 
 def run_money(context: StageContext) -> None:
