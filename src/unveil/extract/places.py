@@ -107,13 +107,7 @@ def _coordinate(value: str) -> float | None:
 
 def trie_pattern(words: list[str]) -> str:
     """A regular expression matching exactly ``words``, shaped as a trie (longest match first)."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(trie)
+    return _node_pattern(_trie(words))
 
 
 def literal_led_trie(words: list[str], after_first: str = "", rest: str = "{}") -> str:
@@ -124,15 +118,20 @@ def literal_led_trie(words: list[str], after_first: str = "", rest: str = "{}") 
     alternatives all start with a literal lets the engine skip in C to the positions where one can
     start, instead of trying every position.
     """
+    children = sorted(_trie(words).items())
+    branches = [re.escape(char) + after_first + rest.format(_node_pattern(child)) for char, child in children if char]
+    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+
+
+def _trie(words: list[str]) -> dict:  # type: ignore[type-arg]
+    """The words as nested dicts, one level per character; ``""`` marks a word's end."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    children = sorted(trie.items())
-    branches = [re.escape(char) + after_first + rest.format(_node_pattern(child)) for char, child in children if char]
-    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+    return trie
 
 
 def _node_pattern(node: dict) -> str:  # type: ignore[type-arg]
