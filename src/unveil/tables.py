@@ -87,10 +87,16 @@ class TableRef:
         store = self.store
         return pq.read_table(store.fs_path(part), columns=columns, filesystem=store.filesystem)
 
-    def dataset(self) -> ds.Dataset:
-        """The table's parts as a pyarrow dataset (lazy: filters and column choices are pushed down)."""
-        store = self.store
-        return ds.dataset([store.fs_path(part) for part in self.parts()], format="parquet", filesystem=store.filesystem)
+    def dataset(self, unify_schemas: bool = False) -> ds.Dataset:
+        """The table's parts as a pyarrow dataset (lazy: filters and column choices are pushed down).
+
+        The dataset's schema is the first part's, or with ``unify_schemas`` the union of every
+        part's columns (as DuckDB's ``union_by_name``; it reads every footer).
+        """
+        store, parts = self.store, self.parts()
+        schema = pa.unify_schemas([self.part_schema(part) for part in parts]) if unify_schemas and parts else None
+        paths = [store.fs_path(part) for part in parts]
+        return ds.dataset(paths, schema=schema, format="parquet", filesystem=store.filesystem)
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
         """The whole table in memory: for small tables and tests only."""

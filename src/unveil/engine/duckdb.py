@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from unveil.config import Settings
 from unveil.engine.base import BatchFunction, Engine, conform
@@ -43,9 +42,7 @@ class DuckDBEngine(Engine):
         progress: Progress | None = None,
     ) -> int:
         report = self._progress(progress)
-        store = source.store
-        dataset = ds.dataset([store.fs_path(p) for p in source.parts()], format="parquet", filesystem=store.filesystem)
-        batches = dataset.to_batches(columns=columns, batch_size=self.settings.batch_size)
+        batches = source.dataset().to_batches(columns=columns, batch_size=self.settings.batch_size)
         results = (self._checked(result, schema, report) for result in self._apply(fn, batches))
         return write_batches(output, schema, results)
 
@@ -98,7 +95,7 @@ class DuckDBEngine(Engine):
             store = table.store
             if not store.location.is_local:  # a remote store: DuckDB scans a pyarrow dataset over its file system
                 self._connection.execute(f'DROP VIEW IF EXISTS "{view}"')
-                self._connection.register(view, _remote_dataset(table))
+                self._connection.register(view, table.dataset(unify_schemas=True))
                 continue
             parts = ", ".join(f"'{part}'" for part in table.parts())
             self._connection.execute(
@@ -115,11 +112,3 @@ class DuckDBEngine(Engine):
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
         self._connection.close()
-
-
-def _remote_dataset(table: TableRef) -> ds.Dataset:
-    """A table's parts as one pyarrow dataset (schemas of the parts unified, as union_by_name does)."""
-    store = table.store
-    paths = [store.fs_path(part) for part in table.parts()]
-    schemas = [ds.dataset(path, format="parquet", filesystem=store.filesystem).schema for path in paths]
-    return ds.dataset(paths, schema=pa.unify_schemas(schemas), format="parquet", filesystem=store.filesystem)
