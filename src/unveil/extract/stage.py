@@ -8,13 +8,11 @@ indicators are found in the same pass (they need the language and the ages found
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 
 import pyarrow as pa
 
+from unveil.collector import collector_off
 from unveil.extract.columns import MentionColumns
 from unveil.extract.extractor import MAX_TEXT, extract_post
 from unveil.extract.schema import AGES, IDENTIFIERS, MENTIONS, PLACES, POSTS, PRICES
@@ -30,23 +28,11 @@ def extract_batch(batch: pa.RecordBatch, default_region: str) -> pa.RecordBatch:
     """
     columns = MentionColumns()
     names = ("post_id", "text", "region")
-    with _collector_paused():
+    with collector_off():
         for post_id, text, region in zip(*(batch.column(name).to_pylist() for name in names), strict=True):
             text = (text or "")[:MAX_TEXT]
             columns.add_post(post_id, text, extract_post(text, region or default_region))
     return columns.batch()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector in this block (left as it was if it was already off)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _split_sql(kind: str, schema: pa.Schema, renames: dict[str, str] | None = None) -> str:

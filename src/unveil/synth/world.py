@@ -10,18 +10,16 @@ Layout (see docs/synthetic-world.md for every column)::
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from unveil.collector import collector_off
 from unveil.synth.captures import TELEGRAM_FOOTER, facebook_profile_json, telegram_header
 from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
 from unveil.synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
@@ -137,27 +135,11 @@ def _run_tasks(out: Path, posts: int, seed: int, workers: int | None) -> Counter
 def _task(out: Path, posts: int, seed: int, task: str, index: int, per_task: int) -> Counter[str]:
     """Run one task: a money part, a batch of photos or ``per_task`` chunks of posts from chunk ``index``.
 
-    The cyclic garbage collector is off while a task runs (see ``collector_off``).
+    The cyclic garbage collector is off while a task runs: the generator makes no reference cycles (a
+    test checks it), and each collection only re-scanned the long-lived plan, caches and tallies.
     """
     with collector_off():
         return _run_task(out, posts, seed, task, index, per_task)
-
-
-@contextmanager
-def collector_off() -> Iterator[None]:
-    """Switch the cyclic garbage collector off for a block, then back on if it was on.
-
-    The generator makes no reference cycles (a test checks it): memory is freed by reference
-    counting, and each collection only re-scanned the long-lived plan, caches and tallies (a fifth
-    of the time of a process's first chunk).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _run_task(out: Path, posts: int, seed: int, task: str, index: int, per_task: int) -> Counter[str]:
