@@ -9,6 +9,7 @@ minus N1 times that, plus the session start.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def _ingested(scratch: Path, posts: int, metrics: Metrics) -> Workspace:
     shutil.rmtree(world)
     metrics[f"build_{posts}_synth_s"] = round(synth["seconds"], 2)
     metrics[f"build_{posts}_ingest_s"] = round(took["seconds"], 2)
+    print(
+        f"built {posts} posts: synth {synth['seconds']:.1f} s, ingest {took['seconds']:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return workspace
 
 
@@ -51,6 +57,11 @@ def _run_engine(workspace: Workspace, engine: Engine, prefix: str) -> Metrics:
                 run_pipeline(workspace, engine, all_stages(), only=[stage.name])
             metrics[f"{prefix}_{stage.name}_s"] = round(took["seconds"], 2)
             metrics[f"{prefix}_{stage.name}_peak_mb"] = memory.peak_mb
+            # Progress on stderr: a full run takes the better part of an hour, and a failure late in
+            # it should not lose the stages already measured.
+            print(
+                f"{prefix} {stage.name}: {took['seconds']:.1f} s, peak {memory.peak_mb} MB", file=sys.stderr, flush=True
+            )
     metrics[f"{prefix}_total_s"] = round(whole["seconds"], 2)
     return metrics
 
