@@ -20,7 +20,7 @@ from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_m
 from unveil.synth.plan import WorldPlan, make_plan
 from unveil.synth.posts import Post, make_post
 from unveil.synth.rand import FastRandom
-from unveil.synth.tally import Tally
+from unveil.synth.tally import IdentifierKey, PostKey, Tally
 
 CHUNK_POSTS = 20_000
 HTML_SHARE = 0.015
@@ -84,16 +84,26 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int, tally: Tally | Non
         (parts / f"identifiers-{chunk:05d}.csv").open("w", encoding="utf-8", newline="", buffering=1 << 20) as id_file,
         _Captures(out, chunk, FastRandom(f"{seed}/captures/{chunk}"), counts) as captures,
     ):
-        add, write_post, write_truth, write_ids = tally.add, post_file.write, truth_file.write, id_file.write
+        write_post, write_truth, write_ids = post_file.write, truth_file.write, id_file.write
+        # tally keys, counted in C once the chunk is written (far cheaper than counting post by post)
+        post_keys: list[PostKey] = []
+        identifier_keys: list[IdentifierKey] = []
+        add_post, add_identifier = post_keys.append, identifier_keys.append
         for number in range(chunk * CHUNK_POSTS, min(posts, (chunk + 1) * CHUNK_POSTS)):
             post = make_post(plan, rng, number)
-            add(post)
             write_post(_json_line(post))
             write_truth(_truth_line(post))
+            add_post((post.who, post.city, post.edit != ""))
             if post.identifiers:
                 write_ids(_identifier_lines(post))
-            counts[post.actor.kind.name] += 1
+                who = post.who
+                for kind, value, _written, rule, role in post.identifiers:
+                    add_identifier((kind, value, rule, role, who[0], who[1]))
             captures.add(post)
+    counted = Counter(post_keys)
+    for (who, _city, _edited), count in counted.items():
+        counts[who[2]] += count  # posts by kind
+    tally.add_counted(counted, Counter(identifier_keys))
     if own:
         tally.save(parts / f"tally-{chunk:05d}.pkl")
     return counts

@@ -52,6 +52,8 @@ class Post:
     minor: bool
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
     posted_at: str = ""
+    # actor_id, network_id, kind, label, template_id, language, with_indicators: one tuple per form (tally key)
+    who: tuple[str, str, str, str, str, str, int] = ("", "", "", "", "", "", 0)
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -114,6 +116,7 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         form.minor,
         identifiers,
         iso_time(epoch),
+        form.who,
     )
 
 
@@ -205,6 +208,7 @@ class _Form:
     with_indicators: bool
     photo: int  # the persona's base photo, -1 for none
     offset: float  # the persona's place in the circuit
+    who: tuple[str, str, str, str, str, str, int]  # see ``Post.who``
 
 
 # slots that change from post to post (the rest are fixed per actor, language and persona)
@@ -239,6 +243,15 @@ def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
         template.with_indicators,
         persona.photo,
         persona.offset,
+        (
+            actor.actor_id,
+            actor.actor_id if actor.is_network else "",
+            actor.kind.name,
+            actor.kind.label,
+            template.template_id,
+            template.language,
+            int(template.with_indicators),
+        ),
     )
 
 

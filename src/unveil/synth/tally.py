@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import pickle
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,12 @@ TEMPLATE_COLUMNS = (
     "edited_posts",
 )
 IDENTIFIER_COLUMNS = ("type", "value", "role", "network_id", "posts", "actors", "obfuscations")
+# who wrote a post from which template: actor_id, network_id, kind, label, template_id, language, with_indicators
+Who = tuple[str, str, str, str, str, str, int]
+# what a post is counted by: who, city, edited
+PostKey = tuple[Who, str, bool]
+# what an identifier mention is counted by: type, value, rule, role, actor_id, network_id
+IdentifierKey = tuple[str, str, str, str, str, str]
 
 
 @dataclass(slots=True)
@@ -81,34 +88,45 @@ class Tally:
     identifiers: dict[str, IdentifierTally] = field(default_factory=dict)
 
     def add(self, post: Post) -> None:
-        """Count one post."""
-        actor = post.actor
-        actor_id = actor.actor_id
-        network = actor_id if actor.is_network else ""
-        if network:
-            entry = self.networks.get(network)
-            if entry is None:
-                entry = self.networks[network] = NetworkTally()
-            entry.posts += 1
-            entry.cities.add(post.city)
-            entry.languages.add(post.language)
-        template = self.templates.get(post.template_id)
-        if template is None:
-            template = self.templates[post.template_id] = TemplateTally(
-                actor_id, network, actor.kind.name, actor.kind.label, post.language, int(post.with_indicators)
-            )
-        template.posts += 1
-        if post.edit:
-            template.edited_posts += 1
-        identifiers = self.identifiers
-        for kind, value, _written, rule, role in post.identifiers:
-            row = identifiers.get(value)
+        """Count one post (``add_counted`` counts a batch of them for less)."""
+        who = post_who(post)
+        self.add_counted(
+            Counter([(who, post.city, post.edit != "")]),
+            Counter((kind, value, rule, role, who[0], who[1]) for kind, value, _, rule, role in post.identifiers),
+        )
+
+    def add_counted(self, posts: Counter[PostKey], identifiers: Counter[IdentifierKey]) -> None:
+        """Count posts and identifier mentions counted by key (a chunk counts its keys with ``Counter``, in C).
+
+        Args:
+            posts: ``(post_who(post), city, edited)`` -> posts.
+            identifiers: ``(type, value, rule, role, actor_id, network_id)`` -> posts naming the identifier.
+        """
+        networks, templates = self.networks, self.templates
+        for (who, city, edited), count in posts.items():
+            actor_id, network, kind, label, template_id, language, indicators = who
+            if network:
+                entry = networks.get(network)
+                if entry is None:
+                    entry = networks[network] = NetworkTally()
+                entry.posts += count
+                entry.cities.add(city)
+                entry.languages.add(language)
+            template = templates.get(template_id)
+            if template is None:
+                template = templates[template_id] = TemplateTally(actor_id, network, kind, label, language, indicators)
+            template.posts += count
+            if edited:
+                template.edited_posts += count
+        known = self.identifiers
+        for (kind, value, rule, role, actor_id, network), count in identifiers.items():
+            row = known.get(value)
             if row is None:
-                identifiers[value] = IdentifierTally(kind, role, network, 1, {actor_id}, {rule})
+                known[value] = IdentifierTally(kind, role, network, count, {actor_id}, {rule})
                 continue
             if role < row.role or (network and network != row.network_id):
                 row.join(role, network)
-            row.posts += 1  # a post names an identifier once, so posts are counted distinct
+            row.posts += count  # a post names an identifier once, so posts are counted distinct
             row.actors.add(actor_id)
             row.obfuscations.add(rule)
 
@@ -173,6 +191,20 @@ class Tally:
             {key: TemplateTally(*entry) for key, entry in templates.items()},
             {key: IdentifierTally(*entry) for key, entry in identifiers.items()},
         )
+
+
+def post_who(post: Post) -> Who:
+    """Who wrote ``post`` from which template (the same tuple for every post of a template dressed for a persona)."""
+    actor = post.actor
+    return (
+        actor.actor_id,
+        actor.actor_id if actor.is_network else "",
+        actor.kind.name,
+        actor.kind.label,
+        post.template_id,
+        post.language,
+        int(post.with_indicators),
+    )
 
 
 def merged(paths: list[Path]) -> Tally:
