@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from unveil.errors import UnveilError
+from unveil.web.lookups import build_lookups, lookups_path, open_lookups
 from unveil.web.serving import build_serving, table_columns
 from unveil.workspace import Workspace
 
@@ -35,7 +36,7 @@ T = TypeVar("T")
 SNAPSHOT_DIR = ".web"
 """Folder of the workspace holding the snapshot files (derived data, rebuilt when missing)."""
 SNAPSHOT_CODE = hashlib.sha256(
-    b"".join(Path(__file__).with_name(name).read_bytes() for name in ("readmodel.py", "serving.py"))
+    b"".join(Path(__file__).with_name(name).read_bytes() for name in ("readmodel.py", "serving.py", "lookups.py"))
 ).hexdigest()
 """What builds a snapshot: a new version of this code builds new files."""
 
@@ -93,6 +94,7 @@ class Snapshot:
     connection: duckdb.DuckDBPyConnection
     fingerprint: tuple[tuple[str, int, int], ...]
     tables: frozenset[str]
+    lookups: Path | None = None
     loaded_at: float = field(default_factory=time.time)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -152,6 +154,7 @@ def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
     """Load every committed table and the serving tables into a new database file at ``path``."""
     building = path.with_name(f"{path.stem}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
+    lookups = lookups_path(building)
     connection = duckdb.connect(str(building), config={"memory_limit": build_memory_limit()})
     try:
         for name, paths in parts.items():
@@ -159,9 +162,12 @@ def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
                 _load_table(connection, name, paths)
         if "ingest.posts" in parts:
             build_serving(connection, [str(path) for path in parts["ingest.posts"]], set(parts))
+            build_lookups(connection, lookups, set(parts))
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
+    if lookups.exists():  # before the snapshot: a snapshot file is complete with its lookups
+        os.replace(lookups, lookups_path(path))
     os.replace(building, path)
     Path(f"{building}.wal").unlink(missing_ok=True)
 
@@ -182,12 +188,13 @@ def build_snapshot(workspace: Workspace) -> Snapshot:
             if not path.exists():
                 _write_snapshot(path, parts)
                 for old in path.parent.glob("snapshot-*"):
-                    if old != path:
+                    if not old.name.startswith(f"{path.stem}."):
                         old.unlink(missing_ok=True)
     # one thread per query: requests run side by side in their own threads, and a page's lookups
     # cost less without handing work to DuckDB's worker threads
     connection = duckdb.connect(str(path), read_only=True, config={"threads": 1, "memory_limit": serve_memory_limit()})
-    return Snapshot(connection, tables_fingerprint, frozenset(parts))
+    lookups = lookups_path(path)
+    return Snapshot(connection, tables_fingerprint, frozenset(parts), lookups if lookups.exists() else None)
 
 
 class ReadModel:
@@ -232,6 +239,22 @@ class ReadModel:
             local.snapshot = snapshot
         cursor: duckdb.DuckDBPyConnection = local.cursor
         yield cursor
+
+    def has_lookups(self) -> bool:
+        """True when the current snapshot has its lookup file (``lookups.py``): always, once posts are ingested."""
+        return self._current().lookups is not None
+
+    def lookup(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of a query on the lookup file (this thread's connection, opened once per snapshot)."""
+        snapshot = self._current()
+        local = self._local
+        if getattr(local, "lookup_snapshot", None) is not snapshot:
+            if snapshot.lookups is None:
+                raise NotComputed("ingest.posts")
+            local.lookups = open_lookups(snapshot.lookups)
+            local.lookup_snapshot = snapshot
+        result = local.lookups.execute(sql, list(params))
+        return [column[0] for column in result.description or []], result.fetchall()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dictionaries."""

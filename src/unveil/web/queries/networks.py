@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from unveil.errors import NotFound
+from unveil.web.lookups import decode
 from unveil.web.readmodel import ReadModel
 
 PAGE_SIZE = 50
@@ -54,13 +55,16 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
     """
     tables.require("link.networks")
     paged = tables.has("link.network_posts") and tables.has("ingest.posts")
-    found = tables.rows(
-        f"SELECT *{'' if with_post_ids else ' EXCLUDE (list_identifier_posts)'} FROM web.network_pages "
-        "WHERE network_id = ?"
-        if paged
-        else "SELECT * FROM link.networks WHERE network_id = ?",
-        [network_id],
-    )
+    if paged and tables.has_lookups():  # the same row, from the lookup file (lookups.py): much cheaper
+        found = _stored_page(tables, network_id, with_post_ids)
+    else:
+        found = tables.rows(
+            f"SELECT *{'' if with_post_ids else ' EXCLUDE (list_identifier_posts)'} FROM web.network_pages "
+            "WHERE network_id = ?"
+            if paged
+            else "SELECT * FROM link.networks WHERE network_id = ?",
+            [network_id],
+        )
     if not found:
         raise NotFound("network", network_id)
     row = found[0]
@@ -82,6 +86,18 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
     if tables.has("extract.places"):
         detail.places, detail.route = _places(row["list_places"] or [], posts)
     return detail
+
+
+def _stored_page(tables: ReadModel, network_id: str, with_post_ids: bool) -> list[dict[str, Any]]:
+    """A network's row of ``web.network_pages`` from the lookup file (``list_identifier_posts`` only if asked)."""
+    column = ", identifier_posts" if with_post_ids else ""
+    _, pages = tables.lookup(f"SELECT page{column} FROM network_pages WHERE network_id = ?", [network_id])
+    if not pages:
+        return []
+    page: dict[str, Any] = decode(pages[0][0])
+    if with_post_ids:
+        page["list_identifier_posts"] = decode(pages[0][1])
+    return [page]
 
 
 def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:

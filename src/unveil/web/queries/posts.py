@@ -7,6 +7,7 @@ from typing import Any
 
 from unveil.errors import NotFound
 from unveil.web.highlight import Span
+from unveil.web.lookups import decode
 from unveil.web.readmodel import ReadModel
 from unveil.web.serving import DETAIL_LISTS, POST_PAGE_COLUMNS
 
@@ -33,8 +34,12 @@ def post_detail(tables: ReadModel, post_id: str) -> PostDetail:
     """Everything shown on a post's page (one lookup in ``web.post_details``); ``NotFound`` when absent."""
     tables.require("ingest.posts")
     built = [name for name, (table, _, _) in DETAIL_LISTS.items() if tables.has(table)]
-    lists = "".join(f', p.list_{name} AS "list:{name}"' for name in built)
-    found = tables.rows(f"SELECT {POST_COLUMNS}{lists} FROM web.post_details p WHERE p.post_id = ?", [post_id])
+    if tables.has_lookups():  # the same row, as stored in the lookup file (lookups.py): much cheaper
+        _, pages = tables.lookup("SELECT page FROM post_pages WHERE post_id = ?", [post_id])
+        found = [decode(pages[0][0])] if pages else []
+    else:
+        lists = "".join(f', p.list_{name} AS "list:{name}"' for name in built)
+        found = tables.rows(f"SELECT {POST_COLUMNS}{lists} FROM web.post_details p WHERE p.post_id = ?", [post_id])
     if not found:
         raise NotFound("post", post_id)
     row = found[0]

@@ -17,6 +17,7 @@ from typing import Any
 
 import phonenumbers
 
+from unveil.web.lookups import FIRST_PAGE, SEARCH_COLUMNS, search_row
 from unveil.web.readmodel import ReadModel
 from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
 
@@ -182,7 +183,10 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
     offset = (max(page, 1) - 1) * PAGE_SIZE
     ranked = _ranks_of_words_and_identifiers(tables, filters, pairs, offset)
     missing: list[str] = []
-    if ranked is not None and not filters.q:
+    stored = _stored_first_page(tables, filters, pairs, offset)
+    if stored is not None:
+        rows = stored
+    elif ranked is not None and not filters.q:
         rows = _identifier_rows(tables, pairs, offset)
     elif ranked is not None:
         rows = _rows_at(tables, ranked, offset)
@@ -252,11 +256,64 @@ def _identifier_rows(tables: ReadModel, pairs: list[tuple[str, str]], offset: in
     found: dict[int, dict[str, Any]] = {}
     for looked_up in dict.fromkeys(value for _, value in pairs):
         wanted = {(kind, value) for kind, value in pairs if value == looked_up}
-        for row in tables.rows(f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]):
+        if tables.has_lookups():  # the same rows, from the lookup file (lookups.py): much cheaper
+            matches = _stored_rows(tables, "identifier", _lower(tables, looked_up))
+        else:
+            matches = tables.rows(
+                f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]
+            )
+        for row in matches:
             if ("", looked_up) in wanted or (row["type"], row["value"]) in wanted:
                 found.setdefault(row["pos"], row)
     ordered = [found[pos] for pos in sorted(found)][offset : offset + PAGE_SIZE + 1]
     return [{k: v for k, v in row.items() if k not in ("type", "value")} for row in ordered]
+
+
+def _lower(tables: ReadModel, text: str) -> str:
+    """``text`` in lower case as DuckDB writes it (the serving tables' keys): Python's for ASCII, else DuckDB's."""
+    return text.lower() if text.isascii() else str(tables.value("SELECT lower(?)", [text]))
+
+
+def _stored_rows(tables: ReadModel, kind: str, low: str, high: str | None = None) -> list[dict[str, Any]]:
+    """``search_rows`` of the lookup file whose key is ``low`` (or in ``[low, high)``), one per post, newest first."""
+    columns = ", ".join(SEARCH_COLUMNS)
+    if high is None:
+        names, rows = tables.lookup(
+            f"SELECT {columns} FROM search_rows WHERE key_kind = ? AND key = ? ORDER BY pos", [kind, low]
+        )
+        return [search_row(names, row) for row in rows]
+    # a word prefix spans several words (each with its newest posts): one row per post, the page's first
+    names, rows = tables.lookup(
+        f"SELECT {columns} FROM search_rows WHERE key_kind = ? AND key >= ? AND key < ? GROUP BY pos ORDER BY pos "
+        "LIMIT ?",
+        [kind, low, high, FIRST_PAGE],
+    )
+    return [search_row(names, row) for row in rows]
+
+
+def _stored_first_page(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], offset: int
+) -> list[dict[str, Any]] | None:
+    """The first page (and one more row) of a one-word or one-city search, from the lookup file; else None.
+
+    ``search_rows`` keeps the ``FIRST_PAGE`` newest posts of each word and city: the newest of a
+    word prefix are among those of its words. A city the file does not know goes the general way.
+    """
+    if offset or filters.sort != "newest" or pairs or not tables.has_lookups():
+        return None
+    others = replace(filters, q="", city="", sort="newest")
+    if not others.is_empty() or bool(filters.q) == bool(filters.city):
+        return None
+    if filters.q:
+        words = query_words(filters.q)
+        if len(words) != 1:
+            return None
+        rows = _stored_rows(tables, "term", words[0], words[0] + LAST_CHARACTER)
+    else:
+        rows = _stored_rows(tables, "city", _lower(tables, filters.city))
+        if not rows:
+            return None
+    return [{k: v for k, v in row.items() if k not in ("type", "value")} for row in rows]
 
 
 def _rows_at(tables: ReadModel, ranked: tuple[str, list[Any]], offset: int) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Annotated, Any
 
@@ -69,7 +70,13 @@ def search_filters(
     )
 
 
-Filters = Annotated[SearchFilters, Depends(search_filters)]
+@functools.wraps(search_filters)
+async def _filters_on_loop(*args: str, **kwargs: str) -> SearchFilters:
+    """``search_filters`` (same parameters) as an async dependency: a sync one costs a thread hop per request."""
+    return search_filters(*args, **kwargs)
+
+
+Filters = Annotated[SearchFilters, Depends(_filters_on_loop)]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 
