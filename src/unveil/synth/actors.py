@@ -46,7 +46,12 @@ SMUGGLING_ROUTES = (
 CITY_SHARES = {city.name: city.weight for city in CITIES}
 
 
-@dataclass(frozen=True)
+# Templates, personas and actors are never changed once built. They are plain slotted classes compared by
+# identity: a frozen dataclass sets each field through ``object.__setattr__``, and a world builds tens of
+# thousands of authors.
+
+
+@dataclass(slots=True, eq=False)
 class Template:
     """A network's (or author's) ad template: which alternative of each role, in which dress."""
 
@@ -59,7 +64,7 @@ class Template:
     with_indicators: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Persona:
     """Who an ad presents: a victim of a network, or the independent author herself."""
 
@@ -71,7 +76,7 @@ class Persona:
     offset: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Actor:
     """A planted network or an independent author."""
 
@@ -115,15 +120,23 @@ def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return keys[min(len(keys) - 1, bisect.bisect(cumulative, rng.random() * cumulative[-1]))]
 
 
+# per phrase bank: (role index, "!" for an indicator role, "?" for an optional one, else "", alternatives)
+_ROLES: dict[tuple[str, str], tuple[tuple[int, str, int], ...]] = {
+    key: tuple(
+        (index, name[:1] if name[:1] in "!?" else "", len(alternatives))
+        for index, (name, alternatives) in enumerate(bank)
+    )
+    for key, bank in BANKS.items()
+}
+
+
 def _template(rng: random.Random, template_id: str, kind: Kind, language: str, indicators: bool) -> Template:
-    bank = BANKS[(kind.bank, language)]
+    draw = rng.random
     choices: list[tuple[int, int]] = []
-    for index, (role_name, alternatives) in enumerate(bank):
-        if role_name.startswith("!") and not indicators:
+    for index, mark, alternatives in _ROLES[(kind.bank, language)]:
+        if mark and (not indicators if mark == "!" else draw() < 0.35):
             continue
-        if role_name.startswith("?") and rng.random() < 0.35:
-            continue
-        choices.append((index, int(rng.random() * len(alternatives))))
+        choices.append((index, int(draw() * alternatives)))
     if len(choices) > 3 and rng.random() < 0.3:  # some posters put the price or the hook first
         moved = choices.pop(rng.randrange(1, len(choices) - 1))
         choices.insert(rng.randrange(0, 2), moved)

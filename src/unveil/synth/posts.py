@@ -69,7 +69,9 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     choice = chosen_template * 64 + chosen_persona
     form = profile.forms.get(choice)
     if form is None:
-        form = profile.forms[choice] = _compile(actor, actor.templates[chosen_template], actor.personas[chosen_persona])
+        form = profile.forms[choice] = _compile(
+            profile, actor.templates[chosen_template], actor.personas[chosen_persona]
+        )
     language = form.language
     city, days = _place(profile, form.offset, when, draw)
     phones = profile.phones
@@ -139,6 +141,7 @@ class _Profile:
     url_offset: int
     forms: dict[int, _Form]  # by template * 64 + persona
     urls: dict[str, str]
+    slots: dict[str, dict[str, Any]]  # by language: the actor's fixed slots and the per-post fields (``_actor_slots``)
     place: int  # how posts are placed: _DEPARTURE, _HOME or _CIRCUIT
     departures: tuple[str, ...]  # smuggling and information posts: departure points that are cities
     circuit: tuple[str, ...]
@@ -179,6 +182,7 @@ def _profile(actor: Actor) -> _Profile:
         900000000 if actor.platform == "facebook" else 0,
         {},
         {},
+        {},
         place,
         tuple(point if point in CITY_BY_NAME else "Calais" for point in actor.departure),
         actor.circuit,
@@ -194,7 +198,7 @@ def _profile(actor: Actor) -> _Profile:
     return profile
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Form:
     """A template dressed for one actor and persona: the text with only the per-post slots left to fill."""
 
@@ -221,15 +225,20 @@ _DYNAMIC_BY_BANK = {
 }
 
 
-def _compile(actor: Actor, template: Template, persona: Persona) -> _Form:
+def _compile(profile: _Profile, template: Template, persona: Persona) -> _Form:
     """Fill the fixed slots of a template once; the per-post slots stay as ``{name}`` fields."""
-    slots: dict[str, Any] = {
-        key: str(value).replace("{", "{{").replace("}", "}}")
-        for key, value in _static_slots(actor, persona, template.language).items()
+    actor, language = profile.actor, template.language
+    base = profile.slots.get(language)
+    if base is None:
+        base = profile.slots[language] = _actor_slots(actor, language)
+    nationalities = NATIONALITIES.get(language, NATIONALITIES["en"])
+    slots = {
+        **base,
+        "name": _escaped(persona.name),
+        "age": persona.age,
+        "nat": _escaped(nationalities[persona.nationality % len(nationalities)]),
     }
-    for key in _DYNAMIC + _DYNAMIC_BY_BANK.get(actor.kind.bank, ()):
-        slots[key] = "{" + key + "}"
-    bank = BANKS[(actor.kind.bank, template.language)]
+    bank = BANKS[(profile.bank, language)]
     formats = [bank[r][1][a] for r, a in template.choices]
     parts = [text.format_map(slots) for text in formats]
     return _Form(
@@ -308,29 +317,37 @@ def _active_phone(profile: _Profile, when: float, draw: Callable[[], float]) -> 
     return phones[index]
 
 
-def _static_slots(actor: Actor, persona: Persona, language: str) -> dict[str, Any]:
-    nationalities = NATIONALITIES.get(language, NATIONALITIES["en"])
+def _actor_slots(actor: Actor, language: str) -> dict[str, Any]:
+    """The slots an actor fills the same way in every post in ``language`` (escaped for ``format_map``), and the
+    per-post slots as ``{name}`` fields; the persona's name, age and nationality are added per form."""
     jobs = JOBS.get(language, JOBS["en"])
-    return {
-        "name": persona.name,
-        "age": persona.age,
-        "nat": nationalities[persona.nationality % len(nationalities)],
+    slots: dict[str, Any] = {
         "price": actor.price,
         "price2": actor.price * 2 if actor.kind.bank != "massage" else 60 + actor.price % 20,
         "price3": 85 + actor.price % 30,
-        "hotel": actor.hotel,
-        "dep": actor.departure[0],
-        "dest": DESTINATIONS.get(language, {}).get(actor.route[0], actor.route[0])
-        if actor.kind.bank in ("smuggling", "migration_info")
-        else actor.route[0],
+        "hotel": _escaped(actor.hotel),
+        "dep": _escaped(actor.departure[0]),
+        "dest": _escaped(
+            DESTINATIONS.get(language, {}).get(actor.route[0], actor.route[0])
+            if actor.kind.bank in ("smuggling", "migration_info")
+            else actor.route[0]
+        ),
         "origin": TRAVEL_ORIGINS[actor.price % 9],
         "price_pp": actor.price + 40,
-        "job": jobs[actor.job % len(jobs)],
+        "job": _escaped(jobs[actor.job % len(jobs)]),
         "wage": 14 + actor.price % 5,
         "wage_month": 1800 + actor.price * 3,
-        "salon": actor.salon,
-        "company": actor.company,
+        "salon": _escaped(actor.salon),
+        "company": _escaped(actor.company),
     }
+    for key in _DYNAMIC + _DYNAMIC_BY_BANK.get(actor.kind.bank, ()):
+        slots[key] = "{" + key + "}"
+    return slots
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a literal in a format string."""
+    return text.replace("{", "{{").replace("}", "}}") if "{" in text or "}" in text else text
 
 
 def _extra_contacts(
