@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -12,7 +14,10 @@ import httpx
 from tests.web.conftest import WebWorld
 from unveil.auth.audit import AuditWriter
 from unveil.db import connect
-from unveil.web.queries.search import query_words
+from unveil.web.lookups import decode, encode
+from unveil.web.queries.networks import network_detail
+from unveil.web.queries.posts import post_detail
+from unveil.web.queries.search import SearchFilters, query_words, search_posts
 from unveil.web.readmodel import SNAPSHOT_DIR, ReadModel
 from unveil.workspace import Workspace
 
@@ -63,3 +68,37 @@ def test_audit_writer_commits_every_entry_before_returning(tmp_path: Path) -> No
         thread.join()
     with sqlite3.connect(workspace.database) as db:
         assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 200
+
+
+def test_lookup_rows_keep_their_types() -> None:
+    row = {
+        "at": datetime(2024, 3, 4, 21, 5, tzinfo=UTC),
+        "day": date(2024, 3, 4),
+        "amount": Decimal("12.50"),
+        "items": [{"start": 1, "risk": 0.5, "name": "<script>x</script>", "none": None}],
+        "tagged": {"$datetime": 3},
+    }
+    assert decode(encode(row)) == row
+
+
+def test_lookup_file_answers_like_the_snapshot(web_workspace: Workspace) -> None:
+    model = ReadModel(web_workspace)
+    assert model.has_lookups()
+    assert list((web_workspace.root / SNAPSHOT_DIR).glob("snapshot-*.lookups.sqlite"))
+    posts = [row[0] for row in model.tuples("SELECT post_id FROM web.posts ORDER BY pos")]
+    networks = [row[0] for row in model.tuples("SELECT network_id FROM link.networks ORDER BY network_id")]
+    phones = [row[0] for row in model.tuples("SELECT DISTINCT value FROM extract.identifiers ORDER BY value")]
+    cities = [row[0] for row in model.tuples("SELECT DISTINCT best_city FROM web.posts WHERE best_city IS NOT NULL")]
+    searches = [SearchFilters(identifier=value) for value in phones]
+    searches += [SearchFilters(q=word) for word in ("lina", "LIN", "swée", "l", "zzzz-none", "!!!")]
+    searches += [SearchFilters(city=city) for city in [*cities, "nowhere", *(c.upper() for c in cities)]]
+
+    def pages(stored: bool) -> list[object]:
+        model.has_lookups = lambda: stored  # type: ignore[method-assign]
+        found: list[object] = [post_detail(model, post_id).__dict__ for post_id in posts]
+        found += [network_detail(model, network_id, True).__dict__ for network_id in networks]
+        found += [search_posts(model, filters, "BE").__dict__ for filters in searches]
+        return found
+
+    assert posts and networks and phones and cities
+    assert pages(stored=True) == pages(stored=False)

@@ -15,11 +15,30 @@ from unveil.auth.sessions import Session
 from unveil.web.routes import NavEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(jinja2.Environment):
+    """Jinja's environment, with ``row.name`` on a dictionary looked up as a key first.
+
+    Jinja tries the attribute, then the key: on the dictionaries pages show (query rows), every
+    ``row.title`` raised and caught an ``AttributeError`` first, a fifth of a result page's
+    rendering. A name that is an attribute of ``dict`` (``items``, ``get``...) still means it.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` in a template."""
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def create_environment() -> jinja2.Environment:
     """Templates with autoescaping always on: post text is written by criminals."""
-    environment = jinja2.Environment(
+    environment = PageEnvironment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
