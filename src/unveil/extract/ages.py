@@ -10,7 +10,9 @@ AFTER = (
     r"|години|годинки|год|лет|godini|lat|let"
 )
 BEFORE = r"age|âge|aged|leeftijd|alter|edad|età|v[âa]rst[aă]|възраст|возраст|i'?m|ik\s+ben|j'ai|tengo|am"
-NUMBER = re.compile(r"(?<![\d.,/:])\d{2}(?![\d])")
+# Two digits not after a digit or ``.,/:``; led by the digit (the engine skips in C to digits), the
+# look-behind checks the character before it.
+NUMBER = re.compile(r"\d(?<![\d.,/:]\d)\d(?!\d)")
 AGE_AFTER = re.compile(rf"(?i)\s?(?:{AFTER})(?![^\W\d_])(?!\s?(?:de\s+)?(?:experien|ervaring|exp\b))")
 AGE_BEFORE = re.compile(rf"(?i)(?<![^\W\d_])(?:{BEFORE})\s?[:=]?\s?$")
 NOT_AN_AGE_AFTER = re.compile(r"(?i)[:/h]|[.,]\d|\s?(?:€|eur|h\b|uur|min|cm|kg|%)")

@@ -1,4 +1,4 @@
-"""Rows of ``extract.mentions`` built column by column: no per-row dictionaries on millions of posts.
+"""Rows of ``extract.mentions`` built as tuples per kind, turned into columns once per batch.
 
 Each kind of mention (post, identifier, place, price, age, indicator) fills only its own columns;
 ``MentionColumns.batch`` makes one Arrow batch per kind, null-fills the other columns and joins them.
@@ -25,52 +25,53 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 class MentionColumns:
-    """Column lists per kind of mention, filled post by post."""
+    """Rows per kind of mention, filled post by post and turned into columns once per batch.
+
+    A row is one tuple ``(post_id, seq, *values)``: one append per mention (not one per column),
+    and ``batch`` transposes each kind's rows with ``zip`` in C.
+    """
 
     def __init__(self) -> None:
-        self.columns: dict[str, dict[str, list[Any]]] = {
-            kind: {name: [] for name in ("post_id", "seq", *names)} for kind, names in KIND_COLUMNS.items()
-        }
-
-    def _add(self, kind: str, post_id: str, seq: int, values: tuple[Any, ...]) -> None:
-        columns = self.columns[kind]
-        columns["post_id"].append(post_id)
-        columns["seq"].append(seq)
-        for name, value in zip(KIND_COLUMNS[kind], values, strict=True):
-            columns[name].append(value)
+        self.rows: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in KIND_COLUMNS}
 
     def add_post(self, post_id: str, text: str, found: PostExtraction) -> None:
         """Every mention of one post, ``seq`` numbering them in a fixed order (post row first)."""
-        add = self._add
-        add("post", post_id, 0, (found.language, found.city))
+        rows = self.rows
+        rows["post"].append((post_id, 0, found.language, found.city))
         seq = 1
+        append = rows["identifier"].append
         for item in found.identifiers:
-            add("identifier", post_id, seq, (item.type, item.value, text[item.start : item.end], item.start, item.end,
-                                             item.rule, item.service))  # fmt: skip
+            append((post_id, seq, item.type, item.value, text[item.start : item.end], item.start, item.end, item.rule,
+                    item.service))  # fmt: skip
             seq += 1
+        append = rows["place"].append
         for mention in found.places:
             place = mention.place
-            add("place", post_id, seq, (place.place_id, place.name, place.kind, place.country, place.lat, place.lon,
-                                        mention.start, mention.end))  # fmt: skip
+            append((post_id, seq, place.place_id, place.name, place.kind, place.country, place.lat, place.lon,
+                    mention.start, mention.end))  # fmt: skip
             seq += 1
+        append = rows["price"].append
         for price in found.prices:
-            add("price", post_id, seq, (price.amount, price.currency, price.unit, price.start, price.end))
+            append((post_id, seq, price.amount, price.currency, price.unit, price.start, price.end))
             seq += 1
+        append = rows["age"].append
         for age in found.ages:
-            add("age", post_id, seq, (age.age, age.start, age.end))
+            append((post_id, seq, age.age, age.start, age.end))
             seq += 1
+        append = rows["indicator"].append
         for match in found.indicators:
-            add("indicator", post_id, seq, (match.indicator_id, match.domain, match.category, match.start, match.end,
-                                            match.matched, match.weight, match.source))  # fmt: skip
+            append((post_id, seq, match.indicator_id, match.domain, match.category, match.start, match.end,
+                    match.matched, match.weight, match.source))  # fmt: skip
             seq += 1
 
     def batch(self) -> pa.RecordBatch:
         """All mentions as one batch of the ``extract.mentions`` schema."""
         tables = []
-        for kind, columns in self.columns.items():
-            size = len(columns["post_id"])
+        for kind, rows in self.rows.items():
+            size = len(rows)
             if not size:
                 continue
+            columns = dict(zip(("post_id", "seq", *KIND_COLUMNS[kind]), zip(*rows, strict=True), strict=True))
             arrays = []
             for field in MENTIONS:
                 if field.name == "kind":

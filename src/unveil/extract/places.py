@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -215,8 +214,10 @@ def _find_places_by_word(text: str, table: Gazetteer) -> list[PlaceMention]:
 def best_city(mentions: list[PlaceMention]) -> str | None:
     """The place a post is most about: the most named city, port or rest area (first one on ties)."""
     cities = [m.place.name for m in mentions if m.place.kind in CITY_KINDS]
-    if not cities:
-        return None
-    counts = Counter(cities)
+    if len(cities) < 2:
+        return cities[0] if cities else None
+    counts: dict[str, int] = {}
+    for name in cities:
+        counts[name] = counts.get(name, 0) + 1
     top = max(counts.values())
     return next(name for name in cities if counts[name] == top)

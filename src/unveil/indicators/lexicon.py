@@ -203,6 +203,8 @@ class CompiledLexicon:
     word_starts: re.Pattern[str] = re.compile(r"(?!)")
     # The characters an ``anywhere`` match can start with (None: unknown, scan every position).
     anywhere_first: re.Pattern[str] | None = None
+    # The lowest of those characters: a text whose highest character is lower has no ``anywhere`` match.
+    anywhere_lowest: str = ""
 
 
 def _alternation(
@@ -232,15 +234,18 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
     # Led by each key's first character (the engine skips in C to those), then "a word starts here".
     word_starts = re.compile(literal_led_trie(sorted(groups), r"(?<!\w.)", "(?={})")) if groups else re.compile(r"(?!)")
-    return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, _first_char_scan(anywhere))
+    chars = _first_chars_of(anywhere)
+    scan = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
+    lowest = min("".join(chars), default="") if chars else ""
+    return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, scan, lowest)
 
 
-def _first_char_scan(indicators: list[Indicator]) -> re.Pattern[str] | None:
-    """A character class of every character an entry can start with (both cases), or None if unknown."""
+def _first_chars_of(indicators: list[Indicator]) -> frozenset[str] | None:
+    """Every character an entry can start with (both cases), or None if unknown (or no entries)."""
     chars: set[str] = set()
     for indicator in indicators:
         first = first_chars(indicator.pattern)
         if first is None:
             return None
         chars |= first | {char.upper() for char in first}
-    return re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
+    return frozenset(chars) or None

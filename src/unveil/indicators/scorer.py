@@ -110,6 +110,8 @@ def _anywhere_matches(text: str, lexicon: CompiledLexicon) -> list[Match]:
     pattern, indicators = lexicon.anywhere
     if lexicon.anywhere_first is None:
         return [_match(indicators, found) for found in pattern.finditer(text)]
+    if max(text, default="") < lexicon.anywhere_lowest:
+        return []
     matches = []
     position = 0
     for candidate in lexicon.anywhere_first.finditer(text):
