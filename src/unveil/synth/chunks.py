@@ -93,10 +93,10 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int, tally: Tally | Non
             post = make_post(plan, rng, number)
             write_post(_json_line(post))
             write_truth(_truth_line(post))
-            add_post((post.who, post.city, post.edit != ""))
+            who = post.form.who  # type: ignore[union-attr]  # make_post always sets the form
+            add_post((who, post.city, post.edit != ""))
             if post.identifiers:
                 write_ids(_identifier_lines(post))
-                who = post.who
                 for kind, value, _written, rule, role in post.identifiers:
                     add_identifier((kind, value, rule, role, who[0], who[1]))
             captures.add(post)
@@ -209,12 +209,18 @@ TRUTH_POST_COLUMNS = (
 
 def _truth_line(post: Post) -> str:
     """The post's row of ``truth/posts.csv`` (every field is an id, a code or a city name: nothing to quote)."""
-    actor = post.actor
-    kind = actor.kind
+    form = post.form
+    if form is None:
+        actor = post.actor
+        head = (
+            f"{actor.actor_id if actor.is_network else ''},{actor.actor_id},{actor.kind.name},{actor.kind.label},"
+            f"{post.language},{post.template_id}"
+        )
+    else:
+        head = form.truth
     return (
-        f"{post.post_id},{actor.actor_id if actor.is_network else ''},{actor.actor_id},{kind.name},{kind.label},"
-        f"{post.language},{post.template_id},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
-        f"{post.city},{post.country},{post.posted_at},{actor.platform},{len(post.images)}\r\n"
+        f"{post.post_id},{head},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
+        f"{post.city},{post.country},{post.posted_at},{post.actor.platform},{len(post.images)}\r\n"
     )
 
 

@@ -52,8 +52,7 @@ class Post:
     minor: bool
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
     posted_at: str = ""
-    # actor_id, network_id, kind, label, template_id, language, with_indicators: one tuple per form (tally key)
-    who: tuple[str, str, str, str, str, str, int] = ("", "", "", "", "", "", 0)
+    form: _Form | None = None  # the template dressed for the post's actor and persona (pre-rendered pieces)
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -118,7 +117,7 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         form.minor,
         identifiers,
         iso_time(epoch),
-        form.who,
+        form,
     )
 
 
@@ -212,7 +211,9 @@ class _Form:
     with_indicators: bool
     photo: int  # the persona's base photo, -1 for none
     offset: float  # the persona's place in the circuit
-    who: tuple[str, str, str, str, str, str, int]  # see ``Post.who``
+    # actor_id, network_id, kind, label, template_id, language, with_indicators: the tally key of its posts
+    who: tuple[str, str, str, str, str, str, int]
+    truth: str  # the form's part of a truth row: network_id,actor_id,kind,label,language,template_id
 
 
 # slots that change from post to post (the rest are fixed per actor, language and persona)
@@ -241,26 +242,29 @@ def _compile(profile: _Profile, template: Template, persona: Persona) -> _Form:
     bank = BANKS[(profile.bank, language)]
     formats = [bank[r][1][a] for r, a in template.choices]
     parts = [text.format_map(slots) for text in formats]
+    author = _author(actor, persona)
+    who = (
+        actor.actor_id,
+        actor.actor_id if actor.is_network else "",
+        actor.kind.name,
+        actor.kind.label,
+        template.template_id,
+        template.language,
+        int(template.with_indicators),
+    )
     return _Form(
         template.prefix + template.joiner.join(parts) + template.suffix,
         parts[0] if parts and actor.kind.post_kind in ("ad", "job") else "",
         any("{contact}" in text for text in formats),  # "message me here": no number in this post
-        _author(actor, persona),
+        author,
         persona.true_age < 18 and actor.kind.bank == "escort",
         template.language,
         template.template_id,
         template.with_indicators,
         persona.photo,
         persona.offset,
-        (
-            actor.actor_id,
-            actor.actor_id if actor.is_network else "",
-            actor.kind.name,
-            actor.kind.label,
-            template.template_id,
-            template.language,
-            int(template.with_indicators),
-        ),
+        who,
+        f"{who[1]},{who[0]},{who[2]},{who[3]},{who[5]},{who[4]}",
     )
 
 
