@@ -100,14 +100,14 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     epoch = _START_SECONDS + when * _SPAN_SECONDS  # epoch_of(when), inline
     return Post(
         number,
-        f"P{number:08d}",
+        "P" + str(number).zfill(8),
         actor,
         language,
         city,
         _COUNTRY[city],
         epoch,
         text,
-        form.title.format_map(slots)[:80] if form.title else "",
+        form.title.format_map(slots)[:80] if form.title_slots else form.title,
         f"{prefix}{profile.url_offset + number}",
         form.author,
         _images(form.photo, draw) if form.photo >= 0 else [],
@@ -202,7 +202,8 @@ class _Form:
     """A template dressed for one actor and persona: the text with only the per-post slots left to fill."""
 
     body: str
-    title: str
+    title: str  # a format string when ``title_slots``, else the title itself (cut to 80 characters)
+    title_slots: bool
     has_contact: bool
     author: str
     minor: bool
@@ -243,6 +244,8 @@ def _compile(profile: _Profile, template: Template, persona: Persona) -> _Form:
     formats = [bank[r][1][a] for r, a in template.choices]
     parts = [text.format_map(slots) for text in formats]
     author = _author(actor, persona)
+    title = parts[0] if parts and actor.kind.post_kind in ("ad", "job") else ""
+    title_slots = any("{" + key + "}" in title for key in _DYNAMIC + _DYNAMIC_BY_BANK.get(profile.bank, ()))
     who = (
         actor.actor_id,
         actor.actor_id if actor.is_network else "",
@@ -254,7 +257,8 @@ def _compile(profile: _Profile, template: Template, persona: Persona) -> _Form:
     )
     return _Form(
         template.prefix + template.joiner.join(parts) + template.suffix,
-        parts[0] if parts and actor.kind.post_kind in ("ad", "job") else "",
+        title if title_slots else title.format_map({})[:80],  # no per-post slot: the title is fixed
+        title_slots,
         any("{contact}" in text for text in formats),  # "message me here": no number in this post
         author,
         persona.true_age < 18 and actor.kind.bank == "escort",
@@ -468,8 +472,7 @@ def _images(photo: int, draw: Callable[[], float]) -> list[str]:
 
 
 _DAY_ISO: dict[int, str] = {}
-_MINUTES = [f"T{minute // 60:02d}:{minute % 60:02d}:" for minute in range(1440)]  # "T12:34:" of each minute
-_SECONDS = [f"{second:02d}+00:00" for second in range(60)]
+_CLOCK = [f"T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}+00:00" for second in range(86400)]
 
 
 def iso_time(epoch: float) -> str:
@@ -478,7 +481,7 @@ def iso_time(epoch: float) -> str:
     date = _DAY_ISO.get(day)
     if date is None:
         date = _DAY_ISO[day] = datetime.fromtimestamp(day * 86400, UTC).date().isoformat()
-    return date + _MINUTES[rest // 60] + _SECONDS[rest % 60]
+    return date + _CLOCK[rest]
 
 
 def post_time(post: Post) -> datetime:
