@@ -61,3 +61,19 @@ def test_no_input_crashes_the_extractor(text: str, region: str) -> None:
     for span in [*found.places, *found.prices, *found.ages, *found.identifiers, *scored.matches]:
         assert 0 <= span.start <= span.end <= len(text)
     assert all(0.0 <= score <= 1.0 for score in scored.scores.values())
+
+
+MASK_PIECES = st.sampled_from(
+    ["0", "1", "2", "3", "4", "7", "9", "19", "20", "24", "12", "１", "٣", " ", "\n", ".", ",", "/", "-", ":", "h",
+     "u", "uur", "uhr", "am", "pm", "%", "B-", "F-", "NL-", "L-", "D-", "AB", "Gent", "x", "O"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(MASK_PIECES, max_size=12).map("".join), st.integers(min_value=0, max_value=40))
+def test_mask_precheck_never_hides_a_mask(text: str, position: int) -> None:
+    """Where the cheap pre-check says no mask starts, the mask pattern indeed matches nothing."""
+    from unveil.extract.deobfuscate import MASK_AT_TOKEN, _may_mask_at
+
+    if position < len(text) and not _may_mask_at(text, position, "%" in text):
+        assert MASK_AT_TOKEN.match(text, position) is None

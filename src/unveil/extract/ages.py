@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from unveil.extract.lowered import lower_cased
+
 AFTER = (
     r"ans|an|jaar|jaartjes|jr|yo|y\.o\.?|y/o|yrs?|years?(?:\s+old)?|jahre?|jährige?|años|anos|anni|de\s+ani|ani"
     r"|години|годинки|год|лет|godini|lat|let"
@@ -32,7 +34,7 @@ class Age:
 
 def find_ages(text: str) -> list[Age]:
     """Ages stated in ``text`` (12 to 75; other numbers next to "years" are durations or prices)."""
-    lowered = text.lower()
+    lowered = lower_cased(text)
     if len(lowered) == len(text):
         text, (after_pattern, before_pattern, not_after) = lowered, LOWER
     else:

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from unveil.extract.lowered import lower_cased
 from unveil.extract.places import trie_pattern
 
 # Digits spelled out, one digit per word, as people write numbers to evade filters.
@@ -68,7 +69,8 @@ WORD = re.compile(r"[^\W\d_]+")
 # A number word that is a whole word (the same words as ``WORD`` then a ``WORD_DIGIT`` lookup), one scan.
 NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:" + trie_pattern(sorted(WORD_DIGIT)) + r")(?![^\W\d_])")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
-GAP = re.compile(r"(?:[^\w:%€$£@#&=?]|_){0,8}")
+MAX_GAP = 8
+GAP = re.compile(rf"(?:[^\w:%€$£@#&=?]|_){{0,{MAX_GAP}}}")
 INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=|\btel:\+?)[\s(]*$", re.IGNORECASE)
 
 DATE = r"(?<![\d/.\-])(?:[0-2]?\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:(?:19|20)\d\d|\d\d)(?![\d/.\-])"
@@ -92,6 +94,11 @@ ENTERPRISE_LABEL = re.compile(r"btw|tva|vat|kbo|bce|ondernemingsnummer|d'entrepr
 MASK_REACH = 16
 # The letters a ``MASK_AT_TOKEN`` match can start with (postal prefixes "B-", "F-", "NL-", "L-", "D-").
 MASK_FIRST_LETTERS = frozenset("BFNLD")
+# Every other mask starts with a digit and has one of these 1 to 4 characters after it (a date's
+# separator, a time's ":", "h", "u", "uur", "am", "pm", the "/" of "24/7"), or is a postal code (a
+# digit 1-9 and three more digits) or a percentage (the text holds a "%").
+MASK_NEXT = frozenset("./-:huap")
+NONZERO = frozenset("123456789")
 
 
 class DigitToken(NamedTuple):
@@ -128,32 +135,51 @@ def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     covered = -1
     at_token = MASK_AT_TOKEN.match
+    percent = "%" in text
     for token in tokens:
         start = token.start
         if start < covered or token.rule == "spelled":
             continue
-        match = at_token(text, start)
+        match = at_token(text, start) if _may_mask_at(text, start, percent) else None
         if match is None:
-            match = _mask_just_before(text, start)
+            match = _mask_just_before(text, start, percent)
         if match is not None:
             spans.append(match.span())
             covered = match.end()
-    if ENTERPRISE_LABEL.search(text.lower()) is not None:
+    if ENTERPRISE_LABEL.search(lower_cased(text)) is not None:
         spans.extend(match.span() for match in ENTERPRISE_BEFORE.finditer(text))
     return spans
 
 
-def _mask_just_before(text: str, start: int) -> re.Match[str] | None:
+def _mask_just_before(text: str, start: int, percent: bool) -> re.Match[str] | None:
     """A mask starting 2 or 3 characters before ``start`` ("B-1000") that reaches past it.
 
-    Tried only where a digit or a postal prefix's letter stands: every mask starts with one.
+    Tried only where ``_may_mask_at`` says a mask can start.
     """
     for position in (start - 2, start - 3):
-        if position >= 0 and ((char := text[position]) in MASK_FIRST_LETTERS or char.isdecimal()):
+        if position >= 0 and _may_mask_at(text, position, percent):
             match = MASK_AT_TOKEN.match(text, position)
             if match is not None and match.end() > start:
                 return match
     return None
+
+
+def _may_mask_at(text: str, position: int, percent: bool) -> bool:
+    """False where no ``MASK_AT_TOKEN`` match can start (a necessary condition, cheaper than the match).
+
+    ``percent``: the text holds a "%" (a percentage's digits can run on for any length before it).
+    """
+    char = text[position]
+    if char in MASK_FIRST_LETTERS:
+        return True
+    if not char.isdecimal():
+        return False
+    if percent:
+        return True
+    following = text[position + 1 : position + 5]
+    if not MASK_NEXT.isdisjoint(following):
+        return True
+    return char in NONZERO and len(following) >= 3 and following[:3].isdecimal()
 
 
 def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Chain]) -> list[tuple[int, int]]:
@@ -207,7 +233,7 @@ def _touches_digit(text: str, spelled: list[DigitToken]) -> bool:
 
 def _spelled_tokens(text: str) -> list[DigitToken]:
     """Number words standing alone ("zero", "vier", "cinq"), each read as one digit."""
-    lowered = text.lower()
+    lowered = lower_cased(text)
     if len(lowered) == len(text):
         return [
             DigitToken(word.start(), word.end(), WORD_DIGIT[word.group()], "spelled")
@@ -262,7 +288,8 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
             continue
         if current:
             previous = current[-1].end
-            if gap_match(text, previous, start) is None:
+            # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
+            if start - previous > MAX_GAP or gap_match(text, previous, start) is None:
                 _close(current, multiline, result)
                 current, multiline = [], False
             elif text.find("\n", previous, start) >= 0:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from unveil.extract.lowered import lower_cased
+
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {
     "en": "the and you for with are your not this that have will from call new only me my is at i'm am we our "
@@ -94,7 +96,7 @@ def detect_language(text: str, max_words: int = 120) -> str:
     script = _by_script(sample)
     if script:
         return script
-    lowered = sample.lower()
+    lowered = lower_cased(sample)
     counts: dict[str, int] = {}
     words = WORD.findall(lowered)
     if len(words) > max_words:

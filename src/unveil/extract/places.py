@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from unveil.extract.lowered import lower_cased
+
 # Order matters where two files share a name: the first wins ("Lille" is the French city, not the Belgian
 # municipality of 16,000 people).
 GAZETTEER_FILES = ("cities.tsv", "be_municipalities.tsv", "ports_transit.tsv", "rest_areas.tsv", "countries.tsv")
@@ -169,7 +171,7 @@ def gazetteer() -> Gazetteer:
 def find_places(text: str) -> list[PlaceMention]:
     """Places named in ``text``, in order."""
     table = gazetteer()
-    lowered = text.lower()
+    lowered = lower_cased(text)
     if len(lowered) != len(text):
         return _find_places_by_word(text, table)
     found: list[PlaceMention] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from unveil.extract.lowered import lower_cased
+
 CURRENCIES: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "evro": "EUR", "евро": "EUR",
     "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
@@ -59,7 +61,7 @@ class Price:
 
 def find_prices(text: str) -> list[Price]:
     """Every price in ``text`` with the unit written after it (or the duration written before it)."""
-    lowered = text.lower()
+    lowered = lower_cased(text)
     if len(lowered) == len(text):
         scanned, price_pattern, unit_pattern = lowered, PRICE_LOWER, UNIT_AFTER_LOWER
     else:

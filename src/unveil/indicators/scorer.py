@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unveil.extract.ages import Age, find_ages
+from unveil.extract.lowered import lower_cased
 from unveil.extract.schema import DOMAINS
 from unveil.indicators.lexicon import PREFIX_LENGTH, CompiledLexicon, Indicator, compiled_for
 
@@ -81,7 +82,7 @@ _LEXICONS: dict[str, CompiledLexicon] = {}
 
 def _word_starts(text: str, lexicon: CompiledLexicon) -> Iterator[int]:
     """Where a word whose beginning is a lexicon key starts (every word start if lower-casing moves spans)."""
-    lowered = text.lower()
+    lowered = lower_cased(text)
     if len(lowered) == len(text):
         return (found.start() for found in lexicon.word_starts.finditer(lowered))
     return (word.start() for word in WORD.finditer(text))

@@ -6,6 +6,7 @@ import re
 
 from unveil.extract.found import Found, overlaps
 from unveil.extract.identifiers.base import IdentifierType
+from unveil.extract.lowered import lower_cased
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
 _AT_WORDS = r"at|arobase|arroba|apenstaartje|chez|klammeraffe"
@@ -109,7 +110,7 @@ class Email(IdentifierType):
     name = "email"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
-        lowered = text.lower()
+        lowered = lower_cased(text)
         if len(lowered) == len(text):
             if "@" not in text and HINT_WORDS.search(lowered) is None:
                 return []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from unveil.extract.found import Found, overlaps
 from unveil.extract.identifiers.base import IdentifierType
+from unveil.extract.lowered import lower_cased
 
 # Link forms: domain pattern -> service.
 LINKS: dict[str, str] = {
@@ -81,7 +82,7 @@ class Handle(IdentifierType):
         found: list[Found] = []
         if "/" not in text and ":" not in text and "@" not in text and "=" not in text:
             return found
-        lowered = text.lower()
+        lowered = lower_cased(text)
         same_length = len(lowered) == len(text)
         has_link = "/" in text and (not same_length or LINK_HINT.search(lowered) is not None)
         for match in LINK.finditer(text) if has_link else ():
