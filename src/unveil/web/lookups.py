@@ -6,10 +6,11 @@ that CPU is what 20 users queue for. So the snapshot build also writes, next to 
 SQLite file ``snapshot-<hash>.lookups.sqlite`` (read-only afterwards, opened ``immutable``) holding:
 
 - ``post_pages``: per post, the row a post page reads from ``web.post_details`` (its columns and
-  its lists as ``list:<field>``), as compressed tagged JSON (``encode``/``decode`` keep datetimes and
-  decimals);
+  its lists as ``list:<field>``) as JSON written by DuckDB (``to_json``, in C++ on every core: a
+  million pages take a minute, not the ten they took through Python objects), compressed;
+  ``time_keys`` names the fields that ``decode`` turns back into datetimes and dates;
 - ``network_pages``: per network, its ``web.network_pages`` row without ``list_identifier_posts``, and
-  that list apart (only the graph reads it);
+  that list apart (``extra``: only the graph reads it);
 - ``search_rows``: what a search result shows (``serving.RESULT_NAMES``) with the post's rank, keyed
   by ``key_kind``/``key``: ``identifier`` (lower-case value: every post), ``term`` (a word of
   ``web.terms``: its ``FIRST_PAGE`` newest posts) and ``city`` (lower-case city: its ``FIRST_PAGE``
@@ -20,11 +21,12 @@ SQLite file ``snapshot-<hash>.lookups.sqlite`` (read-only afterwards, opened ``i
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +39,16 @@ FIRST_PAGE = 51
 BATCH = 5_000
 SEARCH_COLUMNS = ("pos", "type", "value", *RESULT_NAMES)
 """Columns of ``search_rows`` after ``key_kind`` and ``key``."""
-TAGS: dict[str, Callable[[str], Any]] = {
-    "$datetime": datetime.fromisoformat,
-    "$date": date.fromisoformat,
-    "$time": time.fromisoformat,
-    "$decimal": Decimal,
-}
-"""JSON objects of one of these keys stand for a value JSON has no type for."""
+NESTED_TIME = re.compile(r'"?(\w+)"? (TIMESTAMP|DATE)\b')
+"""A struct field of a time type in a DuckDB type name (``STRUCT(posted_at TIMESTAMP WITH TIME ZONE, ...)``)."""
+
+
+@dataclass(frozen=True)
+class TimeKeys:
+    """Names of the fields of a page table that hold timestamps or dates (JSON writes them as text)."""
+
+    datetimes: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
 
 
 def lookups_path(snapshot: Path) -> Path:
@@ -51,68 +56,62 @@ def lookups_path(snapshot: Path) -> Path:
     return snapshot.with_name(f"{snapshot.stem}.lookups.sqlite")
 
 
-def _tag(value: Any) -> dict[str, str]:
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, time):
-        return {"$time": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    raise TypeError(f"cannot store a {type(value).__name__} in a page row")
+def decode(data: bytes, times: TimeKeys) -> Any:
+    """A page row written by DuckDB's ``to_json`` and compressed, with its timestamps and dates as such again."""
+
+    def restore(obj: dict[str, Any]) -> dict[str, Any]:
+        for key in times.datetimes.intersection(obj):
+            if isinstance(obj[key], str):
+                obj[key] = datetime.fromisoformat(obj[key])
+        for key in times.dates.intersection(obj):
+            if isinstance(obj[key], str):
+                obj[key] = date.fromisoformat(obj[key])
+        return obj
+
+    return json.loads(zlib.decompress(data), object_hook=restore)
 
 
-def _untag(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        key, value = next(iter(obj.items()))
-        convert = TAGS.get(key)
-        if convert is not None and isinstance(value, str):
-            return convert(value)
-    return obj
+def _time_keys(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
+    """(field, ``datetime`` or ``date``) of every column or nested struct field of a time type in a query."""
+    found = set()
+    for name, kind, *_ in connection.execute(f"DESCRIBE {sql}").fetchall():
+        if kind.startswith(("TIMESTAMP", "DATE")):
+            found.add((name, kind))
+        found.update(NESTED_TIME.findall(kind))
+    return sorted((name, "datetime" if kind.startswith("TIMESTAMP") else "date") for name, kind in found)
 
 
-def encode(value: Any) -> bytes:
-    """Compressed JSON of a page row, datetimes, dates and decimals tagged so that ``decode`` gives them back.
+def _pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, table: str, key: str, sql: str) -> None:
+    """Table ``table`` of the lookup file: per row of ``sql``, its ``key`` and its JSON (by DuckDB), compressed.
 
-    Compressed: a post page's JSON shrinks about four times (disk and page cache), and inflating it
-    costs microseconds.
+    Every column of ``sql`` but the last goes into ``page``; the last, also JSON, into ``extra``.
     """
-    return zlib.compress(json.dumps(value, default=_tag, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-
-
-def decode(data: bytes) -> Any:
-    """The value ``encode`` wrote."""
-    return json.loads(zlib.decompress(data), object_hook=_untag)
-
-
-def _batches(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterable[tuple[list[str], list[tuple[Any, ...]]]]:
-    result = connection.execute(sql)
-    names = [column[0] for column in result.description or []]
+    db.execute(f"CREATE TABLE {table} ({key} TEXT NOT NULL, page BLOB NOT NULL, extra BLOB)")
+    db.executemany("INSERT INTO time_keys VALUES (?, ?, ?)", [(table, *item) for item in _time_keys(connection, sql)])
+    columns = [row[0] for row in connection.execute(f"DESCRIBE {sql}").fetchall()]
+    fields = ", ".join(f"'{c}': \"{c}\"" for c in columns[:-1])
+    result = connection.execute(f'SELECT "{key}", to_json({{{fields}}}), to_json("{columns[-1]}") FROM ({sql})')
     while batch := result.fetchmany(BATCH):
-        yield names, batch
+        db.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?)",
+            [(k, _compress(page), _compress(extra)) for k, page, extra in batch],
+        )
+    db.execute(f"CREATE UNIQUE INDEX {table}_{key} ON {table} ({key})")
+
+
+def _compress(text: str | None) -> bytes | None:
+    return None if text is None else zlib.compress(text.encode(), 1)
 
 
 def _post_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, tables: set[str]) -> None:
     fields = [name for name, (table, _, _) in DETAIL_LISTS.items() if table in tables]
     columns = ", ".join(f'"{c}"' for c in POST_PAGE_COLUMNS) + "".join(f', list_{n} AS "list:{n}"' for n in fields)
-    db.execute("CREATE TABLE post_pages (post_id TEXT NOT NULL, page BLOB NOT NULL)")
-    for names, batch in _batches(connection, f"SELECT {columns} FROM web.post_details"):
-        pages = [(row[0], encode(dict(zip(names, row, strict=True)))) for row in batch]
-        db.executemany("INSERT INTO post_pages VALUES (?, ?)", pages)
-    db.execute("CREATE UNIQUE INDEX post_pages_post_id ON post_pages (post_id)")
+    _pages(connection, db, "post_pages", "post_id", f"SELECT {columns}, NULL AS nothing FROM web.post_details")
 
 
 def _network_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE network_pages (network_id TEXT NOT NULL, page BLOB NOT NULL, identifier_posts BLOB)")
     sql = "SELECT * EXCLUDE (list_identifier_posts), list_identifier_posts FROM web.network_pages"
-    for names, batch in _batches(connection, sql):
-        rows = []
-        for row in batch:
-            page = dict(zip(names[:-1], row[:-1], strict=True))
-            rows.append((page["network_id"], encode(page), encode(row[-1])))
-        db.executemany("INSERT INTO network_pages VALUES (?, ?, ?)", rows)
-    db.execute("CREATE UNIQUE INDEX network_pages_network_id ON network_pages (network_id)")
+    _pages(connection, db, "network_pages", "network_id", sql)
 
 
 def _search_rows(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, tables: set[str]) -> None:
@@ -127,15 +126,14 @@ def _search_rows(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, 
     if "extract.identifiers" in tables:
         names = ", ".join(f'"{name}"' for name in SEARCH_COLUMNS)
         queries.append(f"SELECT 'identifier' AS key_kind, value_lower AS key, {names} FROM web.identifier_posts")
-    posted = 2 + SEARCH_COLUMNS.index("posted_at")
     marks = ", ".join("?" for _ in range(2 + len(SEARCH_COLUMNS)))
     for sql in queries:
-        for _, batch in _batches(connection, f"SELECT * FROM ({sql}) ORDER BY key, pos"):
-            rows = [
-                (*row[:posted], row[posted].isoformat() if row[posted] is not None else None, *row[posted + 1 :])
-                for row in batch
-            ]
-            db.executemany(f"INSERT INTO search_rows VALUES ({marks})", rows)
+        # posted_at as text (ISO, UTC): SQLite has no time type, and search_row reads it back
+        result = connection.execute(
+            f"SELECT * REPLACE (posted_at::VARCHAR AS posted_at) FROM ({sql}) ORDER BY key, pos"
+        )
+        while batch := result.fetchmany(BATCH):
+            db.executemany(f"INSERT INTO search_rows VALUES ({marks})", batch)
     db.execute("CREATE INDEX search_rows_key ON search_rows (key_kind, key, pos)")
 
 
@@ -146,7 +144,9 @@ def build_lookups(connection: duckdb.DuckDBPyConnection, path: Path, tables: set
     try:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
+        connection.execute("SET TimeZone = 'UTC'")  # times are written as UTC text
         with db:
+            db.execute("CREATE TABLE time_keys (page_table TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL)")
             _post_pages(connection, db, tables)
             if "link.network_posts" in tables and "link.networks" in tables:
                 _network_pages(connection, db)
@@ -159,6 +159,14 @@ def open_lookups(path: Path) -> sqlite3.Connection:
     """A read-only connection to a lookup file (``immutable``: it never changes once written)."""
     connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     return connection
+
+
+def read_time_keys(rows: Iterable[tuple[str, str, str]]) -> dict[str, TimeKeys]:
+    """The ``time_keys`` table of a lookup file, by page table."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for table, key, kind in rows:
+        found.setdefault(table, {"datetime": set(), "date": set()})[kind].add(key)
+    return {table: TimeKeys(frozenset(k["datetime"]), frozenset(k["date"])) for table, k in found.items()}
 
 
 def search_row(names: Iterable[str], row: tuple[Any, ...]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from unveil.errors import UnveilError
-from unveil.web.lookups import build_lookups, lookups_path, open_lookups
+from unveil.web.lookups import TimeKeys, build_lookups, lookups_path, open_lookups, read_time_keys
 from unveil.web.serving import build_serving, table_columns
 from unveil.workspace import Workspace
 
@@ -255,6 +255,11 @@ class ReadModel:
             local.lookup_snapshot = snapshot
         result = local.lookups.execute(sql, list(params))
         return [column[0] for column in result.description or []], result.fetchall()
+
+    def lookup_times(self, table: str) -> TimeKeys:
+        """The fields of a page table of the lookup file that ``lookups.decode`` turns back into times."""
+        keys = self.cached("lookup_times", lambda: read_time_keys(self.lookup("SELECT * FROM time_keys")[1]))
+        return keys.get(table, TimeKeys())
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dictionaries."""

@@ -90,13 +90,14 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
 
 def _stored_page(tables: ReadModel, network_id: str, with_post_ids: bool) -> list[dict[str, Any]]:
     """A network's row of ``web.network_pages`` from the lookup file (``list_identifier_posts`` only if asked)."""
-    column = ", identifier_posts" if with_post_ids else ""
+    column = ", extra" if with_post_ids else ""
     _, pages = tables.lookup(f"SELECT page{column} FROM network_pages WHERE network_id = ?", [network_id])
     if not pages:
         return []
-    page: dict[str, Any] = decode(pages[0][0])
+    times = tables.lookup_times("network_pages")
+    page: dict[str, Any] = decode(pages[0][0], times)
     if with_post_ids:
-        page["list_identifier_posts"] = decode(pages[0][1])
+        page["list_identifier_posts"] = decode(pages[0][1], times)
     return [page]
 
 

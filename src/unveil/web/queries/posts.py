@@ -36,7 +36,7 @@ def post_detail(tables: ReadModel, post_id: str) -> PostDetail:
     built = [name for name, (table, _, _) in DETAIL_LISTS.items() if tables.has(table)]
     if tables.has_lookups():  # the same row, as stored in the lookup file (lookups.py): much cheaper
         _, pages = tables.lookup("SELECT page FROM post_pages WHERE post_id = ?", [post_id])
-        found = [decode(pages[0][0])] if pages else []
+        found = [decode(pages[0][0], tables.lookup_times("post_pages"))] if pages else []
     else:
         lists = "".join(f', p.list_{name} AS "list:{name}"' for name in built)
         found = tables.rows(f"SELECT {POST_COLUMNS}{lists} FROM web.post_details p WHERE p.post_id = ?", [post_id])
