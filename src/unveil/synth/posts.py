@@ -90,7 +90,8 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     edit = ""
     if draw() < profile.edit_rate:
         edited, edit = _light_edit(text, rng)
-        if all(row[2] in edited for row in identifiers):  # an edit never touches a phone, an email or a handle
+        # an edit never touches a phone, an email or a handle (an emoji is only appended)
+        if edit == "emoji" or all(row[2] in edited for row in identifiers):
             text = edited
         else:
             text, edit = text + " " + EDIT_EMOJI[number % len(EDIT_EMOJI)], "emoji"
@@ -418,8 +419,12 @@ def _hub_line(
 
 def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
     """Edit a template copy lightly (a word dropped, a typo, an emoji), as re-posters do."""
-    words = text.split(" ")
     kind = rng.choice(("word_drop", "typo", "emoji", "punctuation"))
+    if kind == "emoji" or kind == "punctuation":  # (the split below draws nothing: the draws are the same)
+        if kind == "punctuation" and "!" in text:
+            return text.replace("!", "!!", 1), kind
+        return text + " " + rng.choice(EDIT_EMOJI), "emoji"
+    words = text.split(" ")
     if kind == "word_drop" and len(words) > 8:
         position = rng.randrange(1, len(words) - 1)
         if not any(c.isdigit() for c in words[position]):
@@ -432,8 +437,6 @@ def _light_edit(text: str, rng: random.Random) -> tuple[str, str]:
             i = rng.randrange(1, len(word) - 2)
             words[position] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
             return " ".join(words), kind
-    if kind == "punctuation" and "!" in text:
-        return text.replace("!", "!!", 1), kind
     return text + " " + rng.choice(EDIT_EMOJI), "emoji"
 
 
