@@ -71,7 +71,10 @@ class MentionColumns:
             size = len(rows)
             if not size:
                 continue
-            columns = dict(zip(("post_id", "seq", *KIND_COLUMNS[kind]), zip(*rows, strict=True), strict=True))
+            # Lists, not the tuples ``zip`` makes: ``pa.array`` converts a tuple of strings far slower.
+            columns = dict(
+                zip(("post_id", "seq", *KIND_COLUMNS[kind]), map(list, zip(*rows, strict=True)), strict=True)
+            )
             arrays = []
             for field in MENTIONS:
                 if field.name == "kind":
