@@ -53,9 +53,10 @@ def create_environment() -> jinja2.Environment:
     return environment
 
 
-def _decimals(value: float, digits: int = 1) -> str:
-    """A number with a fixed number of decimals (cheaper than ``'%.1f' % value`` on autoescaped Markup)."""
-    return f"{value:.{digits}f}"
+def _decimals(value: float, digits: int = 1, sign: bool = False) -> str:
+    """A number with a fixed number of decimals, ``+`` before positive ones with ``sign`` (cheaper than
+    ``'%+.1f' % value``, which autoescaping turns into a ``Markup`` built and escaped per value)."""
+    return f"{value:{'+' if sign else ''}.{digits}f}"
 
 
 def _when(value: Any) -> str:
