@@ -8,7 +8,6 @@ match is returned with its span and weight; a stated age under 18 is an indicato
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unveil.extract.ages import Age, find_ages
@@ -80,12 +79,12 @@ def _lexicon_of(language: str) -> CompiledLexicon:
 _LEXICONS: dict[str, CompiledLexicon] = {}
 
 
-def _word_starts(text: str, lexicon: CompiledLexicon) -> Iterator[int]:
+def _word_starts(text: str, lexicon: CompiledLexicon) -> list[int]:
     """Where a word whose beginning is a lexicon key starts (every word start if lower-casing moves spans)."""
     lowered = lower_cased(text)
     if len(lowered) == len(text):
-        return (found.start() for found in lexicon.word_starts.finditer(lowered))
-    return (word.start() for word in WORD.finditer(text))
+        return [found.start() for found in lexicon.word_starts.finditer(lowered)]
+    return [word.start() for word in WORD.finditer(text)]
 
 
 def _word_matches(text: str, lexicon: CompiledLexicon) -> list[Match]:

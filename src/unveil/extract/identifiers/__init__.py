@@ -30,9 +30,11 @@ def find_identifiers(text: str, region: str, extra_masks: list[tuple[int, int]] 
     found: list[Found] = []
     for kind in REGISTRY.values():
         items = kind.find(text, region, masks)
-        found.extend(items)
-        masks.extend((item.start, item.end) for item in items if item.type != "handle")
-    found.sort(key=lambda item: (item.start, item.end, item.type))
+        if items:  # most finders find nothing in most posts: no generator, no sort for nothing
+            found.extend(items)
+            masks.extend((item.start, item.end) for item in items if item.type != "handle")
+    if len(found) > 1:
+        found.sort(key=lambda item: (item.start, item.end, item.type))
     return found
 
 
