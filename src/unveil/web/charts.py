@@ -44,13 +44,15 @@ class Line:
 
 
 def bars(series: list[dict[str, Any]], width: int = 800, height: int = 160, margin: int = 24) -> list[Bar]:
-    """Bars for ``[{"week": date, "posts": n}, ...]`` scaled into the box."""
+    """Bars for ``[{"week": date, "posts": n}, ...]`` scaled into the box (weeks without posts: no bar)."""
     if not series:
         return []
     top = max(item["posts"] for item in series) or 1
     step = (width - 2 * margin) / len(series)
     out = []
     for i, item in enumerate(series):
+        if not item["posts"]:
+            continue  # a timeline over months is mostly empty weeks: no label to format for them
         h = (height - 2 * margin) * item["posts"] / top
         label = f"week of {item['week']}: {item['posts']} posts"
         out.append(Bar(margin + i * step, height - margin - h, max(step - 1, 1), h, label))
