@@ -72,13 +72,14 @@ def test_audit_writer_commits_every_entry_before_returning(tmp_path: Path) -> No
 
 def test_lookup_pages_get_their_times_back() -> None:
     text = (
-        '{"at": "2024-03-04 21:05:00+00", "day": "2024-03-04", "items": [{"at": null, "name": "<b>x</b>"}], "n": 0.5}'
+        '{"at": "2024-03-04 21:05:00+00", "day": "2024-03-04", '
+        '"items": [{"at": null, "name": "<b>x</b>"}, {"at": "soon"}], "n": 0.5}'
     )
     page = decode(zlib.compress(text.encode()), TimeKeys(frozenset({"at"}), frozenset({"day"})))
     assert page == {
         "at": datetime(2024, 3, 4, 21, 5, tzinfo=UTC),
         "day": date(2024, 3, 4),
-        "items": [{"at": None, "name": "<b>x</b>"}],
+        "items": [{"at": None, "name": "<b>x</b>"}, {"at": "soon"}],
         "n": 0.5,
     }
 

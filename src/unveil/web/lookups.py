@@ -7,7 +7,7 @@ SQLite file ``snapshot-<hash>.lookups.sqlite`` (read-only afterwards, opened ``i
 
 - ``post_pages``: per post, the row a post page reads from ``web.post_details`` (its columns and
   its lists as ``list:<field>``) as JSON written by DuckDB (``to_json``, in C++ on every core: a
-  million pages take a minute, not the ten they took through Python objects), compressed;
+  third of the CPU the same rows took through Python objects), compressed;
   ``time_keys`` names the fields that ``decode`` turns back into datetimes and dates;
 - ``network_pages``: per network, its ``web.network_pages`` row without ``list_identifier_posts``, and
   that list apart (``extra``: only the graph reads it);
@@ -24,7 +24,7 @@ import json
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -61,14 +61,22 @@ def decode(data: bytes, times: TimeKeys) -> Any:
 
     def restore(obj: dict[str, Any]) -> dict[str, Any]:
         for key in times.datetimes.intersection(obj):
-            if isinstance(obj[key], str):
-                obj[key] = datetime.fromisoformat(obj[key])
+            obj[key] = _time(obj[key], datetime.fromisoformat)
         for key in times.dates.intersection(obj):
-            if isinstance(obj[key], str):
-                obj[key] = date.fromisoformat(obj[key])
+            obj[key] = _time(obj[key], date.fromisoformat)
         return obj
 
     return json.loads(zlib.decompress(data), object_hook=restore)
+
+
+def _time(value: Any, parse: Callable[[str], Any]) -> Any:
+    """A time written as text, parsed; anything else (null, or a text field of the same name elsewhere) as is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse(value)
+    except ValueError:
+        return value
 
 
 def _time_keys(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
