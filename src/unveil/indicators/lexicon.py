@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from unveil.errors import ConfigError
-from unveil.extract.places import literal_led_trie
+from unveil.extract.places import trie_pattern
 from unveil.extract.schema import DOMAINS
 
 
@@ -232,12 +232,22 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     lengths = tuple(sorted({len(prefix) for prefix in groups}, reverse=True))
     has_words = any(indicator.pattern.isascii() for indicator in anywhere)
     anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
-    # Led by each key's first character (the engine skips in C to those), then "a word starts here".
-    word_starts = re.compile(literal_led_trie(sorted(groups), r"(?<!\w.)", "(?={})")) if groups else re.compile(r"(?!)")
+    word_starts = _word_start_scan(sorted(groups)) if groups else re.compile(r"(?!)")
     chars = _first_chars_of(anywhere)
     scan = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
     lowest = min("".join(chars), default="") if chars else ""
     return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, scan, lowest)
+
+
+def _word_start_scan(keys: list[str]) -> re.Pattern[str]:
+    """Where a word starts with one of ``keys`` (their first characters are letters or digits): a word
+    boundary, then one of those first characters, then the keys' trie, both as look-aheads.
+
+    The boundary test first rejects most positions (inside words) at once; measured faster than
+    leading with each key's first character, which tries the branch at nearly every letter.
+    """
+    firsts = "".join(re.escape(char) for char in sorted({key[0] for key in keys}))
+    return re.compile(rf"\b(?=[{firsts}])(?={trie_pattern(keys)})")
 
 
 def _first_chars_of(indicators: list[Indicator]) -> frozenset[str] | None:

@@ -17,7 +17,8 @@ CANDIDATES = re.compile(
 )
 
 
-HINT = re.compile(r"[0-9A-Za-z]{26}")
+HINT_LENGTH = 26
+HINT = re.compile(rf"[0-9A-Za-z]{{{HINT_LENGTH}}}")
 
 
 def base58check_payload(address: str) -> bytes | None:
@@ -92,7 +93,8 @@ class Wallet(IdentifierType):
     name = "wallet"
 
     def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
-        if HINT.search(text) is None:
+        # A run of 26 letters or digits holds no space: it lies within one piece of ``text.split()``.
+        if max(map(len, text.split()), default=0) < HINT_LENGTH or HINT.search(text) is None:
             return []
         found: list[Found] = []
         for match in CANDIDATES.finditer(text):
