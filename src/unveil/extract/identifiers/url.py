@@ -46,7 +46,8 @@ class Url(IdentifierType):
     def normalise(self, value: str) -> str:
         host = value.strip().lower()
         host = re.sub(r"^[a-z]+://", "", host).split("/")[0].split(":")[0]
-        return host.removeprefix("www.").rstrip(".")
+        # every leading "www." and space, then every trailing dot and space: so that normalising twice changes nothing
+        return re.sub(r"[\s.]+$", "", re.sub(r"^(?:www\.|\s)+", "", host))
 
     def validate(self, value: str) -> bool:
         return DOMAIN.fullmatch(value) is not None and not value.replace(".", "").isdigit()
