@@ -93,7 +93,7 @@ def write_chunk(out: Path, posts: int, seed: int, chunk: int, tally: Tally | Non
             post = make_post(plan, rng, number)
             write_post(_json_line(post))
             write_truth(_truth_line(post))
-            who = post.form.who  # type: ignore[union-attr]  # make_post always sets the form
+            who = post.form.who
             add_post((who, post.city, post.edit != ""))
             if post.identifiers:
                 write_ids(_identifier_lines(post))
@@ -209,17 +209,8 @@ TRUTH_POST_COLUMNS = (
 
 def _truth_line(post: Post) -> str:
     """The post's row of ``truth/posts.csv`` (every field is an id, a code or a city name: nothing to quote)."""
-    form = post.form
-    if form is None:
-        actor = post.actor
-        head = (
-            f"{actor.actor_id if actor.is_network else ''},{actor.actor_id},{actor.kind.name},{actor.kind.label},"
-            f"{post.language},{post.template_id}"
-        )
-    else:
-        head = form.truth
     return (
-        f"{post.post_id},{head},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
+        f"{post.post_id},{post.form.truth},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
         f"{post.city},{post.country},{post.posted_at},{post.actor.platform},{len(post.images)}\r\n"
     )
 

@@ -18,6 +18,7 @@ from unveil.synth.phrases import BANKS
 from unveil.synth.phrases.words import JOBS, NATIONALITIES
 from unveil.synth.places import CITY_BY_NAME
 from unveil.synth.plan import VARIANTS, WorldPlan, epoch_of
+from unveil.synth.tally import Who
 
 DESTINATIONS = {
     "ar": {"UK": "بريطانيا", "London": "لندن", "Italy": "إيطاليا", "Germany": "ألمانيا", "France": "فرنسا"},
@@ -51,8 +52,8 @@ class Post:
     with_indicators: bool
     minor: bool
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
-    posted_at: str = ""
-    form: _Form | None = None  # the template dressed for the post's actor and persona (pre-rendered pieces)
+    posted_at: str
+    form: _Form  # the template dressed for the post's actor and persona (pre-rendered pieces)
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -213,8 +214,7 @@ class _Form:
     with_indicators: bool
     photo: int  # the persona's base photo, -1 for none
     offset: float  # the persona's place in the circuit
-    # actor_id, network_id, kind, label, template_id, language, with_indicators: the tally key of its posts
-    who: tuple[str, str, str, str, str, str, int]
+    who: Who  # the tally key of its posts
     truth: str  # the form's part of a truth row: network_id,actor_id,kind,label,language,template_id
 
 

@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unveil.synth.posts import Post
-
 TEMPLATE_COLUMNS = (
     "template_id",
     "actor_id",
@@ -87,19 +85,11 @@ class Tally:
     templates: dict[str, TemplateTally] = field(default_factory=dict)
     identifiers: dict[str, IdentifierTally] = field(default_factory=dict)
 
-    def add(self, post: Post) -> None:
-        """Count one post (``add_counted`` counts a batch of them for less)."""
-        who = post_who(post)
-        self.add_counted(
-            Counter([(who, post.city, post.edit != "")]),
-            Counter((kind, value, rule, role, who[0], who[1]) for kind, value, _, rule, role in post.identifiers),
-        )
-
     def add_counted(self, posts: Counter[PostKey], identifiers: Counter[IdentifierKey]) -> None:
         """Count posts and identifier mentions counted by key (a chunk counts its keys with ``Counter``, in C).
 
         Args:
-            posts: ``(post_who(post), city, edited)`` -> posts.
+            posts: ``(who, city, edited)`` -> posts (``who``: the post's form's ``who``).
             identifiers: ``(type, value, rule, role, actor_id, network_id)`` -> posts naming the identifier.
         """
         networks, templates = self.networks, self.templates
@@ -191,20 +181,6 @@ class Tally:
             {key: TemplateTally(*entry) for key, entry in templates.items()},
             {key: IdentifierTally(*entry) for key, entry in identifiers.items()},
         )
-
-
-def post_who(post: Post) -> Who:
-    """Who wrote ``post`` from which template (the same tuple for every post of a template dressed for a persona)."""
-    actor = post.actor
-    return (
-        actor.actor_id,
-        actor.actor_id if actor.is_network else "",
-        actor.kind.name,
-        actor.kind.label,
-        post.template_id,
-        post.language,
-        int(post.with_indicators),
-    )
 
 
 def merged(paths: list[Path]) -> Tally:
