@@ -111,19 +111,6 @@ def trie_pattern(words: list[str]) -> str:
     return _node_pattern(_trie(words))
 
 
-def literal_led_trie(words: list[str], after_first: str = "", rest: str = "{}") -> str:
-    """``trie_pattern`` as one alternative per first character, each led by that literal character.
-
-    ``after_first`` goes right after the first character (e.g. a look-behind ``(?<!\\w.)`` that
-    says the word starts there) and ``rest`` wraps the remainder (e.g. ``(?={})``). A pattern whose
-    alternatives all start with a literal lets the engine skip in C to the positions where one can
-    start, instead of trying every position.
-    """
-    children = sorted(_trie(words).items())
-    branches = [re.escape(char) + after_first + rest.format(_node_pattern(child)) for char, child in children if char]
-    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
-
-
 def _trie(words: list[str]) -> dict:  # type: ignore[type-arg]
     """The words as nested dicts, one level per character; ``""`` marks a word's end."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]

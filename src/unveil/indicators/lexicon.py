@@ -235,7 +235,7 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     word_starts = _word_start_scan(sorted(groups)) if groups else re.compile(r"(?!)")
     chars = _first_chars_of(anywhere)
     scan = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
-    lowest = min("".join(chars), default="") if chars else ""
+    lowest = min(chars) if chars else ""
     return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, scan, lowest)
 
 
