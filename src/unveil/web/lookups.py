@@ -79,10 +79,13 @@ def _time(value: Any, parse: Callable[[str], Any]) -> Any:
         return value
 
 
-def _time_keys(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
-    """(field, ``datetime`` or ``date``) of every column or nested struct field of a time type in a query."""
+def _time_keys(described: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
+    """(field, ``datetime`` or ``date``) of every column or nested struct field of a time type in a query.
+
+    ``described``: the query's ``DESCRIBE`` rows (name, type, ...).
+    """
     found = set()
-    for name, kind, *_ in connection.execute(f"DESCRIBE {sql}").fetchall():
+    for name, kind, *_ in described:
         if kind.startswith(("TIMESTAMP", "DATE")):
             found.add((name, kind))
         found.update(NESTED_TIME.findall(kind))
@@ -95,8 +98,9 @@ def _pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, table:
     Every column of ``sql`` but the last goes into ``page``; the last, also JSON, into ``extra``.
     """
     db.execute(f"CREATE TABLE {table} ({key} TEXT NOT NULL, page BLOB NOT NULL, extra BLOB)")
-    db.executemany("INSERT INTO time_keys VALUES (?, ?, ?)", [(table, *item) for item in _time_keys(connection, sql)])
-    columns = [row[0] for row in connection.execute(f"DESCRIBE {sql}").fetchall()]
+    described = connection.execute(f"DESCRIBE {sql}").fetchall()
+    db.executemany("INSERT INTO time_keys VALUES (?, ?, ?)", [(table, *item) for item in _time_keys(described)])
+    columns = [row[0] for row in described]
     fields = ", ".join(f"'{c}': \"{c}\"" for c in columns[:-1])
     result = connection.execute(f'SELECT "{key}", to_json({{{fields}}}), to_json("{columns[-1]}") FROM ({sql})')
     while batch := result.fetchmany(BATCH):
@@ -165,8 +169,7 @@ def build_lookups(connection: duckdb.DuckDBPyConnection, path: Path, tables: set
 
 def open_lookups(path: Path) -> sqlite3.Connection:
     """A read-only connection to a lookup file (``immutable``: it never changes once written)."""
-    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    return connection
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
 
 def read_time_keys(rows: Iterable[tuple[str, str, str]]) -> dict[str, TimeKeys]:
