@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from unveil.extract.deobfuscate import MASK_AT_TOKEN, _may_mask_at
 from unveil.extract.extractor import extract_post
 from unveil.extract.identifiers import REGISTRY, find_identifiers
 from unveil.indicators.scorer import score_text
@@ -75,7 +76,5 @@ MASK_PIECES = st.sampled_from(
 @given(st.lists(MASK_PIECES, max_size=12).map("".join), st.integers(min_value=0, max_value=40))
 def test_mask_precheck_never_hides_a_mask(text: str, position: int) -> None:
     """Where the cheap pre-check says no mask starts, the mask pattern indeed matches nothing."""
-    from unveil.extract.deobfuscate import MASK_AT_TOKEN, _may_mask_at
-
     if position < len(text) and not _may_mask_at(text, position, "%" in text):
         assert MASK_AT_TOKEN.match(text, position) is None
