@@ -10,8 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The synthetic world (synth/, distribution unveil-synth) is installed beside the product, never
+# as one of its dependencies: only `unveil demo` and `unveil synth` use it.
+$(STAMP): pyproject.toml synth/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pip install --quiet -e ./synth
 	touch $(STAMP)
 
 ## Browser, Java and fonts from Debian's packages (tests drive Chromium; Spark needs Java).
@@ -26,7 +29,7 @@ demo: $(STAMP) web-assets
 	$(BIN)/unveil demo
 
 test: $(STAMP) system-packages web-assets
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src synth tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -18,8 +18,8 @@ from unveil.engine import Engine, create_engine
 from unveil.ingest import ingest
 from unveil.pipeline import run_pipeline
 from unveil.stages import all_stages
-from unveil.synth.world import generate_world
 from unveil.workspace import Workspace
+from unveil_synth.world import generate_world
 
 SIZES = {"small": (2_000, 10_000), "full": (100_000, 1_000_000)}
 SKIPPED_FOLDERS = {"truth", "statistics", ".parts"}

@@ -7,7 +7,7 @@ The posts are made by ``realistic_posts`` below: short ads, job offers and cross
 Dutch, French, English, Romanian and Spanish, each with its own random phone number written in one
 of the ways people write them (plain, dotted, spelled out, keycaps, letters for digits,
 international, ``wa.me``), prices, ages, places and filler. It is a load generator for speed,
-written independently of ``unveil.synth`` and of the lexicons.
+written independently of ``unveil_synth`` and of the lexicons.
 """
 
 from __future__ import annotations

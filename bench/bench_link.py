@@ -547,7 +547,7 @@ def synthetic_world(scale: str) -> Metrics:
     """The synthetic world (unveil synth) ingested and run through the pipeline: linking against its truth."""
     from unveil.ingest import ingest
     from unveil.stages import all_stages
-    from unveil.synth.world import generate_world
+    from unveil_synth.world import generate_world
 
     size = SYNTH_SIZES[scale]
     with tempfile.TemporaryDirectory() as scratch:

@@ -28,8 +28,8 @@ from unveil.ingest.schema import TRANSFERS
 from unveil.ingest.store import append_rows, ensure_ingest_tables, record_ingest_state
 from unveil.pipeline import run_pipeline
 from unveil.stages import all_stages
-from unveil.synth.world import generate_world
 from unveil.workspace import Workspace
+from unveil_synth.world import generate_world
 
 WORLD_POSTS = {"small": 6_000, "full": 20_000}
 SCALE = {"small": (100_000, 10_000), "full": (1_000_000, 100_000)}

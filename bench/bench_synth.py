@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import Metrics, TreeMemorySampler, benchmark, timed
-from unveil.synth.world import generate_world
+from unveil_synth.world import generate_world
 
 SIZES = {"small": (20_000, 50_000), "full": (100_000, 1_000_000)}
 

@@ -66,7 +66,7 @@ def _base_workspace(scratch: Path) -> Workspace:
     from unveil.ingest import ingest
     from unveil.pipeline import run_pipeline
     from unveil.stages import all_stages
-    from unveil.synth.world import generate_world
+    from unveil_synth.world import generate_world
 
     generate_world(scratch / "world", 500, seed=11)
     base = Workspace.init(scratch / "base")

@@ -14,8 +14,8 @@ from unveil.engine import create_engine
 from unveil.ingest import ingest
 from unveil.pipeline import run_pipeline
 from unveil.stages import all_stages
-from unveil.synth.world import generate_world
 from unveil.workspace import Workspace
+from unveil_synth.world import generate_world
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

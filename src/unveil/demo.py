@@ -1,22 +1,44 @@
-"""The demo: a synthetic world through the whole pipeline, ready to serve."""
+"""The demo: a synthetic world through the whole pipeline, ready to serve.
+
+The synthetic world is its own distribution (``unveil-synth``, in ``synth/`` of the repository),
+not a dependency of ``unveil``: this module is the only one that imports it, lazily, for the
+``unveil demo`` and ``unveil synth`` commands.
+"""
 
 from __future__ import annotations
 
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from unveil.errors import UsageError
 from unveil.runner import run_on_terminal
 from unveil.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unveil_synth.world import WorldSummary
+
+SYNTH_HINT = "pip install -e ./synth in the repository (make demo and make test install it)"
+
+
+def write_world(out: Path, posts: int, seed: int, workers: int | None = None) -> WorldSummary:
+    """Write a synthetic world with its ground truth into ``out`` (needs the ``unveil-synth`` distribution)."""
+    try:
+        from unveil_synth.world import generate_world
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("unveil_synth"):
+            raise
+        raise UsageError(f"the synthetic world is not installed: {SYNTH_HINT}") from exc
+    return generate_world(out, posts, seed, workers)
 
 
 def run_demo(directory: Path, *, posts: int, seed: int, console: Console) -> Workspace:
     """Create (or reuse) the demo workspace, generate and ingest a world, run the pipeline."""
     from unveil.ingest import ingest
     from unveil.progress import RichProgress
-    from unveil.synth.world import generate_world
 
     exists = (directory / "unveil.toml").exists()
     workspace = Workspace.open(directory) if exists else Workspace.init(directory, "demo")
@@ -25,7 +47,7 @@ def run_demo(directory: Path, *, posts: int, seed: int, console: Console) -> Wor
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="unveil-synth-") as scratch:
         console.print(f"Generating a synthetic world of {posts:,} posts (seed {seed})...")
-        generate_world(Path(scratch), posts, seed)
+        write_world(Path(scratch), posts, seed)
         progress = RichProgress()
         try:
             summary = ingest(workspace, [Path(scratch)], progress)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from unveil.synth.plan import make_plan
-from unveil.synth.posts import make_post
-from unveil.synth.world import generate_world
+from unveil_synth.plan import make_plan
+from unveil_synth.posts import make_post
+from unveil_synth.world import generate_world
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from unveil.synth.world import generate_world
+from unveil_synth.world import generate_world
 
 
 def _cyclic_garbage(out: Path, posts: int) -> int:

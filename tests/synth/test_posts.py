@@ -11,9 +11,9 @@ import phonenumbers
 import pytest
 
 from tests.synth.helpers import read_posts, read_truth
-from unveil.synth.kinds import KINDS
-from unveil.synth.plan import make_plan
-from unveil.synth.posts import make_post
+from unveil_synth.kinds import KINDS
+from unveil_synth.plan import make_plan
+from unveil_synth.posts import make_post
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import sys
 from collections import defaultdict
 from pathlib import Path
 
-import typer
+import pytest
 from typer.testing import CliRunner
 
-from unveil.synth.commands import register
-from unveil.synth.samples import collect_samples, render_samples, update_document
-from unveil.synth.statistics import DISTRICTS
+from unveil.cli import app
+from unveil.demo import write_world
+from unveil.errors import UsageError
+from unveil_synth.samples import collect_samples, render_samples, update_document
+from unveil_synth.statistics import DISTRICTS
 
 
 def _rows(world: Path, name: str) -> list[dict[str, str]]:
@@ -44,13 +47,18 @@ def test_smuggling_roughly_triples_along_the_e40_while_sexual_trafficking_declin
 
 
 def test_the_synth_command_writes_a_world(tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.callback()(lambda: None)  # keep "synth" a sub-command, as in the real CLI
-    register(app)
     result = CliRunner().invoke(app, ["synth", str(tmp_path / "w"), "--posts", "200", "--seed", "2", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "200 posts" in result.output
     assert (tmp_path / "w" / "truth" / "posts.csv").is_file()
+
+
+def test_without_the_synth_distribution_the_world_commands_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "unveil_synth.world", None)  # as if unveil-synth were not installed
+    with pytest.raises(UsageError, match=r"pip install -e \./synth"):
+        write_world(tmp_path / "w", 10, 1)
 
 
 def test_samples_cover_each_kind_in_several_languages_and_replace_their_section(tmp_path: Path) -> None:
@@ -67,9 +75,5 @@ def test_samples_cover_each_kind_in_several_languages_and_replace_their_section(
 
 def test_no_other_area_imports_the_generators_phrases() -> None:
     source = Path(__file__).resolve().parents[2] / "src" / "unveil"
-    offenders = [
-        str(path)
-        for path in source.rglob("*.py")
-        if "synth" not in path.parts and "synth.phrases" in path.read_text("utf-8")
-    ]
+    offenders = [str(path) for path in source.rglob("*.py") if "unveil_synth.phrases" in path.read_text("utf-8")]
     assert offenders == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unveil.synth.phrases.words import Bank, role
+from unveil_synth.phrases.words import Bank, role
 
 EN: Bank = (
     role(

@@ -14,14 +14,14 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from unveil.synth.actors import Actor
-from unveil.synth.background import write_background
-from unveil.synth.kinds import AD_SITES
-from unveil.synth.ledger import Ledger, Transfer
-from unveil.synth.parties import Party, make_party, name_variant
-from unveil.synth.phrases.words import HOTELS
-from unveil.synth.plan import WorldPlan, epoch_of
-from unveil.synth.rand import FastRandom
+from unveil_synth.actors import Actor
+from unveil_synth.background import write_background
+from unveil_synth.kinds import AD_SITES
+from unveil_synth.ledger import Ledger, Transfer
+from unveil_synth.parties import Party, make_party, name_variant
+from unveil_synth.phrases.words import HOTELS
+from unveil_synth.plan import WorldPlan, epoch_of
+from unveil_synth.rand import FastRandom
 
 CLEAN_PARTIES_PER_INSTANCE = 1100
 DAY = 86400.0

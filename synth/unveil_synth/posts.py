@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from unveil.synth.actors import Actor, Persona, Template
-from unveil.synth.identifiers import Phone, local_display
-from unveil.synth.kinds import KINDS
-from unveil.synth.obfuscate import RULE_CUMULATIVE, RULE_NAMES, RULE_TOTAL, write_email, write_handle, write_phone
-from unveil.synth.phrases import BANKS
-from unveil.synth.phrases.words import JOBS, NATIONALITIES
-from unveil.synth.places import CITY_BY_NAME
-from unveil.synth.plan import VARIANTS, WorldPlan, epoch_of
-from unveil.synth.tally import Who
+from unveil_synth.actors import Actor, Persona, Template
+from unveil_synth.identifiers import Phone, local_display
+from unveil_synth.kinds import KINDS
+from unveil_synth.obfuscate import RULE_CUMULATIVE, RULE_NAMES, RULE_TOTAL, write_email, write_handle, write_phone
+from unveil_synth.phrases import BANKS
+from unveil_synth.phrases.words import JOBS, NATIONALITIES
+from unveil_synth.places import CITY_BY_NAME
+from unveil_synth.plan import VARIANTS, WorldPlan, epoch_of
+from unveil_synth.tally import Who
 
 DESTINATIONS = {
     "ar": {"UK": "بريطانيا", "London": "لندن", "Italy": "إيطاليا", "Germany": "ألمانيا", "France": "فرنسا"},

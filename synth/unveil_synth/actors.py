@@ -13,12 +13,12 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from unveil.synth.identifiers import Phone, make_email, make_handle, make_phone
-from unveil.synth.kinds import KIND_BY_NAME, NETWORK_PREFIX, Kind
-from unveil.synth.phrases import BANKS
-from unveil.synth.phrases.words import COMPANIES, FIRST_NAMES, HOTELS, MALE_NAMES, NATIONALITIES, SALONS
-from unveil.synth.places import CIRCUITS, CITIES, CITY_BY_NAME, DEPARTURE_POINTS
-from unveil.synth.rand import FastRandom
+from unveil_synth.identifiers import Phone, make_email, make_handle, make_phone
+from unveil_synth.kinds import KIND_BY_NAME, NETWORK_PREFIX, Kind
+from unveil_synth.phrases import BANKS
+from unveil_synth.phrases.words import COMPANIES, FIRST_NAMES, HOTELS, MALE_NAMES, NATIONALITIES, SALONS
+from unveil_synth.places import CIRCUITS, CITIES, CITY_BY_NAME, DEPARTURE_POINTS
+from unveil_synth.rand import FastRandom
 
 HOME_COUNTRIES = {
     "escort_network": ("RO", "BG", "HU", "NG", "ES", "UA"),

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from unveil.synth.posts import Post, post_time
+from unveil_synth.posts import Post, post_time
 
 PLAIN_PHONE_RULES = ("plain", "compact", "international", "dotted")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance
 
-from unveil.synth.plan import VARIANTS
+from unveil_synth.plan import VARIANTS
 
 WIDTH, HEIGHT = 240, 300
 

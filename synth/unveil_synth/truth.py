@@ -10,9 +10,9 @@ import csv
 import hashlib
 from pathlib import Path
 
-from unveil.synth.images import photo_digests
-from unveil.synth.plan import PHOTO_KINDS, WorldPlan, epoch_of
-from unveil.synth.tally import NetworkTally, Tally, write_identifiers, write_templates
+from unveil_synth.images import photo_digests
+from unveil_synth.plan import PHOTO_KINDS, WorldPlan, epoch_of
+from unveil_synth.tally import NetworkTally, Tally, write_identifiers, write_templates
 
 NETWORK_COLUMNS = (
     "network_id",

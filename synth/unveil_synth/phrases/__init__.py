@@ -8,11 +8,11 @@ lexicons from published indicator lists (see docs/synthetic-world.md), never fro
 
 from __future__ import annotations
 
-from unveil.synth.phrases.benign import BENIGN_BANKS
-from unveil.synth.phrases.escort import ESCORT_BANKS
-from unveil.synth.phrases.labour import LABOUR_BANKS
-from unveil.synth.phrases.smuggling import SMUGGLING_BANKS
-from unveil.synth.phrases.words import Bank
+from unveil_synth.phrases.benign import BENIGN_BANKS
+from unveil_synth.phrases.escort import ESCORT_BANKS
+from unveil_synth.phrases.labour import LABOUR_BANKS
+from unveil_synth.phrases.smuggling import SMUGGLING_BANKS
+from unveil_synth.phrases.words import Bank
 
 BANKS: dict[tuple[str, str], Bank] = {**ESCORT_BANKS, **SMUGGLING_BANKS, **LABOUR_BANKS, **BENIGN_BANKS}
 

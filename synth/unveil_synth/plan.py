@@ -11,9 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from unveil.synth.actors import Actor, build_network, cached_author
-from unveil.synth.identifiers import Phone, make_landline, make_phone
-from unveil.synth.kinds import AD_SITES, KINDS, Kind
+from unveil_synth.actors import Actor, build_network, cached_author
+from unveil_synth.identifiers import Phone, make_landline, make_phone
+from unveil_synth.kinds import AD_SITES, KINDS, Kind
 
 START = datetime(2019, 1, 1, tzinfo=UTC)
 END = datetime(2025, 1, 1, tzinfo=UTC)

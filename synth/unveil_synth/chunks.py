@@ -16,11 +16,11 @@ from typing import IO, Any
 
 import orjson
 
-from unveil.synth.captures import WarcFile, facebook_post, html_page, telegram_message
-from unveil.synth.plan import WorldPlan, make_plan
-from unveil.synth.posts import Post, make_post
-from unveil.synth.rand import FastRandom
-from unveil.synth.tally import IdentifierKey, PostKey, Tally
+from unveil_synth.captures import WarcFile, facebook_post, html_page, telegram_message
+from unveil_synth.plan import WorldPlan, make_plan
+from unveil_synth.posts import Post, make_post
+from unveil_synth.rand import FastRandom
+from unveil_synth.tally import IdentifierKey, PostKey, Tally
 
 CHUNK_POSTS = 20_000
 HTML_SHARE = 0.015

@@ -17,7 +17,7 @@ from types import TracebackType
 
 import xlsxwriter
 
-from unveil.synth.parties import Party
+from unveil_synth.parties import Party
 
 MTO_COLUMNS = (
     "MTCN",

@@ -10,25 +10,27 @@ Layout (see docs/synthetic-world.md for every column)::
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from unveil.collector import collector_off
-from unveil.synth.captures import TELEGRAM_FOOTER, facebook_profile_json, telegram_header
-from unveil.synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
-from unveil.synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
-from unveil.synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
-from unveil.synth.plan import WorldPlan
-from unveil.synth.statistics import write_statistics
-from unveil.synth.tally import Tally, merged
-from unveil.synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
-from unveil.synth.truth import write_actor_truth, write_image_truth
+from unveil_synth.captures import TELEGRAM_FOOTER, facebook_profile_json, telegram_header
+from unveil_synth.chunks import CHUNK_POSTS, TRUTH_POST_COLUMNS, plan_for, write_chunk
+from unveil_synth.images import PHOTOS_PER_TASK, photo_rows, write_photos
+from unveil_synth.ledger import BANK_CSV_COLUMNS, MTO_COLUMNS, TRUTH_COLUMNS
+from unveil_synth.plan import WorldPlan
+from unveil_synth.statistics import write_statistics
+from unveil_synth.tally import Tally, merged
+from unveil_synth.transfers import PARTY_COLUMNS, money_parts, write_money_part
+from unveil_synth.truth import write_actor_truth, write_image_truth
 
 FOLDERS = ("posts", "captures/html", "telegram", "social", "images", "transfers", "statistics", "truth", ".parts")
 
@@ -201,3 +203,15 @@ def _join_fragments(target: Path, header: str, fragments: list[Path], footer: st
             with fragment.open(encoding="utf-8") as source:
                 shutil.copyfileobj(source, handle)
         handle.write(footer)
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off for a block (the world's many small objects make no cycles)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from unveil.synth.identifiers import Phone, make_email, make_phone
-from unveil.synth.phrases.words import FIRST_NAMES, MALE_NAMES, SURNAMES
+from unveil_synth.identifiers import Phone, make_email, make_phone
+from unveil_synth.phrases.words import FIRST_NAMES, MALE_NAMES, SURNAMES
 
 BANK_CODES = {
     "BE": ("001", "068", "310", "363", "539", "645", "735", "930"),

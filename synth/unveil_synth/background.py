@@ -10,13 +10,13 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from unveil.synth.parties import Party, make_party
-from unveil.synth.places import CITIES
-from unveil.synth.plan import epoch_of
-from unveil.synth.rand import FastRandom
+from unveil_synth.parties import Party, make_party
+from unveil_synth.places import CITIES
+from unveil_synth.plan import epoch_of
+from unveil_synth.rand import FastRandom
 
 if TYPE_CHECKING:
-    from unveil.synth.transfers import MoneyWriter
+    from unveil_synth.transfers import MoneyWriter
 
 BLOCK = 100
 DAY = 86400.0

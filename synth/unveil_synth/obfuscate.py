@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import random
 
-from unveil.synth.identifiers import Phone, local_display
+from unveil_synth.identifiers import Phone, local_display
 
 SPELLED: dict[str, tuple[str, ...]] = {
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
