@@ -20,6 +20,7 @@ stats_app = typer.Typer(
     name="stats", help="Official statistics: import, show, estimate the hidden number.", no_args_is_help=True
 )
 console = Console()
+REPORT_REPLICATES = 200  # BCa replicates for the report's hidden-number section (seconds, not minutes)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,26 +101,108 @@ def _print_frame(frame: object, title: str) -> None:
 
 @stats_app.command(name="mse")
 def mse_command(
-    file: Annotated[Path, typer.Argument(help="Overlap table: 0/1 list columns, last column the count.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: estimate, lower, upper, model.")] = False,
-    criterion: Annotated[str, typer.Option(help="Model choice: aic or bic.")] = "aic",
-    interval: Annotated[str, typer.Option(help="profile (likelihood) or bootstrap.")] = "profile",
-    replicates: Annotated[int, typer.Option(min=20, help="Bootstrap replicates.")] = 200,
+    file: Annotated[Path, typer.Argument(help="Overlap table: 0/1 list columns and a count column (the last).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: estimate, lower, upper, model, ...")] = False,
+    method: Annotated[
+        str, typer.Option(help="Model choice: stepwise (the reference's rule), aic, bic, main or fixed.")
+    ] = "stepwise",
+    threshold: Annotated[float, typer.Option(help="p-value threshold of the stepwise rule.")] = 0.02,
+    model: Annotated[str | None, typer.Option(help="A fixed model's interactions, e.g. 'D:E' or 'A:B,C:D'.")] = None,
+    interval: Annotated[str, typer.Option(help="bca (bootstrap, the reference's) or profile (likelihood).")] = "bca",
+    replicates: Annotated[int, typer.Option(min=20, help="Bootstrap replicates.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 1234,
+    by: Annotated[
+        str | None, typer.Option(help="Estimate each stratum of this column (e.g. year, region) separately.")
+    ] = None,
 ) -> None:
     """Estimate the total number of victims, seen and unseen, by multiple systems estimation."""
-    from unveil.stats.mse import estimate_hidden_population, read_overlap_table
-
-    if criterion not in ("aic", "bic") or interval not in ("profile", "bootstrap"):
-        raise UsageError("--criterion is aic or bic; --interval is profile or bootstrap")
-    estimate = estimate_hidden_population(read_overlap_table(file), criterion, interval, replicates)  # type: ignore[arg-type]
-    if as_json:
-        typer.echo(json.dumps(estimate.to_dict()))
-        return
-    console.print(f"observed on at least one list: {estimate.observed:,}")
-    console.print(
-        f"estimated total: {estimate.estimate:,.0f} (95% interval {estimate.lower:,.0f} to {estimate.upper:,.0f})"
+    from unveil.stats.mse import (
+        INTERVALS,
+        METHODS,
+        estimate_hidden_population,
+        read_overlap_table,
+        read_strata,
     )
-    console.print(f"model ({criterion.upper()}): {estimate.model}", markup=False, highlight=False)
+
+    if method not in METHODS or interval not in INTERVALS:
+        raise UsageError(f"--method is one of {', '.join(METHODS)}; --interval is bca or profile")
+    if method == "fixed" and not model:
+        raise UsageError("--method fixed needs --model (e.g. --model D:E)")
+
+    def run(table: object) -> MseEstimate:
+        return estimate_hidden_population(
+            table,  # type: ignore[arg-type]
+            method,
+            interval,
+            replicates,
+            threshold,
+            model,
+            seed,
+        )
+
+    if by is None:
+        estimate = run(read_overlap_table(file))
+        for note in estimate.notes:
+            typer.echo(f"warning: {note}", err=True)
+        if as_json:
+            typer.echo(json.dumps(estimate.to_dict()))
+            return
+        _print_estimate(estimate)
+        return
+    pooled_table, strata = read_strata(file, by)
+    pooled = run(pooled_table)
+    results = [(name, run(table)) for name, table in strata]
+    if as_json:
+        payload = pooled.to_dict()
+        payload["by"] = by
+        payload["pooled_note"] = "estimate, lower, upper and model are those of all strata pooled"
+        payload["strata"] = [{"stratum": name, **e.to_dict()} for name, e in results]
+        typer.echo(json.dumps(payload))
+        return
+    for name, estimate in results:
+        console.print(f"[bold]{by} = {name}[/bold]")
+        _print_estimate(estimate)
+    console.print("[bold]all strata pooled[/bold]")
+    _print_estimate(pooled)
+
+
+def _print_estimate(estimate: MseEstimate) -> None:
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    say(f"observed on at least one list: {estimate.observed:,} ({len(estimate.lists)} lists)")
+    for dropped in estimate.dropped:
+        say(f"list dropped as uninformative: {dropped}")
+    say(
+        f"estimated total: {estimate.estimate:,.0f} "
+        f"(95% {estimate.interval_method} interval {estimate.lower:,.0f} to {estimate.upper:,.0f})"
+    )
+    if estimate.profile and estimate.interval_method != "profile":
+        say(f"profile-likelihood interval: {estimate.profile[0]:,.0f} to {estimate.profile[1]:,.0f}")
+    chosen = estimate.method + (f", p-value threshold {estimate.threshold}" if estimate.threshold else "")
+    say(f"model ({chosen}): {estimate.model}")
+    if estimate.diagnostics:
+        table = Table("model", "added", "p-value", "deviance", "df", "AIC", "BIC", "estimate", title="models tried")
+        for row in estimate.diagnostics:
+            table.add_row(
+                str(row["model"]),
+                str(row["added"] or ""),
+                "" if row["p_value"] is None else f"{row['p_value']:.3g}",
+                f"{row['deviance']:.2f}",
+                str(row["df"]),
+                f"{row['aic']:.2f}",
+                f"{row['bic']:.2f}",
+                f"{row['estimate']:,.0f}",
+            )
+        console.print(table)
+    if estimate.thresholds:
+        table = Table("threshold", "model", "estimate", title="the threshold's effect")
+        for row in estimate.thresholds:
+            table.add_row(str(row["threshold"]), str(row["model"]), f"{row['estimate']:,.0f}")
+        console.print(table)
+    for name, alt in estimate.alternatives.items():
+        say(f"{name}: {alt['model']} -> {alt['estimate']:,.0f}")
 
 
 def report(
@@ -148,4 +231,7 @@ def report(
 def _estimates(files: list[Path]) -> list[tuple[str, MseEstimate]]:
     from unveil.stats.mse import estimate_hidden_population, read_overlap_table
 
-    return [(file.stem, estimate_hidden_population(read_overlap_table(file))) for file in files]
+    return [
+        (file.stem, estimate_hidden_population(read_overlap_table(file), replicates=REPORT_REPLICATES))
+        for file in files
+    ]
