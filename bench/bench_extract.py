@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 from bench.harness import Metrics, benchmark, timed
 from unveil.config import Settings
 from unveil.engine import create_engine
-from unveil.extract.deobfuscate import NUMBER_WORDS
 from unveil.extract.evaluate import evaluate, matcher_finder, read_devset, unveil_finder
 from unveil.extract.stage import extract_batch
+from unveil.identifiers.deobfuscate import NUMBER_WORDS
 from unveil.tables import TableRef, write_batches
 
 SIZES = {"small": 20_000, "full": 1_000_000}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from unveil.extract.deobfuscate import chains, digit_tokens, masked_spans
-from unveil.extract.identifiers import find_identifiers
+from unveil.identifiers import find_identifiers
+from unveil.identifiers.deobfuscate import chains, digit_tokens, masked_spans
 
 
 def phones(text: str, region: str = "BE") -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from unveil.extract.identifiers import REGISTRY, find_identifiers
-from unveil.extract.identifiers.keccak import keccak256
+from unveil.identifiers import REGISTRY, find_identifiers
+from unveil.identifiers.keccak import keccak256
 
 
 def values(text: str, kind: str) -> list[str]:
@@ -73,7 +73,7 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
 
     import phonenumbers
 
-    from unveil.extract.identifiers.phonemeta import is_valid, number_type
+    from unveil.identifiers.phonemeta import is_valid, number_type
 
     rng = random.Random(5)
     codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
@@ -94,7 +94,7 @@ def test_foreign_mobile_pattern_agrees_with_phonenumbers() -> None:
     import phonenumbers
     from phonenumbers import PhoneNumberType
 
-    from unveil.extract.identifiers.phone import FALLBACK_REGIONS, _foreign_mobile
+    from unveil.identifiers.phone import FALLBACK_REGIONS, _foreign_mobile
 
     def reference(digits: str, region: str) -> str | None:
         for other in FALLBACK_REGIONS:

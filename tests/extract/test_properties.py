@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from unveil.extract.deobfuscate import MASK_AT_TOKEN, _may_mask_at
 from unveil.extract.extractor import extract_post
-from unveil.extract.identifiers import REGISTRY, find_identifiers
+from unveil.identifiers import REGISTRY, find_identifiers
+from unveil.identifiers.deobfuscate import MASK_AT_TOKEN, _may_mask_at
 from unveil.indicators.scorer import score_text
 
 PIECES = st.sampled_from(

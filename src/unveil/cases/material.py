@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-import phonenumbers
-
 from unveil.cases.data import Row, read_table, rows
 from unveil.cases.items import split_identifier
 from unveil.cases.store import CaseDetail
+from unveil.identifiers import canonical
 from unveil.workspace import Workspace
 
 PARTY_IDENTIFIER_COLUMNS = {"phone": "phone", "email": "email", "iban": "account", "wallet": "wallet"}
@@ -125,25 +124,19 @@ def transfer_identifiers(transfer: Row, region: str) -> set[tuple[str, str]]:
         for id_type, column in PARTY_IDENTIFIER_COLUMNS.items():
             raw = transfer.get(f"{side}_{column}")
             if raw:
-                found.add((id_type, canonical_identifier(id_type, str(raw), region)))
+                value = str(raw) if PSEUDONYM.fullmatch(str(raw)) else canonical(id_type, str(raw), region)
+                if value is not None:
+                    found.add((id_type, value))
     return found
 
 
 def canonical_identifier(id_type: str, raw: str, region: str) -> str:
-    """The canonical form the extraction contract uses (E.164, lower-case email, compact IBAN).
+    """The canonical form the extraction contract uses (``identifiers.canonical``: E.164, e-mail
+    without spaces in lower case, compact IBAN, wallet), or the value as written (stripped) when it
+    is not a valid identifier (a partial phone stays as written, never an invalid ``+32...``).
 
     A pseudonym (``phone-3a6a20a5761f31bf``) is its own canonical form.
     """
     if PSEUDONYM.fullmatch(raw):
         return raw
-    if id_type == "phone":
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            return raw.strip()
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if id_type == "email":
-        return raw.strip().lower()
-    if id_type == "iban":
-        return raw.replace(" ", "").upper()
-    return raw.strip()
+    return canonical(id_type, raw, region) or raw.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from unveil.extract.lowered import lower_cased
+from unveil.text import lower_cased
 
 AFTER = (
     r"ans|an|jaar|jaartjes|jr|yo|y\.o\.?|y/o|yrs?|years?(?:\s+old)?|jahre?|jährige?|años|anos|anni|de\s+ani|ani"

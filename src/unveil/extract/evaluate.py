@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unveil.extract.identifiers import TYPES
+from unveil.identifiers import TYPES
 
 Finder = Callable[[str, str], list[tuple[str, str]]]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unveil.extract.ages import Age, find_ages
-from unveil.extract.found import Found, overlaps
-from unveil.extract.identifiers import find_identifiers
 from unveil.extract.language import detect_language
 from unveil.extract.places import PlaceMention, best_city, find_places
 from unveil.extract.prices import Price, find_prices
+from unveil.identifiers import find_identifiers
+from unveil.identifiers.found import Found, overlaps
 from unveil.indicators.scorer import Match, find_indicators
 
 MAX_TEXT = 100_000

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from unveil.extract.extractor import PostExtraction, extract_post
-from unveil.extract.found import Found
+from unveil.identifiers.found import Found
 from unveil.indicators.scorer import domain_scores
 
 MAX_LINE_CHARS = 1_000_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from unveil.extract.lowered import lower_cased
+from unveil.text import lower_cased
 
 # Short, frequent, distinctive words of each language (articles, pronouns, prepositions, verbs).
 FUNCTION_WORDS: dict[str, str] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from unveil.extract.lowered import lower_cased
+from unveil.text import lower_cased, trie_pattern
 
 # Order matters where two files share a name: the first wins ("Lille" is the French city, not the Belgian
 # municipality of 16,000 people).
@@ -104,30 +104,6 @@ def _marked_rows() -> list[tuple[Place, list[str]]]:
 
 def _coordinate(value: str) -> float | None:
     return float(value) if value.strip() else None
-
-
-def trie_pattern(words: list[str]) -> str:
-    """A regular expression matching exactly ``words``, shaped as a trie (longest match first)."""
-    return _node_pattern(_trie(words))
-
-
-def _trie(words: list[str]) -> dict:  # type: ignore[type-arg]
-    """The words as nested dicts, one level per character; ``""`` marks a word's end."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return trie
-
-
-def _node_pattern(node: dict) -> str:  # type: ignore[type-arg]
-    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 @lru_cache(maxsize=1)

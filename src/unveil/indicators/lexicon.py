@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from unveil.errors import ConfigError
-from unveil.extract.places import trie_pattern
 from unveil.extract.schema import DOMAINS
+from unveil.text import trie_pattern
 
 
 @dataclass(frozen=True, slots=True)

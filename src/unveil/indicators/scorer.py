@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from unveil.extract.ages import Age, find_ages
-from unveil.extract.lowered import lower_cased
 from unveil.extract.schema import DOMAINS
 from unveil.indicators.lexicon import PREFIX_LENGTH, CompiledLexicon, Indicator, compiled_for
+from unveil.text import lower_cased
 
 STATED_MINOR_ID = "mn.stated_age_under_18"
 STATED_MINOR_WEIGHT = 0.9

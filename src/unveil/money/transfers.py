@@ -23,6 +23,7 @@ import yaml
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from unveil.identifiers import canonical
 from unveil.money.rates import to_eur
 from unveil.money.schema import NORMALISED_TRANSFERS, SIDE_FIELDS, SIDES
 
@@ -31,7 +32,6 @@ MAX_FIELD_CHARS = 500
 CACHE_SIZE = 1 << 16  # parties repeat across transfers: normalise each value once per process
 _NOT_LETTERS = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
 _PEOPLE_COUNT = re.compile(
     r"(?i)\b(\d{1,3})\s*(?:x\s*)?(?:rooms?|kamers?|chambres?|camere|persons?|personen|personnes|persoane|people"
@@ -67,22 +67,13 @@ def address_key(address: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def normalise_phone(raw: str | None, region: str) -> str | None:
-    """E.164 form of a phone number, or None when it is not a valid number."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        number = phonenumbers.parse(raw[:64], region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """E.164 form of a phone number, or None when it is not a valid number (``identifiers.canonical``)."""
+    return canonical("phone", raw, region)
 
 
 def normalise_email(raw: str | None) -> str | None:
-    """Lower-cased email address, or None when it does not look like one."""
-    value = (raw or "").strip().lower()[:MAX_FIELD_CHARS]
-    return value if _EMAIL.match(value) else None
+    """The e-mail address as the extractor writes it (no spaces, lower case), or None when it is not one."""
+    return canonical("email", (raw or "")[:MAX_FIELD_CHARS])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -116,16 +107,21 @@ def normalise_account(raw: str | None) -> tuple[str | None, str | None]:
         return None, None
     if not _IBAN_SHAPE.match(compact):
         return compact, None
+    iban = canonical("iban", compact)
+    if iban is not None:
+        return iban, None
     try:
-        return IBAN(compact).compact, None
+        IBAN(compact)
     except SchwiftyException as exc:
         return compact, f"account {compact} is not a valid IBAN ({exc})"
+    return compact, f"account {compact} is not a valid IBAN"
 
 
 def normalise_wallet(raw: str | None) -> str | None:
-    """A crypto wallet address without surrounding spaces (case kept: some chains are case-sensitive)."""
+    """A crypto wallet address as the extractor writes it (bech32 and Ethereum lower case, base58 as
+    written); an address that fails its checksum is kept without surrounding spaces."""
     value = (raw or "").strip()[:128]
-    return value or None
+    return (canonical("wallet", value) or value) if value else None
 
 
 def record_id(fields: Mapping[str, str | None]) -> str | None:

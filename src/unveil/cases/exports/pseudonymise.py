@@ -20,7 +20,7 @@ from typing import Any
 from unveil.cases.data import Row
 from unveil.cases.exports.scrub import Pseudonymiser, Scrubber, Span
 from unveil.cases.material import PARTY_IDENTIFIER_COLUMNS, Material, canonical_identifier
-from unveil.extract.identifiers import find_identifiers
+from unveil.identifiers import find_identifiers
 
 PARTY_TEXT_COLUMNS = ("name", "address")
 PARTY_LISTS = {"phones": "phone", "emails": "email", "accounts": "iban", "wallets": "wallet"}

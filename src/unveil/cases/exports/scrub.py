@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterable
 
 from unveil.extract.ages import find_ages
-from unveil.extract.identifiers import find_identifiers
 from unveil.extract.prices import find_prices
+from unveil.identifiers import find_identifiers
 
 Span = tuple[int, int, str]
 WORD = re.compile(r"\w+")

@@ -15,8 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import phonenumbers
-
+from unveil.identifiers import canonical_phone, find_identifiers
 from unveil.web.lookups import FIRST_PAGE, SEARCH_COLUMNS, search_row
 from unveil.web.readmodel import ReadModel
 from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
@@ -74,8 +73,8 @@ class SearchResult:
 def normalise_identifier(query: str, region: str) -> list[tuple[str, str]]:
     """The (type, canonical value) pairs a user's identifier query stands for.
 
-    A phone in any formatting is parsed with ``phonenumbers`` (the workspace's region for numbers
-    without a country code); other identifiers go through the extraction registry (e-mail, IBAN,
+    A phone in any formatting is read by ``identifiers.canonical_phone`` (the workspace's region for
+    numbers without a country code); other identifiers go through the identifier registry (e-mail, IBAN,
     handle, wallet, URL, and obfuscated phones); anything else is matched as written, lower-cased.
     """
     text = query.strip()
@@ -89,22 +88,13 @@ def normalise_identifier(query: str, region: str) -> list[tuple[str, str]]:
 
 
 def _phone(text: str, region: str) -> str | None:
+    """A phone in any formatting, canonical as the extractor and the money area write it."""
     if sum(ch.isdigit() for ch in text) < 6 or any(ch.isalpha() for ch in text):
         return None
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return canonical_phone(text, region)
 
 
 def _registry_identifiers(text: str, region: str) -> list[tuple[str, str]]:
-    try:
-        from unveil.extract.identifiers import find_identifiers
-    except ImportError:  # extraction not installed: match as written
-        return []
     return sorted({(item.type, item.value) for item in find_identifiers(text, region)})
 
 

@@ -7,8 +7,8 @@ import re
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from unveil.extract.found import Found
-from unveil.extract.identifiers.base import IdentifierType
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.found import Found
 
 CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \-.]?[A-Z0-9]{4}){2,7}(?:[ \-.]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from unveil.extract.found import Found
+from unveil.identifiers.found import Found
 
 
 class IdentifierType(ABC):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from unveil.extract.found import Found, overlaps
-from unveil.extract.identifiers.base import IdentifierType
-from unveil.extract.identifiers.keccak import keccak256
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.found import Found, overlaps
+from unveil.identifiers.keccak import keccak256
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -105,8 +105,23 @@ class Wallet(IdentifierType):
         return found
 
     def normalise(self, value: str) -> str:
+        """Bech32 and Ethereum addresses are case-insensitive: lower case; base58 keeps its case.
+
+        An Ethereum address written with a wrong EIP-55 checksum stays as written (and invalid).
+        """
         value = value.strip()
-        return value.lower() if value[:3].lower() == "bc1" else value
+        if value[:3].lower() == "bc1":
+            return value.lower()
+        if value[:2] in ("0x", "0X") and len(value) == 42 and eip55_valid("0x" + value[2:]):
+            return "0x" + value[2:].lower()
+        return value
+
+    def display(self, value: str) -> str:
+        """Ethereum addresses with their EIP-55 checksum case."""
+        if value.startswith("0x") and len(value) == 42 and value[2:].islower():
+            digest = keccak256(value[2:].encode()).hex()
+            return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(value[2:]))
+        return value
 
     def validate(self, value: str) -> bool:
         return wallet_service(value) is not None

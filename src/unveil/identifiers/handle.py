@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from unveil.extract.found import Found, overlaps
-from unveil.extract.identifiers.base import IdentifierType
-from unveil.extract.lowered import lower_cased
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.found import Found, overlaps
+from unveil.text import lower_cased
 
 # Link forms: domain pattern -> service.
 LINKS: dict[str, str] = {

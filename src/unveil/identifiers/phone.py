@@ -7,7 +7,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberFormat
 
-from unveil.extract.deobfuscate import (
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.deobfuscate import (
     Chain,
     DigitToken,
     chain_rule,
@@ -16,9 +17,8 @@ from unveil.extract.deobfuscate import (
     masks_near_chains,
     written_international,
 )
-from unveil.extract.found import Found
-from unveil.extract.identifiers.base import IdentifierType
-from unveil.extract.identifiers.phonemeta import is_valid, mobile_of_regions
+from unveil.identifiers.found import Found
+from unveil.identifiers.phonemeta import is_valid, mobile_of_regions
 
 MIN_DIGITS = 7
 MAX_DIGITS = 15
@@ -160,6 +160,28 @@ def _longest_valid(text: str, tokens: tuple[DigitToken, ...], i: int, region: st
     return None
 
 
+MAX_FIELD = 64
+
+
+@lru_cache(maxsize=65536)
+def canonical_phone(raw: str, region: str = "BE") -> str | None:
+    """E.164 of a phone number written in a field (a transfer's, a search box's), or None when invalid.
+
+    Read as the extractor reads a post's number (``+``/``00`` international, national with its
+    trunk prefix), then, since a field is known to hold a phone, as ``phonenumbers`` parses it in
+    ``region`` (``470 12 34 56``). Only a valid number comes back: a partial one is None.
+    """
+    text = raw.strip()[:MAX_FIELD]
+    digits = "".join(str(int(ch)) for ch in text if ch.isdecimal())
+    if not 4 <= len(digits) <= MAX_DIGITS + 2:
+        return None
+    international = text.startswith("+")
+    found = parse_phone(digits, region, international) if len(digits) >= MIN_DIGITS else None
+    if found is not None:
+        return found
+    return _valid_e164(("+" if international else "") + digits, region)
+
+
 class Phone(IdentifierType):
     """Phone numbers in E.164."""
 
@@ -183,9 +205,7 @@ class Phone(IdentifierType):
         return found
 
     def normalise(self, value: str) -> str:
-        international = value.strip().startswith("+")
-        digits = "".join(ch for ch in value if ch.isdigit())
-        return parse_phone(digits, self.default_region, international) or value.strip()
+        return canonical_phone(value, self.default_region) or value.strip()
 
     def validate(self, value: str) -> bool:
         return value.startswith("+") and parse_phone(value[1:], self.default_region, True) == value

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from unveil.extract.found import Found, overlaps
-from unveil.extract.identifiers.base import IdentifierType
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.found import Found, overlaps
 
 # Bare domains (no scheme) are accepted only with top-level domains seen in the field.
 BARE_TLDS = "com|net|org|eu|be|nl|fr|de|lu|uk|ro|bg|es|it|pt|pl|ch|at|ru|ua|info|biz|xxx|sex|escort|io|me|co|tv|xyz"

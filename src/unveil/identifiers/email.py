@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from unveil.extract.found import Found, overlaps
-from unveil.extract.identifiers.base import IdentifierType
-from unveil.extract.lowered import lower_cased
+from unveil.identifiers.base import IdentifierType
+from unveil.identifiers.found import Found, overlaps
+from unveil.text import lower_cased
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
 _AT_WORDS = r"at|arobase|arroba|apenstaartje|chez|klammeraffe"

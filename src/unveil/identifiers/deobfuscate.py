@@ -16,8 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from unveil.extract.lowered import lower_cased
-from unveil.extract.places import trie_pattern
+from unveil.text import lower_cased, trie_pattern
 
 # Digits spelled out, one digit per word, as people write numbers to evade filters.
 NUMBER_WORDS: dict[str, dict[str, str]] = {
