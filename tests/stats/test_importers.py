@@ -141,11 +141,11 @@ def test_generic_police_layout_reads_suppressed_counts_and_dirty_labels(tmp_path
     result = detect_importer(path).read(path)
     frame = result.frame()
     assert list(frame["place"]) == ["Gent", "Liège", "Gent"]
-    assert list(frame["category"]) == ["Smuggling", "smuggling", "smuggling"]
+    assert list(frame["category"]) == ["Migrant smuggling"] * 3
     assert frame["value"].tolist()[::2] == [12.0, 1204.0] and frame["flags"].tolist()[1] == "<5"
     assert list(frame["source_row"]) == [2, 3, 4]
     assert frame["synthetic"].all()
-    assert ("offence_type", "SMUGGLING", "Smuggling", "whitespace and capitals") in result.mapping.entries
+    assert ("offence_type", "SMUGGLING", "Migrant smuggling", "English, Dutch or French term") in result.mapping.entries
 
 
 def test_generic_victims_layout_gives_one_row_per_dimension(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_generic_victims_layout_gives_one_row_per_dimension(tmp_path: Path) -> N
     assert set(frame["dimension"]) == {"nationality", "form_of_exploitation"}
     by_dimension = frame.set_index("dimension")
     assert by_dimension.loc["nationality", "category"] == "Romania"
-    assert by_dimension.loc["nationality", "breakdown"] == "form_of_exploitation=sexual exploitation"
+    assert by_dimension.loc["nationality", "breakdown"] == "form_of_exploitation=Sexual exploitation"
     assert not frame["synthetic"].any()
 
 
@@ -176,3 +176,98 @@ def test_a_file_in_no_known_layout_is_refused(tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n", "utf-8")
     with pytest.raises(InputError, match="not a known statistics layout"):
         detect_importer(path)
+
+
+def _import(path: Path) -> tuple[str, pd.DataFrame, list[str]]:
+    importer = detect_importer(path)
+    result = importer.read(path)
+    return importer.name, result.frame(), [r.reason for r in result.rejected]
+
+
+def test_a_dutch_semicolon_file_with_years_as_columns_and_european_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "politie.csv"
+    path.write_text(
+        "Gerechtelijk arrondissement;Gewest;Type misdrijf;2015;2016\n"
+        "Antwerpen;Vlaanderen;Mensensmokkel;1.234;<5\n"
+        "Gent;Vlaanderen;Mensenhandel - seksuele uitbuiting;12;-5\n",
+        "utf-8",
+    )
+    name, frame, rejected = _import(path)
+    assert name == "police_offences"
+    values = {(r.place, r.year, r.category): (r.value, r.flags) for r in frame.itertuples()}
+    assert values[("Antwerpen", 2015, "Migrant smuggling")] == (1234.0, "")
+    assert values[("Antwerpen", 2016, "Migrant smuggling")][1] == "<5"
+    assert values[("Gent", 2015, "Trafficking sexual exploitation")] == (12.0, "")
+    assert len(rejected) == 1 and "negative" in rejected[0]
+    assert set(frame["source_row"]) == {2, 3}
+
+
+def test_french_prosecutors_decisions_and_province_as_place(tmp_path: Path) -> None:
+    path = tmp_path / "parquets.csv"
+    path.write_text(
+        "année;province;infraction;décision;nombre\n"
+        "2020;Hainaut;trafic d'êtres humains;classement sans suite;7\n"
+        "2020;Hainaut;trafic d'êtres humains;citation directe;3\n"
+        "2020;Hainaut;trafic d'êtres humains;Seponering;2,5\n",
+        "utf-8",
+    )
+    name, frame, rejected = _import(path)
+    assert name == "prosecutions"
+    decisions = frame[frame["dimension"] == "decision"]
+    assert list(decisions["category"]) == ["no further action", "prosecuted"]
+    assert set(frame["place"]) == {"Hainaut"}
+    assert len(rejected) == 1 and "whole" in rejected[0]
+
+
+def test_french_court_outcomes_in_an_xlsx_count_as_convictions(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from unveil.stats import judicial
+
+    path = tmp_path / "jugements.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    rows = [
+        ("Année", "Arrondissement judiciaire", "Infraction", "Décision", "Nombre"),
+        (2019, "Bruxelles", "traite des êtres humains - exploitation sexuelle", "condamnation", 6),
+        (2019, "Bruxelles", "traite des êtres humains - exploitation sexuelle", "acquittement", 2),
+        (2019, "Bruxelles", "traite des êtres humains - exploitation sexuelle", "Veroordeling", 2),
+    ]
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    name, frame, _ = _import(path)
+    assert name == "judicial_outcomes"
+    rates = judicial.conviction_rates(frame)
+    assert rates.iloc[0]["rate"] == pytest.approx(0.8)
+
+
+def test_french_and_dutch_nationality_forms_are_mapped(tmp_path: Path) -> None:
+    path = tmp_path / "statut.csv"
+    path.write_text(
+        "jaar;nationaliteit;uitbuitingsvorm;procedure;aantal\n"
+        "2021;Marokkaans;economische uitbuiting;instroom;4\n"
+        "2021;Nigériane;exploitation sexuelle;instroom;9\n"
+        "2021;Roumaine;exploitation sexuelle;instroom;5\n"
+        "2021;Onbekend;bedelarij;instroom;1\n",
+        "utf-8",
+    )
+    name, frame, _ = _import(path)
+    assert name == "victim_status" and set(frame["indicator"]) == {"victim_status_entries"}
+    nationalities = frame[frame["dimension"] == "nationality"]["category"].tolist()
+    assert nationalities == ["Morocco", "Nigeria", "Romania", "Not stated"]
+    forms = frame[frame["dimension"] == "form_of_exploitation"]["category"].tolist()
+    assert forms == ["Labour exploitation", "Sexual exploitation", "Sexual exploitation", "Forced begging"]
+
+
+def test_a_file_imported_under_two_names_is_counted_once(tmp_path: Path) -> None:
+    from unveil.stats import import_statistics, read_observations
+    from unveil.workspace import Workspace
+
+    text = "year,judicial_district,offence_type,count\n2016,Gent,smuggling,12\n"
+    (tmp_path / "a.csv").write_text(text, "utf-8")
+    (tmp_path / "b.csv").write_text(text, "utf-8")
+    workspace = Workspace.init(tmp_path / "ws")
+    summaries, skipped = import_statistics(workspace, [tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert len(summaries) == 1 and "not counted twice" in skipped[0]
+    assert read_observations(workspace)["value"].sum() == 12

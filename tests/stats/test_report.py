@@ -61,7 +61,13 @@ def test_a_report_from_the_synthetic_world(
 ) -> None:
     workspace = Workspace.init(tmp_path / "ws")
     summaries, _ = import_statistics(workspace, [small_world / "statistics"])
-    assert {s.importer for s in summaries} == {"police_offences", "victims", "judicial_outcomes"}
+    assert {s.importer for s in summaries} == {
+        "police_offences",
+        "victims",
+        "judicial_outcomes",
+        "prosecutions",
+        "victim_status",
+    }
     done = cli(["report", str(workspace.root), "--year", "2016", "--out", str(tmp_path / "out")])
     assert done.returncode == 0, done.stderr
     text = _pdf_text(tmp_path / "out" / "report.pdf")

@@ -14,32 +14,39 @@ from unveil.cli import app
 from unveil.demo import write_world
 from unveil.errors import UsageError
 from unveil_synth.samples import collect_samples, render_samples, update_document
-from unveil_synth.statistics import DISTRICTS
+from unveil_synth.statistics import DISTRICTS, POLICE_FILE, PROSECUTION_FILE, STATUS_FILE, VICTIMS_FILE
 
 
-def _rows(world: Path, name: str) -> list[dict[str, str]]:
+def _rows(world: Path, name: str, delimiter: str = ",") -> list[dict[str, str]]:
     with (world / "statistics" / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        assert handle.readline().startswith("# SYNTHETIC")
+        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
 def test_every_statistic_says_it_is_synthetic_and_small_counts_are_suppressed(small_world: Path) -> None:
-    for name in ("police_offences.csv", "victims.csv", "judicial_outcomes.csv"):
-        rows = _rows(small_world, name)
-        assert rows and all(row["source"].startswith("SYNTHETIC") for row in rows)
-        assert any(row["count"] == "<5" for row in rows)
-    years = {int(row["year"]) for row in _rows(small_world, "police_offences.csv")}
-    assert years == set(range(2012, 2025))
+    for name, delimiter, count, source in (
+        (PROSECUTION_FILE, ";", "nombre", "source"),
+        (VICTIMS_FILE, ",", "nombre", "source"),
+        (STATUS_FILE, ";", "aantal", "bron"),
+    ):
+        rows = _rows(small_world, name, delimiter)
+        assert rows and all(row[source].startswith("SYNTHETIC") for row in rows)
+        assert any(row[count] == "<5" for row in rows)
+    header = _rows(small_world, POLICE_FILE, ";")[0].keys()
+    assert {str(year) for year in range(2012, 2025)} <= set(header)
 
 
 def test_smuggling_roughly_triples_along_the_e40_while_sexual_trafficking_declines(small_world: Path) -> None:
     e40 = {district for district, _, corridor, _ in DISTRICTS if corridor}
     totals: dict[tuple[str, int, bool], int] = defaultdict(int)
-    for row in _rows(small_world, "police_offences.csv"):
-        count = 2 if row["count"] == "<5" else int(row["count"])
-        totals[(row["offence_type"], int(row["year"]), row["judicial_district"] in e40)] += count
-    ratio = totals[("migrant_smuggling", 2016, True)] / totals[("migrant_smuggling", 2012, True)]
+    for row in _rows(small_world, POLICE_FILE, ";"):
+        for year in range(2012, 2025):
+            cell = row[str(year)]
+            count = 2 if cell == "<5" else int(cell.replace(".", ""))
+            totals[(row["type misdrijf"], year, row["gerechtelijk arrondissement"] in e40)] += count
+    ratio = totals[("mensensmokkel", 2016, True)] / totals[("mensensmokkel", 2012, True)]
     assert 2.2 < ratio < 4.5  # a tripling, with Poisson noise
-    sexual = "trafficking_sexual_exploitation"
+    sexual = "mensenhandel - seksuele uitbuiting"
     assert (
         totals[(sexual, 2024, True)] + totals[(sexual, 2024, False)]
         < totals[(sexual, 2012, True)] + totals[(sexual, 2012, False)]

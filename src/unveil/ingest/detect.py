@@ -32,7 +32,7 @@ def is_skipped(relative: Path) -> str | None:
 def detect_format(path: Path, relative: Path) -> str | None:
     """The reader for a file, or None when no reader fits (the file is then quarantined)."""
     suffix = suffixes(path)
-    if suffix in (".csv", ".tsv") and "statistics" in relative.parts[:-1]:
+    if suffix in (".csv", ".tsv", ".xlsx") and "statistics" in relative.parts[:-1]:
         return "statistics"
     if suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"):
         return "ftm" if _first_line_is_ftm(path) else "jsonl"

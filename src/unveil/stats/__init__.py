@@ -50,14 +50,15 @@ def import_statistics(workspace: Workspace, paths: Sequence[Path]) -> tuple[list
     """Import every statistics file found in ``paths``, holding the workspace lock.
 
     A file named explicitly must be in a known layout; files found in a folder that are in no
-    known layout are skipped and returned with the reason.
+    known layout are skipped and returned with the reason, and so is a file whose bytes (SHA-256)
+    were already imported under another name (it is not counted twice).
 
     Returns:
         The summaries of the files imported, and one line per file skipped.
     """
     from unveil.pipeline import workspace_lock
     from unveil.stats.importers import statistics_files
-    from unveil.stats.store import import_file
+    from unveil.stats.store import AlreadyImported, import_file
 
     summaries: list[ImportSummary] = []
     skipped: list[str] = []
@@ -66,6 +67,8 @@ def import_statistics(workspace: Workspace, paths: Sequence[Path]) -> tuple[list
             for file in statistics_files(path):
                 try:
                     summaries.append(import_file(workspace, file))
+                except AlreadyImported as exc:
+                    skipped.append(exc.message)
                 except InputError as exc:
                     if path.is_file():
                         raise

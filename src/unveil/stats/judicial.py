@@ -1,7 +1,8 @@
 """Judicial outcomes: conviction rates, plea against trial, the distribution of sentences.
 
-Outcome labels are classified by words they contain, so that both the generic layout's labels
-("conviction", "acquittal", "dismissal") and the US federal ones ("convicted by plea") work.
+Outcome labels are classified by words they contain, so that the generic layout's labels
+("conviction", "acquittal", "dismissal"), the US federal ones ("convicted by plea") and French or
+Dutch ones left untranslated ("condamnation", "veroordeling", "vrijspraak") work.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ OUTCOME_INDICATORS = ("defendants", "judicial_decisions")
 def outcome_class(label: str) -> OutcomeClass:
     """Conviction, acquittal, dismissal or other, from an outcome label (a plea is a conviction)."""
     text = label.lower()
-    if "acquit" in text or "not guilty" in text:
+    if "acquit" in text or "not guilty" in text or "vrijspr" in text or "vrijgespr" in text:
         return "acquittal"
-    if "convict" in text or "guilty" in text or "sentenc" in text or text.startswith("plea"):
+    if any(word in text for word in ("convict", "guilty", "sentenc", "condamn", "veroordeel")) or text.startswith(
+        "plea"
+    ):
         return "conviction"
-    if "dismiss" in text or "withdraw" in text or "drop" in text:
+    if any(word in text for word in ("dismiss", "withdraw", "drop", "non-lieu", "buitenvervolging")):
         return "dismissal"
     return "other"
 

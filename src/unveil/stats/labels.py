@@ -18,7 +18,8 @@ from followthemoney.types import registry
 from unveil.stats.schema import SUPPRESSED, MappingReport
 
 _SPACES = re.compile(r"\s+")
-_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,\s]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,\s\u00a0\u202f]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
+_EUROPEAN = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^[+-]?\d+,\d{1,2}$")
 _SUPPRESSED = re.compile(r"^<\s*(\d+)$")
 
 
@@ -88,23 +89,36 @@ def clean_country(field: str, raw: object, report: MappingReport) -> str:
     return name
 
 
-def parse_count(raw: object) -> tuple[float | None, str]:
+def parse_count(raw: object, whole: bool = False, negative: bool = False) -> tuple[float | None, str]:
     """A count and its flags from a published cell: ``1,282`` -> 1282; ``<5`` -> (None, "<5").
 
+    European formats are read too: ``1.234`` and ``1 234`` are 1234 (a dot followed by exactly
+    three digits groups thousands). Negative counts are refused unless ``negative`` (the FBI's UCR
+    publishes negative adjustments); with ``whole``, fractions are refused too.
+
     Raises:
-        ValueError: when the cell is neither a number nor a suppression marker.
+        ValueError: when the cell is neither a count nor a suppression marker.
     """
     if raw is None:
         raise ValueError("empty cell")
-    if isinstance(raw, int | float):
-        return float(raw), ""
-    text = str(raw).strip()
-    suppressed = _SUPPRESSED.match(text)
-    if suppressed:
-        return None, f"<{suppressed.group(1)}"
-    if _NUMBER.match(text):
-        return float(re.sub(r"[,\s]", "", text)), ""
-    raise ValueError(f"not a count: {text!r}")
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        suppressed = _SUPPRESSED.match(text)
+        if suppressed:
+            return None, f"<{suppressed.group(1)}"
+        if _EUROPEAN.match(text):
+            value = float(text.replace(".", "").replace(",", "."))
+        elif _NUMBER.match(text):
+            value = float(re.sub(r"[,\s\u00a0\u202f]", "", text))
+        else:
+            raise ValueError(f"not a count: {text!r}")
+    if value < 0 and not negative:
+        raise ValueError(f"negative count: {raw!r}")
+    if whole and not float(value).is_integer():
+        raise ValueError(f"not a whole count: {raw!r}")
+    return value, ""
 
 
 __all__ = ["SUPPRESSED", "clean_country", "clean_label", "parse_count", "tidy"]

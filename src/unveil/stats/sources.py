@@ -11,14 +11,22 @@ from unveil.errors import InputError
 from unveil.stats.importers import detect_importer, statistics_files
 from unveil.stats.online import OnlineFigures, online_figures
 from unveil.stats.schema import empty_frame
-from unveil.stats.store import read_observations
+from unveil.stats.store import file_sha256, read_observations
 from unveil.workspace import Workspace
 
 
 def read_folder(folder: Path) -> pd.DataFrame:
-    """Every statistics file in a folder, imported in memory (files in no known layout are skipped)."""
+    """Every statistics file in a folder, imported in memory.
+
+    Files in no known layout are skipped, and so is a file whose bytes (SHA-256) equal an earlier one's.
+    """
     frames = []
+    seen: set[str] = set()
     for file in statistics_files(folder):
+        digest = file_sha256(file)
+        if digest in seen:
+            continue
+        seen.add(digest)
         try:
             importer = detect_importer(file)
         except InputError:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from unveil.errors import InputError
 from unveil.stats.importers import ImportResult, detect_importer
 from unveil.stats.schema import MAPPING_SCHEMA, conform, empty_frame, to_arrow
 from unveil.tables import write_part
@@ -55,14 +56,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class AlreadyImported(InputError):
+    """The file's bytes were already imported under another name (not counted twice)."""
+
+
 def import_file(workspace: Workspace, path: Path) -> ImportSummary:
     """Import one statistics file into the workspace, replacing its earlier import.
 
     The caller holds the workspace's write lock.
+
+    Raises:
+        AlreadyImported: when a file with the same SHA-256 was imported under another name.
     """
     importer = detect_importer(path)
-    result = importer.read(path)
     key = source_key(importer.name, path)
+    sha256 = file_sha256(path)
+    for other, info in imported_sources(workspace).items():
+        if other != key and info.get("sha256") == sha256:
+            raise AlreadyImported(
+                path,
+                f"same content (SHA-256 {sha256[:12]}...) as {info.get('file')}, already imported: not counted twice",
+            )
+    result = importer.read(path)
     name = f"src-{key}.parquet"
     write_part(workspace.table(OBSERVATIONS).path, to_arrow(result.frame()), name)
     mapping = pa.Table.from_pandas(result.mapping.to_frame(), schema=MAPPING_SCHEMA, preserve_index=False)
@@ -76,7 +91,7 @@ def import_file(workspace: Workspace, path: Path) -> ImportSummary:
         len(result.rejected),
         len(result.mapping.entries),
     )
-    _record_source(workspace, key, summary, file_sha256(path))
+    _record_source(workspace, key, summary, sha256)
     return summary
 
 

@@ -8,7 +8,7 @@ import openpyxl
 
 from unveil.errors import InputError
 from unveil.stats.importers.base import Importer, ImportResult, Rejected, csv_header, normalise_header
-from unveil.stats.importers.generic import JUDICIAL_OUTCOMES, POLICE_OFFENCES, VICTIMS, GenericImporter
+from unveil.stats.importers.generic import LAYOUTS, GenericImporter
 from unveil.stats.importers.glotip import GlotipImporter
 from unveil.stats.importers.ucr import UcrImporter
 from unveil.stats.importers.us_federal import UsFederalCasesImporter, UsFederalDefendantsImporter
@@ -18,9 +18,7 @@ IMPORTERS: tuple[Importer, ...] = (
     UcrImporter(),
     UsFederalDefendantsImporter(),
     UsFederalCasesImporter(),
-    GenericImporter(JUDICIAL_OUTCOMES),
-    GenericImporter(VICTIMS),
-    GenericImporter(POLICE_OFFENCES),
+    *(GenericImporter(layout) for layout in LAYOUTS),
 )
 SUFFIXES = (".csv", ".xlsx")
 

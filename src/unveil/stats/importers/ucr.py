@@ -51,7 +51,7 @@ class UcrImporter:
             if not record.get(column, "").strip():
                 continue
             try:
-                value, flags = parse_count(record[column])
+                value, flags = parse_count(record[column], negative=True)
             except ValueError as exc:
                 result.rejected.append(Rejected(result.source, number, f"{column}: {exc}"))
                 continue
