@@ -209,8 +209,12 @@ def _describe_outputs(stage: Stage, staging: Path) -> dict[str, dict[str, Any]]:
 
 
 @contextmanager
-def workspace_lock(workspace: Workspace) -> Iterator[None]:
-    """Hold the workspace's write lock: one pipeline run or ingestion at a time."""
+def workspace_lock(workspace: Workspace, *, recover: bool = True) -> Iterator[None]:
+    """Hold the workspace's write lock: one pipeline run or ingestion at a time.
+
+    Once the lock is held, what an interrupted command left half done is finished or undone
+    (``unveil.evidence.recovery.recover``) unless ``recover`` is False (the caller does it).
+    """
     local = store_for(workspace.tables_dir).location.is_local
     folder = workspace.tables_dir if local else workspace.root  # a lock needs a local file
     folder.mkdir(parents=True, exist_ok=True)
@@ -220,6 +224,10 @@ def workspace_lock(workspace: Workspace) -> Iterator[None]:
         except BlockingIOError as exc:
             raise UsageError(f"{workspace.root}: another unveil process is writing to it") from exc
         try:
+            if recover:
+                from unveil.evidence.recovery import recover as recover_workspace
+
+                recover_workspace(workspace)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

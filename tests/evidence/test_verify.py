@@ -62,7 +62,8 @@ def test_an_edited_custody_line_is_named(ingested: Workspace) -> None:
 def test_a_removed_custody_line_is_named(ingested: Workspace) -> None:
     rewrite_lines(ingested, lambda lines: [*lines[:2], *lines[3:]])
     found = problems(ingested)
-    assert len(found) == 1 and "line 3 (seq 4): 1 line(s) removed before it" in found[0]
+    assert "line 3 (seq 4): 1 line(s) removed before it" in found[0]
+    assert len(found) == 2 and "no capture event names it" in found[1]  # the removed line was a capture
 
 
 def test_an_inserted_custody_line_is_named(ingested: Workspace) -> None:

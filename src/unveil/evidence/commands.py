@@ -23,12 +23,15 @@ def verify(
     """Recompute every evidence hash and the custody log's chain; exit 1 naming what changed."""
     from unveil.errors import IntegrityError
     from unveil.evidence.custody import CustodyLog, default_actor
+    from unveil.evidence.recovery import recover
     from unveil.evidence.verify import verify_workspace
     from unveil.pipeline import workspace_lock
 
     workspace = Workspace.open(directory)
     console = Console()
-    with workspace_lock(workspace):
+    with workspace_lock(workspace, recover=False):
+        for note in recover(workspace, actor):
+            console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
         result = verify_workspace(workspace)
         if not result.ok:
             for problem in result.problems:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from unveil.evidence.custody import GENESIS, CustodyLog, line_hash
+from unveil.evidence.custody import GENESIS, CustodyLog, _last_line, line_hash
 from unveil.evidence.store import EvidenceStore, file_sha256
 from unveil.workspace import Workspace
 
@@ -50,6 +51,8 @@ def _check_blobs(store: EvidenceStore, captured: dict[str, int], result: Verific
         actual = file_sha256(path)
         if actual != path.name:
             result.problems.append(f"{relative}: content changed (its bytes now hash to {actual})")
+        elif path.name not in captured:
+            result.problems.append(f"{relative}: no capture event names it (stored outside the custody log)")
     for sha256, seq in sorted(captured.items(), key=lambda item: item[1]):
         if sha256 not in present:
             relative = store.path(sha256).relative_to(store.root.parent)
@@ -60,9 +63,14 @@ def _check_chain(log: CustodyLog, result: Verification) -> dict[str, int]:
     """Check each line against the one before it; return the blobs that capture events name."""
     captured: dict[str, int] = {}
     expected_prev, expected_seq, last_seq = GENESIS, 1, 0
+    torn = log.path.exists() and log.path.stat().st_size > 0 and _last_byte(log.path) != b"\n"
     for number, raw in enumerate(log.lines(), start=1):
         result.lines = number
         event = _parse(raw)
+        if torn and event is None and raw == _last_line_of(log):
+            result.problems.append(f"custody.log line {number}: torn (the line ends without its newline)")
+            expected_prev, expected_seq = line_hash(raw), expected_seq + 1
+            continue
         if event is None:
             result.problems.append(f"custody.log line {number}: not a valid event (edited or inserted)")
             expected_prev, expected_seq = line_hash(raw), expected_seq + 1
@@ -76,6 +84,17 @@ def _check_chain(log: CustodyLog, result: Verification) -> dict[str, int]:
         expected_prev, expected_seq, last_seq = line_hash(raw), max(seq, expected_seq - 1) + 1, seq
     _check_head(log, result, expected_prev, last_seq)
     return captured
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1)
+
+
+def _last_line_of(log: CustodyLog) -> bytes:
+    with log.path.open("rb") as handle:
+        return _last_line(handle) or b""
 
 
 def _parse(raw: bytes) -> dict[str, Any] | None:

@@ -21,12 +21,12 @@ class ImageResolver:
         self.limits = limits
         self._by_path: dict[Path, Described | None] = {}
 
-    def store_bytes(self, data: bytes) -> Described | str:
+    def store_bytes(self, data: bytes, origin: str = "") -> Described | str:
         """Describe and store an image's bytes: ``(sha256, width, height, format)`` or why not."""
         described = describe(data)
         if isinstance(described, str):
             return described
-        return (self.store.put(data), *described)
+        return (self.store.put(data, origin), *described)
 
     def resolve(self, reference: str, base: Path, source: Path, root: Path) -> tuple[str, int, int, str, bool] | None:
         """The stored image a reference names, and whether it was new; None when not found locally.
@@ -51,7 +51,7 @@ class ImageResolver:
             result = describe(data)
             if not isinstance(result, str):
                 new = hashlib.sha256(data).hexdigest() not in self.store
-                described = (self.store.put(data), *result)
+                described = (self.store.put(data, str(path)), *result)
         self._by_path[path] = described
         return None if described is None else (*described, new)
 

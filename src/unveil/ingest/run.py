@@ -9,6 +9,7 @@ read ends as a stored row, a duplicate of a row already there, or a quarantine e
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from unveil.errors import InputError, UnveilError
 from unveil.evidence.custody import CustodyLog, default_actor
+from unveil.evidence.recovery import captured_blobs
 from unveil.evidence.store import EvidenceStore
 from unveil.ingest.detect import FORMATS, detect_format, is_skipped
 from unveil.ingest.imagestore import ImageResolver
@@ -44,7 +46,6 @@ READERS: dict[str, Callable[[Source], Iterator[Item]]] = {
     "ftm": ftm.read,
 }
 CAPTURE_BATCH = 1000
-ADVANCE_EVERY = 1000
 
 
 @dataclass
@@ -97,8 +98,12 @@ def ingest(
     run = _Run(workspace, progress or SilentProgress(), limits, mapping, actor or default_actor(), part_rows)
     with workspace_lock(workspace):
         ensure_ingest_tables(workspace)
+        run.load_custody()
+        run.progress.start("ingest", len(files))
         for path, root in files:
             run.ingest_file(path, root, format)
+            run.progress.advance(1)
+        run.progress.finish()
         run.finish()
     run.ingest_statistics()
     return run.summary
@@ -109,11 +114,27 @@ def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
     for source in sources:
         source = Path(source)
         if source.is_dir():
-            yield from ((path, source) for path in sorted(source.rglob("*")) if path.is_file())
-        elif source.is_file():
+            yield from ((path, source) for path in sorted(source.rglob("*")) if not path.is_dir())
+        elif source.exists() or source.is_symlink():
             yield source, source.parent
         else:
             raise InputError(source, "no such file or folder")
+
+
+def _why_not_readable(path: Path) -> str | None:
+    """Why a path found is not a file that can be ingested (a FIFO, a dangling link...), or None."""
+    if path.is_symlink() and not path.exists():
+        return "dangling symbolic link"
+    if not path.is_file():
+        return "not a regular file (FIFO, socket or device)"
+    return None
+
+
+def origin_of(path: Path) -> tuple[str, str | None]:
+    """The resolved path recorded as a capture's origin, and the link followed to it (or None)."""
+    given = Path(os.path.abspath(path))
+    resolved = path.resolve()
+    return str(resolved), (str(given) if given != resolved else None)
 
 
 class _Run:
@@ -141,9 +162,25 @@ class _Run:
         }
         self.images = ImageResolver(self.store, limits)
         self.captures: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.aliases: list[list[str]] = []
+        self.captured: set[str] = set()
+        self.origins: set[str] = set()
         self.sources: list[str] = []
         self.statistics: list[tuple[Path, str]] = []
         self.ledger = SourceLedger(workspace)
+
+    def load_custody(self) -> None:
+        """The blobs already captured and the file names already recorded for them (aliases included)."""
+        self.captured = captured_blobs(self.custody)
+        for event in self.custody.entries():
+            detail = event.get("detail") if isinstance(event, dict) else None
+            if not isinstance(detail, dict):
+                continue
+            if event.get("action") == "capture" and isinstance(detail.get("sources"), dict):
+                self.origins.update(short_hash(sha, str(origin)) for sha, origin in detail["sources"].items())
+            elif event.get("action") == "alias" and isinstance(detail.get("aliases"), list):
+                self.origins.update(short_hash(*map(str, pair[:2])) for pair in detail["aliases"] if len(pair) >= 2)
 
     def _count(self, stored: int, duplicates: int) -> None:
         self.summary.stored += stored
@@ -152,15 +189,23 @@ class _Run:
     def ingest_file(self, path: Path, root: Path, format: str) -> None:
         """Store one file as evidence, read it, route its records."""
         relative = path.relative_to(root)
-        reason = is_skipped(relative)
+        reason = is_skipped(relative) or _why_not_readable(path)
         if reason:
             self.summary.skipped.append(f"{path}: {reason}")
             return
-        sha256, new = self.store.put_file(path)
+        origin, link = origin_of(path)
+        try:
+            sha256, _ = self.store.put_file(path, origin)
+        except InputError as exc:
+            self.summary.skipped.append(f"{path}: {exc.reason}")
+            return
         self.summary.files += 1
         self.sources.append(sha256)
-        if new:
-            self._capture(sha256, str(path))
+        if sha256 not in self.captured:
+            self._capture(sha256, origin, link)
+        elif short_hash(sha256, origin) not in self.origins:  # known bytes under a new name
+            self.origins.add(short_hash(sha256, origin))
+            self.aliases.append([sha256, origin] + ([link] if link else []))
         fmt = detect_format(path, relative) if format == "auto" else format
         if fmt == "statistics":
             self.statistics.append((path, sha256))
@@ -184,17 +229,15 @@ class _Run:
         items = (
             READERS[fmt](source) if fmt in READERS else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
         )
-        self.progress.start(f"ingest {path.name}"[:28], None)
         with QuarantineFile(self.workspace, sha256, source.name) as quarantine:
-            pending = 0
-            for item in items:
-                self._route(item, source, root, quarantine)
-                pending += 1
-                if pending == ADVANCE_EVERY:
-                    self.progress.advance(pending)
-                    pending = 0
-            self.progress.advance(pending)
-        self.progress.finish()
+            number = 0
+            try:
+                for item in items:
+                    number = max(number, item.record_no)
+                    self._route(item, source, root, quarantine)
+            except Exception as exc:  # a reader's bug on a hostile file costs that file, not the batch
+                failure = Rejected(number + 1, f"file unreadable after record {number}: {type(exc).__name__}: {exc}")
+                self._route(failure, source, root, quarantine)
         self.ledger.add(key, self.summary.read - read_before, source.name)
 
     def _route(self, item: Item, source: Source, root: Path, quarantine: QuarantineFile) -> None:
@@ -223,12 +266,12 @@ class _Run:
         return row
 
     def _image_row(self, item: Row, source: Source) -> Row | Rejected:
-        described = self.images.store_bytes(item.image_bytes or b"")
+        described = self.images.store_bytes(item.image_bytes or b"", f"{source.sha256}#record{item.record_no}")
         if isinstance(described, str):
             return Rejected(item.record_no, described)
         sha256, width, height, kind = described
-        if sha256 != source.sha256:
-            self._capture(sha256, f"{source.path}#record{item.record_no}")
+        if sha256 not in self.captured:
+            self._capture(sha256, f"{origin_of(source.path)[0]}#record{item.record_no}")
         reference = item.values.get("url") or source.name
         values = {"image_sha256": sha256, "post_id": None, "evidence_sha256": sha256, "width": width, "height": height}
         values.update({"format": kind, "image_id": "i" + short_hash(sha256, ""), "reference": reference})
@@ -240,8 +283,8 @@ class _Run:
             image = self.images.resolve(reference, item.image_base or source.path.parent, source.path, root)
             if image is None:
                 continue
-            sha256, width, height, kind, new = image
-            if new:
+            sha256, width, height, kind, _ = image
+            if sha256 not in self.captured:
                 self._capture(sha256, reference)
             found.append(sha256)
             row: dict[str, Any] = {
@@ -255,16 +298,27 @@ class _Run:
             self.sinks["images"].add(row, counted=False)
         return found
 
-    def _capture(self, sha256: str, origin: str) -> None:
+    def _capture(self, sha256: str, origin: str, link: str | None = None) -> None:
         self.summary.new_evidence += 1
+        self.captured.add(sha256)
+        self.origins.add(short_hash(sha256, origin))
         self.captures[sha256] = origin
+        if link:
+            self.links[sha256] = link
         if len(self.captures) >= CAPTURE_BATCH:
             self._flush_captures()
 
     def _flush_captures(self) -> None:
         if self.captures:
-            self.custody.append(self.actor, "capture", list(self.captures), {"sources": self.captures})
-            self.captures = {}
+            detail: dict[str, Any] = {"sources": self.captures}
+            if self.links:
+                detail["links"] = self.links
+            self.custody.append(self.actor, "capture", list(self.captures), detail)
+            self.captures, self.links = {}, {}
+        if self.aliases:
+            objects = sorted({pair[0] for pair in self.aliases})
+            self.custody.append(self.actor, "alias", objects, {"aliases": self.aliases})
+            self.aliases = []
 
     def finish(self) -> None:
         """Write what is buffered, log the ingestion, record the tables' new hashes."""
@@ -272,6 +326,7 @@ class _Run:
             sink.flush()
         self.ledger.commit()
         self._flush_captures()
+        self.store.clear_intents()  # every blob stored has its capture event now
         summary = self.summary
         summary.tables = {name: sink.stored for name, sink in self.sinks.items()}
         counts = {k: getattr(summary, k) for k in ("read", "stored", "duplicates", "quarantined", "files")}
