@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     hub_max_posts: int = Field(
         200, ge=2, description="An identifier shared by more posts than this is treated as a hub."
     )
+    link_precision_target: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="Precision that linking without identifiers must reach on the workspace's own labelled pairs.",
+    )
     tables_uri: str = Field(
         "", description="Where the pipeline's tables live: empty for tables/, or a file://, hdfs:// or s3a:// URI."
     )
@@ -69,7 +75,11 @@ class Settings(BaseSettings):
 
     def fingerprint_items(self) -> dict[str, Any]:
         """The settings that change pipeline results (secrets and addresses excluded)."""
-        return {"default_region": self.default_region, "hub_max_posts": self.hub_max_posts}
+        return {
+            "default_region": self.default_region,
+            "hub_max_posts": self.hub_max_posts,
+            "link_precision_target": self.link_precision_target,
+        }
 
     def require_production_secret(self) -> None:
         """Refuse to serve with the default secret outside development."""

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.link.conftest import photo
-from unveil.link import images, movement, neardup, stage, summary, templates
+from unveil.link import authors, images, movement, neardup, stage, summary, templates
 from unveil.link.minhash import agreement, signatures
 from unveil.link.normalise import announces_arrival, normalise_words
 from unveil.link.templates import extract_template
@@ -78,6 +78,13 @@ SQL = [
     images.NEAR_CANDIDATES_SQL,
     stage.SHARED_IDENTIFIERS_SQL,
     stage.TEMPLATE_PAIRS_SQL,
+    stage.template_pairs_sql(0.75),
+    templates.COMMONNESS_SQL,
+    authors.SHINGLE_WEIGHTS_SQL,
+    authors.POST_SHINGLES_SQL,
+    authors.POST_TOTALS_SQL,
+    authors.PAIRS_SQL,
+    authors.LABELLED_PAIRS_SQL,
     movement.MOVEMENTS_SQL,
     movement.post_facts_sql(True, True),
     summary.networks_sql(True),

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from unveil.link import hubs
+from unveil.link import authors, hubs
 from unveil.link.graph import communities
 from unveil.link.graph import components as _components
 from unveil.link.hubs import IdentifierRows
@@ -23,6 +23,7 @@ from unveil.link.hubs import IdentifierRows
 LARGE_COMPONENT = 1000
 WEIGHTS = {"phone": 1.0, "email": 1.0, "iban": 1.0, "wallet": 1.0, "handle": 0.9, "image": 0.8}
 REASON_ITEMS = 4
+STYLE_WEIGHT = 0.8
 
 NETWORK_POSTS = pa.schema([("network_id", pa.string()), ("post_id", pa.string()), ("reason", pa.string())])
 EDGES = pa.schema(
@@ -68,6 +69,7 @@ class PostGraph:
     key_kind: pa.Array
     key_reason: pa.Array
     templates: int = 0
+    edge_reason: pa.Array | None = None
 
 
 @dataclass(frozen=True)
@@ -80,37 +82,94 @@ class LinkResult:
 
 
 def build_networks(
-    shared: pa.Table, template_pairs: pa.Table, members: pa.Table, hub_max_posts: int, *, hub_guard: bool = True
+    shared: pa.Table,
+    template_pairs: pa.Table,
+    members: pa.Table,
+    hub_max_posts: int,
+    *,
+    hub_guard: bool = True,
+    style_links: pa.Table | None = None,
 ) -> LinkResult:
     """Networks from shared identifiers (post_id, type, value, city, post_identifiers; sorted by type,
-    value, post_id), verified template pairs (post_a, post_b, similarity, template_id) and template
-    members (post_id, template_id)."""
+    value, post_id), verified template pairs (post_a, post_b, similarity, template_id), template
+    members (post_id, template_id) and style links (post_a, post_b, probability, reason)."""
+    style = style_links if style_links is not None else authors.STYLE_LINKS.empty_table()
     names = pc.unique(
         pa.chunked_array(
-            [*_strings(shared["post_id"]), *_strings(template_pairs["post_a"]), *_strings(template_pairs["post_b"])],
+            [
+                *_strings(shared["post_id"]),
+                *_strings(template_pairs["post_a"]),
+                *_strings(template_pairs["post_b"]),
+                *_strings(style["post_a"]),
+                *_strings(style["post_b"]),
+            ],
             pa.string(),
         )
     ).sort()
+    guard = _guard(names, shared, template_pairs, members, hub_max_posts, hub_guard, style)
+    tpl_a, tpl_b = _index(template_pairs["post_a"], names), _index(template_pairs["post_b"], names)
+    graph = _graph(names, guard.rows, guard.key_dictionary, ~guard.hub, template_pairs, tpl_a, tpl_b, style)
+    network_of = _networks(graph)
+    hub_table = _hub_table(shared, guard.rows, guard.key_names, guard.hub, guard.text_group, guard.unrelated)
+    return LinkResult(_network_posts(graph, network_of), _edges(graph, network_of), hub_table)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The identifier rows of a post graph and what the hub guard decided about each identifier."""
+
+    rows: IdentifierRows
+    key_names: list[str]
+    key_dictionary: pa.Array
+    hub: npt.NDArray[np.bool_]
+    text_group: I64
+    unrelated: I64
+
+
+def _guard(
+    names: pa.Array,
+    shared: pa.Table,
+    template_pairs: pa.Table,
+    members: pa.Table,
+    hub_max_posts: int,
+    hub_guard: bool,
+    style: pa.Table,
+) -> Guard:
+    """Encode the identifier rows and run the hub guard (text links: templates and style links)."""
     post = _index(shared["post_id"], names)
     key_strings = pc.binary_join_element_wise(shared["type"], shared["value"], ":")
     encoded = pc.dictionary_encode(key_strings).combine_chunks()
     rows = IdentifierRows(post, encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary))
     key_names = encoded.dictionary.to_pylist()
     text_group = _text_groups(names, members)
-    tpl_a, tpl_b = _index(template_pairs["post_a"], names), _index(template_pairs["post_b"], names)
+    text_a = np.concatenate([_index(template_pairs["post_a"], names), _index(style["post_a"], names)])
+    text_b = np.concatenate([_index(template_pairs["post_b"], names), _index(style["post_b"], names)])
     hub = np.zeros(rows.keys, dtype=np.bool_)
     needed = hubs.min_groups(key_names)
     suspicious = hubs.suspicious_keys(rows, text_group, hub_max_posts, needed)
     unrelated = np.zeros(rows.keys, dtype=np.int64)
     if hub_guard and suspicious.any():
         safe = _chain_edges(rows, ~suspicious)
-        safe_component = _components(len(names), np.concatenate([tpl_a, safe[0]]), np.concatenate([tpl_b, safe[1]]))
+        safe_component = _components(len(names), np.concatenate([text_a, safe[0]]), np.concatenate([text_b, safe[1]]))
         unrelated = hubs.unrelated_groups(rows, suspicious, safe_component, _post_identifiers(shared, post, len(names)))
         hub = hubs.hub_keys(rows, suspicious, unrelated, hub_max_posts, needed)
-    graph = _graph(names, rows, encoded.dictionary, ~hub, template_pairs, tpl_a, tpl_b)
-    network_of = _networks(graph)
-    hub_table = _hub_table(shared, rows, key_names, hub, text_group, unrelated)
-    return LinkResult(_network_posts(graph, network_of), _edges(graph, network_of), hub_table)
+    return Guard(rows, key_names, encoded.dictionary, hub, text_group, unrelated)
+
+
+def vendors(shared: pa.Table, template_pairs: pa.Table, members: pa.Table, hub_max_posts: int) -> pa.Table:
+    """Weak author labels: posts joined by identifiers that are neither hubs nor photos (a stock photo
+    proves nothing about who wrote a text), as ``unveil.link.authors.vendor_table``."""
+    names = pc.unique(
+        pa.chunked_array(
+            [*_strings(shared["post_id"]), *_strings(template_pairs["post_a"]), *_strings(template_pairs["post_b"])],
+            pa.string(),
+        )
+    ).sort()
+    guard = _guard(names, shared, template_pairs, members, hub_max_posts, True, authors.STYLE_LINKS.empty_table())
+    kinds = pc.replace_substring_regex(guard.key_dictionary.cast(pa.string()), ":.*", "")
+    usable = ~guard.hub & ~np.asarray(pc.equal(kinds, "image").to_numpy(zero_copy_only=False), dtype=np.bool_)
+    src, dst, _ = _chain_edges(guard.rows, usable)
+    return authors.vendor_table(names, src, dst)
 
 
 def _post_identifiers(shared: pa.Table, post: I64, vertices: int) -> I64:
@@ -159,8 +218,10 @@ def _graph(
     template_pairs: pa.Table,
     tpl_a: I64,
     tpl_b: I64,
+    style: pa.Table,
 ) -> PostGraph:
-    """Identifier edges (chained per usable key) then template edges, with per-key kinds and sentences."""
+    """Identifier edges (chained per usable key), template edges, then style edges, with per-key kinds
+    and sentences (a style edge keeps its own sentence: the features that drove it)."""
     src, dst, key = _chain_edges(rows, usable)
     kind = pc.replace_substring_regex(key_names.cast(pa.string()), ":.*", "")
     value = _value_of(key_names.cast(pa.string()))
@@ -174,18 +235,35 @@ def _graph(
     templates = pc.dictionary_encode(template_pairs["template_id"].cast(pa.string())).combine_chunks()
     template_key = templates.indices.to_numpy(zero_copy_only=False).astype(np.int64) + len(key_names)
     template_names = templates.dictionary
+    style_key = len(key_names) + len(template_names)
+    style_a, style_b = _index(style["post_a"], names), _index(style["post_b"], names)
+    identifier_and_template = src.size + tpl_a.size
+    own_reason = pa.concat_arrays(
+        [pa.nulls(identifier_and_template, pa.string()), style["reason"].combine_chunks().cast(pa.string())]
+    )
     return PostGraph(
         names=names,
-        src=np.concatenate([src, tpl_a]),
-        dst=np.concatenate([dst, tpl_b]),
-        weight=np.concatenate([weights[key], np.asarray(template_pairs["similarity"], dtype=np.float64)]),
-        key=np.concatenate([key, template_key]),
-        key_names=pa.concat_arrays([key_names.cast(pa.string()), template_names]),
-        key_kind=pa.concat_arrays(
-            [pc.if_else(is_image, "image", "identifier"), pa.array(["template"] * len(template_names), pa.string())]
+        src=np.concatenate([src, tpl_a, style_a]),
+        dst=np.concatenate([dst, tpl_b, style_b]),
+        weight=np.concatenate(
+            [
+                weights[key],
+                np.asarray(template_pairs["similarity"], dtype=np.float64),
+                STYLE_WEIGHT * np.asarray(style["probability"], dtype=np.float64),
+            ]
         ),
-        key_reason=pa.concat_arrays([id_reason, template_names]),
+        key=np.concatenate([key, template_key, np.full(style_a.size, style_key, dtype=np.int64)]),
+        key_names=pa.concat_arrays([key_names.cast(pa.string()), template_names, pa.array(["style"], pa.string())]),
+        key_kind=pa.concat_arrays(
+            [
+                pc.if_else(is_image, "image", "identifier"),
+                pa.array(["template"] * len(template_names), pa.string()),
+                pa.array(["style"], pa.string()),
+            ]
+        ),
+        key_reason=pa.concat_arrays([id_reason, template_names, pa.array(["same writing style"], pa.string())]),
         templates=len(template_names),
+        edge_reason=own_reason,
     )
 
 
@@ -239,16 +317,21 @@ def _edges(graph: PostGraph, network_of: I64) -> pa.Table:
             "kind": kind,
             "key": graph.key_names.take(key),
             "weight": graph.weight[order],
-            "reason": pc.if_else(
-                pc.equal(kind, "template"),
-                pc.binary_join_element_wise(
-                    "near-duplicate text (similarity ",
-                    _two_decimals(graph.weight[order]),
-                    "), template ",
-                    graph.key_names.take(key),
-                    "",
+            "reason": pc.coalesce(
+                graph.edge_reason.take(pa.array(order))
+                if graph.edge_reason is not None
+                else pa.nulls(order.size, pa.string()),
+                pc.if_else(
+                    pc.equal(kind, "template"),
+                    pc.binary_join_element_wise(
+                        "near-duplicate text (similarity ",
+                        _two_decimals(graph.weight[order]),
+                        "), template ",
+                        graph.key_names.take(key),
+                        "",
+                    ),
+                    graph.key_reason.take(key),
                 ),
-                graph.key_reason.take(key),
             ),
         },
         schema=EDGES,
@@ -330,9 +413,10 @@ def _phrases(graph: PostGraph, key: I64, count: I64) -> pa.Array:
     taken = pa.array(key)
     kind, name = graph.key_kind.take(taken), graph.key_names.take(taken)
     what = pc.case_when(
-        pc.make_struct(pc.equal(kind, "template"), pc.equal(kind, "image")),
+        pc.make_struct(pc.equal(kind, "template"), pc.equal(kind, "image"), pc.equal(kind, "style")),
         pc.binary_join_element_wise("near-duplicate text of template ", name, ""),
         pc.binary_join_element_wise("re-used photo ", pc.utf8_slice_codeunits(_value_of(name), 0, 16), ""),
+        pa.scalar("the writing style of the author", pa.string()),
         pc.replace_substring(name, ":", " ", max_replacements=1),
     )
     others = pa.array(count - 1, pa.int64()).cast(pa.string())

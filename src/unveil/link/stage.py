@@ -3,20 +3,29 @@
 Steps, in order (each writes one ``link.*`` table through the engine):
 
 1. ``signatures``: MinHash signatures and LSH band keys of every post (per-record, NumPy);
+   ``post_style``: each post's shingles and writing habits (per-record, ``unveil.link.style``);
 2. ``post_facts``: when and where each post was written, its language and risk (SQL);
 3. ``candidates`` (LSH banding and verification, SQL), ``near_pairs`` (verified, SQL),
-   ``template_members`` (clusters), ``templates`` (shared text and slots);
+   ``template_members`` (clusters);
 4. ``image_files``, ``image_hashes`` (perceptual hashes from the evidence store), ``images``
    (exact and near copies grouped through a banded neighbour search);
-5. ``shared_identifiers`` (SQL), then ``network_posts``, ``edges``, ``hubs`` (hub guard,
-   components, Leiden) and ``movements``, ``networks`` (SQL).
+5. ``shared_identifiers`` (SQL) and ``vendors`` (posts joined by non-hub identifiers: the weak
+   author labels);
+6. ``shingle_weights``, ``post_shingles``, ``post_totals`` and ``pairs`` (rarity-weighted pair
+   features, SQL), then ``templates`` (shared text, slots, the generic guard), ``calibration``
+   (thresholds set on the labelled pairs) and ``style_links`` (the author model; ``unveil.link.authors``);
+7. ``network_posts``, ``edges``, ``hubs`` (hub guard, components, Leiden) and ``movements``,
+   ``networks`` (SQL).
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from unveil.link import images, minhash, movement, neardup, networks, summary, templates
+import numpy as np
+import pyarrow as pa
+
+from unveil.link import authors, images, minhash, movement, neardup, networks, style, summary, templates
 from unveil.pipeline import Stage, StageContext
 from unveil.tables import TableRef
 
@@ -45,14 +54,24 @@ JOIN post_facts f ON f.post_id = i.post_id
 ORDER BY i.type, i.value, i.post_id
 """
 
-TEMPLATE_PAIRS_SQL = """
+
+def template_pairs_sql(text_threshold: float | None) -> str:
+    """Verified near-duplicate pairs of non-generic templates, and, once calibrated, only those whose
+    rarity-weighted similarity reaches the calibrated threshold (a pair that shares only common
+    phrases does not link)."""
+    rare_enough = "" if text_threshold is None else f"AND x.text_similarity >= {text_threshold!r}"
+    return f"""
 SELECT p.post_a, p.post_b, p.similarity, m.template_id
 FROM near_pairs p
 JOIN template_members m ON m.post_id = p.post_a
 JOIN templates t ON t.template_id = m.template_id
-WHERE NOT t.generic
+JOIN pairs x ON x.post_a = p.post_a AND x.post_b = p.post_b
+WHERE NOT t.generic {rare_enough}
 ORDER BY p.post_a, p.post_b
 """
+
+
+TEMPLATE_PAIRS_SQL = template_pairs_sql(None)
 
 MEMBERS_SQL = "SELECT post_id, template_id FROM template_members ORDER BY post_id"
 
@@ -60,8 +79,12 @@ MEMBERS_SQL = "SELECT post_id, template_id FROM template_members ORDER BY post_i
 def run_link(context: StageContext) -> None:
     """Run every linking step; see the module docstring."""
     _signatures_and_facts(context)
-    _templates(context)
+    _near_duplicates(context)
     _images(context)
+    _vendors(context)
+    _pairs(context)
+    _templates(context)
+    _authors(context)
     _networks(context)
 
 
@@ -77,6 +100,16 @@ def _signatures_and_facts(context: StageContext) -> None:
         progress=context.progress,
     )
     context.progress.finish()
+    context.progress.start("link: writing style", posts.num_rows())
+    context.engine.map_batches(
+        posts,
+        style.post_style_batch,
+        style.POST_STYLE,
+        context.output("post_style"),
+        columns=["post_id", "title", "text"],
+        progress=context.progress,
+    )
+    context.progress.finish()
     with_places = "extract.posts" in context.stage.inputs
     with_scores = "score.scores" in context.stage.inputs
     inputs = {"posts": posts, "signatures": context.staged("signatures")}
@@ -87,7 +120,7 @@ def _signatures_and_facts(context: StageContext) -> None:
     context.engine.sql_to_table(movement.post_facts_sql(with_places, with_scores), inputs, context.output("post_facts"))
 
 
-def _templates(context: StageContext) -> None:
+def _near_duplicates(context: StageContext) -> None:
     engine, staged = context.engine, context.staged
     context.progress.start("link: near-duplicate texts", None)
     engine.sql_to_table(neardup.CANDIDATES_SQL, {"signatures": staged("signatures")}, context.output("candidates"))
@@ -96,6 +129,57 @@ def _templates(context: StageContext) -> None:
         "SELECT post_a, post_b FROM near_pairs ORDER BY post_a, post_b", {"near_pairs": staged("near_pairs")}
     )
     engine.write_table(neardup.template_clusters(pairs), neardup.TEMPLATE_MEMBERS, context.output("template_members"))
+    context.progress.finish()
+
+
+def _shared(context: StageContext) -> pa.Table:
+    return context.engine.query(
+        "SELECT post_id, type, value, city, post_identifiers FROM shared ORDER BY type, value, post_id",
+        {"shared": context.staged("shared_identifiers")},
+    )
+
+
+def _vendors(context: StageContext) -> None:
+    """Shared identifiers, and the vendors they define (weak author labels, hubs and photos left out)."""
+    engine, staged = context.engine, context.staged
+    context.progress.start("link: vendors", None)
+    shared_inputs = {
+        "identifiers": context.input("extract.identifiers"),
+        "post_images": context.input("ingest.images"),
+        "image_groups": staged("images"),
+        "post_facts": staged("post_facts"),
+    }
+    engine.sql_to_table(SHARED_IDENTIFIERS_SQL, shared_inputs, context.output("shared_identifiers"))
+    near = engine.query(
+        "SELECT p.post_a, p.post_b, p.similarity, m.template_id FROM near_pairs p "
+        "JOIN template_members m ON m.post_id = p.post_a ORDER BY p.post_a, p.post_b",
+        {"near_pairs": staged("near_pairs"), "template_members": staged("template_members")},
+    )
+    members = engine.query(MEMBERS_SQL, {"template_members": staged("template_members")})
+    table = networks.vendors(_shared(context), near, members, context.workspace.settings.hub_max_posts)
+    engine.write_table(table, authors.VENDORS, context.output("vendors"))
+    context.progress.finish()
+
+
+def _pairs(context: StageContext) -> None:
+    """Rarity weights of shingles and the features of every candidate pair (SQL)."""
+    engine, staged = context.engine, context.staged
+    context.progress.start("link: weighted pairs", None)
+    engine.sql_to_table(
+        authors.SHINGLE_WEIGHTS_SQL, {"post_style": staged("post_style")}, context.output("shingle_weights")
+    )
+    weights = {"post_style": staged("post_style"), "shingle_weights": staged("shingle_weights")}
+    engine.sql_to_table(authors.POST_SHINGLES_SQL, weights, context.output("post_shingles"))
+    totals = {"post_style": staged("post_style"), "post_shingles": staged("post_shingles")}
+    engine.sql_to_table(authors.POST_TOTALS_SQL, totals, context.output("post_totals"))
+    inputs = {name: staged(name) for name in ("candidates", "post_shingles", "post_totals", "signatures")}
+    engine.sql_to_table(authors.PAIRS_SQL, inputs, context.output("pairs"))
+    context.progress.finish()
+
+
+def _templates(context: StageContext) -> None:
+    engine, staged = context.engine, context.staged
+    context.progress.start("link: templates", None)
     members = {"template_members": staged("template_members"), "posts": context.input("ingest.posts")}
     samples = engine.query(templates.SAMPLE_SQL, members)
     spread_inputs = {
@@ -103,7 +187,40 @@ def _templates(context: StageContext) -> None:
         "identifiers": context.input("extract.identifiers"),
     }
     spread = engine.query(templates.IDENTIFIER_SPREAD_SQL, spread_inputs)
-    engine.write_table(templates.build_templates(samples, spread), templates.TEMPLATES, context.output("templates"))
+    common_inputs = {name: staged(name) for name in ("template_members", "post_style", "post_shingles")}
+    commonness = engine.query(templates.COMMONNESS_SQL, common_inputs)
+    table = templates.build_templates(samples, spread, commonness)
+    engine.write_table(table, templates.TEMPLATES, context.output("templates"))
+    context.progress.finish()
+
+
+def _authors(context: StageContext) -> None:
+    """Calibrate the text threshold and train the author model on the workspace's labelled pairs."""
+    engine, staged = context.engine, context.staged
+    context.progress.start("link: authors", None)
+    target = context.workspace.settings.link_precision_target
+    labelled = {name: staged(name) for name in ("pairs", "vendors", "post_facts")}
+    pairs = engine.query(authors.LABELLED_PAIRS_SQL, labelled)
+    labels = authors.weak_labels(pairs)
+    features = authors.feature_matrix(pairs)
+    text = authors.calibrate(
+        "text",
+        np.asarray(pairs["text_similarity"].to_numpy(zero_copy_only=False)),
+        labels.label,
+        target,
+        labels.vendors,
+    )
+    model = authors.author_model(features, labels, target)
+    generic_members = engine.query(
+        "SELECT m.post_id, m.template_id FROM template_members m JOIN templates t ON t.template_id = m.template_id "
+        "WHERE t.generic ORDER BY m.post_id",
+        {"template_members": staged("template_members"), "templates": staged("templates")},
+    )
+    excluded = authors.in_same_template(pairs, generic_members)
+    links = authors.style_links(pairs, features, model, excluded)
+    engine.write_table(links, authors.STYLE_LINKS, context.output("style_links"))
+    calibration = pa.Table.from_pylist([text.row(), model.threshold.row()], schema=authors.CALIBRATION)
+    engine.write_table(calibration, authors.CALIBRATION, context.output("calibration"))
     context.progress.finish()
 
 
@@ -132,23 +249,21 @@ def _networks(context: StageContext) -> None:
     engine, staged = context.engine, context.staged
     identifiers = context.input("extract.identifiers")
     context.progress.start("link: networks", None)
-    shared_inputs = {
-        "identifiers": identifiers,
-        "post_images": context.input("ingest.images"),
-        "image_groups": staged("images"),
-        "post_facts": staged("post_facts"),
-    }
-    engine.sql_to_table(SHARED_IDENTIFIERS_SQL, shared_inputs, context.output("shared_identifiers"))
-    shared = engine.query(
-        "SELECT post_id, type, value, city, post_identifiers FROM shared ORDER BY type, value, post_id",
-        {"shared": staged("shared_identifiers")},
+    calibration = engine.query(
+        "SELECT method, threshold FROM calibration ORDER BY method", {"calibration": staged("calibration")}
     )
-    text_inputs = {name: staged(name) for name in ("near_pairs", "template_members", "templates")}
+    thresholds = dict(zip(calibration["method"].to_pylist(), calibration["threshold"].to_pylist(), strict=True))
+    text_inputs = {name: staged(name) for name in ("near_pairs", "template_members", "templates", "pairs")}
+    style_links = engine.query(
+        "SELECT post_a, post_b, probability, reason FROM style_links ORDER BY post_a, post_b",
+        {"style_links": staged("style_links")},
+    )
     result = networks.build_networks(
-        shared,
-        engine.query(TEMPLATE_PAIRS_SQL, text_inputs),
+        _shared(context),
+        engine.query(template_pairs_sql(thresholds.get("text")), text_inputs),
         engine.query(MEMBERS_SQL, text_inputs),
         context.workspace.settings.hub_max_posts,
+        style_links=style_links,
     )
     engine.write_table(result.network_posts, networks.NETWORK_POSTS, context.output("network_posts"))
     engine.write_table(result.edges, networks.EDGES, context.output("edges"))
@@ -177,15 +292,23 @@ LINK = Stage(
     inputs=("ingest.posts", "ingest.images", "extract.identifiers", "extract.posts", "score.scores"),
     outputs=(
         "signatures",
+        "post_style",
         "post_facts",
         "candidates",
         "near_pairs",
         "template_members",
-        "templates",
         "image_files",
         "image_hashes",
         "images",
         "shared_identifiers",
+        "vendors",
+        "shingle_weights",
+        "post_shingles",
+        "post_totals",
+        "pairs",
+        "templates",
+        "calibration",
+        "style_links",
         "network_posts",
         "edges",
         "hubs",
@@ -193,6 +316,9 @@ LINK = Stage(
         "networks",
     ),
     run=run_link,
-    description="near-duplicate templates, re-used photos, identifier networks with a hub guard, movement",
-    version="4",
+    description=(
+        "near-duplicate templates with a generic guard, re-used photos, rarity-weighted text and style links "
+        "calibrated on the workspace's identifiers, identifier networks with a hub guard, movement"
+    ),
+    version="5",
 )

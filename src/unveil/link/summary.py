@@ -6,17 +6,25 @@ IDENTIFIER_TYPES = "('phone', 'email', 'handle', 'iban', 'wallet')"
 
 
 def networks_sql(with_scores: bool) -> str:
-    """Aggregate network members, their facts, identifiers, edges, movements (and scores)."""
+    """Aggregate network members, their facts, identifiers, edges, movements (and scores).
+
+    The indicator profile feeds text, so its averages must not depend on the order in which an
+    engine sums floats: scores are summed as integer millionths and rounded half up to two
+    decimals with exact integer arithmetic (in doubles, below 2**53), the same on DuckDB and Spark.
+    """
     profile_cte = (
         """,
 profile_rows AS (
-    SELECT n.network_id, s.domain, avg(s.score) AS score
+    SELECT n.network_id, s.domain, sum(CAST(round(s.score * 1000000) AS BIGINT)) AS micros, count(*) AS scored
     FROM network_posts n JOIN scores s ON s.post_id = n.post_id
     GROUP BY n.network_id, s.domain
 ),
 profiles AS (
     SELECT network_id,
-           array_to_string(list_sort(list(domain || ' ' || CAST(round(score, 2) AS VARCHAR))), ', ') AS profile
+           array_to_string(list_sort(list(domain || ' ' || CAST(
+               floor((CAST(micros AS DOUBLE) * 200 + CAST(scored AS DOUBLE) * 1000000)
+                     / (CAST(scored AS DOUBLE) * 2000000)) / CAST(100 AS DOUBLE) AS VARCHAR
+           ))), ', ') AS profile
     FROM profile_rows GROUP BY network_id
 )"""
         if with_scores

@@ -3,9 +3,16 @@
 A few members of a cluster are aligned, token by token, to a representative member (a longest
 common subsequence of tokens, computed by rapidfuzz in C++). Tokens matched in most members are the
 template's fixed text; runs of tokens that vary become slots, typed by their values: city, name,
-age, price, phone, number, contact or text. A template whose posts carry nearly as many distinct
-identifiers as posts is *generic* (a platform's stock phrase used by unrelated advertisers): it is
-kept and shown, but it does not link posts into networks.
+age, price, phone, number, contact or text.
+
+The *generic-template guard*, like the hub guard for identifiers: a template is generic when
+
+- its posts carry nearly as many distinct identifiers as posts (a stock phrase used by unrelated
+  advertisers), or
+- its text is common across the corpus: most of its shingles are held by many more posts than the
+  template's own (an agency's or a site's boilerplate, copied into ads that are not near-duplicates).
+
+A generic template is kept and shown, with its reason, but never links posts into networks by itself.
 """
 
 from __future__ import annotations
@@ -18,10 +25,14 @@ from dataclasses import dataclass
 import pyarrow as pa
 from rapidfuzz.distance import LCSseq
 
+from unveil.link.style import STYLE_KIND
+
 SAMPLE_PER_TEMPLATE = 8
 FIXED_SHARE = 0.6
 GENERIC_MIN_POSTS = 4
 GENERIC_IDENTIFIERS_PER_POST = 0.6
+GENERIC_COMMON_SHARE = 0.8
+COMMON_FACTOR = 2
 TOKEN = re.compile(r"\+?\d[\d ().-]*\d|\S+")
 EDGE_PUNCTUATION = ".,;:!?()[]\"'«»*-–—/"
 AGE_WORDS = {
@@ -44,10 +55,11 @@ CURRENCY = {"€", "eur", "euro", "euros", "$", "usd", "£", "gbp", "lei", "ron"
 
 SAMPLE_SQL = f"""
 WITH ranked AS (
-    SELECT template_id, post_id, row_number() OVER (PARTITION BY template_id ORDER BY post_id) AS member_no
+    SELECT template_id, post_id, posts,
+           row_number() OVER (PARTITION BY template_id ORDER BY post_id) AS member_no
     FROM template_members
 )
-SELECT r.template_id, r.post_id, p.title, p.text, p.city
+SELECT r.template_id, r.post_id, r.posts, p.title, p.text, p.city
 FROM ranked r JOIN posts p ON p.post_id = r.post_id
 WHERE r.member_no <= {SAMPLE_PER_TEMPLATE}
 ORDER BY r.template_id, r.post_id
@@ -62,6 +74,19 @@ GROUP BY m.template_id
 ORDER BY m.template_id
 """
 
+COMMONNESS_SQL = f"""
+WITH examples AS (
+    SELECT template_id, min(post_id) AS post_id, min(posts) AS posts FROM template_members GROUP BY template_id
+)
+SELECT e.template_id, min(s.text_shingles) AS shingles,
+       CAST(sum(CASE WHEN p.posts >= {COMMON_FACTOR} * e.posts + 2 THEN 1 ELSE 0 END) AS BIGINT) AS common
+FROM examples e
+JOIN post_style s ON s.post_id = e.post_id
+LEFT JOIN post_shingles p ON p.post_id = e.post_id AND p.shingle < {STYLE_KIND}
+GROUP BY e.template_id
+ORDER BY e.template_id
+"""
+
 TEMPLATES = pa.schema(
     [
         ("template_id", pa.string()),
@@ -71,6 +96,7 @@ TEMPLATES = pa.schema(
         ("slot_values", pa.list_(pa.string())),
         ("example_post_id", pa.string()),
         ("identifiers", pa.int64()),
+        ("common_share", pa.float64()),
         ("generic", pa.bool_()),
         ("reason", pa.string()),
     ]
@@ -179,28 +205,44 @@ def _number_kind(values: Sequence[str], context: Sequence[str]) -> str:
     return "number"
 
 
-def build_templates(samples: pa.Table, spread: pa.Table) -> pa.Table:
-    """One row per template from sampled member texts and the identifier spread of its posts."""
+def build_templates(samples: pa.Table, spread: pa.Table, commonness: pa.Table | None = None) -> pa.Table:
+    """One row per template from sampled member texts, the identifier spread of its posts and how
+    common its text is across the corpus (``COMMONNESS_SQL``)."""
     by_template: dict[str, list[dict[str, object]]] = {}
     for row in samples.to_pylist():
         by_template.setdefault(str(row["template_id"]), []).append(row)
     spread_of = {row["template_id"]: row for row in spread.to_pylist()}
-    rows = [_template_row(tid, members, spread_of.get(tid)) for tid, members in sorted(by_template.items())]
+    common_of = {row["template_id"]: row for row in commonness.to_pylist()} if commonness is not None else {}
+    rows = [
+        _template_row(tid, members, spread_of.get(tid), common_of.get(tid))
+        for tid, members in sorted(by_template.items())
+    ]
     return pa.Table.from_pylist(rows, schema=TEMPLATES)
 
 
 def _template_row(
-    template_id: str, members: list[dict[str, object]], spread: dict[str, object] | None
+    template_id: str,
+    members: list[dict[str, object]],
+    spread: dict[str, object] | None,
+    commonness: dict[str, object] | None = None,
 ) -> dict[str, object]:
     texts = [f"{m['title'] or ''} {m['text'] or ''}".strip() for m in members]
     template = extract_template(texts, [str(m["city"]) for m in members if m["city"]])
-    posts = int(str(spread["posts"])) if spread else len(members)
+    posts = int(str(members[0]["posts"]))  # every member, not only the aligned sample
     identifiers = int(str(spread["identifiers"])) if spread else 0
     with_ids = int(str(spread["posts_with_identifiers"])) if spread else 0
-    generic = with_ids >= GENERIC_MIN_POSTS and identifiers >= GENERIC_IDENTIFIERS_PER_POST * with_ids
-    reason = f"{posts} near-duplicate posts; {identifiers} distinct identifiers on {with_ids} of them" + (
-        "; generic: nearly one identifier per post, so it does not link posts" if generic else ""
-    )
+    shingles = int(str(commonness["shingles"] or 0)) if commonness else 0
+    common_share = round(int(str(commonness["common"] or 0)) / shingles, 4) if commonness and shingles else 0.0
+    many_identifiers = with_ids >= GENERIC_MIN_POSTS and identifiers >= GENERIC_IDENTIFIERS_PER_POST * with_ids
+    boilerplate = shingles >= 4 and common_share >= GENERIC_COMMON_SHARE
+    reason = f"{posts} near-duplicate posts; {identifiers} distinct identifiers on {with_ids} of them"
+    if many_identifiers:
+        reason += "; generic: nearly one identifier per post (unrelated advertisers), so it does not link posts"
+    if boilerplate:
+        reason += (
+            f"; generic: {common_share:.0%} of its phrases appear in at least {COMMON_FACTOR} times as many "
+            "other posts (boilerplate of an agency or a site), so it does not link posts"
+        )
     return {
         "template_id": template_id,
         "posts": posts,
@@ -209,6 +251,7 @@ def _template_row(
         "slot_values": [f"{slot.kind}: {' | '.join(v or '(none)' for v in slot.values)}" for slot in template.slots],
         "example_post_id": members[0]["post_id"],
         "identifiers": identifiers,
-        "generic": generic,
+        "common_share": common_share,
+        "generic": many_identifiers or boilerplate,
         "reason": reason,
     }

@@ -1,0 +1,458 @@
+"""Who wrote it: rarity-weighted text similarity and a per-workspace author model, learned from
+the workspace's own identifiers.
+
+1. **Weights** (SQL): a shingle (word bigram or style mark, see ``unveil.link.style``) held by
+   ``d`` of ``N`` posts weighs ``round(1000 * ln((N + 1) / d))``, an integer so that sums do not
+   depend on the order an engine adds them in. A site's boilerplate, in thousands of posts, weighs
+   little; a phrase that only one author writes weighs much.
+2. **Candidate pairs** (SQL): the LSH candidates of ``unveil.link.neardup`` and the pairs of posts
+   that share at least ``RARE_MIN_SHARED`` rare text shingles (held by at most ``RARE_MAX_POSTS``
+   posts), which finds an author who rewrites an ad but keeps a few phrases.
+3. **Pair features** (SQL): weighted Jaccard of the text shingles (shared weight / union weight),
+   of the style marks, the count of shared rare phrases, the MinHash estimate, and the distance
+   between the posts' numeric habits.
+4. **Weak labels**: posts joined by non-hub identifiers (photos left out) are one *vendor*
+   (``vendors``); a pair of posts of one vendor is a same-author pair, a pair of posts of two
+   vendors that were active at the same time a different-author pair. Two vendors one after the
+   other are left unlabelled: that is what an author who changes phones looks like.
+5. **Calibration** (``calibrate``): the text threshold is the lowest weighted similarity at which
+   the labelled candidate pairs above it reach the workspace's ``link_precision_target``, going
+   down no further than where the last ``WINDOW`` labelled pairs fall below it (a link at the
+   margin must be right as often as the links above it: networks chain them).
+6. **Author model** (``author_model``): a logistic regression on the pair features (probabilities
+   calibrated by its likelihood fit), cross-validated by vendor: vendors are dealt into folds and
+   a pair is scored by a model trained without any pair that touches either of its vendors. The
+   probability threshold is set on those out-of-fold scores as in 5. Links above it are ``style``
+   links, each with the features that drove it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from unveil.link.graph import components
+from unveil.link.minhash import SIGNATURE_SIZE, VALUE_COLUMNS
+from unveil.link.style import HABITS, STYLE_KIND
+
+RARE_MAX_POSTS = 20
+RARE_MIN_SHARED = 2
+MIN_LABELLED = 20
+FOLDS = 4
+MIN_SUPPORT = 5
+WINDOW = 20
+MAX_TRAINING_PAIRS = 200_000
+FALLBACK_TEXT_THRESHOLD = None  # uncalibrated: near-duplicate pairs link as MinHash verified them
+SEED = 20240
+
+SHINGLE_WEIGHTS_SQL = """
+WITH exploded AS (SELECT post_id, unnest(shingles) AS shingle FROM post_style),
+total AS (SELECT count(*) AS posts FROM post_style)
+SELECT e.shingle, count(*) AS posts,
+       CAST(round(1000 * ln((CAST(t.posts AS DOUBLE) + 1) / count(*))) AS BIGINT) AS weight
+FROM exploded e CROSS JOIN total t
+GROUP BY e.shingle, t.posts
+ORDER BY e.shingle
+"""
+
+POST_SHINGLES_SQL = """
+WITH exploded AS (SELECT post_id, unnest(shingles) AS shingle FROM post_style)
+SELECT e.post_id, e.shingle, w.posts, w.weight
+FROM exploded e JOIN shingle_weights w ON w.shingle = e.shingle
+WHERE w.posts >= 2
+ORDER BY e.post_id, e.shingle
+"""
+
+POST_TOTALS_SQL = f"""
+WITH unique_weight AS (
+    SELECT CAST(round(1000 * ln(CAST(count(*) AS DOUBLE) + 1)) AS BIGINT) AS weight FROM post_style
+),
+shared AS (
+    SELECT post_id,
+           CAST(sum(CASE WHEN shingle < {STYLE_KIND} THEN weight ELSE 0 END) AS BIGINT) AS text_weight,
+           CAST(sum(CASE WHEN shingle < {STYLE_KIND} THEN 1 ELSE 0 END) AS BIGINT) AS text_count,
+           CAST(sum(CASE WHEN shingle >= {STYLE_KIND} THEN weight ELSE 0 END) AS BIGINT) AS style_weight,
+           CAST(sum(CASE WHEN shingle >= {STYLE_KIND} THEN 1 ELSE 0 END) AS BIGINT) AS style_count
+    FROM post_shingles GROUP BY post_id
+)
+SELECT s.post_id,
+       coalesce(h.text_weight, 0) + (s.text_shingles - coalesce(h.text_count, 0)) * u.weight AS text_total,
+       coalesce(h.style_weight, 0) + (s.style_marks - coalesce(h.style_count, 0)) * u.weight AS style_total,
+       {", ".join(f"s.{name}" for name in HABITS)}
+FROM post_style s CROSS JOIN unique_weight u
+LEFT JOIN shared h ON h.post_id = s.post_id
+ORDER BY s.post_id
+"""
+
+AGREEING = " + ".join(f"CASE WHEN ga.{c} = gb.{c} THEN 1 ELSE 0 END" for c in VALUE_COLUMNS)
+HABIT_DISTANCES = ",\n       ".join(f"abs(ta.{name} - tb.{name}) AS d_{name}" for name in HABITS)
+
+PAIRS_SQL = f"""
+WITH rare AS (
+    SELECT post_id, shingle FROM post_shingles WHERE posts <= {RARE_MAX_POSTS} AND shingle < {STYLE_KIND}
+),
+rare_pairs AS (
+    SELECT a.post_id AS post_a, b.post_id AS post_b
+    FROM rare a JOIN rare b ON a.shingle = b.shingle AND a.post_id < b.post_id
+    GROUP BY a.post_id, b.post_id
+    HAVING count(*) >= {RARE_MIN_SHARED}
+),
+pairs AS (
+    SELECT post_a, post_b FROM candidates
+    UNION
+    SELECT post_a, post_b FROM rare_pairs
+),
+shared AS (
+    SELECT p.post_a, p.post_b,
+           CAST(sum(CASE WHEN a.shingle < {STYLE_KIND} THEN a.weight ELSE 0 END) AS BIGINT) AS text_shared,
+           CAST(sum(CASE WHEN a.shingle >= {STYLE_KIND} THEN a.weight ELSE 0 END) AS BIGINT) AS style_shared,
+           CAST(sum(CASE WHEN a.shingle < {STYLE_KIND} AND a.posts <= {RARE_MAX_POSTS} THEN 1 ELSE 0 END)
+                AS BIGINT) AS rare_shared
+    FROM pairs p
+    JOIN post_shingles a ON a.post_id = p.post_a
+    JOIN post_shingles b ON b.post_id = p.post_b AND b.shingle = a.shingle
+    GROUP BY p.post_a, p.post_b
+)
+SELECT p.post_a, p.post_b,
+       CAST(({AGREEING}) AS DOUBLE) / {SIGNATURE_SIZE} AS minhash,
+       CASE WHEN ta.text_total + tb.text_total - coalesce(s.text_shared, 0) > 0
+            THEN CAST(coalesce(s.text_shared, 0) AS DOUBLE)
+                 / CAST(ta.text_total + tb.text_total - coalesce(s.text_shared, 0) AS DOUBLE)
+            ELSE 0.0 END AS text_similarity,
+       CASE WHEN ta.style_total + tb.style_total - coalesce(s.style_shared, 0) > 0
+            THEN CAST(coalesce(s.style_shared, 0) AS DOUBLE)
+                 / CAST(ta.style_total + tb.style_total - coalesce(s.style_shared, 0) AS DOUBLE)
+            ELSE 0.0 END AS style_similarity,
+       coalesce(s.rare_shared, 0) AS rare_shared,
+       {HABIT_DISTANCES}
+FROM pairs p
+LEFT JOIN shared s ON s.post_a = p.post_a AND s.post_b = p.post_b
+JOIN post_totals ta ON ta.post_id = p.post_a
+JOIN post_totals tb ON tb.post_id = p.post_b
+JOIN signatures ga ON ga.post_id = p.post_a
+JOIN signatures gb ON gb.post_id = p.post_b
+ORDER BY p.post_a, p.post_b
+"""
+
+FEATURES = (
+    "minhash",
+    "text_similarity",
+    "style_similarity",
+    "rare_shared",
+    *(f"d_{name}" for name in HABITS),
+)
+FEATURE_WORDS = {
+    "minhash": "near-duplicate text",
+    "text_similarity": "rare words in common",
+    "style_similarity": "same writing habits",
+    "rare_shared": "rare phrases shared",
+    "d_upper_share": "same use of capitals",
+    "d_emoji_share": "same use of emoji",
+    "d_punct_share": "same punctuation",
+    "d_exclaim_rate": "same exclamation marks",
+    "d_line_rate": "same layout",
+    "d_word_length": "same word lengths",
+    "d_length": "same length",
+}
+
+LABELLED_PAIRS_SQL = f"""
+WITH spans AS (
+    SELECT v.vendor_id, min(f.posted_at) AS first_seen, max(f.posted_at) AS last_seen
+    FROM vendors v JOIN post_facts f ON f.post_id = v.post_id
+    GROUP BY v.vendor_id
+),
+known AS (
+    SELECT v.post_id, v.vendor_id, s.first_seen, s.last_seen FROM vendors v JOIN spans s ON s.vendor_id = v.vendor_id
+)
+SELECT p.post_a, p.post_b, {", ".join(f"p.{name}" for name in FEATURES)},
+       va.vendor_id AS vendor_a, vb.vendor_id AS vendor_b,
+       CASE WHEN va.vendor_id IS NULL OR vb.vendor_id IS NULL THEN -1
+            WHEN va.vendor_id = vb.vendor_id THEN 1
+            WHEN va.first_seen <= vb.last_seen AND vb.first_seen <= va.last_seen THEN 0
+            ELSE -1 END AS label
+FROM pairs p
+LEFT JOIN known va ON va.post_id = p.post_a
+LEFT JOIN known vb ON vb.post_id = p.post_b
+ORDER BY p.post_a, p.post_b
+"""
+
+VENDORS = pa.schema([("post_id", pa.string()), ("vendor_id", pa.string())])
+CALIBRATION = pa.schema(
+    [
+        ("method", pa.string()),
+        ("threshold", pa.float64()),
+        ("precision_target", pa.float64()),
+        ("precision", pa.float64()),
+        ("same_pairs", pa.int64()),
+        ("different_pairs", pa.int64()),
+        ("same_above", pa.int64()),
+        ("different_above", pa.int64()),
+        ("vendors", pa.int64()),
+        ("calibrated", pa.bool_()),
+        ("note", pa.string()),
+    ]
+)
+STYLE_LINKS = pa.schema(
+    [
+        ("post_a", pa.string()),
+        ("post_b", pa.string()),
+        ("probability", pa.float64()),
+        ("text_similarity", pa.float64()),
+        ("style_similarity", pa.float64()),
+        ("rare_shared", pa.int64()),
+        ("reason", pa.string()),
+    ]
+)
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+def vendor_table(post_ids: pa.Array, src: I64, dst: I64) -> pa.Table:
+    """Vendors: components of the posts joined by usable identifiers (``V`` + smallest post id)."""
+    labels = components(len(post_ids), src, dst)
+    linked = np.bincount(np.concatenate([src, dst]), minlength=len(post_ids)) > 0
+    first: dict[int, str] = {}
+    names = post_ids.to_pylist()
+    for i in np.flatnonzero(linked).tolist():
+        first.setdefault(int(labels[i]), names[i])
+    kept = np.flatnonzero(linked)
+    return pa.table(
+        {
+            "post_id": post_ids.take(pa.array(kept)),
+            "vendor_id": pa.array(["V:" + first[int(labels[i])] for i in kept.tolist()], pa.string()),
+        },
+        schema=VENDORS,
+    )
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Weak labels of pairs: 1 same vendor, 0 two vendors, -1 unknown; and each post's vendor fold."""
+
+    label: I64
+    fold_a: I64
+    fold_b: I64
+    vendors: int
+
+
+def weak_labels(pairs: pa.Table, folds: int = FOLDS) -> Labels:
+    """Labels of ``LABELLED_PAIRS_SQL``; a vendor's fold is a stable hash of its id."""
+    vendor_a, vendor_b = pairs["vendor_a"].to_pylist(), pairs["vendor_b"].to_pylist()
+    vendors = len({v for v in vendor_a + vendor_b if v is not None})
+    return Labels(
+        np.asarray(pairs["label"].to_numpy(zero_copy_only=False), dtype=np.int64),
+        np.array([_fold(v, folds) for v in vendor_a], dtype=np.int64),
+        np.array([_fold(v, folds) for v in vendor_b], dtype=np.int64),
+        vendors,
+    )
+
+
+def _fold(vendor: str | None, folds: int) -> int:
+    return -1 if vendor is None else zlib.crc32(vendor.encode()) % folds
+
+
+@dataclass
+class Threshold:
+    """A calibrated threshold and the labelled pairs it was set on (a row of ``link.calibration``)."""
+
+    method: str
+    threshold: float | None
+    target: float
+    precision: float | None = None
+    same_pairs: int = 0
+    different_pairs: int = 0
+    same_above: int = 0
+    different_above: int = 0
+    vendors: int = 0
+    note: str = ""
+
+    def row(self) -> dict[str, Any]:
+        """The row of ``link.calibration``."""
+        return {
+            "method": self.method,
+            "threshold": self.threshold,
+            "precision_target": self.target,
+            "precision": None if self.precision is None else round(self.precision, 4),
+            "same_pairs": self.same_pairs,
+            "different_pairs": self.different_pairs,
+            "same_above": self.same_above,
+            "different_above": self.different_above,
+            "vendors": self.vendors,
+            "calibrated": self.threshold is not None,
+            "note": self.note,
+        }
+
+
+def calibrate(method: str, scores: F64, label: I64, target: float, vendors: int) -> Threshold:
+    """The lowest score whose labelled pairs at or above it reach ``target`` precision."""
+    known = label >= 0
+    values, truth = scores[known], label[known]
+    same, different = int(truth.sum()), int((truth == 0).sum())
+    result = Threshold(method, None, target, same_pairs=same, different_pairs=different, vendors=vendors)
+    if same < MIN_LABELLED or different < MIN_LABELLED:
+        result.note = (
+            f"not calibrated: {same} same-vendor and {different} different-vendor pairs "
+            f"(at least {MIN_LABELLED} of each needed)"
+        )
+        return result
+    order = np.argsort(-values, kind="stable")
+    ranked, hits = values[order], truth[order]
+    true_above = np.cumsum(hits)
+    precision = true_above / np.arange(1, hits.size + 1)
+    window = np.r_[np.zeros(WINDOW), true_above]
+    margin = np.where(
+        np.arange(hits.size) >= WINDOW, (true_above - window[: hits.size]) / WINDOW, precision
+    )  # precision of the last WINDOW labelled pairs down to here
+    failing = np.flatnonzero(margin < target)
+    cut = int(failing[0]) if failing.size else hits.size
+    last_of_value = np.r_[ranked[1:] != ranked[:-1], True]  # a threshold takes every pair with that score
+    good = np.flatnonzero(last_of_value & (precision >= target) & (true_above >= MIN_SUPPORT))
+    good = good[good < cut]
+    if good.size == 0:
+        result.note = f"not calibrated: no threshold reaches precision {target} on the labelled pairs"
+        return result
+    at = int(good.max())
+    result.threshold = round(float(ranked[at]), 4)
+    result.precision = float(precision[at])
+    result.same_above, result.different_above = int(true_above[at]), int(at + 1 - true_above[at])
+    result.note = (
+        f"lowest {method} score whose {at + 1} labelled pairs at or above it are {precision[at]:.1%} "
+        f"same-vendor, and the last {WINDOW} of them at least {target:.0%} (the target); labels from "
+        f"{vendors} vendors known by their identifiers"
+    )
+    return result
+
+
+def feature_matrix(pairs: pa.Table) -> F64:
+    """The model's inputs (``FEATURES``; the count of rare phrases as log1p)."""
+    columns = [np.asarray(pairs[name].to_numpy(zero_copy_only=False), dtype=np.float64) for name in FEATURES]
+    matrix = np.column_stack(columns) if columns else np.zeros((pairs.num_rows, 0))
+    matrix[:, FEATURES.index("rare_shared")] = np.log1p(matrix[:, FEATURES.index("rare_shared")])
+    return matrix
+
+
+@dataclass
+class AuthorModel:
+    """Out-of-fold probabilities of every pair, the threshold set on them and the full model's weights."""
+
+    probability: F64
+    threshold: Threshold
+    coefficients: F64 = field(default_factory=lambda: np.zeros(0))
+    means: F64 = field(default_factory=lambda: np.zeros(0))
+    scales: F64 = field(default_factory=lambda: np.ones(0))
+
+
+def _fit(features: F64, label: I64) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if features.shape[0] > MAX_TRAINING_PAIRS:
+        keep = np.random.default_rng(SEED).choice(features.shape[0], MAX_TRAINING_PAIRS, replace=False)
+        keep.sort()
+        features, label = features[keep], label[keep]
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    model.fit(features, label)
+    return model
+
+
+def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
+    """Score every pair with a model that saw neither of its vendors; calibrate the threshold on them.
+
+    One model per set of held-out folds ``{i, j}`` (``i <= j``): it is trained on the labelled
+    pairs that touch neither fold and scores the pairs whose vendors lie in those folds (a post
+    without a vendor constrains nothing; pairs without any vendor use the model held out on fold 0).
+    """
+    label, fold_a, fold_b = labels.label, labels.fold_a, labels.fold_b
+    probability = np.zeros(label.size, dtype=np.float64)
+    known = label >= 0
+    same, different = int((label == 1).sum()), int((label == 0).sum())
+    if same < MIN_LABELLED or different < MIN_LABELLED or labels.vendors < 2 * FOLDS:
+        threshold = Threshold("style", None, target, same_pairs=same, different_pairs=different, vendors=labels.vendors)
+        threshold.note = (
+            f"not trained: {same} same-vendor and {different} different-vendor pairs from {labels.vendors} vendors "
+            f"(at least {MIN_LABELLED} of each and {2 * FOLDS} vendors needed)"
+        )
+        return AuthorModel(probability, threshold)
+    first = np.where(fold_a >= 0, fold_a, np.where(fold_b >= 0, fold_b, 0))
+    second = np.where(fold_b >= 0, fold_b, first)
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    for i in range(FOLDS):
+        for j in range(i, FOLDS):
+            scored = (low == i) & (high == j)
+            if not scored.any():
+                continue
+            train = known & ~np.isin(fold_a, (i, j)) & ~np.isin(fold_b, (i, j))
+            if len(set(label[train].tolist())) < 2:
+                continue
+            probability[scored] = _fit(features[train], label[train]).predict_proba(features[scored])[:, 1]
+    probability = np.round(probability, 4)
+    threshold = calibrate("style", probability, label, target, labels.vendors)
+    full = _fit(features[known], label[known])
+    scaler, regression = full.steps[0][1], full.steps[1][1]
+    return AuthorModel(
+        probability,
+        threshold,
+        np.asarray(regression.coef_[0], dtype=np.float64),
+        np.asarray(scaler.mean_, dtype=np.float64),
+        np.asarray(scaler.scale_, dtype=np.float64),
+    )
+
+
+def style_links(pairs: pa.Table, features: F64, model: AuthorModel, excluded: npt.NDArray[np.bool_]) -> pa.Table:
+    """The pairs at or above the model's threshold, each with the features that drove it."""
+    if model.threshold.threshold is None:
+        return STYLE_LINKS.empty_table()
+    chosen = np.flatnonzero((model.probability >= model.threshold.threshold) & ~excluded)
+    contribution = (features[chosen] - model.means) / model.scales * model.coefficients
+    top = np.argsort(-contribution, axis=1, kind="stable")[:, :3]
+    rows = features[chosen]
+    reasons = []
+    for k, index in enumerate(chosen.tolist()):
+        drivers = [_driver(FEATURES[f], rows[k, f]) for f in top[k].tolist() if contribution[k, f] > 0]
+        reasons.append(
+            f"same author by writing (probability {model.probability[index]:.2f}): " + "; ".join(drivers or ["all"])
+        )
+    take = pa.array(chosen)
+    return pa.table(
+        {
+            "post_a": pairs["post_a"].take(take),
+            "post_b": pairs["post_b"].take(take),
+            "probability": model.probability[chosen],
+            "text_similarity": pairs["text_similarity"].take(take),
+            "style_similarity": pairs["style_similarity"].take(take),
+            "rare_shared": pairs["rare_shared"].take(take).cast(pa.int64()),
+            "reason": pa.array(reasons, pa.string()),
+        },
+        schema=STYLE_LINKS,
+    )
+
+
+def _driver(name: str, value: float) -> str:
+    if name == "rare_shared":
+        return f"{FEATURE_WORDS[name]} {round(float(np.expm1(value)))}"
+    if name.startswith("d_"):
+        return f"{FEATURE_WORDS[name]} (difference {value:.2f})"
+    return f"{FEATURE_WORDS[name]} {value:.2f}"
+
+
+def in_same_template(pairs: pa.Table, generic_members: pa.Table) -> npt.NDArray[np.bool_]:
+    """Pairs whose two posts belong to the same generic template (the guard: boilerplate links nothing)."""
+    if generic_members.num_rows == 0 or pairs.num_rows == 0:
+        return np.zeros(pairs.num_rows, dtype=np.bool_)
+    names = generic_members["post_id"]
+    codes = pc.dictionary_encode(generic_members["template_id"]).combine_chunks().indices.to_numpy()
+    value_set = names.combine_chunks()
+    a = pc.fill_null(pc.index_in(pairs["post_a"], value_set=value_set), -1).to_numpy().astype(np.int64)
+    b = pc.fill_null(pc.index_in(pairs["post_b"], value_set=value_set), -1).to_numpy().astype(np.int64)
+    found = (a >= 0) & (b >= 0)
+    same = np.zeros(pairs.num_rows, dtype=np.bool_)
+    same[found] = codes[a[found]] == codes[b[found]]
+    return same

@@ -1,0 +1,158 @@
+"""Linking without identifiers: the generic-template guard, rarity weights, calibration, the author model."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from tests.link.conftest import Post
+from tests.link.test_networks import sentence
+from unveil.link import authors, summary
+from unveil.link.style import STYLE_KIND, post_style_batch, style_marks
+from unveil.workspace import Workspace
+
+Linked = Callable[[Sequence[Post]], Workspace]
+START = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_style_marks_keep_how_prices_ages_and_layout_are_written() -> None:
+    marks = style_marks("HOT Lola 22yo!!! 😘\n• $150/hr\n• call or text")
+    assert {"t:9yo!!!", "t:$9/hr", "caps", "l:•"} <= marks
+    assert "n:lola 9yo!!! w" in marks  # the words beside a number
+    assert style_marks("lola 23yo!!!") & style_marks("mia 31yo!!!")
+
+
+def test_post_style_rows_hold_distinct_text_shingles_then_style_marks() -> None:
+    batch = pa.record_batch(
+        {"post_id": ["a", "b"], "title": [None, "Hi"], "text": ["sweet sweet sweet sweet", ""]},
+    )
+    result = post_style_batch(batch).to_pylist()
+    first = result[0]
+    text = [s for s in first["shingles"] if s < STYLE_KIND]
+    assert len(text) == len(set(text)) == first["text_shingles"] == 1  # one distinct bigram
+    assert len(first["shingles"]) - len(text) == first["style_marks"]
+    assert result[1]["text_shingles"] == 1 and result[1]["length"] == round(float(np.log1p(1)), 4)
+
+
+def test_calibration_stops_where_links_at_the_margin_turn_wrong() -> None:
+    scores = np.linspace(1.0, 0.0, 200)
+    label = np.where(np.arange(200) < 100, 1, np.arange(200) % 2)  # top half right, bottom half a coin flip
+    result = authors.calibrate("text", scores, label, 0.9, vendors=40)
+    assert result.threshold is not None and 0.45 < result.threshold < 0.55
+    assert result.precision is not None and result.precision >= 0.9
+    assert result.same_pairs == 150 and result.different_pairs == 50
+
+
+def test_calibration_refuses_without_enough_labelled_pairs() -> None:
+    result = authors.calibrate("text", np.ones(10), np.ones(10, dtype=np.int64), 0.9, vendors=3)
+    assert result.threshold is None and "not calibrated" in result.note
+
+
+def test_author_model_never_scores_a_pair_with_a_model_that_saw_its_vendors(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    names = [f"V{k}" for k in range(40)]
+    a = rng.integers(0, 40, 800)
+    b = np.where(rng.random(800) < 0.5, a, rng.integers(0, 40, 800))
+    pairs = pa.table({"vendor_a": [names[i] for i in a], "vendor_b": [names[i] for i in b], "label": (a == b) * 1})
+    labels = authors.weak_labels(pairs)
+    features = np.column_stack([(a == b) + rng.normal(0, 0.3, 800), np.arange(800.0)])  # column 1: the pair
+    seen: list[tuple[set[int], set[int]]] = []
+    fit = authors._fit
+
+    class Spy:
+        def __init__(self, model: Any, trained: set[int]) -> None:
+            self.model, self.trained = model, trained
+            self.steps = model.steps
+
+        def predict_proba(self, x: Any) -> Any:
+            seen.append((self.trained, {int(i) for i in x[:, 1]}))
+            return self.model.predict_proba(x)
+
+    monkeypatch.setattr(authors, "_fit", lambda x, y: Spy(fit(x, y), {int(i) for i in x[:, 1]}))
+    model = authors.author_model(features, labels, 0.9)
+
+    assert model.threshold.threshold is not None and len(seen) > 1
+    scored: set[int] = set()
+    for trained, rows in seen:
+        vendors_trained = {int(a[i]) for i in trained} | {int(b[i]) for i in trained}
+        assert not vendors_trained & ({int(a[i]) for i in rows} | {int(b[i]) for i in rows})
+        scored |= rows
+    assert scored == set(range(800))
+
+
+def test_profile_average_is_rounded_half_up_from_integers() -> None:
+    sql = summary.networks_sql(True)
+    ctes = sql[sql.index("profile_rows AS") : sql.index("SELECT b.network_id")].rstrip().rstrip(",")
+    rows = (
+        "WITH network_posts AS (SELECT 'N1' AS network_id, 'p' || i AS post_id FROM range(3) t(i)), "
+        "scores AS (SELECT 'p' || i AS post_id, 'minors' AS domain, [0.72, 0.72, 0.735][i + 1] AS score "
+        "FROM range(3) t(i)), "
+    )
+    assert duckdb.sql(rows + ctes + " SELECT profile FROM profiles").fetchall() == [("minors 0.73",)]
+
+
+def test_template_without_identifiers_reports_every_post(linked: Linked) -> None:
+    text = sentence(8, words=30)
+    workspace = linked([Post(f"t{k:02d}", f"{text} Nina {20 + k}", "Ghent", START) for k in range(12)])
+
+    templates = workspace.table("link.templates").read().to_pylist()
+    assert len(templates) == 1 and templates[0]["posts"] == 12
+
+
+def test_agency_boilerplate_is_a_generic_template_and_links_nothing(linked: Linked) -> None:
+    boilerplate = sentence(77, words=30)
+    clustered = [
+        Post(f"b{k}", f"{boilerplate} {sentence(500 + k, words=2)}", "Namur", START + timedelta(days=k))
+        for k in range(3)
+    ]
+    elsewhere = [  # the same boilerplate inside longer ads of other advertisers: not near-duplicates
+        Post(f"o{k}", f"{sentence(600 + k, words=45)} {boilerplate}", "Namur", START + timedelta(days=k))
+        for k in range(6)
+    ]
+    workspace = linked(clustered + elsewhere)
+
+    templates = workspace.table("link.templates").read().to_pylist()
+    clustered_template = [t for t in templates if t["posts"] == 3]
+    assert clustered_template and clustered_template[0]["generic"]
+    assert "boilerplate" in clustered_template[0]["reason"] and clustered_template[0]["common_share"] >= 0.8
+    assert workspace.table("link.network_posts").num_rows() == 0
+
+
+def _vendor_posts(vendors: int, seed: int) -> list[Post]:
+    """Vendors in agencies of four: each posts the agency's stock text with a few lines of her own,
+    in a style of her own, and rewrites them; most posts list the vendor's phone."""
+    rng = random.Random(seed)
+    posts = []
+    for v in range(vendors):
+        agency = sentence(900 + v // 4, words=14)
+        pet = [sentence(1000 + 10 * v + k, words=3) for k in range(4)]
+        emoji, price = rng.choice(["😘", "💋", "🔥", "🌹"]), rng.choice(["${p}/hr", "{p} roses", "{p}hh"])
+        for k in range(5):
+            body = [agency, *rng.sample(pet, 2), price.format(p=rng.choice((150, 200)))]
+            text = "\n".join(f"{line}{'!!' if v % 2 else '.'} {emoji}" for line in body)
+            phone = [("phone", f"+1555{v:04d}{k // 3}")] if rng.random() < 0.7 else []
+            posts.append(Post(f"v{v:03d}-{k}", text, "Austin", START + timedelta(hours=30 * k + v), phone))
+    return posts
+
+
+def test_style_links_join_rewritten_ads_of_one_author_and_explain_why(linked: Linked) -> None:
+    workspace = linked(_vendor_posts(40, seed=3))
+
+    calibration = {row["method"]: row for row in workspace.table("link.calibration").read().to_pylist()}
+    assert calibration["style"]["calibrated"], calibration["style"]["note"]
+    assert calibration["style"]["same_pairs"] > 0 and calibration["style"]["different_pairs"] > 0
+    links = workspace.table("link.style_links").read().to_pylist()
+    assert links and all(link["probability"] >= calibration["style"]["threshold"] for link in links)
+    right = sum(link["post_a"].split("-")[0] == link["post_b"].split("-")[0] for link in links)
+    assert right / len(links) >= 0.9
+    assert all(link["reason"].startswith("same author by writing (probability") for link in links)
+    edges = workspace.table("link.edges").read().to_pylist()
+    style_edges = [e for e in edges if e["kind"] == "style"]
+    assert style_edges and all("probability" in e["reason"] for e in style_edges)
