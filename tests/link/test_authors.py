@@ -156,3 +156,19 @@ def test_style_links_join_rewritten_ads_of_one_author_and_explain_why(linked: Li
     edges = workspace.table("link.edges").read().to_pylist()
     style_edges = [e for e in edges if e["kind"] == "style"]
     assert style_edges and all("probability" in e["reason"] for e in style_edges)
+
+
+def test_network_command_shows_the_rare_phrases_and_habits_behind_a_style_link(linked: Linked) -> None:
+    from typer.testing import CliRunner
+
+    from tests.link.test_commands import cli
+
+    workspace = linked(_vendor_posts(40, seed=3))
+    edges = workspace.table("link.edges").read().to_pylist()
+    network = next(e["network_id"] for e in edges if e["kind"] == "style")
+
+    result = CliRunner().invoke(cli(), ["network", str(workspace.root), network], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "(style): same author by writing (probability" in result.output
+    assert "shared rare phrase '" in result.output and " chars " in result.output
+    assert "shared habits: " in result.output and "style threshold " in result.output

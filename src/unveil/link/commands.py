@@ -30,6 +30,7 @@ def network(
     console = Console()
     _print_summary(console, report)
     _print_links(console, report)
+    _print_explanations(console, report)
     _print_movement(console, report)
     _print_posts(console, report)
 
@@ -51,13 +52,37 @@ def _print_links(console: Console, report: NetworkReport) -> None:
         table.add_row("", f"... and {len(report.links) - MAX_LINKS} more", "")
     console.print(table)
     for template in report.templates:
+        generic = " [yellow]generic[/]" if template.get("generic") else ""
         console.print(
-            f"template [bold]{template['template_id']}[/] ({template['posts']} posts): {escape(template['text'])}"
+            f"template [bold]{template['template_id']}[/]{generic} ({template['posts']} posts): "
+            f"{escape(template['text'])}"
         )
+        if template.get("generic"):
+            console.print(f"  {escape(template['reason'])}")
         for slot in template["slot_values"]:
             console.print(f"  slot {escape(slot)}")
     for hub in report.hubs:
         console.print(f"[yellow]hub[/] {escape(hub['reason'])}")
+
+
+def _print_explanations(console: Console, report: NetworkReport) -> None:
+    """Links without a shared identifier: the rare phrases (with their places) and habits both posts share."""
+    if not report.explanations:
+        return
+    for row in report.calibration:
+        if row["calibrated"]:
+            console.print(f"[dim]{escape(row['method'])} threshold {row['threshold']}: {escape(row['note'])}[/]")
+    for link in report.explanations:
+        console.print(f"[bold]{escape(link.post_a)} - {escape(link.post_b)}[/] ({link.kind}): {escape(link.reason)}")
+        for phrase in link.phrases:
+            where = ", ".join(
+                f"{post} chars {span[0]}-{span[1]}"
+                for post, span in ((link.post_a, phrase.span_a), (link.post_b, phrase.span_b))
+                if span is not None
+            )
+            console.print(f"  shared rare phrase {escape(repr(phrase.words))} (in {phrase.posts} posts; {where})")
+        if link.habits:
+            console.print(f"  shared habits: {escape('; '.join(link.habits))}")
 
 
 def _print_movement(console: Console, report: NetworkReport) -> None:
