@@ -39,6 +39,17 @@ XSS_TEXT = (
 )
 
 
+CUT_PHONE_E164 = "+32468490922"
+CUT_PHONE = "0468 49 09 22"
+CUT_EMAIL = "mia.secret@example.org"
+FILLER = "Mia, elegant companion in Namur, discreet and friendly, available for dinner dates and more. " * 4
+
+
+def cut_text(phone_at: int) -> str:
+    """An ad whose phone starts at ``phone_at``: snippets of 160 (networks) and 240 (search) characters cut it."""
+    return f"{FILLER[: phone_at - 1]} {CUT_PHONE} or write to {CUT_EMAIL}, kisses."
+
+
 def crafted_posts() -> list[dict[str, object]]:
     """Ads written for the tests (fictional people and numbers)."""
     posts: list[dict[str, object]] = []
@@ -72,6 +83,21 @@ def crafted_posts() -> list[dict[str, object]]:
             "text": XSS_TEXT,
         }
     )
+    for n, phone_at in enumerate((152, 234)):  # cut in the middle by the network (160) and search (240) snippets
+        posts.append(
+            {
+                "id": f"W-CUT-{n}",
+                "title": f"Call {CUT_PHONE} now",
+                "kind": "ad",
+                "platform": "ads.example",
+                "url": f"https://ads.example/namur/{n}",
+                "author": "Mia",
+                "city": "Namur",
+                "country": "BE",
+                "posted_at": f"2024-03-{n + 20:02d}T22:00:00+00:00",
+                "text": cut_text(phone_at),
+            }
+        )
     for n in range(6):
         posts.append(
             {

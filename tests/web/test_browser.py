@@ -5,6 +5,7 @@ Screenshots of each step are kept under test-artifacts/web/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,31 @@ def test_keyboard_reaches_the_search_form(browser: object, web: WebWorld) -> Non
             break
     assert page.evaluate("() => document.activeElement.id") == "q"
     shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
+
+
+def test_analyst_network_page_holds_no_part_of_an_identifier(browser: object, web: WebWorld) -> None:
+    """Everything the browser receives and shows on an analyst's network page: pseudonyms only."""
+    from tests.web.test_pseudonyms import leaks, network_of, secrets_of
+
+    windows, words = secrets_of(web)
+    page = _page(browser)
+    received: list[str] = []
+
+    def keep(response: object) -> None:
+        with contextlib.suppress(Exception):  # a redirect, or a body the browser did not keep
+            received.append(response.text())  # type: ignore[attr-defined]
+
+    _log_in(page, web.base_url, "analyst")
+    page.on("response", keep)
+    for source in ("W-CUT-0", "W-PHONE-0"):
+        page.goto(f"{web.base_url}/networks/{network_of(web, source)}")
+        page.wait_for_selector("#graph[data-ready]")
+        assert int(page.locator("#graph").get_attribute("data-ready")) >= 2
+        received += [page.content(), page.locator("body").inner_text()]
+        labels = page.evaluate("() => Array.from(document.querySelectorAll('*')).map(e => e.title || '').join(' ')")
+        received.append(labels)
+    _shot(page, "07-analyst-network")
+    assert any("/graph" in text or '"nodes"' in text for text in received)
+    found = leaks(received, windows, words)
+    assert not found, found[:5]
+    assert page.problems == [], "\n".join(page.problems)

@@ -173,7 +173,8 @@ Audit = Annotated[Auditor, Depends(get_auditor)]
 async def get_privacy(request: Request, user: CurrentUser) -> PrivacyView:
     """How this user may see identifiers: in clear, or as pseudonyms (analysts)."""
     pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
-    return PrivacyView(pseudonymiser if user.pseudonymised else None)
+    region = request.app.state.workspace.settings.default_region
+    return PrivacyView(pseudonymiser if user.pseudonymised else None, region)
 
 
 Privacy = Annotated[PrivacyView, Depends(get_privacy)]

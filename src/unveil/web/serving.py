@@ -14,6 +14,10 @@ Built into the snapshot database after the workspace's tables are loaded (``read
 - ``web.term_heads``: the ``TERM_HEAD`` newest ranks of each word (a word prefix's first pages).
 - ``web.identifier_posts``: identifier values (and their lower-case form) with the post's rank and what
   a search result shows of it.
+- ``web.hidden_terms``: the words of a post that an analyst does not see (those only inside an
+  identifier span as extracted, a written form of one in the title, or a run of six digits): an
+  analyst's word search leaves out the posts that match through them, so prefix searches cannot
+  recover what the pseudonyms hide.
 
 Sorted tables let DuckDB skip row groups by their min/max, so these need no index on big keys.
 """
@@ -241,9 +245,66 @@ def build_search(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> Non
         connection.execute('CREATE INDEX "web_identifier_posts_value_lower" ON web.identifier_posts (value_lower)')
 
 
+INVISIBLE_SQL = r"[\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2069}\x{feff}\x{00ad}]"
+"""Zero-width and bidirectional-control characters (RE2)."""
+DIGIT_RUN_SQL = r"\p{Nd}(?:[\s\x{00a0}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}./()+\-]{0,3}\p{Nd}){5,}"
+"""Six or more digits (``privacy.DIGIT_RUN``), in text whose invisible characters were removed: hidden from analysts."""
+
+
+def build_hidden_terms(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """``web.hidden_terms`` (term, pos): words of a post's title and text absent from what an analyst sees of them.
+
+    What an analyst sees: the text with every identifier span (as extracted) cut out, the title
+    without the written forms of the post's identifiers, both without invisible characters and
+    without runs of six digits (``privacy.PrivacyView.text`` shows pseudonyms there).
+    """
+    if "extract.identifiers" in tables:
+        connection.execute(
+            "CREATE TEMP TABLE hide_spans AS SELECT p.pos, "
+            "list({'s': g.prev_end, 'l': greatest(g.start - g.prev_end, 0)} ORDER BY g.start, g.\"end\") AS gaps, "
+            'max(g."end") AS tail, '
+            "list(g.form ORDER BY length(g.form) DESC) FILTER (WHERE g.form IS NOT NULL AND g.form <> '') AS forms "
+            'FROM (SELECT post_id, start, "end", unnest([raw, value]) AS form, coalesce(max("end") OVER ('
+            'PARTITION BY post_id ORDER BY start, "end" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) '
+            'AS prev_end FROM extract.identifiers WHERE start IS NOT NULL AND "end" IS NOT NULL) g '
+            "JOIN web.posts p ON p.post_id = g.post_id GROUP BY p.pos"
+        )
+    else:
+        connection.execute(
+            "CREATE TEMP TABLE hide_spans (pos INTEGER, gaps STRUCT(s BIGINT, l BIGINT)[], "
+            "tail BIGINT, forms VARCHAR[])"
+        )
+    title = "coalesce(p.title, '')"
+    text = "coalesce(p.text, '')"
+    shown_title = f"list_reduce(coalesce(h.forms, []), lambda acc, f: replace(acc, f, ' '), {title})"
+    shown_text = (
+        f"CASE WHEN h.pos IS NULL THEN {text} ELSE array_to_string(list_transform(h.gaps, "
+        f"lambda g: substring({text}, g.s + 1, g.l)), ' ') || ' ' || substring({text}, h.tail + 1) END"
+    )
+    shown = (
+        f"regexp_replace(regexp_replace({shown_title} || ' ' || {shown_text}, '{INVISIBLE_SQL}', '', 'g'), "
+        f"'{DIGIT_RUN_SQL}', ' ', 'g')"
+    )
+    whole = f"{title} || ' ' || {text}"
+    connection.execute(
+        f"CREATE TEMP TABLE shown_words AS SELECT p.pos, {words_sql(whole)} AS whole, {words_sql(shown)} AS shown "
+        "FROM web.posts p LEFT JOIN hide_spans h ON h.pos = p.pos "
+        f"WHERE h.pos IS NOT NULL OR regexp_matches(regexp_replace({whole}, '{INVISIBLE_SQL}', '', 'g'), "
+        f"'{DIGIT_RUN_SQL}')"
+    )
+    connection.execute(
+        "CREATE TABLE web.hidden_terms AS SELECT term, pos FROM ("
+        "SELECT pos, unnest(whole) AS term FROM shown_words EXCEPT SELECT pos, unnest(shown) AS term FROM shown_words"
+        ") ORDER BY term, pos"
+    )
+    connection.execute("DROP TABLE shown_words")
+    connection.execute("DROP TABLE hide_spans")
+
+
 def build_serving(connection: duckdb.DuckDBPyConnection, post_files: Sequence[str], tables: set[str]) -> None:
     """Every serving table, from the loaded workspace tables."""
     build_posts(connection, list(post_files), tables)
     build_post_details(connection, tables)
     build_networks(connection, tables)
     build_search(connection, tables)
+    build_hidden_terms(connection, tables)

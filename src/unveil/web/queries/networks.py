@@ -168,8 +168,9 @@ def graph(tables: ReadModel, detail: NetworkDetail, show: Any) -> dict[str, list
         members = [post_id for post_id in item["post_ids"] if post_id in kept]
         if len(members) < 2:
             continue
-        node = f"i:{item['type']}:{item['value']}"
-        nodes.append({"data": {"id": node, "label": show(item["type"], item["value"]), "kind": item["type"]}})
+        shown = show(item["type"], item["value"])  # the node's id holds what the user may see, never more
+        node = f"i:{item['type']}:{shown}"
+        nodes.append({"data": {"id": node, "label": shown, "kind": item["type"]}})
         edges += [
             {"data": {"id": f"{node}>{m}", "source": f"p:{m}", "target": node, "kind": "identifier"}} for m in members
         ]

@@ -89,18 +89,11 @@ def spans_of(detail: PostDetail, show_identifier: Any) -> list[Span]:
     return [s for s in spans if s.start is not None and s.end is not None]
 
 
-def identifier_forms(identifiers: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    """(type, value, written form) of identifiers, canonical and raw, to mask them in any text."""
-    forms = [(i["type"], i["value"], i["value"]) for i in identifiers]
-    forms += [(i["type"], i["value"], i["raw"]) for i in identifiers if i.get("raw")]
-    return forms
-
-
 def identifiers_of_posts(tables: ReadModel, post_ids: list[str]) -> list[dict[str, Any]]:
-    """Identifiers of several posts (for masking snippets and reasons)."""
+    """Identifiers of several posts, with their spans in the post's text (for masking snippets and reasons)."""
     if not post_ids or not tables.has("extract.identifiers"):
         return []
     marks = ", ".join("?" for _ in post_ids)
     return tables.rows(
-        f"SELECT post_id, type, value, raw FROM extract.identifiers WHERE post_id IN ({marks})", post_ids
+        f'SELECT post_id, type, value, raw, start, "end" FROM extract.identifiers WHERE post_id IN ({marks})', post_ids
     )

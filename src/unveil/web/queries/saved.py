@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from unveil.errors import NotFound, UsageError
-from unveil.web.queries.search import SearchFilters, conditions, normalise_identifier
+from unveil.errors import NotFound, UnveilError, UsageError
+from unveil.web.privacy import PrivacyView
+from unveil.web.queries.search import SearchFilters, analyst_query, conditions, normalise_identifier
 from unveil.web.readmodel import ReadModel
 
 FIELDS = ("q", "identifier", "date_from", "date_to", "city", "language", "indicator", "risk_min", "network", "sort")
@@ -86,11 +87,18 @@ def visit(db: sqlite3.Connection, saved: SavedSearch) -> None:
         db.execute("UPDATE saved_searches SET last_visit_at = ? WHERE id = ?", (_now(), saved.id))
 
 
-def count_new(tables: ReadModel, filters: SearchFilters, since: str, region: str) -> int:
-    """Posts matching the search that were ingested after ``since``."""
+def count_new(
+    tables: ReadModel, filters: SearchFilters, since: str, region: str, privacy: PrivacyView | None = None
+) -> int:
+    """Posts matching the search that were ingested after ``since`` (an analyst's: on what they may see)."""
     if not tables.has("ingest.posts"):
         return 0
-    where, params, _ = conditions(tables, filters, normalise_identifier(filters.identifier, region))
+    hide = privacy is not None and privacy.masked
+    if privacy is not None and hide:
+        filters, pairs = analyst_query(tables, filters, region, privacy)
+    else:
+        pairs = normalise_identifier(filters.identifier, region)
+    where, params, _ = conditions(tables, filters, pairs, hide)
     where.append("p.ingested_at > ?::TIMESTAMPTZ")
     params.append(since)
     value = tables.value(f"SELECT count(*) FROM web.posts p WHERE {' AND '.join(where)}", params)
@@ -98,10 +106,19 @@ def count_new(tables: ReadModel, filters: SearchFilters, since: str, region: str
 
 
 def with_new_counts(
-    tables: ReadModel, searches: list[SavedSearch], to_filters: Any, region: str
+    tables: ReadModel, searches: list[SavedSearch], to_filters: Any, region: str, privacy: PrivacyView | None = None
 ) -> list[dict[str, Any]]:
-    """Each saved search with how many matching posts arrived since the last visit."""
-    return [
-        {**saved.__dict__, "new": count_new(tables, to_filters(saved.query), saved.last_visit_at, region)}
-        for saved in searches
-    ]
+    """Each saved search with how many matching posts arrived since the last visit.
+
+    A search that can no longer run (a bad date, a refused identifier) is listed with its
+    ``error`` and no count: one bad search never breaks the list.
+    """
+    listed = []
+    for saved in searches:
+        try:
+            new: int | None = count_new(tables, to_filters(saved.query), saved.last_visit_at, region, privacy)
+            error = ""
+        except UnveilError as problem:
+            new, error = None, str(problem)
+        listed.append({**saved.__dict__, "new": new, "error": error})
+    return listed

@@ -15,12 +15,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from unveil.errors import PermissionDenied
 from unveil.identifiers import canonical_phone, find_identifiers
 from unveil.web.lookups import FIRST_PAGE, SEARCH_COLUMNS, search_row
+from unveil.web.privacy import PSEUDONYM, PrivacyView
 from unveil.web.readmodel import ReadModel
 from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
 
 PAGE_SIZE = 50
+NO_MATCH = ("pseudonym", "")
+"""An identifier pair that matches nothing (a pseudonym this workspace does not know)."""
+HIDDEN = "p.pos NOT IN (SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?)"
 MAX_WORDS = 10
 WORD = re.compile(r"[^\W_]+")
 r"""Letters and digits: the ``[\p{L}\p{N}]+`` of ``serving.WORD`` in Python's terms."""
@@ -111,9 +116,12 @@ def _like(text: str) -> str:
 
 
 def conditions(
-    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]]
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool = False
 ) -> tuple[list[str], list[Any], list[str]]:
-    """SQL conditions on ``web.posts p`` and their parameters, plus the tables that were missing."""
+    """SQL conditions on ``web.posts p`` and their parameters, plus the tables that were missing.
+
+    ``hide`` (analysts): a word matches only posts where it is not hidden (``web.hidden_terms``).
+    """
     where: list[str] = []
     params: list[Any] = []
     missing: list[str] = []
@@ -121,6 +129,9 @@ def conditions(
     for word in words:
         where.append("p.pos IN (SELECT pos FROM web.terms WHERE term >= ? AND term < ?)")
         params += [word, word + LAST_CHARACTER]
+        if hide:
+            where.append(HIDDEN)
+            params += [word, word + LAST_CHARACTER]
     if filters.q and not words:  # no letter or digit: match the text as written
         where.append("(p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\')")
         params += [_like(filters.q), _like(filters.q)]
@@ -166,14 +177,71 @@ def conditions(
 SELECT_ROWS = f"SELECT {RESULT_COLUMNS}, p.pos FROM web.posts p"
 
 
-def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: int = 1) -> SearchResult:
-    """One page of posts matching every criterion."""
+class NoAccess(PermissionDenied):
+    """An analyst searched for a real identifier: they may only search pseudonyms."""
+
+    def __init__(self) -> None:
+        super().__init__("analyst", "search real identifiers: no access (search a pseudonym such as phone#0123456789)")
+
+
+def analyst_query(
+    tables: ReadModel, filters: SearchFilters, region: str, privacy: PrivacyView
+) -> tuple[SearchFilters, list[tuple[str, str]]]:
+    """An analyst's search: pseudonyms (in either field) become identifier pairs; a real identifier is refused.
+
+    Whatever names an identifier in clear (a phone in any formatting, an e-mail, a word of six or
+    more digits, anything in the identifier field that is not a pseudonym) answers ``NoAccess``,
+    whether or not the workspace holds it.
+    """
+    pairs = [
+        resolve_pseudonym(tables, privacy, f"{kind}#{digest}") for kind, digest in PSEUDONYM.findall(filters.identifier)
+    ]
+    pairs += [resolve_pseudonym(tables, privacy, f"{kind}#{digest}") for kind, digest in PSEUDONYM.findall(filters.q)]
+    rest_identifier = PSEUDONYM.sub(" ", filters.identifier).strip()
+    rest_q = PSEUDONYM.sub(" ", filters.q).strip()
+    if rest_identifier:
+        raise NoAccess()
+    digits = any(sum(ch.isdigit() for ch in word) >= 6 for word in rest_q.split())
+    if rest_q and (digits or any(kind for kind, _ in normalise_identifier(rest_q, region))):
+        raise NoAccess()
+    return replace(filters, q=rest_q, identifier=""), pairs
+
+
+def resolve_pseudonym(tables: ReadModel, privacy: PrivacyView, pseudonym: str) -> tuple[str, str]:
+    """The (type, value) behind a pseudonym of this workspace, or a pair matching nothing.
+
+    The table of every identifier's pseudonym is computed once per snapshot, on the first
+    analyst search by pseudonym (one keyed hash per distinct identifier).
+    """
+    if not tables.has("extract.identifiers"):
+        return NO_MATCH
+
+    def table() -> dict[str, tuple[str, str]]:
+        return {
+            privacy.identifier(kind, value): (kind, value)
+            for kind, value in tables.tuples("SELECT DISTINCT type, value FROM extract.identifiers")
+        }
+
+    return tables.cached(f"pseudonyms:{id(privacy.pseudonymiser)}", table).get(pseudonym, NO_MATCH)
+
+
+def search_posts(
+    tables: ReadModel, filters: SearchFilters, region: str, page: int = 1, privacy: PrivacyView | None = None
+) -> SearchResult:
+    """One page of posts matching every criterion (for a pseudonymised ``privacy``, an analyst's search)."""
     tables.require("ingest.posts")
-    pairs = normalise_identifier(filters.identifier, region)
+    hide = privacy is not None and privacy.masked
+    if hide:
+        assert privacy is not None
+        filters, pairs = analyst_query(tables, filters, region, privacy)
+        if not pairs and filters.is_empty():
+            return SearchResult([], False, max(page, 1))
+    else:
+        pairs = normalise_identifier(filters.identifier, region)
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    ranked = _ranks_of_words_and_identifiers(tables, filters, pairs, offset)
+    ranked = _ranks_of_words_and_identifiers(tables, filters, pairs, offset, hide)
     missing: list[str] = []
-    stored = _stored_first_page(tables, filters, pairs, offset)
+    stored = None if hide and filters.q else _stored_first_page(tables, filters, pairs, offset)
     if stored is not None:
         rows = stored
     elif ranked is not None and not filters.q:
@@ -181,7 +249,7 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
     elif ranked is not None:
         rows = _rows_at(tables, ranked, offset)
     else:
-        where, params, missing = conditions(tables, filters, pairs)
+        where, params, missing = conditions(tables, filters, pairs, hide)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         # newest first is the stored order: without ORDER BY the scan stops at the first page of matches
         order = "ORDER BY p.risk DESC NULLS LAST, p.pos" if filters.sort == "risk" else ""
@@ -192,7 +260,7 @@ def search_posts(tables: ReadModel, filters: SearchFilters, region: str, page: i
 
 
 def _ranks_of_words_and_identifiers(
-    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], offset: int = 0
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], offset: int = 0, hide: bool = False
 ) -> tuple[str, list[Any]] | None:
     """For a search by words and/or identifier only, newest first: the SQL of the matching ranks.
 
@@ -200,6 +268,7 @@ def _ranks_of_words_and_identifiers(
     few row groups are read), then only the page's posts are fetched. None for other searches.
     One word alone, on its first pages, reads ``web.term_heads`` (the newest ranks of each word):
     a common word matches a third of the posts, which the page would otherwise sort.
+    ``hide`` (analysts): each word leaves out the posts where it is hidden (``web.hidden_terms``).
     """
     others = replace(filters, q="", identifier="", sort="newest")
     if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
@@ -207,10 +276,14 @@ def _ranks_of_words_and_identifiers(
     words = query_words(filters.q) if filters.q else []
     if (filters.q and not words) or (pairs and not tables.has("extract.identifiers")):
         return None
-    heads = len(words) == 1 and not pairs and offset + PAGE_SIZE + 1 <= TERM_HEAD
+    heads = len(words) == 1 and not pairs and offset + PAGE_SIZE + 1 <= TERM_HEAD and not hide
     table = "web.term_heads" if heads else "web.terms"
-    parts = [f"SELECT pos FROM {table} WHERE term >= ? AND term < ?" for _ in words]
-    params: list[Any] = [value for word in words for value in (word, word + LAST_CHARACTER)]
+    term = f"SELECT pos FROM {table} WHERE term >= ? AND term < ?"
+    if hide:
+        term = f"SELECT pos FROM ({term} EXCEPT SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?)"
+    parts = [term for _ in words]
+    repeat = term.count("?") // 2
+    params: list[Any] = [value for word in words for _ in range(repeat) for value in (word, word + LAST_CHARACTER)]
     if pairs:
         where, values = _identifier_condition(pairs)
         parts.append(f"SELECT pos FROM web.identifier_posts WHERE {where}")

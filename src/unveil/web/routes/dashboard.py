@@ -8,12 +8,26 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
-from unveil.web.deps import CanViewDashboard, CurrentUser, Page, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewDashboard, CurrentUser, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.privacy import PrivacyView
 from unveil.web.queries import dashboard
 from unveil.web.routes import NavEntry
+from unveil.web.routes.networks import visible_networks
 
 router = APIRouter(tags=["dashboard"])
 nav = NavEntry("Dashboard", "/", Permission.VIEW_DASHBOARD, order=10)
+
+
+def _masked(data: dict[str, Any], privacy: PrivacyView) -> dict[str, Any]:
+    """The dashboard as this user may see it (titles and summaries through ``PrivacyView.text``)."""
+    if not privacy.masked:
+        return data
+    posts, networks = data["high_risk_posts"], data["top_networks"]
+    return dict(
+        data,
+        high_risk_posts=[dict(row, title=privacy.maybe(row["title"])) for row in posts] if posts else posts,
+        top_networks=visible_networks(networks, privacy) if networks else networks,
+    )
 
 
 def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> dict[str, Any]:
@@ -44,12 +58,18 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def dashboard_page(workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, page: Page) -> HTMLResponse:
+def dashboard_page(
+    workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, privacy: Privacy, audit: Audit, page: Page
+) -> HTMLResponse:
     """The start page."""
-    return page.render("dashboard/index.html", _dashboard(workspace, tables, user))
+    audit.view("dashboard", "/")
+    return page.render("dashboard/index.html", _masked(_dashboard(workspace, tables, user), privacy))
 
 
 @router.get("/api/dashboard")
-def dashboard_api(workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard) -> dict[str, Any]:
+def dashboard_api(
+    workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, privacy: Privacy, audit: Audit
+) -> dict[str, Any]:
     """The dashboard's data (sections the role may not see, or not computed yet, are null)."""
-    return _dashboard(workspace, tables, user)
+    audit.view("dashboard", "/api/dashboard")
+    return _masked(_dashboard(workspace, tables, user), privacy)

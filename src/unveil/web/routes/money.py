@@ -26,7 +26,7 @@ def _masked_alert(alert: dict[str, Any], privacy: PrivacyView) -> dict[str, Any]
     if not privacy.masked:
         return alert
     name = alert.get("party_name")
-    forms = [("author", name, name)] if name else []
+    forms = [{"type": "author", "value": name}] if name else []
     return dict(
         alert,
         party_name=privacy.person(name),

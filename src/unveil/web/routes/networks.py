@@ -12,6 +12,7 @@ from unveil.web.charts import bars, project
 from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Tables
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import NetworkDetail, graph, network_detail, network_list
+from unveil.web.queries.posts import identifiers_of_posts
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import NavEntry
 from unveil.web.routes.collect import case_choice
@@ -23,30 +24,33 @@ PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 City = Annotated[str, Query(max_length=200)]
 
 
-def _forms(detail: NetworkDetail) -> list[tuple[str, str, str]]:
-    return [(i["type"], i["value"], i["value"]) for i in detail.identifiers]
-
-
 def visible_network(tables: ReadModel, detail: NetworkDetail, privacy: PrivacyView) -> dict[str, Any]:
-    """The network as this user may see it (identifiers in reasons and summary masked for analysts)."""
-    forms = _forms(detail)
-    if privacy.masked:
-        from unveil.web.queries.posts import identifier_forms, identifiers_of_posts
-
-        forms += identifier_forms(identifiers_of_posts(tables, [m["post_id"] for m in detail.members]))
+    """The network as this user may see it: for analysts, every text goes through ``PrivacyView.text``
+    (snippets by the identifier spans of their post, as extracted) and identifiers are pseudonyms only."""
     network = dict(detail.network)
-    if network.get("summary"):
-        network["summary"] = privacy.text(network["summary"], forms)
-    members = [
-        dict(
-            m,
-            reason=privacy.text(m["reason"] or "", forms),
-            snippet=privacy.text(m["snippet"] or "", forms),
-            title=privacy.text(m["title"] or "", forms),
-        )
-        for m in detail.members
-    ]
-    identifiers = [dict(i, shown=privacy.identifier(i["type"], i["value"]), post_ids=None) for i in detail.identifiers]
+    members = detail.members
+    identifiers: list[dict[str, Any]]
+    if privacy.masked:
+        by_post: dict[str, list[dict[str, Any]]] = {}
+        for row in identifiers_of_posts(tables, [m["post_id"] for m in detail.members]):
+            by_post.setdefault(row["post_id"], []).append(row)
+        known = [*detail.identifiers, *(row for rows in by_post.values() for row in rows)]
+        network["summary"] = privacy.maybe(network.get("summary"), known)
+        members = [
+            dict(
+                m,
+                reason=privacy.text(m["reason"], known),
+                snippet=privacy.text(m["snippet"], by_post.get(m["post_id"], []), offset=0),
+                title=privacy.maybe(m["title"], by_post.get(m["post_id"], [])),
+            )
+            for m in detail.members
+        ]
+        identifiers = [
+            {"type": i["type"], "shown": privacy.identifier(i["type"], i["value"]), "posts": i.get("posts")}
+            for i in detail.identifiers
+        ]
+    else:
+        identifiers = [dict(i, shown=i["value"], post_ids=None) for i in detail.identifiers]
     return {
         "network": network,
         "members": members,
@@ -59,23 +63,46 @@ def visible_network(tables: ReadModel, detail: NetworkDetail, privacy: PrivacyVi
     }
 
 
+def visible_networks(rows: list[dict[str, Any]], privacy: PrivacyView) -> list[dict[str, Any]]:
+    """Rows of the networks list (or the dashboard) as this user may see them (summaries masked)."""
+    if not privacy.masked:
+        return rows
+    return [dict(row, summary=privacy.maybe(row.get("summary"))) for row in rows]
+
+
 @router.get("/networks", response_class=HTMLResponse, include_in_schema=False)
 def networks_page(
-    user: CanViewNetworks, tables: Tables, page: Page, p: PageNumber = 1, city: City = ""
+    user: CanViewNetworks,
+    tables: Tables,
+    page: Page,
+    privacy: Privacy,
+    audit: Audit,
+    p: PageNumber = 1,
+    city: City = "",
 ) -> HTMLResponse:
     """Networks, riskiest and largest first."""
     rows, has_more = network_list(tables, p, city) if tables.has("link.networks") else ([], False)
+    audit.view("networks", "list", f"page={p}" + (f"; city={city}" if city else ""))
     return page.render(
         "networks/list.html",
-        {"networks": rows, "has_more": has_more, "p": p, "city": city, "computed": tables.has("link.networks")},
+        {
+            "networks": visible_networks(rows, privacy),
+            "has_more": has_more,
+            "p": p,
+            "city": city,
+            "computed": tables.has("link.networks"),
+        },
     )
 
 
 @router.get("/api/networks")
-def networks_api(user: CanViewNetworks, tables: Tables, p: PageNumber = 1, city: City = "") -> dict[str, Any]:
+def networks_api(
+    user: CanViewNetworks, tables: Tables, privacy: Privacy, audit: Audit, p: PageNumber = 1, city: City = ""
+) -> dict[str, Any]:
     """One page of networks (50), riskiest and largest first; ``city`` keeps those seen in that city."""
     rows, has_more = network_list(tables, p, city)
-    return {"page": p, "has_more": has_more, "networks": rows}
+    audit.view("networks", "list", f"page={p}" + (f"; city={city}" if city else ""))
+    return {"page": p, "has_more": has_more, "networks": visible_networks(rows, privacy)}
 
 
 @router.get("/networks/{network_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -11,9 +11,9 @@ from unveil.auth.roles import Permission
 from unveil.errors import NotFound
 from unveil.evidence.store import EvidenceStore
 from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, Db, Page, Privacy, Tables, WorkspaceDep
-from unveil.web.highlight import mask_identifiers, segments
+from unveil.web.highlight import Span, mask_identifiers, segments
 from unveil.web.privacy import PrivacyView
-from unveil.web.queries.posts import PostDetail, identifier_forms, post_detail, spans_of
+from unveil.web.queries.posts import PostDetail, post_detail, spans_of
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes.collect import case_choice
 from unveil.workspace import Workspace
@@ -26,28 +26,51 @@ RAW_POLICY = "sandbox; default-src 'none'"
 
 
 def visible_post(detail: PostDetail, privacy: PrivacyView) -> dict[str, Any]:
-    """The post's fields, text and highlighted segments as this user may see them."""
+    """The post's fields, text and highlighted segments as this user may see them.
+
+    For analysts every identifier span of the text (as extracted), and any other run of six digits,
+    is replaced by its pseudonym before the text is cut into segments; titles, reasons and
+    matched indicator text go through the same ``PrivacyView.text``.
+    """
     post = dict(detail.post)
-    forms = identifier_forms(detail.identifiers)
     spans = spans_of(detail, privacy.identifier)
     text = post["text"] or ""
+    extra: dict[str, Any] = {}
     if privacy.masked:
-        # identifier labels are "type shown-value", already pseudonymised by spans_of
-        text, spans = mask_identifiers(text, spans, lambda span: span.label.partition(" ")[2])
+        masks = [
+            Span(start, end, "identifier", f"{shown.partition('#')[0]} {shown}", "pseudonymised", f"identifier-{n}")
+            for n, (start, end, shown) in enumerate(privacy.replacements(text, detail.identifiers, offset=0))
+        ]
+        others = [span for span in spans if span.kind != "identifier"]
+        text, spans = mask_identifiers(text, others + masks, lambda span: span.label.partition(" ")[2])
         post.update(
             author=privacy.person(post["author"]),
             url=privacy.person(post["url"]),
-            title=privacy.text(post["title"] or "", forms),
+            title=privacy.maybe(post["title"], detail.identifiers),
             source_file=None,
             text=text,
+        )
+        extra["indicators"] = (
+            [
+                dict(row, matched=privacy.maybe(row.get("matched"), detail.identifiers, row.get("start") or 0))
+                for row in detail.indicators or []
+            ]
+            if detail.indicators is not None
+            else None
         )
     hidden = ("value", "raw") if privacy.masked else ()
     identifiers = [
         {**{k: v for k, v in i.items() if k not in hidden}, "shown": privacy.identifier(i["type"], i["value"])}
         for i in detail.identifiers
     ]
-    networks = [dict(n, reason=privacy.text(n["reason"] or "", forms)) for n in detail.networks or []]
-    return {"post": post, "segments": segments(text, spans), "identifiers": identifiers, "networks": networks}
+    networks = [dict(n, reason=privacy.text(n["reason"], detail.identifiers)) for n in detail.networks or []]
+    return {
+        "post": post,
+        "segments": segments(text, spans),
+        "identifiers": identifiers,
+        "networks": networks,
+        **extra,
+    }
 
 
 def _post_context(tables: ReadModel, post_id: str, privacy: PrivacyView, audit: Audit) -> dict[str, Any]:

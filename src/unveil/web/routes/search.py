@@ -13,7 +13,7 @@ from unveil.auth.roles import Permission
 from unveil.errors import UsageError
 from unveil.web.deps import Audit, CanSearch, Page, Privacy, Tables, WorkspaceDep
 from unveil.web.privacy import PrivacyView
-from unveil.web.queries.posts import identifier_forms, identifiers_of_posts
+from unveil.web.queries.posts import identifiers_of_posts
 from unveil.web.queries.search import SORTS, SearchFilters, SearchResult, facet_values, search_posts
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import NavEntry
@@ -24,11 +24,18 @@ nav = NavEntry("Search", "/search", Permission.SEARCH, order=20)
 Text = Annotated[str, Query(max_length=200)]
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+"""Dates a search accepts (``date_to`` is searched up to the next day: 9999-12-31 would overflow)."""
+
+
 def _date(name: str, value: str) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        found = date.fromisoformat(value) if value else None
     except ValueError:
         raise UsageError(f"{name} must be a date like 2024-03-31, not {value!r}") from None
+    if found is not None and not EARLIEST <= found <= LATEST:
+        raise UsageError(f"{name} must be between {EARLIEST} and {LATEST}, not {value!r}")
+    return found
 
 
 def _risk(value: str) -> float | None:
@@ -90,21 +97,22 @@ def shown_rows(tables: ReadModel, result: SearchResult, privacy: PrivacyView) ->
         by_post.setdefault(item["post_id"], []).append(item)
     rows = []
     for row in result.rows:
-        forms = identifier_forms(by_post.get(row["post_id"], []))
+        known = by_post.get(row["post_id"], [])
+        # the snippet is the start of the text: the identifiers' spans mask it, also where it cuts one
         rows.append(
-            dict(row, snippet=privacy.text(row["snippet"] or "", forms), title=privacy.text(row["title"] or "", forms))
+            dict(row, snippet=privacy.text(row["snippet"], known, offset=0), title=privacy.maybe(row["title"], known))
         )
     return rows
 
 
 def run_search(
-    tables: ReadModel, workspace: WorkspaceDep, filters: SearchFilters, page: int, audit: Audit
+    tables: ReadModel, workspace: WorkspaceDep, filters: SearchFilters, page: int, audit: Audit, privacy: PrivacyView
 ) -> SearchResult | None:
-    """Search (and audit it) unless no criterion is set."""
+    """Search (and audit it) unless no criterion is set; an analyst's search runs on what they may see."""
     if filters.is_empty():
         return None
     audit.search(filters.describe() + (f"; page={page}" if page > 1 else ""))
-    return search_posts(tables, filters, workspace.settings.default_region, page)
+    return search_posts(tables, filters, workspace.settings.default_region, page, privacy)
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -119,7 +127,7 @@ def search_page(
     p: PageNumber = 1,
 ) -> HTMLResponse:
     """The search form and one page of results."""
-    result = run_search(tables, workspace, filters, p, audit)
+    result = run_search(tables, workspace, filters, p, audit, privacy)
     facets = tables.cached("facets", lambda: facet_values(tables)) if tables.has("ingest.posts") else {}
     rows = shown_rows(tables, result, privacy) if result else []
     shown_identifiers = [
@@ -135,6 +143,7 @@ def search_page(
             "facets": facets,
             "interpreted": shown_identifiers,
             "can_save": user.may(Permission.SAVE_SEARCHES),
+            "masked": privacy.masked,
         },
     )
 
@@ -150,7 +159,7 @@ def search_api(
     p: PageNumber = 1,
 ) -> dict[str, Any]:
     """Posts matching the filters, newest first, 50 a page (``has_more`` says if there is a next page)."""
-    result = run_search(tables, workspace, filters, p, audit)
+    result = run_search(tables, workspace, filters, p, audit, privacy)
     if result is None:
         raise UsageError("give at least one criterion (q, identifier, date_from, city, ...)")
     return {
