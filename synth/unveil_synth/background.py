@@ -8,15 +8,12 @@ that a detector has to separate them from the planted instances.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
+from unveil_synth.moneywriter import MoneyWriter
 from unveil_synth.parties import Party, make_party
 from unveil_synth.places import CITIES
 from unveil_synth.plan import epoch_of
 from unveil_synth.rand import FastRandom
-
-if TYPE_CHECKING:
-    from unveil_synth.transfers import MoneyWriter
 
 BLOCK = 100
 DAY = 86400.0
