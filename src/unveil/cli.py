@@ -59,7 +59,10 @@ def init(
     name: Annotated[str | None, typer.Option(help="Name of the investigation.")] = None,
 ) -> None:
     """Create a new workspace."""
+    from unveil.ingest.store import ensure_ingest_tables
+
     workspace = Workspace.init(directory, name)
+    ensure_ingest_tables(workspace)  # every ingest table exists from `unveil init` on
     console.print(f"Created workspace [bold]{workspace.root}[/] (settings in unveil.toml)")
 
 

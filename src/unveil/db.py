@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from unveil.workspace import Workspace
+
+class HasDatabase(Protocol):
+    """What ``connect`` needs of a workspace (the database knows nothing else of it)."""
+
+    @property
+    def database(self) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ WEB = Schema(
 SCHEMAS: list[Schema] = [CORE, CASES, WEB]
 
 
-def connect(workspace: Workspace) -> sqlite3.Connection:
+def connect(workspace: HasDatabase) -> sqlite3.Connection:
     """Open the workspace database (creating missing tables) with sensible pragmas."""
     connection = sqlite3.connect(workspace.database, timeout=30, check_same_thread=False)
     connection.row_factory = sqlite3.Row

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from unveil.config import SETTINGS_FILE, Settings, initial_settings_text, load_settings
+from unveil.db import connect
 from unveil.errors import WorkspaceError
 from unveil.storage import exists, make_dirs, mount, move, read_text, remove_tree, write_text
 from unveil.tables import TableRef
@@ -47,11 +48,7 @@ class Workspace:
         (root / "custody.log").touch()
         (root / SETTINGS_FILE).write_text(initial_settings_text(name or root.name), "utf-8")
         workspace = cls.open(root)
-        from unveil.db import connect
-        from unveil.ingest.store import ensure_ingest_tables
-
         connect(workspace).close()
-        ensure_ingest_tables(workspace)
         return workspace
 
     @classmethod

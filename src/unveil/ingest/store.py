@@ -1,4 +1,4 @@
-"""The ingest tables on disk: created empty at ``unveil init``, appended to part by part.
+"""The ingest tables on disk: created empty at ``unveil init`` (or at the first ingestion), appended to part by part.
 
 The pipeline learns of changes through the row counts and content hashes recorded here.
 """
@@ -54,9 +54,11 @@ def append_rows(workspace: Workspace, table_name: str, rows: pa.Table) -> None:
 
 
 def record_ingest_state(workspace: Workspace) -> None:
-    """Record row counts and content hashes of the ingest tables for the pipeline."""
+    """Record row counts and content hashes of the ingest tables for the pipeline (a missing table is made empty)."""
     outputs: dict[str, Any] = {}
-    for name in INGEST_TABLES:
+    for name, schema in INGEST_TABLES.items():
         table = workspace.table(f"{STAGE}.{name}")
+        if not table.exists():
+            write_part(table.path, schema.empty_table(), name="part-000000-empty.parquet")
         outputs[name] = {"rows": table.num_rows(), "hash": table.content_hash()}
     workspace.write_state(STAGE, {"outputs": outputs})
