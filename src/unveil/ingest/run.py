@@ -8,7 +8,6 @@ read ends as a stored row, a duplicate of a row already there, or a quarantine e
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -337,18 +336,8 @@ class _Run:
 
     def ingest_statistics(self) -> None:
         """Hand statistics files to the stats module (outside the ingest lock, which it may take)."""
-        if not self.statistics:
-            return
-        try:
-            ingest_statistics = getattr(importlib.import_module("unveil.stats"), "ingest_statistics", None)
-        except ImportError:
-            ingest_statistics = None
-        if ingest_statistics is None:
-            self.summary.notes.append(
-                f"{len(self.statistics)} statistics file(s) stored as evidence but not read: "
-                "statistics need the stats module (unveil.stats.ingest_statistics)"
-            )
-            return
+        from unveil.stats import ingest_statistics
+
         for path, _ in self.statistics:
             try:
                 self.summary.statistics += int(ingest_statistics(self.workspace, path))

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from unveil.ingest.limits import json_depth
 from unveil.ingest.mapping import ColumnMapping, complete
+from unveil.ingest.readers import social, telegram
+from unveil.ingest.readers.document import load_document, record_size
 from unveil.ingest.readers.posts import post_from_record
 from unveil.ingest.records import Item, Rejected, Source
-from unveil.ingest.text import decode, detect_encoding
-
-
-def load_document(source: Source) -> Any | Rejected:
-    """The parsed document, or a rejection of the whole file (record 1) with the reason."""
-    limits = source.limits
-    size = source.blob.stat().st_size
-    if size > limits.max_document_bytes:
-        return Rejected(1, f"JSON document of {size:,} bytes exceeds {limits.max_document_bytes:,}")
-    data = source.blob.read_bytes()
-    text, _ = decode(data.removeprefix(b"\xef\xbb\xbf"), detect_encoding(data[:65536]))
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Rejected(1, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-    except RecursionError:
-        return Rejected(1, f"JSON nested deeper than {limits.max_depth} levels")
-    if json_depth(value) > limits.max_depth:
-        return Rejected(1, f"JSON nested deeper than {limits.max_depth} levels")
-    return value
 
 
 def is_export_metadata(document: Any) -> bool:
@@ -41,15 +21,8 @@ def is_export_metadata(document: Any) -> bool:
     )
 
 
-def record_size(value: Any) -> int:
-    """Size of a record as compact JSON, to bound records inside documents."""
-    return len(json.dumps(value, ensure_ascii=False, default=str))
-
-
 def read(source: Source) -> Iterator[Item]:
     """A ``.json`` file: a Telegram export, a Facebook/Instagram export file, or an array of posts."""
-    from unveil.ingest.readers import social, telegram
-
     document = load_document(source)
     if isinstance(document, Rejected):
         yield document

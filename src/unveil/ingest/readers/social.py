@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from unveil.ingest.readers.jsondoc import load_document, record_size
+from unveil.ingest.readers.document import load_document, record_size
 from unveil.ingest.records import Item, Rejected, Row, Source, record_hash
 from unveil.ingest.text import clean_optional, normalise_text, repair_latin1_escapes
 from unveil.ingest.values import parse_timestamp
