@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODE := src synth tests bench
 
 .PHONY: demo test lint typecheck bench clean system-packages web-assets
 
@@ -28,9 +29,16 @@ web-assets: $(STAMP)
 demo: $(STAMP) web-assets
 	$(BIN)/unveil demo
 
-test: $(STAMP) system-packages web-assets
-	$(BIN)/ruff check src synth tests bench
+## Ruff's rules and its formatting (`ruff format src synth tests bench` fixes the latter).
+lint: $(STAMP)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+## mypy, strict, on unveil and unveil_synth (pyproject.toml [tool.mypy]).
+typecheck: $(STAMP)
 	$(BIN)/mypy
+
+test: lint typecheck system-packages web-assets
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

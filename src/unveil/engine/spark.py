@@ -69,6 +69,7 @@ class SparkEngine(Engine):
         self.options = dict(options or {})
         self._spark: SparkSession | None = None
         self._scratch: str | None = None
+        self._warehouse: str | None = None  # Spark's catalogue folder, else an empty spark-warehouse/ in the cwd
 
     @property
     def spark(self) -> SparkSession:
@@ -84,12 +85,14 @@ class SparkEngine(Engine):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        self._warehouse = tempfile.mkdtemp(prefix="unveil-spark-warehouse-")
         settings = {
             **LOCAL_DEFAULTS,
             "spark.jars": _splink_similarity_jar(),
             "spark.master": f"local[{self.settings.worker_count}]",
             "spark.sql.shuffle.partitions": str(max(2, 2 * self.settings.worker_count)),
             "spark.sql.execution.arrow.maxRecordsPerBatch": str(self.settings.batch_size),
+            "spark.sql.warehouse.dir": self._warehouse,
             **self.options,
         }
         builder = SparkSession.builder.appName("unveil")
@@ -166,9 +169,10 @@ class SparkEngine(Engine):
         if self._spark is not None:
             self._spark.stop()
             self._spark = None
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        for folder in (self._scratch, self._warehouse):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._scratch = self._warehouse = None
 
 
 def _splink_similarity_jar() -> str:
