@@ -60,7 +60,7 @@ def test_normalisation_is_idempotent(kind: str, value: str) -> None:
 @given(st.text(max_size=300), st.sampled_from(["BE", "NL", "FR", "US", "ZZ"]))
 def test_no_input_crashes_the_extractor(text: str, region: str) -> None:
     found = extract_post(text, region)
-    scored = score_text(text, found.language)
+    scored = score_text(text, found.language, found.ages)
     for span in [*found.places, *found.prices, *found.ages, *found.identifiers, *scored.matches]:
         assert 0 <= span.start <= span.end <= len(text)
     assert all(0.0 <= score <= 1.0 for score in scored.scores.values())

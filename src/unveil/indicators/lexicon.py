@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from unveil.errors import ConfigError
-from unveil.extract.schema import DOMAINS
+from unveil.indicators.schema import DOMAINS
 from unveil.text import trie_pattern
 
 

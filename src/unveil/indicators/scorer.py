@@ -8,11 +8,12 @@ match is returned with its span and weight; a stated age under 18 is an indicato
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
-from unveil.extract.ages import Age, find_ages
-from unveil.extract.schema import DOMAINS
 from unveil.indicators.lexicon import PREFIX_LENGTH, CompiledLexicon, Indicator, compiled_for
+from unveil.indicators.schema import DOMAINS
 from unveil.text import lower_cased
 
 STATED_MINOR_ID = "mn.stated_age_under_18"
@@ -48,16 +49,27 @@ class Scored:
         return max(self.scores.values(), default=0.0)
 
 
-def find_indicators(text: str, language: str, ages: list[Age] | None = None) -> list[Match]:
+class StatedAge(Protocol):
+    """An age stated in the text and its span (``unveil.extract.ages.Age``)."""
+
+    @property
+    def age(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def find_indicators(text: str, language: str, ages: Iterable[StatedAge] = ()) -> list[Match]:
     """Indicators of the lexicons of ``language``, English and emoji, plus stated ages under 18.
 
-    ``ages``: the ages already found in ``text`` (``find_ages``), when the caller has them.
+    ``ages``: the ages stated in ``text`` (the extractor's ``find_ages``); those under 18 are indicators.
     """
     lexicon = _lexicon_of(language)
     matches = _word_matches(text, lexicon)
     if lexicon.anywhere_has_words or not text.isascii():
         matches.extend(_anywhere_matches(text, lexicon))
-    for age in find_ages(text) if ages is None else ages:
+    for age in ages:
         if age.age < 18:
             matched = text[age.start : age.end]
             matches.append(
@@ -142,7 +154,7 @@ def domain_scores(matches: list[Match]) -> dict[str, float]:
     return {domain: round(1.0 - left, 6) for domain, left in remaining.items()}
 
 
-def score_text(text: str, language: str) -> Scored:
-    """Indicators of a text and its score per domain."""
-    matches = find_indicators(text, language)
+def score_text(text: str, language: str, ages: Iterable[StatedAge] = ()) -> Scored:
+    """Indicators of a text (and of the ages stated in it) and its score per domain."""
+    matches = find_indicators(text, language, ages)
     return Scored(matches, domain_scores(matches))

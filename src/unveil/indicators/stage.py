@@ -7,7 +7,7 @@ language is detected once, the ages found once): they are the ``indicator`` rows
 
 from __future__ import annotations
 
-from unveil.extract.schema import INDICATORS
+from unveil.indicators.schema import INDICATORS
 from unveil.pipeline import Stage, StageContext
 
 INDICATORS_SQL = (
