@@ -78,9 +78,3 @@ def test_samples_cover_each_kind_in_several_languages_and_replace_their_section(
     update_document(document, render_samples(samples, 3_000, 1))
     text = document.read_text("utf-8")
     assert text.count("<!-- samples:start -->") == 1 and "#### escort_network" in text
-
-
-def test_no_other_area_imports_the_generators_phrases() -> None:
-    source = Path(__file__).resolve().parents[2] / "src" / "unveil"
-    offenders = [str(path) for path in source.rglob("*.py") if "unveil_synth.phrases" in path.read_text("utf-8")]
-    assert offenders == []
