@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     default_region: str = Field(
         "BE", description="ISO country code used to read phone numbers written without +prefix."
     )
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["NL", "FR", "DE", "LU", "RO", "BG"],
+        description="Regions after default_region whose plans read a phone number when the post names no country.",
+    )
     engine: Literal["duckdb", "spark"] = Field("duckdb", description="Engine that runs the pipeline.")
     workers: int = Field(0, ge=0, le=256, description="Processes for per-record work; 0 means one per CPU core.")
     batch_size: int = Field(4096, ge=16, le=1_000_000, description="Records per Arrow batch in per-record work.")
@@ -68,6 +72,19 @@ class Settings(BaseSettings):
             raise ValueError("must be a two-letter ISO country code")
         return value.upper()
 
+    @field_validator("phone_regions")
+    @classmethod
+    def _upper_regions(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if len(value) != 2 or not value.isalpha():
+                raise ValueError(f"{value!r} is not a two-letter ISO country code")
+        return [value.upper() for value in values]
+
+    @property
+    def workspace_regions(self) -> tuple[str, ...]:
+        """The workspace's regions for phone numbers: ``default_region`` then ``phone_regions``."""
+        return tuple(dict.fromkeys([self.default_region, *self.phone_regions]))
+
     @property
     def worker_count(self) -> int:
         """Number of worker processes for per-record work."""
@@ -77,6 +94,7 @@ class Settings(BaseSettings):
         """The settings that change pipeline results (secrets and addresses excluded)."""
         return {
             "default_region": self.default_region,
+            "phone_regions": self.phone_regions,
             "hub_max_posts": self.hub_max_posts,
             "link_precision_target": self.link_precision_target,
         }

@@ -99,7 +99,9 @@ def test_missing_file_and_bad_region_are_usage_errors(tmp_path: Path) -> None:
 
 def test_stages_write_every_contract_table(extracted: Workspace) -> None:
     expected = {
-        "extract.identifiers": {"post_id", "type", "value", "raw", "start", "end", "rule", "service"},
+        "extract.identifiers": {
+            "post_id", "type", "value", "raw", "start", "end", "rule", "service", "region_source", "ambiguous"
+        },
         "extract.places": {"post_id", "place_id", "name", "kind", "country", "lat", "lon", "start", "end"},
         "extract.prices": {"post_id", "amount", "currency", "unit", "start", "end"},
         "extract.ages": {"post_id", "age", "start", "end"},

@@ -16,7 +16,7 @@ from unveil.extract.schema import MENTIONS
 
 KIND_COLUMNS: dict[str, tuple[str, ...]] = {
     "post": ("language", "city"),
-    "identifier": ("type", "value", "raw", "start", "end", "rule", "service"),
+    "identifier": ("type", "value", "raw", "start", "end", "rule", "service", "region_source", "ambiguous"),
     "place": ("place_id", "name", "place_kind", "country", "lat", "lon", "start", "end"),
     "price": ("amount", "currency", "unit", "start", "end"),
     "age": ("age", "start", "end"),
@@ -42,7 +42,7 @@ class MentionColumns:
         append = rows["identifier"].append
         for item in found.identifiers:
             append((post_id, seq, item.type, item.value, text[item.start : item.end], item.start, item.end, item.rule,
-                    item.service))  # fmt: skip
+                    item.service, item.region_source, item.ambiguous if item.region_source else None))  # fmt: skip
             seq += 1
         append = rows["place"].append
         for mention in found.places:

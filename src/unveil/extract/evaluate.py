@@ -11,7 +11,7 @@ from typing import Any
 
 from unveil.identifiers import TYPES
 
-Finder = Callable[[str, str], list[tuple[str, str]]]
+Finder = Callable[[str, str | None], list[tuple[str, str]]]
 
 
 @dataclass
@@ -44,11 +44,19 @@ def read_devset(folder: Path) -> list[dict[str, Any]]:
     return records
 
 
-def evaluate(records: Iterable[dict[str, Any]], finder: Finder, types: tuple[str, ...] = TYPES) -> dict[str, TypeScore]:
-    """Compare ``finder(text, region) -> [(type, value)]`` with the labels, per type (multisets)."""
+def evaluate(
+    records: Iterable[dict[str, Any]],
+    finder: Finder,
+    types: tuple[str, ...] = TYPES,
+    default_country: str | None = "BE",
+) -> dict[str, TypeScore]:
+    """Compare ``finder(text, country) -> [(type, value)]`` with the labels, per type (multisets).
+
+    ``country``: the record's ``region``, else ``default_country`` (None: the post names no country).
+    """
     scores = {kind: TypeScore() for kind in types}
     for record in records:
-        found = Counter(finder(record["text"], record.get("region", "BE")))
+        found = Counter(finder(record["text"], record.get("region", default_country)))
         for kind in types:
             expected = Counter(record.get(kind, []))
             got = Counter({value: n for (t, value), n in found.items() if t == kind})
@@ -62,18 +70,32 @@ def evaluate(records: Iterable[dict[str, Any]], finder: Finder, types: tuple[str
     return scores
 
 
-def unveil_finder(text: str, region: str) -> list[tuple[str, str]]:
+def evaluate_groups(
+    records: Iterable[dict[str, Any]],
+    finder: Finder,
+    key: str,
+    types: tuple[str, ...] = TYPES,
+    default_country: str | None = "BE",
+) -> dict[str, dict[str, TypeScore]]:
+    """``evaluate`` per value of a record field (``style``, ``lang``...): precision and recall per group."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(str(record.get(key, "")), []).append(record)
+    return {name: evaluate(group, finder, types, default_country) for name, group in sorted(groups.items())}
+
+
+def unveil_finder(text: str, region: str | None) -> list[tuple[str, str]]:
     """The extractor under test: every identifier as (type, canonical value)."""
     from unveil.extract.extractor import extract_post
 
     return [(item.type, item.value) for item in extract_post(text, region).identifiers]
 
 
-def matcher_finder(text: str, region: str) -> list[tuple[str, str]]:
+def matcher_finder(text: str, region: str | None) -> list[tuple[str, str]]:
     """The baseline: ``phonenumbers.PhoneNumberMatcher`` alone (phones only)."""
     import phonenumbers
 
     return [
         ("phone", phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
-        for match in phonenumbers.PhoneNumberMatcher(text, region)
+        for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ")
     ]

@@ -8,8 +8,10 @@ from unveil.extract.ages import Age, find_ages
 from unveil.extract.language import detect_language
 from unveil.extract.places import PlaceMention, best_city, find_places
 from unveil.extract.prices import Price, find_prices
+from unveil.extract.regions import post_regions
 from unveil.identifiers import find_identifiers
 from unveil.identifiers.found import Found, overlaps
+from unveil.identifiers.regions import DEFAULT_REGIONS
 from unveil.indicators.scorer import Match, find_indicators
 
 MAX_TEXT = 100_000
@@ -32,18 +34,29 @@ class PostExtraction:
         return best_city(self.places)
 
 
-def extract_post(text: str, region: str) -> PostExtraction:
+def extract_post(
+    text: str,
+    country: str | None = None,
+    *,
+    site: str | None = None,
+    workspace: tuple[str, ...] = DEFAULT_REGIONS,
+) -> PostExtraction:
     """Run every extractor over ``text`` (only its first 100,000 characters: bounded work).
 
+    ``country``: the record's country (None when the record does not say); ``site``: the site's
+    address or domain; ``workspace``: the workspace's regions. With the places, prices and
+    language found here they rank the regions phone numbers are read in (``extract.regions``).
     The language is detected once here, and the indicators use it and the ages found here.
     """
     text = text[:MAX_TEXT]
     prices = find_prices(text)
     ages = find_ages(text)
     masks = [(p.start, p.end) for p in prices] + [(a.start, a.end) for a in ages]
-    identifiers = find_identifiers(text, region, masks)
-    taken = [(item.start, item.end) for item in identifiers]
-    places = [m for m in find_places(text) if not overlaps(m.start, m.end, taken)]
+    found_places = find_places(text)
     language = detect_language(text)
+    regions = post_regions(text, country, found_places, prices, language, site, workspace)
+    identifiers = find_identifiers(text, regions, masks)
+    taken = [(item.start, item.end) for item in identifiers]
+    places = [m for m in found_places if not overlaps(m.start, m.end, taken)] if taken else found_places
     indicators = find_indicators(text, language, ages)
     return PostExtraction(language, identifiers, places, prices, ages, indicators)

@@ -7,6 +7,7 @@ from typing import Any
 
 from unveil.extract.extractor import PostExtraction, extract_post
 from unveil.identifiers.found import Found
+from unveil.identifiers.regions import DEFAULT_REGIONS
 from unveil.indicators.scorer import domain_scores
 
 MAX_LINE_CHARS = 1_000_000
@@ -20,6 +21,9 @@ def identifier_object(item: Found, text: str) -> dict[str, Any]:
         found["service"] = item.service
     found["raw"] = text[item.start : item.end]
     found["rule"] = item.rule
+    if item.region_source is not None:
+        found["region_source"] = item.region_source
+        found["ambiguous"] = item.ambiguous
     return found
 
 
@@ -72,6 +76,8 @@ def extract_line(line: str, default_region: str) -> dict[str, Any]:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return {"id": record.get("id") if isinstance(record, dict) else None, "error": "no text field"}
     country = record.get("country")
-    region = country.upper() if isinstance(country, str) and len(country) == 2 else default_region
+    code = country.upper() if isinstance(country, str) and len(country) == 2 else None
+    site = next((record[key] for key in ("site", "url", "domain") if isinstance(record.get(key), str)), None)
+    workspace = tuple(dict.fromkeys((default_region, *DEFAULT_REGIONS)))
     text: str = record["text"]
-    return extraction_object(record.get("id"), text, extract_post(text, region))
+    return extraction_object(record.get("id"), text, extract_post(text, code, site=site, workspace=workspace))

@@ -19,6 +19,9 @@ IDENTIFIERS = pa.schema(
         ("end", pa.int32()),
         ("rule", pa.string()),
         ("service", pa.string()),
+        # phones: the evidence that chose the country (docs/extraction.md) and whether another plan reads it too
+        ("region_source", pa.string()),
+        ("ambiguous", pa.bool_()),
     ]
 )
 
@@ -81,5 +84,7 @@ MENTIONS = pa.schema(
         ("matched", pa.string()),
         ("weight", pa.float64()),
         ("source", pa.string()),
+        ("region_source", pa.string()),
+        ("ambiguous", pa.bool_()),
     ]
 )

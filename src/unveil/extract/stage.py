@@ -19,7 +19,9 @@ from unveil.extract.schema import AGES, IDENTIFIERS, MENTIONS, PLACES, POSTS, PR
 from unveil.pipeline import Stage, StageContext
 
 
-def extract_batch(batch: pa.RecordBatch, default_region: str) -> pa.RecordBatch:
+def extract_batch(
+    batch: pa.RecordBatch, default_region: str, workspace: tuple[str, ...] | None = None
+) -> pa.RecordBatch:
     """Per-record function: posts in, one ``extract.mentions`` row per thing found out (indicators included).
 
     The cyclic garbage collector is paused for the batch: the extractors make many small objects
@@ -53,14 +55,14 @@ SPLITS = {
 def run_extract(context: StageContext) -> None:
     """Extract every post, then split the mentions into the typed tables."""
     posts = context.input("ingest.posts")
-    region = context.workspace.settings.default_region
+    settings = context.workspace.settings
     context.progress.start("extract identifiers, places, prices, ages, language, indicators", posts.num_rows())
     context.engine.map_batches(
         posts,
-        partial(extract_batch, default_region=region),
+        partial(extract_batch, default_region=settings.default_region, workspace=settings.workspace_regions),
         MENTIONS,
         context.output("mentions"),
-        columns=["post_id", "text", "region"],
+        columns=["post_id", "text", "region", "url"],
         progress=context.progress,
     )
     mentions = {"mentions": context.staged("mentions")}
@@ -75,5 +77,5 @@ EXTRACT = Stage(
     outputs=("mentions", "identifiers", "places", "prices", "ages", "posts"),
     run=run_extract,
     description="identifiers, places, prices, ages, language and indicators of every post",
-    version="3",
+    version="4",
 )

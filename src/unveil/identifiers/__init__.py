@@ -19,6 +19,7 @@ from unveil.identifiers.found import Found
 from unveil.identifiers.handle import Handle
 from unveil.identifiers.iban import Iban
 from unveil.identifiers.phone import Phone, canonical_phone
+from unveil.identifiers.regions import Regions
 from unveil.identifiers.url import Url
 from unveil.identifiers.wallet import Wallet
 
@@ -28,8 +29,10 @@ REGISTRY: dict[str, IdentifierType] = {
 TYPES = tuple(REGISTRY)
 
 
-def find_identifiers(text: str, region: str, extra_masks: list[tuple[int, int]] | None = None) -> list[Found]:
-    """Every identifier in ``text`` (``region``: default country of phone numbers), by position.
+def find_identifiers(text: str, region: str | Regions, extra_masks: list[tuple[int, int]] | None = None) -> list[Found]:
+    """Every identifier in ``text`` by position.
+
+    ``region``: the record's country, or the ``Regions`` (ranked evidence) phone numbers are read in.
 
     ``extra_masks`` are spans already known not to be identifiers (prices, ages).
     """

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from typing import ClassVar
 
 from unveil.identifiers.found import Found
+from unveil.identifiers.regions import Regions
 
 
 class IdentifierType(ABC):
@@ -14,7 +15,7 @@ class IdentifierType(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         """Identifiers in ``text`` outside the ``masks`` spans; ``region`` is the default country."""
 
     @abstractmethod

@@ -288,7 +288,11 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
         if current:
             previous = current[-1].end
             # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
-            if start - previous > MAX_GAP or gap_match(text, previous, start) is None:
+            if (
+                start - previous > MAX_GAP
+                or gap_match(text, previous, start) is None
+                or _list_comma(text, current[-1], token)
+            ):
                 _close(current, multiline, result)
                 current, multiline = [], False
             elif text.find("\n", previous, start) >= 0:
@@ -296,6 +300,14 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
         current.append(token)
     _close(current, multiline, result)
     return result
+
+
+def _list_comma(text: str, previous: DigitToken, token: DigitToken) -> bool:
+    """A comma between two digit groups separates list items ("90046, 90069"; "50, 80, 100"), not a number's groups.
+
+    Spelled digits may be written with commas ("zero four seven one, two three").
+    """
+    return previous.rule != "spelled" and token.rule != "spelled" and text.find(",", previous.end, token.start) >= 0
 
 
 def _is_masked(start: int, end: int, masks: list[tuple[int, int]]) -> bool:

@@ -6,6 +6,7 @@ import re
 
 from unveil.identifiers.base import IdentifierType
 from unveil.identifiers.found import Found, overlaps
+from unveil.identifiers.regions import Regions
 from unveil.text import lower_cased
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
@@ -109,7 +110,7 @@ class Email(IdentifierType):
 
     name = "email"
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         lowered = lower_cased(text)
         if len(lowered) == len(text):
             if "@" not in text and HINT_WORDS.search(lowered) is None:

@@ -15,6 +15,10 @@ class Found:
     end: int
     rule: str
     service: str | None = None
+    # Phones: which evidence chose the country of a number (``regions.SOURCES``), and whether another
+    # country's plan reads the same digits as a different mobile number.
+    region_source: str | None = None
+    ambiguous: bool = False
 
 
 def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from unveil.identifiers.base import IdentifierType
 from unveil.identifiers.found import Found, overlaps
+from unveil.identifiers.regions import Regions
 from unveil.text import lower_cased
 
 # Link forms: domain pattern -> service.
@@ -78,7 +79,7 @@ class Handle(IdentifierType):
 
     name = "handle"
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         found: list[Found] = []
         if "/" not in text and ":" not in text and "@" not in text and "=" not in text:
             return found

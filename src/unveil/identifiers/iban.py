@@ -9,6 +9,7 @@ from schwifty.exceptions import SchwiftyException
 
 from unveil.identifiers.base import IdentifierType
 from unveil.identifiers.found import Found
+from unveil.identifiers.regions import Regions
 
 CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \-.]?[A-Z0-9]{4}){2,7}(?:[ \-.]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
@@ -22,7 +23,7 @@ class Iban(IdentifierType):
 
     name = "iban"
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         if HINT.search(text) is None:
             return []
         found: list[Found] = []

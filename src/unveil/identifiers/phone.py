@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import phonenumbers
@@ -18,13 +20,19 @@ from unveil.identifiers.deobfuscate import (
     written_international,
 )
 from unveil.identifiers.found import Found
-from unveil.identifiers.phonemeta import is_valid, mobile_of_regions
+from unveil.identifiers.phonemeta import is_valid
+from unveil.identifiers.regions import (
+    Regions,
+    best_world_reading,
+    is_mobile,
+    national_groupings,
+    other_mobile_readings,
+    world_readings,
+)
 
 MIN_DIGITS = 7
 MAX_DIGITS = 15
 MAX_CHAIN = 24
-# Regions whose mobile numbers, written nationally, are read when the record's own region fails.
-FALLBACK_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
 
 
 @lru_cache(maxsize=65536)
@@ -42,9 +50,8 @@ def parse_phone(digits: str, region: str, international: bool) -> str | None:
     if prefix == "0" and not digits.startswith("0"):
         return _from_international(digits, region) if len(digits) >= 11 else None
     if prefix == "0":
-        national = _valid_national(_country_code(region), digits[1:])
-        return national or _foreign_mobile(digits, region)
-    return _valid_e164(digits, region) or _foreign_mobile(digits, region)
+        return _valid_national(_country_code(region), digits[1:])
+    return _valid_e164(digits, region)
 
 
 def _from_international(digits: str, region: str) -> str | None:
@@ -85,22 +92,6 @@ def _country_code(region: str) -> int:
     return phonenumbers.country_code_for_region(region)
 
 
-def _foreign_mobile(digits: str, region: str) -> str | None:
-    """A mobile number written in the national format of a neighbouring or source country.
-
-    The first of ``FALLBACK_REGIONS`` (other than ``region``) where the number is valid and of type
-    mobile, found by one match of a pattern compiled from their metadata.
-    """
-    if not digits.startswith("0") or len(digits) < 9 or not digits.isdigit():
-        return None
-    others = tuple(other for other in FALLBACK_REGIONS if other != region and _national_prefix(other) == "0")
-    pattern = mobile_of_regions(others)
-    match = pattern.fullmatch(str(int(digits[1:]))) if pattern is not None else None
-    if match is None or match.lastgroup is None:
-        return None
-    return f"+{_country_code(match.lastgroup)}{digits[1:]}"
-
-
 def _strip_trunk_after_country_code(digits: str, region: str) -> str | None:
     for size in (1, 2, 3):
         if digits[size : size + 1] == "0":
@@ -126,38 +117,200 @@ def _valid_e164(candidate: str, region: str) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def numbers_in_chain(text: str, chain: Chain, region: str) -> list[Found]:
-    """The valid phone numbers of a chain, longest first from left to right."""
+Reading = tuple[str, str, bool]  # (E.164, region source, ambiguous)
+# Evidence strong enough to read a landline; weaker evidence (a language, the workspace's other
+# regions) reads only mobile numbers, which is what ads carry.
+ANY_TYPE_SOURCES = frozenset({"prefix", "place", "domain", "currency"})
+OBFUSCATED_RULES = frozenset({"spelled", "keycap", "circled", "fullwidth", "letters-for-digits"})
+
+
+def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
+    """The valid phone numbers of a chain: strongest evidence first, then longest first from left to right.
+
+    Each kind of evidence reads the whole chain before the next, weaker one: a number written with
+    ``+`` or in the record's country is taken before another run of the chain could be read as
+    some other country's number.
+    """
     tokens = chain.tokens[:MAX_CHAIN]
-    found: list[Found] = []
-    i = 0
-    while i < len(tokens):
-        match = _longest_valid(text, tokens, i, region)
-        if match is None:
-            i += 1
-            continue
-        j, value = match
-        start = tokens[i].start
-        if start > 0 and text[start - 1] == "+":
-            start -= 1
-        rule = chain_rule(tokens[i : j + 1], chain.multiline)
-        if text[max(0, start - 6) : start].lower() == "wa.me/":
-            rule = "wa.me"
-        found.append(Found("phone", value, start, tokens[j].end, rule))
-        i = j + 1
-    return found
-
-
-def _longest_valid(text: str, tokens: tuple[DigitToken, ...], i: int, region: str) -> tuple[int, str] | None:
-    international = written_international(text, tokens[i].start)
+    size = len(tokens)
     digits = [token.digits for token in tokens]
-    for j in range(len(tokens) - 1, i - 1, -1):
-        candidate = "".join(digits[i : j + 1])
-        if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2:
-            value = parse_phone(candidate, region, international)
+    international = [written_international(text, token.start) for token in tokens]
+    labelled = _not_a_phone_before(text, tokens[0].start)
+    taken = [False] * size
+    found: list[tuple[int, int, Reading]] = []
+    for tier in _tiers(regions, labelled):
+        i = 0
+        while i < size:
+            if taken[i]:
+                i += 1
+                continue
+            end = i
+            while end + 1 < size and not taken[end + 1]:
+                end += 1
+            match = None
+            for j in range(end, i - 1, -1):
+                candidate = "".join(digits[i : j + 1])
+                if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2:
+                    reading = tier(text, tokens, i, j, candidate, international[i])
+                    if reading is not None:
+                        match = j, reading
+                        break
+            if match is None:
+                i += 1
+                continue
+            j, reading = match
+            taken[i : j + 1] = [True] * (j + 1 - i)
+            found.append((i, j, reading))
+            i = j + 1
+        if all(taken):
+            break
+    return [_found(text, chain, tokens, i, j, reading) for i, j, reading in sorted(found)]
+
+
+def _found(text: str, chain: Chain, tokens: tuple[DigitToken, ...], i: int, j: int, reading: Reading) -> Found:
+    value, source, ambiguous = reading
+    start = tokens[i].start
+    if start > 0 and text[start - 1] == "+":
+        start -= 1
+    rule = chain_rule(tokens[i : j + 1], chain.multiline)
+    if text[max(0, start - 6) : start].lower() == "wa.me/":
+        rule = "wa.me"
+    return Found("phone", value, start, tokens[j].end, rule, None, source, ambiguous)
+
+
+Tokens = tuple[DigitToken, ...]
+Tier = Callable[[str, Tokens, int, int, str, bool], "Reading | None"]
+
+
+def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
+    """The readers of one post, strongest evidence first (``identifiers.regions``)."""
+    fallback = regions.country or (regions.evidence[0][0] if regions.evidence else "BE")
+
+    def written_with_prefix(
+        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
+    ) -> Reading | None:
+        if intl:
+            value = parse_phone(cand, fallback, True)
+        elif cand.startswith("00"):
+            value = parse_phone(cand, fallback, False)
+        else:
+            return None
+        return (value, "prefix", False) if value else None
+
+    tiers: list[Tier] = [written_with_prefix]
+    country = regions.country
+    if country:
+
+        def in_country(
+            text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
+        ) -> Reading | None:
+            value = None if intl else parse_phone(cand, country, False)
+            return (value, "country", False) if value else None
+
+        tiers.append(in_country)
+    if labelled:
+        return tiers
+    evidence = regions.evidence
+    any_type = tuple(
+        (region, source) for region, source in evidence if source in ANY_TYPE_SOURCES or region == regions.home
+    )
+
+    def mobile_in_evidence(
+        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
+    ) -> Reading | None:
+        if intl:
+            return None
+        for region, source in evidence:
+            value = parse_phone(cand, region, False)
+            if value and is_mobile(value):
+                return value, source, other_mobile_readings(cand, value)
+        return None
+
+    def any_in_evidence(
+        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
+    ) -> Reading | None:
+        if intl:
+            return None
+        for region, source in any_type:
+            value = parse_phone(cand, region, False)
             if value:
-                return j, value
-    return None
+                return value, source, other_mobile_readings(cand, value)
+        return None
+
+    def in_every_region(
+        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
+    ) -> Reading | None:
+        if intl or not _delimited(text, tokens, i, j) or not _phone_like(text, tokens, i, j, cand):
+            return None
+        best = best_world_reading(cand, regions.votes)
+        if best is None:
+            return None
+        reading, ambiguous = best
+        return reading.value, "ranked" if ambiguous else "plan", ambiguous
+
+    return [*tiers, mobile_in_evidence, any_in_evidence, in_every_region]
+
+
+PHONE_CUE = re.compile(
+    r"(?i)(?:call|text|txt|phone|tel|mobile|cell|whats\s?app|wa|contact|sms|number|num|no|nr|viber|signal|telegram"
+    r"|☎|📞|📱|📲)\W{0,6}$"
+)
+
+
+WEAK_GAP = frozenset(" \t-.,()")
+
+
+def _delimited(text: str, tokens: Tokens, i: int, j: int) -> bool:
+    """True when tokens ``i..j`` are the whole chain or set apart by more than spaces and dashes (emoji, "/", a line).
+
+    A number read with no evidence of its country is never a piece of a longer run of digit groups
+    ("ABC-0470-1234-5678", an account number's groups).
+    """
+    before = i == 0 or not WEAK_GAP.issuperset(text[tokens[i - 1].end : tokens[i].start])
+    after = j == len(tokens) - 1 or not WEAK_GAP.issuperset(text[tokens[j].end : tokens[j + 1].start])
+    return before and after
+
+
+def _phone_like(text: str, tokens: tuple[DigitToken, ...], i: int, j: int, candidate: str) -> bool:
+    """A number read with no evidence of its country must look written as a phone.
+
+    Its groups follow the country's own way of writing numbers (``818 472 9051``, ``(424)
+    615-2280``), or it is announced ("call", "text", 📞), or it is the whole chain, obfuscated.
+    """
+    lengths = [len(token.digits) for token in tokens[i : j + 1]]
+    if len(lengths) > 1 and _grouped_like_plan(candidate, tuple(lengths)):
+        return True
+    if PHONE_CUE.search(text, max(0, tokens[i].start - 16), tokens[i].start) is not None:
+        return True
+    return i == 0 and j == len(tokens) - 1 and any(token.rule in OBFUSCATED_RULES for token in tokens[i : j + 1])
+
+
+@lru_cache(maxsize=65536)
+def _grouped_like_plan(candidate: str, lengths: tuple[int, ...]) -> bool:
+    """True when every break between written groups is a break of a national format of a plan that reads it."""
+    breaks = set()
+    position = 0
+    for length in lengths[:-1]:
+        position += length
+        breaks.add(position)
+    for reading in world_readings(candidate):
+        for groups in national_groupings(reading.value, candidate):
+            if breaks <= groups:
+                return True
+    return False
+
+
+# Words that announce a number that is not a phone (an order, a reference, a postal code).
+NOT_A_PHONE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:order|ref|reference|invoice|factuur|facture|commande|bestelling|tracking|isbn|zip|zips|postcode"
+    r"|zipcode|code|id|ad\s?id|post\s?id|sku|case|bon)|#|n°|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
+)
+
+
+def _not_a_phone_before(text: str, start: int) -> bool:
+    """True when a label such as "Order #" or "ZIP:" stands right before the number."""
+    window = text[max(0, start - 20) : start]
+    return bool(window) and NOT_A_PHONE_BEFORE.search(window) is not None
 
 
 MAX_FIELD = 64
@@ -190,7 +343,8 @@ class Phone(IdentifierType):
     def __init__(self, default_region: str = "BE") -> None:
         self.default_region = default_region
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
+        regions = Regions.of(region)
         tokens = digit_tokens(text)
         if len(tokens) < MIN_DIGITS and sum(len(token.digits) for token in tokens) < MIN_DIGITS:
             return []
@@ -201,7 +355,7 @@ class Phone(IdentifierType):
         found: list[Found] = []
         for long_chain in long_chains:
             for chain in chains(text, near, list(long_chain.tokens)) if near else [long_chain]:
-                found.extend(numbers_in_chain(text, chain, region))
+                found.extend(numbers_in_chain(text, chain, regions))
         return found
 
     def normalise(self, value: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 from unveil.identifiers.base import IdentifierType
 from unveil.identifiers.found import Found, overlaps
+from unveil.identifiers.regions import Regions
 
 # Bare domains (no scheme) are accepted only with top-level domains seen in the field.
 BARE_TLDS = "com|net|org|eu|be|nl|fr|de|lu|uk|ro|bg|es|it|pt|pl|ch|at|ru|ua|info|biz|xxx|sex|escort|io|me|co|tv|xyz"
@@ -28,7 +29,7 @@ class Url(IdentifierType):
 
     name = "url"
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         if HINT.search(text) is None:
             return []
         found: list[Found] = []

@@ -8,6 +8,7 @@ import re
 from unveil.identifiers.base import IdentifierType
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.keccak import keccak256
+from unveil.identifiers.regions import Regions
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -92,7 +93,7 @@ class Wallet(IdentifierType):
 
     name = "wallet"
 
-    def find(self, text: str, region: str, masks: list[tuple[int, int]]) -> list[Found]:
+    def find(self, text: str, region: str | Regions, masks: list[tuple[int, int]]) -> list[Found]:
         # A run of 26 letters or digits holds no space: it lies within one piece of ``text.split()``.
         if max(map(len, text.split()), default=0) < HINT_LENGTH or HINT.search(text) is None:
             return []

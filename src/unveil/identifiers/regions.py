@@ -1,0 +1,221 @@
+"""Which country a phone number written without ``+`` belongs to: the evidence of one post, ranked.
+
+A national number ("0470 12 34 56", "818 472 9051", "06 12 34 56 78") fits the numbering plans
+of several countries. The post says which one, in this order of evidence (strongest first):
+
+1. ``country``: the record's own country (a field of the input, never guessed);
+2. ``prefix``: a number of the same post written with ``+``/``00`` and a country code;
+3. ``place``: places named in the text (the gazetteer gives their country);
+4. ``domain``: the site's country-code top-level domain;
+5. ``currency`` and ``language``: a currency or a language of few countries (``lei``, ``£``,
+   Romanian, Bulgarian...; English, Spanish or the euro name too many countries to choose);
+6. ``workspace``: the workspace's regions (a setting, default Belgium and its neighbours and the
+   source countries Romania and Bulgaria);
+7. ``ranked``: every region of the world whose plan the number fits, ranked by how many of the
+   weak clues (English, the euro, the dollar...) agree, then by how often the region's numbers
+   are met in ads (``PRIOR``); ``plan`` when a single country's plan fits.
+
+Every region is read with ``phonenumbers``' own metadata (``phonemeta``): the library's plans of
+every region are the yardstick.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneMetadata, PhoneNumberType
+
+from unveil.identifiers.phonemeta import is_valid, number_type
+
+DEFAULT_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
+SOURCES = ("country", "prefix", "place", "domain", "currency", "language", "workspace", "ranked", "plan")
+# Regions whose numbers are most often met in the ads this tool reads: the last tie-breaker.
+PRIOR = (
+    "US", "GB", "IN", "AU", "CA", "NG", "ZA", "IE", "NZ", "PH", "ES", "IT", "PT", "PL", "AL", "UA", "RU", "TR",
+    "MA", "BR", "MX", "CO", "AR", "VN", "TH", "CN", "GH", "KE", "ER", "SY", "AF", "PK", "DZ", "TN", "MD", "RS",
+)  # fmt: skip
+PRIOR_RANK = {region: rank for rank, region in enumerate(PRIOR)}
+MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# A number read in "every region" must have a national significant number this long at least.
+MIN_WORLD_NATIONAL = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    """The regions one post's national numbers are read in, strongest evidence first.
+
+    ``country``: the record's country (or None); ``evidence``: (region, source) pairs, distinct,
+    in order; ``votes``: regions that weak clues point to (a region may appear several times).
+    """
+
+    country: str | None = None
+    evidence: tuple[tuple[str, str], ...] = tuple((region, "workspace") for region in DEFAULT_REGIONS)
+    votes: tuple[str, ...] = ()
+    # The workspace's first region (its default): its landlines are read too, not only its mobiles.
+    home: str | None = DEFAULT_REGIONS[0]
+
+    @classmethod
+    def of(cls, region: str | Regions | None) -> Regions:
+        """A ``Regions`` from a record's country code (the old single ``region`` argument)."""
+        if isinstance(region, Regions):
+            return region
+        return cls(country=region.upper() if region and region.upper() in SUPPORTED else None)
+
+
+SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def build_regions(
+    country: str | None,
+    clues: list[tuple[str, str]],
+    workspace: tuple[str, ...] = DEFAULT_REGIONS,
+    votes: tuple[str, ...] = (),
+) -> Regions:
+    """The ``Regions`` of a post: ``clues`` are (region, source) in the order of evidence."""
+    code = country.upper() if country and country.upper() in SUPPORTED else None
+    seen = {code} if code else set()
+    evidence: list[tuple[str, str]] = []
+    for region, source in [*clues, *((region, "workspace") for region in workspace)]:
+        if region in SUPPORTED and region not in seen:
+            seen.add(region)
+            evidence.append((region, source))
+    return Regions(code, tuple(evidence), votes, workspace[0] if workspace else None)
+
+
+@lru_cache(maxsize=4096)
+def regions_of_country_code(code: int) -> tuple[str, ...]:
+    """The regions sharing a country code, main region first."""
+    return tuple(region for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ()) if region != "001")
+
+
+def split_e164(value: str) -> tuple[int, str]:
+    """(country code, national significant number) of an E.164 string (country codes are prefix-free)."""
+    for size in (1, 2, 3):
+        code = int(value[1 : 1 + size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, value[1 + size :]
+    return 0, value[1:]
+
+
+@lru_cache(maxsize=65536)
+def is_mobile(value: str) -> bool:
+    """True when an E.164 number is a mobile number (or one its plan cannot tell from a fixed line)."""
+    code, national = split_e164(value)
+    return number_type(code, national) in MOBILE_TYPES
+
+
+@lru_cache(maxsize=1)
+def _world_index() -> dict[int, tuple[tuple[str, int, str], ...]]:
+    """Written length -> (region, country code, trunk prefix written) of every plan a number that long fits.
+
+    A trunk prefix ``0`` must be written (people write it: "06...", "0470..."); others (``1`` of
+    North America, ``8`` of Russia) may be left out.
+    """
+    index: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for region in sorted(SUPPORTED):
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None or metadata.general_desc is None or metadata.country_code is None:
+            continue
+        prefix = metadata.national_prefix or ""
+        code = int(metadata.country_code)
+        for length in metadata.general_desc.possible_length or ():
+            if prefix:
+                index[length + len(prefix)].append((region, code, prefix))
+            if prefix != "0":
+                index[length].append((region, code, ""))
+    return {length: tuple(entries) for length, entries in index.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way to read a national number: its E.164 value, whether mobile, the regions whose plan gives it."""
+
+    value: str
+    mobile: bool
+    regions: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def world_readings(digits: str) -> tuple[Reading, ...]:
+    """Every valid reading of a nationally written number in every region's plan (distinct values)."""
+    found: dict[str, set[str]] = {}
+    for region, code, prefix in _world_index().get(len(digits), ()):
+        if prefix and not digits.startswith(prefix):
+            continue
+        national = digits[len(prefix) :]
+        if national[:1] == "0" and code not in _LEADING_ZERO_CODES:
+            continue
+        if is_valid(code, national):
+            found.setdefault(f"+{code}{national}", set()).add(region)
+    return tuple(Reading(value, is_mobile(value), frozenset(regions)) for value, regions in found.items())
+
+
+# Country codes whose national significant numbers may start with 0 (Italy, Vatican, San Marino...).
+_LEADING_ZERO_CODES = frozenset({39, 379, 378, 225, 242, 241, 228})
+
+
+def best_world_reading(digits: str, votes: tuple[str, ...]) -> tuple[Reading, bool] | None:
+    """The reading of ``digits`` in every region, ranked by agreeing clues then ``PRIOR``; and whether ambiguous.
+
+    Only mobile readings with a national number of at least ``MIN_WORLD_NATIONAL`` digits count:
+    with no evidence, an order number or a list of postal codes must not become a landline of
+    some country.
+    """
+    readings = [
+        reading
+        for reading in world_readings(digits)
+        if reading.mobile and len(reading.value) - 1 - len(str(split_e164(reading.value)[0])) >= MIN_WORLD_NATIONAL
+    ]
+    if not readings:
+        return None
+    if len(readings) == 1:
+        return readings[0], False
+
+    def rank(reading: Reading) -> tuple[int, int, str]:
+        agreeing = sum(1 for region in votes if region in reading.regions)
+        prior = min((PRIOR_RANK.get(region, len(PRIOR)) for region in reading.regions), default=len(PRIOR))
+        return -agreeing, prior, reading.value
+
+    readings.sort(key=rank)
+    return readings[0], True
+
+
+def other_mobile_readings(digits: str, value: str) -> bool:
+    """True when another country's plan reads ``digits`` as a (different) mobile number too."""
+    code = split_e164(value)[0]
+    return any(reading.mobile and split_e164(reading.value)[0] != code for reading in world_readings(digits))
+
+
+@lru_cache(maxsize=65536)
+def national_groupings(value: str, written: str) -> tuple[frozenset[int], ...]:
+    """Where the national formats of the number's plan break ``written`` (its digits as written) into groups.
+
+    From ``phonenumbers``' format patterns of the number's region (``818 472 9051``: breaks after 3
+    and 6 digits). A trunk prefix written before the national number ("0470", "1-818") may stand
+    alone or be glued to the first group.
+    """
+    code, national = split_e164(value)
+    offset = len(written) - len(national)
+    if offset < 0 or not written.endswith(national):
+        return ()
+    groupings: list[frozenset[int]] = []
+    for region in regions_of_country_code(code):
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            continue
+        for number_format in metadata.number_format or ():
+            leading = number_format.leading_digits_pattern
+            if number_format.pattern is None or (leading and re.match(leading[-1], national) is None):
+                continue
+            match = re.fullmatch(number_format.pattern, national)
+            if match is None:
+                continue
+            breaks = {match.end(group) + offset for group in range(1, (match.lastindex or 0))}
+            if offset:
+                breaks.add(offset)
+            groupings.append(frozenset(breaks))
+    return tuple(groupings)
