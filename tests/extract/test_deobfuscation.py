@@ -82,3 +82,29 @@ def test_chains_break_on_words() -> None:
     text = "call 0470 12 and then 34 56 78 90"
     groups = [[text[t.start : t.end] for t in chain.tokens] for chain in chains(text, [])]
     assert groups == [["34", "56", "78", "90"]]
+
+
+def _phones(text: str, country: str | None = None) -> list[str]:
+    from unveil.extract.extractor import extract_post
+
+    return [item.value for item in extract_post(text, country).identifiers if item.type == "phone"]
+
+
+def test_failure_classes_seen_on_real_ads() -> None:
+    """Invented examples of what real ads from other countries write (issue 17)."""
+    assert _phones("Tel: 310 742 5519 ask for Rosa") == ["+13107425519"]
+    assert _phones("Tel:(323) 590-1847") == ["+13235901847"]
+    assert _phones("818-472-9051 Rosa") == ["+18184729051"]
+    assert _phones("(424) 615-2280 hh special") == ["+14246152280"]
+    assert _phones("0497•221•308 🌹🌹") == ["+32497221308"]
+    assert _phones("Nouvelle à Lille, appelle 06 12 34 56 78", "BE") == ["+33612345678"]
+    assert _phones("seven02 fivefivethree eightoneone4") == ["+17025538114"]
+    assert _phones("4tofour 5six0 zeroeight8two") == ["+14245600882"]
+    assert _phones("for15 3ninetwo one8zerofor") == ["+14153921804"]
+    assert _phones("Phone213-556-0917") == ["+12135560917"]
+    assert _phones("call 818-472-4471Text me") == ["+18184724471"]
+    assert _phones("0470x12x34x56 or 0470=12=34=56") == ["+32470123456", "+32470123456"]
+    assert _phones("818 472 9051 💋 818 472 9051") == ["+18184729051", "+18184729051"]
+    assert _phones("ZIP 90046, 90069 only") == []
+    assert _phones("30-60, 100 ❄️ 1, 160") == []
+    assert _phones("I want to go for it too, 2 for 1, to 4 for 8") == []

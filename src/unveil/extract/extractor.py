@@ -51,11 +51,16 @@ def extract_post(
     text = text[:MAX_TEXT]
     prices = find_prices(text)
     ages = find_ages(text)
-    masks = [(p.start, p.end) for p in prices] + [(a.start, a.end) for a in ages]
     found_places = find_places(text)
     language = detect_language(text)
     regions = post_regions(text, country, found_places, prices, language, site, workspace)
+    # "0497 221 308 🌹🌹": an amount in roses is a phone's tail when the chain makes a valid phone.
+    roses = [p for p in prices if p.currency == "ROSES"]
+    masks = [(p.start, p.end) for p in prices if p.currency != "ROSES"] + [(a.start, a.end) for a in ages]
     identifiers = find_identifiers(text, regions, masks)
+    if roses:
+        phones = [(item.start, item.end) for item in identifiers if item.type == "phone"]
+        prices = [p for p in prices if p.currency != "ROSES" or not overlaps(p.start, p.end, phones)]
     taken = [(item.start, item.end) for item in identifiers]
     places = [m for m in found_places if not overlaps(m.start, m.end, taken)] if taken else found_places
     indicators = find_indicators(text, language, ages)

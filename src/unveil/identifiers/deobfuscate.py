@@ -53,13 +53,17 @@ LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
 CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # One character class first (so the engine skips from candidate to candidate in C), then the branch:
 # a keycap, a run of digits and O/o/I/l not inside a word that holds at least one real digit (so "lol",
-# "I" and "Io" are rejected in C, not in Python), six digits or more glued to a word, circled digits.
+# "I" and "Io" are rejected in C, not in Python), six digits or more glued to a word, three or more glued
+# to a word on one side, circled digits.
 # The empty named group of each branch tells which one matched.
 DIGIT_TOKEN = re.compile(
     rf"[\dOoIl{CIRCLED}](?:"
     r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
     r"|(?<=[\dOoIl])(?<![^\W\d_].)(?:(?<=\d)|(?=[OoIl]*+\d))(?P<digits>)[\dOoIl]*+(?![^\W\d_])"
     r"|(?<=\d)(?P<glued>)\d{5,}+"
+    # three digits or more glued to a word on one side only: "Phone213-556-0917", "...4471Text"
+    r"|(?<=[0-9])(?<=[^\W\d_][0-9])(?P<glued_left>)[0-9]{2,}+(?![^\W\d_])"
+    r"|(?<=[0-9])(?<![^\W\d_][0-9])(?P<glued_right>)[0-9]{2,}+(?=[^\W\d_])"
     rf"|(?<=[{CIRCLED}])(?P<circled>)[{CIRCLED}]*"
     r")"
 )
@@ -69,8 +73,21 @@ WORD = re.compile(r"[^\W\d_]+")
 NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:" + trie_pattern(sorted(WORD_DIGIT)) + r")(?![^\W\d_])")
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 MAX_GAP = 8
-GAP = re.compile(rf"(?:[^\w:%€$£@#&=?]|_){{0,{MAX_GAP}}}")
-INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=|\btel:\+?)[\s(]*$", re.IGNORECASE)
+GAP = re.compile(rf"(?:[^\w:%€$£@#&?]|_){{0,{MAX_GAP}}}")
+# "tel:" marks an international number only before "+" or "00" ("Tel: 310 742 5519" is national).
+INTERNATIONAL_BEFORE = re.compile(r"(?:\+|\bwa\.me/|phone=)[\s(]*$", re.IGNORECASE)
+# English digits and number words glued into one word ("seven02", "fivefivethree", "4tofour", "for15"),
+# with the homophones people use (to/too 2, for 4, ate 8, oh 0): read only inside such a word or
+# between digit tokens, never as ordinary words.
+HOMOPHONES = {"oh": "0", "to": "2", "too": "2", "for": "4", "ate": "8"}
+EN_PIECES = {**NUMBER_WORDS["en"], **HOMOPHONES}
+_PIECE = "(?:" + "|".join(sorted(EN_PIECES, key=len, reverse=True)) + "|[0-9])"
+COMPOUND = re.compile(rf"(?<![^\W_]){_PIECE}{_PIECE}+(?![^\W_])")
+COMPOUND_PIECE = re.compile(_PIECE)
+COMPOUND_HINT = re.compile(r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d)(?=[a-z0-9])|\d(?=[a-z])")
+HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:oh|too|to|for|ate)(?![^\W\d_])")
+# Digit groups separated by "x" or "×" ("0470x12x34x56").
+X_SEPARATED = re.compile(r"(?<![^\W_])[0-9]+(?:[x×][0-9]+)+(?![^\W_])")
 
 DATE = r"(?<![\d/.\-])(?:[0-2]?\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:(?:19|20)\d\d|\d\d)(?![\d/.\-])"
 ISO_DATE = r"(?<!\d)(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)"
@@ -218,7 +235,63 @@ def digit_tokens(text: str) -> list[DigitToken]:
         glued = _runs_glued_to_words(text, tokens, spelled) if _touches_digit(text, spelled) else []
         # Tuples sort by their start first, and no two tokens start at the same place.
         tokens = sorted(tokens + spelled + glued)
+    lowered = lower_cased(text)
+    if len(lowered) == len(text) and tokens:
+        extra = _compound_tokens(lowered) if COMPOUND_HINT.search(lowered) else []
+        if "x" in lowered or "×" in lowered:
+            extra += _x_separated_tokens(lowered)
+        if extra:
+            spans = [(token.start, token.end) for token in extra]
+            tokens = sorted([t for t in tokens if not _overlaps_any(t.start, t.end, spans)] + extra)
+        tokens = _with_homophones(lowered, tokens)
     return tokens
+
+
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end in spans)
+
+
+def _compound_tokens(lowered: str) -> list[DigitToken]:
+    """Words made of English number words and digits ("seven02", "eightoneone4"), one token per piece.
+
+    At least one piece is a digit or a number word that is not a homophone ("toto", "for" alone are
+    words), and one is a word (a run of digits alone is an ordinary digit token).
+    """
+    tokens: list[DigitToken] = []
+    for match in COMPOUND.finditer(lowered):
+        pieces = list(COMPOUND_PIECE.finditer(lowered, match.start(), match.end()))
+        words = [piece.group() for piece in pieces if not piece.group().isdigit()]
+        if not words or (all(word in HOMOPHONES for word in words) and len(words) == len(pieces)):
+            continue
+        for piece in pieces:
+            value = piece.group()
+            digit = value if value.isdigit() else EN_PIECES[value]
+            tokens.append(DigitToken(piece.start(), piece.end(), digit, "digits" if value.isdigit() else "spelled"))
+    return tokens
+
+
+def _x_separated_tokens(lowered: str) -> list[DigitToken]:
+    """Digit groups separated by "x" ("0470x12x34x56"), one token per group."""
+    return [
+        DigitToken(run.start(), run.end(), run.group(), "digits")
+        for match in X_SEPARATED.finditer(lowered)
+        for run in DIGIT_RUN.finditer(lowered, match.start(), match.end())
+    ]
+
+
+def _with_homophones(lowered: str, tokens: list[DigitToken]) -> list[DigitToken]:
+    """Homophones standing alone ("four oh seven", "5 to 5") read as digits only between two digit tokens."""
+    if len(tokens) < 2:
+        return tokens
+    ends = {token.end for token in tokens}
+    starts = {token.start for token in tokens}
+    found = []
+    for match in HOMOPHONE.finditer(lowered, tokens[0].end, tokens[-1].start):
+        before = match.start() - 1 if lowered[match.start() - 1 : match.start()] == " " else match.start()
+        after = match.end() + 1 if lowered[match.end() : match.end() + 1] == " " else match.end()
+        if before in ends and after in starts:
+            found.append(DigitToken(match.start(), match.end(), HOMOPHONES[match.group()], "spelled"))
+    return sorted(tokens + found) if found else tokens
 
 
 def _touches_digit(text: str, spelled: list[DigitToken]) -> bool:
@@ -290,7 +363,7 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
             # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
             if (
                 start - previous > MAX_GAP
-                or gap_match(text, previous, start) is None
+                or (gap_match(text, previous, start) is None and not _x_between(text, previous, start))
                 or _list_comma(text, current[-1], token)
             ):
                 _close(current, multiline, result)
@@ -300,6 +373,11 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
         current.append(token)
     _close(current, multiline, result)
     return result
+
+
+def _x_between(text: str, previous: int, start: int) -> bool:
+    """One "x" between two digit groups ("0470x12x34x56")."""
+    return start - previous == 1 and text[previous] in "x×" and text[start - 2 : start - 1].isdigit()
 
 
 def _list_comma(text: str, previous: DigitToken, token: DigitToken) -> bool:

@@ -19,7 +19,7 @@ from unveil.identifiers.deobfuscate import (
     masks_near_chains,
     written_international,
 )
-from unveil.identifiers.found import Found
+from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.phonemeta import is_valid
 from unveil.identifiers.regions import (
     Regions,
@@ -118,6 +118,7 @@ def _valid_e164(candidate: str, region: str) -> str | None:
 
 
 Reading = tuple[str, str, bool]  # (E.164, region source, ambiguous)
+POSTAL_MASK = re.compile(r"(?:B-|F-|NL-|L-|D-)?[1-9]\d{3}(?:\s?[A-Z]{2})?")
 # Evidence strong enough to read a landline; weaker evidence (a language, the workspace's other
 # regions) reads only mobile numbers, which is what ads carry.
 ANY_TYPE_SOURCES = frozenset({"prefix", "place", "domain", "currency"})
@@ -137,11 +138,19 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     international = [written_international(text, token.start) for token in tokens]
     labelled = _not_a_phone_before(text, tokens[0].start)
     taken = [False] * size
+    # Two tokens of one word ("seven02", "zero4nine3"): a number never starts or ends between them.
+    glued = [
+        tokens[k].end == tokens[k + 1].start and text[tokens[k].end - 1].isalnum() and text[tokens[k].end].isalnum()
+        for k in range(size - 1)
+    ] + [False]
+    # A short group left after a number, set off only by the number's own kind of separator
+    # ("04 97 10 20 30 - 40"): the writer wrote a longer number, not this one.
+    dangling = [_dangling_after(text, tokens, k) for k in range(size)]
     found: list[tuple[int, int, Reading]] = []
     for tier in _tiers(regions, labelled):
         i = 0
         while i < size:
-            if taken[i]:
+            if taken[i] or (i > 0 and glued[i - 1]):
                 i += 1
                 continue
             end = i
@@ -150,7 +159,7 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
             match = None
             for j in range(end, i - 1, -1):
                 candidate = "".join(digits[i : j + 1])
-                if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2:
+                if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2 and not glued[j] and not dangling[j]:
                     reading = tier(text, tokens, i, j, candidate, international[i])
                     if reading is not None:
                         match = j, reading
@@ -165,6 +174,18 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
         if all(taken):
             break
     return [_found(text, chain, tokens, i, j, reading) for i, j, reading in sorted(found)]
+
+
+def _dangling_after(text: str, tokens: Tokens, j: int) -> bool:
+    """True when one more group of the same size follows ``j`` as the chain's end ("10 20 30 - 40").
+
+    The writer wrote a longer number in the same grouping, not the number without its last group.
+    """
+    if j != len(tokens) - 2 or not WEAK_GAP.issuperset(text[tokens[j].end : tokens[j + 1].start]):
+        return False
+    last, tail = tokens[j], tokens[j + 1]
+    after = text[tail.end : tail.end + 2].strip()
+    return len(tail.digits) == len(last.digits) >= 2 and not (after[:1].isalpha())
 
 
 def _found(text: str, chain: Chain, tokens: tuple[DigitToken, ...], i: int, j: int, reading: Reading) -> Found:
@@ -352,11 +373,36 @@ class Phone(IdentifierType):
         if not long_chains:
             return []
         near = masks_near_chains(text, tokens, long_chains)
+        postal = [span for span in near if POSTAL_MASK.fullmatch(text, *span)] if near else []
         found: list[Found] = []
         for long_chain in long_chains:
+            if postal:
+                found.extend(self._read_around_postal_codes(text, long_chain, near, postal, regions))
+                continue
             for chain in chains(text, near, list(long_chain.tokens)) if near else [long_chain]:
                 found.extend(numbers_in_chain(text, chain, regions))
         return found
+
+    def _read_around_postal_codes(
+        self, text: str, long_chain: Chain, near: list[tuple[int, int]], postal: list[tuple[int, int]], regions: Regions
+    ) -> list[Found]:
+        """A four-digit group before a capitalised word ("818-472-9051 Rosa") is a phone's tail, not a
+        postal code, when the chain without that mask makes a valid phone that holds it."""
+        others = [span for span in near if span not in postal]
+        unmasked = [
+            item
+            for chain in chains(text, others, list(long_chain.tokens))
+            for item in numbers_in_chain(text, chain, regions)
+        ]
+        kept = [item for item in unmasked if overlaps(item.start, item.end, postal)]
+        still = [span for span in postal if not any(overlaps(*span, [(item.start, item.end)]) for item in kept)]
+        masked = [
+            item
+            for chain in chains(text, others + still, list(long_chain.tokens))
+            for item in numbers_in_chain(text, chain, regions)
+            if not overlaps(item.start, item.end, [(k.start, k.end) for k in kept])
+        ]
+        return sorted(kept + masked, key=lambda item: item.start)
 
     def normalise(self, value: str) -> str:
         return canonical_phone(value, self.default_region) or value.strip()
