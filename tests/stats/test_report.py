@@ -29,18 +29,37 @@ def real_report(glotip: ImportResult, ucr: ImportResult, tmp_path_factory: pytes
     return out
 
 
-def test_the_real_report_pdf_has_every_section(real_report: Path) -> None:
+def test_the_real_report_for_belgium_has_only_belgian_sections_and_caveats(real_report: Path) -> None:
     text = _pdf_text(real_report / "report.pdf")
     for title in (
-        "Police-recorded offences: UNODC GLOTIP",
-        "Police-recorded offences: FBI Uniform Crime Reporting",
-        "Detected victims: UNODC GLOTIP",
-        "Prosecutions and judicial outcomes: UNODC GLOTIP",
+        "Police-recorded offences",
+        "Detected victims",
+        "Prosecutions and judicial outcomes",
+        "What these figures can and cannot say",
         "Appendix: sources and rows",
     ):
         assert title in text, title
     assert "In 2018, 115 victims were detected (forced labour 65%" in text  # 75 + 33 + 7 in GLOTIP
-    assert "Commercial Sex Acts offences quadrupled between 2014 and 2018 (323 to 1,298" in text
+    assert "FBI" not in text and "Commercial Sex Acts" not in text  # --place Belgium filters every section
+    assert "Recorded counts are not prevalence" in text
+
+
+def test_us_police_trends_are_told_over_a_fixed_panel_with_a_test(ucr: ImportResult) -> None:
+    from unveil.stats.report import build_report
+
+    report = build_report(ucr.frame(), 2016, first=2013)
+    sentences = " ".join(report.sections[0].sentences)
+    assert "rose 64-fold between 2013 and 2016 (20 to 1,280" in sentences
+    assert "the agencies reporting went from 9 in 2013 to 225 in 2016" in sentences
+    assert "Over the 4 agencies reporting in both years, offences tripled between 2013 and 2016 (15 to 40" in sentences
+    assert "Involuntary Servitude offences did not change significantly" in sentences
+
+
+def test_an_unknown_place_is_refused(ucr: ImportResult, tmp_path: Path) -> None:
+    from unveil.errors import UsageError
+
+    with pytest.raises(UsageError, match="no statistics for the place 'Belgique'"):
+        write_report(ucr.frame(), 2016, tmp_path, places=["Belgique"])
 
 
 def test_every_linked_number_of_the_html_report_has_its_rows(real_report: Path) -> None:
@@ -51,7 +70,7 @@ def test_every_linked_number_of_the_html_report_has_its_rows(real_report: Path) 
     linked = {part.split('"')[0] for part in html.split('class="ref" href="#')[1:]}
     assert linked and linked <= references
     assert all(f'id="{key}"' in html for key in linked)
-    belgian_2018 = [r for r in rows if r["label"] == "Victims by form of exploitation, 2018: Forced labour"]
+    belgian_2018 = [r for r in rows if r["label"] == "Detected victims by form of exploitation, 2018: Forced labour"]
     assert [(r["source"], r["source_row"]) for r in belgian_2018] and belgian_2018[0]["source"].startswith("glotip:")
     assert "<svg" in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
 

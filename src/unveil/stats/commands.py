@@ -59,10 +59,14 @@ def show_command(
     by: Annotated[str, typer.Option(help="category, place or region.")] = "category",
     dimension: Annotated[str | None, typer.Option(help="Only this dimension (e.g. form_of_exploitation).")] = None,
     place: Annotated[list[str] | None, typer.Option(help="Only this place (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Only this source (e.g. glotip:data_glotip.xlsx; repeatable).")
+    ] = None,
     mappings: Annotated[bool, typer.Option("--mappings", help="Show the labels cleaned by the importers.")] = False,
 ) -> None:
     """Show what the harmonised table holds, one indicator's series, or the mapping reports."""
     from unveil.stats import trends
+    from unveil.stats.report.sentences import bounded
     from unveil.stats.store import read_mappings, read_observations
 
     workspace = Workspace.open(directory)
@@ -81,12 +85,26 @@ def show_command(
         return
     if by not in ("category", "place", "region"):
         raise UsageError(f"--by must be category, place or region, not {by!r}")
-    data = trends.select(frame, indicator, dimension, place)
+    if source:
+        unknown = sorted(set(source) - set(frame["source"].unique()))
+        if unknown:
+            raise UsageError(f"unknown source {unknown[0]!r}; known: {sorted(frame['source'].unique())}")
+    data = trends.select(frame, indicator, dimension, place, source)
     if data.empty:
         raise UsageError(f"no rows for indicator {indicator!r}; known: {sorted(frame['indicator'].unique())}")
-    series = trends.series(data, by)
-    wide = series.pivot_table(index=by, columns="year", values="value", aggfunc="sum")
-    _print_frame(wide.reset_index(), f"{indicator} by {by}")
+    # one table per source: figures of different sources are never added together
+    for name, part in data.groupby("source", sort=True):
+        series = trends.series(part, by)
+        series = series.assign(
+            shown=[
+                bounded(float(v), int(h)) + ("*" if h else "")
+                for v, h in zip(series["value"], series["suppressed"], strict=True)
+            ]
+        )
+        wide = series.pivot(index=by, columns="year", values="shown").fillna("–")
+        _print_frame(wide.reset_index(), f"{indicator} by {by}: {name}")
+        if (series["suppressed"] > 0).any():
+            console.print("* includes cells suppressed at source (<5): the range the true count lies in")
 
 
 def _print_frame(frame: object, title: str) -> None:
@@ -95,8 +113,17 @@ def _print_frame(frame: object, title: str) -> None:
     assert isinstance(frame, pd.DataFrame)
     table = Table(*map(str, frame.columns), title=title)
     for row in frame.itertuples(index=False):
-        table.add_row(*(f"{v:,.0f}" if isinstance(v, float) and v == v else str(v) for v in row))
+        table.add_row(*(_shown(v) for v in row))
     console.print(table)
+
+
+def _shown(value: object) -> str:
+    """A cell as text: numbers with separators, missing values as a dash (never ``nan``)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.0f}"
+    return str(value)
 
 
 @stats_app.command(name="mse")
@@ -207,10 +234,15 @@ def _print_estimate(estimate: MseEstimate) -> None:
 
 def report(
     directory: Annotated[Path, typer.Argument(help="Workspace folder, or a folder of statistics files.")],
-    year: Annotated[int, typer.Option(help="Year of the report.")],
     out: Annotated[Path, typer.Option(help="Folder to write report.html, report.pdf and rows.csv into.")],
+    year: Annotated[int | None, typer.Option(help="Year of the report (same as --to).")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="Year of the report (the end of comparisons).")] = None,
+    first: Annotated[
+        int | None, typer.Option("--from", help="Base year of comparisons and start of the tables' window.")
+    ] = None,
     place: Annotated[
-        list[str] | None, typer.Option(help="Only this place in sources that have it (repeatable).")
+        list[str] | None,
+        typer.Option(help="Only this place or region, in every section (repeatable); unknown places are refused."),
     ] = None,
     mse: Annotated[
         list[Path] | None, typer.Option(help="Overlap table to estimate the hidden number from (repeatable).")
@@ -220,9 +252,14 @@ def report(
     from unveil.stats.report import write_report
     from unveil.stats.sources import load_report_inputs
 
+    if year is not None and to is not None and year != to:
+        raise UsageError(f"--year {year} and --to {to} disagree: give one")
+    chosen = to if to is not None else year
+    if chosen is None:
+        raise UsageError("give the report's year: --year YYYY (or --to YYYY)")
     frame, online = load_report_inputs(directory)
     estimates = _estimates(mse or [])
-    written = write_report(frame, year, out, place or [], online, estimates)
+    written = write_report(frame, chosen, out, place or [], online, estimates, first)
     console.print(
         f"Wrote {out / 'report.html'}, {out / 'report.pdf'} and {out / 'rows.csv'} ({len(written.sections)} sections)"
     )

@@ -21,9 +21,10 @@ def write_report(
     places: list[str] | None = None,
     online: OnlineFigures | None = None,
     estimates: list[tuple[str, MseEstimate]] | None = None,
+    first: int | None = None,
 ) -> Report:
     """Build the report and write ``report.html``, ``report.pdf`` and ``rows.csv`` into ``out``."""
-    report = build_report(frame, year, places, online, estimates)
+    report = build_report(frame, year, places, online, estimates, first)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.html").write_text(render_html(report), "utf-8")
     (out / "rows.csv").write_text(rows_csv(report), "utf-8")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from typing import Any
+
 import pandas as pd
 
 from unveil.errors import UsageError
@@ -9,14 +12,25 @@ from unveil.stats import judicial, trends
 from unveil.stats.mse import MseEstimate
 from unveil.stats.online import OnlineFigures
 from unveil.stats.report.model import Cell, Chart, References, Report, Section, Table
-from unveil.stats.report.sentences import bounded, number, percent, share_sentence, trend_sentence
+from unveil.stats.report.sentences import (
+    bounded,
+    listing,
+    number,
+    percent,
+    share_sentence,
+    trend_sentence,
+)
 
 WINDOW = 8
 MAX_NAMED_PLACES = 20
 COMPARE_SPAN = 4
 SUPPRESSED_NOTE = (
     "* includes cells suppressed at source (<5): the figure is the range the true count lies in "
-    "(1 to 4 for each suppressed cell); trends count suppressed cells as zero."
+    "(1 to 4 for each suppressed cell); charts, shares and trends use the middle of that range."
+)
+SIGNIFICANCE_NOTE = (
+    "A change is stated only when a Poisson rate test (exact binomial test on the two years' counts) "
+    "rejects equal counts at the 5% level; otherwise the sentence says it did not change significantly."
 )
 
 
@@ -27,6 +41,8 @@ SOURCE_NAMES = {
     "police_offences": "police-recorded offences",
     "victims": "detected victims",
     "judicial_outcomes": "judicial outcomes",
+    "prosecutions": "prosecutors' decisions",
+    "victim_status": "victim-status procedure",
 }
 
 
@@ -37,13 +53,20 @@ def source_label(source: str) -> str:
 
 
 def filter_places(frame: pd.DataFrame, places: list[str]) -> pd.DataFrame:
-    """Keep only the given places in the sources that have them; other sources stay whole."""
+    """Keep only the rows of the given places (a place, or a region such as ``Flanders``), in every source.
+
+    Raises:
+        UsageError: for a place that no source has (with the closest known names).
+    """
     if not places:
         return frame
-    in_place = frame["place"].isin(places)
-    sources_with_place = set(frame.loc[in_place, "source"])
-    keep = in_place | ~frame["source"].isin(sources_with_place)
-    return frame[keep]
+    known = {str(p) for p in frame["place"].dropna().unique()} | {str(r) for r in frame["region"].dropna().unique()}
+    for place in places:
+        if place not in known:
+            close = difflib.get_close_matches(place, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"no statistics for the place {place!r}{hint}")
+    return frame[frame["place"].isin(places) | frame["region"].isin(places)]
 
 
 def _value_cell(refs: References, label: str, value: float, suppressed: int, row_refs: list[str]) -> Cell:
@@ -67,46 +90,73 @@ def _year_table(refs: References, title: str, data: pd.DataFrame, by: str, years
     return Table(title, [by.replace("_", " "), *map(str, years)], rows)
 
 
+def _middle(row: Any) -> float:
+    return float(row.value) + trends.SUPPRESSED_MIDDLE * int(row.suppressed)
+
+
 def _line_chart(title: str, data: pd.DataFrame, by: str, unit: str) -> Chart:
+    """A line per group; a suppressed cell is drawn at the middle of its range, never at zero."""
     series = {
-        str(key): [(str(int(r.year)), float(r.value)) for r in group.sort_values("year").itertuples()]
+        str(key): [(str(int(r.year)), _middle(r)) for r in group.sort_values("year").itertuples()]
         for key, group in data.groupby(by, sort=True)
     }
     return Chart(title, "line", series, unit)
 
 
-def _compare_start(yearly: pd.DataFrame, year: int) -> int | None:
+def _compare_start(yearly: pd.DataFrame, year: int, first: int | None = None) -> int | None:
+    """The base year: the one chosen (``--from``), else the earliest of the last few with figures."""
+    if first is not None:
+        return first if not yearly[(yearly["year"] == first)].empty else None
     earlier = yearly[(yearly["year"] >= year - COMPARE_SPAN) & (yearly["year"] < year) & (yearly["value"] > 0)]
     return int(earlier["year"].min()) if not earlier.empty else None
 
 
-def _trend_sentences(data: pd.DataFrame, year: int, noun: str) -> list[str]:
+def _unit_word(data: pd.DataFrame) -> str:
+    if data["breakdown"].fillna("").str.contains("ori=").any():
+        return "agencies"
+    return "places"
+
+
+def _trend_sentences(data: pd.DataFrame, year: int, noun: str, first: int | None = None) -> list[str]:
+    """The total's trend (raw and over the fixed panel), then each category's, with the places behind it."""
     sentences: list[str] = []
     totals = trends.totals_by_year(data)
-    start = _compare_start(totals, year)
-    if start is None:
-        return sentences
-    if not _reliable(totals, [start, year]):
+    start = _compare_start(totals, year, first)
+    if start is None or start == year:
         return sentences
     where = _where(data)
+    fixed = trends.panel(data, start, year)
+    word = _unit_word(data)
     overall = trends.growth(totals, start, year)
-    drivers = trends.main_drivers(trends.drivers(data, start, year, where), where) if where else []
-    sentences.append(trend_sentence(f"All {noun}", overall, drivers))
+    if fixed.changed:
+        sentences.append(
+            trend_sentence(f"Recorded {noun} (all reporting {word})", overall, [])[:-1]
+            + f"; the {word} reporting went from {number(fixed.start_units)} in {start} "
+            f"to {number(fixed.end_units)} in {year}, so this mixes real change with coverage."
+        )
+        data = fixed.rows
+        totals = trends.totals_by_year(data)
+        overall = trends.growth(totals, start, year)
+        subject = f"Over the {number(fixed.both)} {word} reporting in both years, {noun}"
+    elif fixed.both > 1:
+        subject = f"All {noun} (the same {number(fixed.both)} {word} reporting in both years)"
+    else:
+        subject = f"All {noun}"
+    table = trends.drivers(data, start, year, where) if where else None
+    drivers = trends.main_drivers(table, where) if table is not None and where else []
+    against = trends.opposite_drivers(table, where) if table is not None and where else []
+    sentences.append(trend_sentence(subject, overall, drivers, against))
     for category, group in data.groupby("category", sort=True):
         if category == "Total":
             continue
         yearly = trends.totals_by_year(group)
         change = trends.growth(yearly, start, year)
-        if (change.start or change.end) and _reliable(yearly, [start, year]):
-            places = trends.main_drivers(trends.drivers(group, start, year, where), where) if where else []
-            sentences.append(trend_sentence(f"{category} {noun}", change, places))
+        if change.start_middle or change.end_middle:
+            table = trends.drivers(group, start, year, where) if where else None
+            places = trends.main_drivers(table, where) if table is not None and where else []
+            against = trends.opposite_drivers(table, where) if table is not None and where else []
+            sentences.append(trend_sentence(f"{category} {noun}", change, places, against))
     return sentences
-
-
-def _reliable(yearly: pd.DataFrame, years: list[int]) -> bool:
-    """False when suppressed cells could hold more than a fifth of a year's count: no trend is told then."""
-    chosen = yearly[yearly["year"].isin(years)]
-    return bool((chosen["suppressed"] * 2.5 <= 0.2 * chosen["value"]).all())
 
 
 def _where(data: pd.DataFrame) -> str | None:
@@ -124,39 +174,88 @@ def _dimension(data: pd.DataFrame, preferred: str) -> pd.DataFrame:
     return chosen if not chosen.empty else data[data["dimension"] == "total"]
 
 
-def offences_section(frame: pd.DataFrame, year: int, refs: References) -> Section | None:
-    """Police-recorded offences by year and type, with the places that drive the change."""
+def _window(data: pd.DataFrame, year: int, first: int | None) -> pd.DataFrame:
+    lowest = first if first is not None else year - WINDOW + 1
+    return data[data["year"].between(lowest, year)]
+
+
+def _level_sentences(data: pd.DataFrame, year: int, noun: str, where: str | None) -> list[str]:
+    """Shares of the year's level: the places that make half of it, and the largest type."""
+    sentences: list[str] = []
+    in_year = data[data["year"] == year]
+    if in_year.empty:
+        return sentences
+    if where:
+        by_place = trends.shares(in_year, year, where)
+        named, reached = trends.covering(by_place, where)
+        if named and len(named) < by_place[where].nunique():
+            sentences.append(f"In {year}, {percent(reached)} of {noun} were recorded in {listing(named)}.")
+    by_type = trends.shares(in_year, year)
+    if len(by_type) > 1:
+        top = by_type.iloc[0]
+        sentences.append(
+            f"{_share_words(float(top['share']))} of the {year} {noun} "
+            f"({bounded(float(top['value']), int(top['suppressed']))}) related to {str(top['category']).lower()}."
+        )
+    return sentences
+
+
+def _share_words(share: float) -> str:
+    if 0.45 <= share <= 0.55:
+        return f"Half ({percent(share)})"
+    if 0.3 <= share <= 0.36:
+        return f"A third ({percent(share)})"
+    if 0.22 <= share <= 0.28:
+        return f"A quarter ({percent(share)})"
+    return percent(share)
+
+
+def offences_section(frame: pd.DataFrame, year: int, refs: References, first: int | None = None) -> Section | None:
+    """Police-recorded offences by year and type: the level's shares, the trend, the places behind it."""
     data = _dimension(trends.select(frame, "offences_recorded"), "offence_type")
-    data = data[data["year"].between(year - WINDOW + 1, year)]
+    data = _window(data, year, first)
     if data.empty:
         return None
     section = Section("offences", "Police-recorded offences")
     yearly = trends.series(data)
     years = sorted(int(y) for y in yearly["year"].unique())
-    section.sentences = _trend_sentences(data, year, "offences")
+    where = _where(data)
+    section.sentences = _level_sentences(data, year, "offences", where)
+    section.sentences += _trend_sentences(data, year, "offences", first)
     section.tables.append(_year_table(refs, "Offences recorded by type and year", yearly, "category", years))
     section.charts.append(_line_chart("Offences recorded by type", yearly, "category", "offences"))
-    start = _compare_start(trends.totals_by_year(data), year)
-    where = _where(data)
-    if start is not None and where:
-        section.tables.append(_drivers_table(trends.drivers(data, start, year, where).head(8), where, start, year))
+    start = _compare_start(trends.totals_by_year(data), year, first)
+    if start is not None and start != year and where:
+        fixed = trends.panel(data, start, year)
+        section.tables.append(_drivers_table(trends.drivers(fixed.rows, start, year, where), where, start, year))
     _note_suppressed(section, yearly)
+    section.notes.append(SIGNIFICANCE_NOTE)
     return section
 
 
 def _drivers_table(table: pd.DataFrame, where: str, start: int, year: int) -> Table:
+    """The largest changes in both directions (aggregates such as "Other" or a blank region left out)."""
+    named = table[~table[where].map(trends.is_aggregate)]
+    total = float(table["change"].sum())
+    same = named[named["change"] * (1 if total >= 0 else -1) > 0].head(6)
+    other = named[named["change"] * (1 if total >= 0 else -1) < 0].sort_values("contribution").head(4)
+    middle = trends.SUPPRESSED_MIDDLE
     rows = [
         [
             Cell(str(row[where])),
-            Cell(number(row["start"])),
-            Cell(number(row["end"])),
+            Cell(_range(row["start"] - middle * row["start_suppressed"], int(row["start_suppressed"]))),
+            Cell(_range(row["end"] - middle * row["end_suppressed"], int(row["end_suppressed"]))),
             Cell(f"{row['change']:+,.0f}"),
             Cell(percent(row["contribution"])),
         ]
-        for row in table.to_dict("records")
+        for row in pd.concat([same, other]).to_dict("records")
     ]
     header = [where, str(start), str(year), "change", "share of change"]
-    return Table(f"Where the change between {start} and {year} comes from", header, rows)
+    return Table(f"Where the change between {start} and {year} comes from (both directions)", header, rows)
+
+
+def _range(value: float, suppressed: int) -> str:
+    return bounded(round(value), suppressed) + ("*" if suppressed else "")
 
 
 def _note_suppressed(section: Section, data: pd.DataFrame) -> None:
@@ -176,42 +275,103 @@ def _share_table(refs: References, title: str, data: pd.DataFrame, by: str, limi
     return Table(title, [by.replace("_", " "), "persons", "share"], rows)
 
 
-def victims_section(frame: pd.DataFrame, year: int, refs: References) -> Section | None:
-    """Detected victims by form of exploitation and by nationality."""
-    victims = trends.select(frame, "detected_victims")
+def victims_section(
+    frame: pd.DataFrame,
+    year: int,
+    refs: References,
+    first: int | None = None,
+    indicator: str = "detected_victims",
+    title: str = "Detected victims",
+    verb: str = "victims were detected",
+) -> Section | None:
+    """Victims by form of exploitation, by nationality (no aggregate ranked) and both crossed."""
+    victims = trends.select(frame, indicator)
     if victims[victims["year"] == year].empty:
         return None
-    section = Section("victims", "Detected victims")
+    key = "victims" if indicator == "detected_victims" else indicator.replace("_", "-")
+    section = Section(key, title)
     forms = victims[victims["dimension"] == "form_of_exploitation"]
     if not forms[forms["year"] == year].empty:
         shares = trends.shares(forms, year)
         parts = [(str(r["category"]).lower(), float(r["share"])) for r in shares.to_dict("records")]
         total = bounded(float(shares["value"].sum()), int(shares["suppressed"].sum()))
-        section.sentences.append(share_sentence(year, "victims were detected", total, parts))
-        section.sentences += _trend_sentences(forms[forms["year"].between(year - WINDOW + 1, year)], year, "victims")[
-            :1
-        ]
-        section.tables.append(_share_table(refs, f"Victims by form of exploitation, {year}", shares, "category", 12))
+        section.sentences.append(share_sentence(year, verb, total, parts))
+        section.sentences += _trend_sentences(_window(forms, year, first), year, "victims", first)[:1]
+        section.tables.append(_share_table(refs, f"{title} by form of exploitation, {year}", shares, "category", 12))
         section.charts.append(
             Chart(
-                f"Victims by form of exploitation, {year}",
+                f"{title} by form of exploitation, {year}",
                 "bar",
-                {"victims": [(str(r["category"]), float(r["value"])) for r in shares.to_dict("records")]},
+                {"persons": [(str(r["category"]), _middle_value(r)) for r in shares.to_dict("records")]},
             )
         )
-        recent = trends.series(forms[forms["year"].between(year - WINDOW + 1, year)])
-        section.charts.append(_line_chart("Victims by form of exploitation, by year", recent, "category", "persons"))
+        recent = trends.series(_window(forms, year, first))
+        section.charts.append(_line_chart(f"{title} by form of exploitation, by year", recent, "category", "persons"))
         _note_suppressed(section, shares)
     nationalities = victims[(victims["dimension"] == "nationality") & (victims["year"] == year)]
     if not nationalities.empty:
         shares = trends.shares(nationalities, year)
+        named = shares[~shares["category"].map(trends.is_aggregate)]
         top = [
-            f"{r['category']} ({bounded(r['value'], int(r['suppressed']))})" for r in shares.head(3).to_dict("records")
+            f"{r['category']} ({bounded(r['value'], int(r['suppressed']))})" for r in named.head(3).to_dict("records")
         ]
-        section.sentences.append(f"The most frequent nationalities of victims in {year} were {', '.join(top)}.")
-        section.tables.append(_share_table(refs, f"Victims by nationality, {year} (top 15)", shares, "category", 15))
+        if top:
+            section.sentences.append(f"The most frequent nationalities in {year} were {', '.join(top)}.")
+        unnamed = shares[shares["category"].map(trends.is_aggregate)]
+        if not unnamed.empty:
+            section.notes.append(
+                "Not ranked as nationalities: "
+                + ", ".join(
+                    f"{r['category']} ({bounded(r['value'], int(r['suppressed']))})" for r in unnamed.to_dict("records")
+                )
+                + "."
+            )
+        section.tables.append(_share_table(refs, f"{title} by nationality, {year} (top 15)", named, "category", 15))
+        crossed = _cross_table(refs, nationalities, f"{title}: nationality by form of exploitation, {year}")
+        if crossed is not None:
+            section.tables.append(crossed)
         _note_suppressed(section, shares)
     return section
+
+
+def _middle_value(row: dict[str, Any]) -> float:
+    return float(row["value"]) + trends.SUPPRESSED_MIDDLE * int(row["suppressed"])
+
+
+def _cross_table(refs: References, nationalities: pd.DataFrame, title: str, most: int = 8) -> Table | None:
+    """Nationality by form of exploitation (from the nationality rows' breakdown), top nationalities."""
+    form = nationalities["breakdown"].fillna("").str.extract(r"form_of_exploitation=([^;]+)", expand=False)
+    data = nationalities.assign(form=form).dropna(subset=["form"])
+    if data.empty:
+        return None
+    cells = trends.cells(data.assign(category=data["category"] + "\x1f" + data["form"]))
+    cells[["nationality", "form"]] = cells["category"].str.split("\x1f", expand=True)
+    totals = cells.groupby("nationality")["value"].sum().sort_values(ascending=False)
+    chosen = [n for n in totals.index if not trends.is_aggregate(n)][:most]
+    forms = sorted(cells["form"].unique())
+    rows = []
+    for name in chosen:
+        row = [Cell(name)]
+        for form_name in forms:
+            found = cells[(cells["nationality"] == name) & (cells["form"] == form_name)]
+            value, hidden = float(found["value"].sum()), int(found["suppressed"].sum())
+            refs_here = [r for refs_list in found["refs"] for r in refs_list]
+            row.append(_value_cell(refs, f"{title}: {name}, {form_name}", value, hidden, refs_here))
+        rows.append(row)
+    return Table(title, ["nationality", *forms], rows)
+
+
+def victim_status_section(frame: pd.DataFrame, year: int, refs: References, first: int | None = None) -> Section | None:
+    """Entries into the victim-status procedure by nationality and form of exploitation."""
+    return victims_section(
+        frame,
+        year,
+        refs,
+        first,
+        "victim_status_entries",
+        "Entries into the victim-status procedure",
+        "persons entered the victim-status procedure",
+    )
 
 
 def _yearly_totals_table(refs: References, frame: pd.DataFrame, year: int) -> tuple[Table | None, list[str]]:
@@ -235,14 +395,35 @@ def _yearly_totals_table(refs: References, frame: pd.DataFrame, year: int) -> tu
     return table, sentences
 
 
-def judicial_section(frame: pd.DataFrame, year: int, refs: References) -> Section | None:
+def _prosecutions(section: Section, frame: pd.DataFrame, year: int, refs: References, first: int | None) -> None:
+    """Prosecutors' decisions: persons prosecuted, no further action..., and the trend of prosecutions."""
+    decisions = trends.select(frame, "prosecution_decisions", "decision")
+    in_year = decisions[decisions["year"] == year]
+    if in_year.empty:
+        return
+    shares = trends.shares(in_year, year)
+    total = bounded(float(shares["value"].sum()), int(shares["suppressed"].sum()))
+    parts = ", ".join(
+        f"{r['category']} {bounded(float(r['value']), int(r['suppressed']))} ({percent(float(r['share']))})"
+        for r in shares.to_dict("records")
+    )
+    section.sentences.append(f"In {year}, prosecutors took decisions on {total} persons: {parts}.")
+    prosecuted = _window(decisions[decisions["category"] == "prosecuted"], year, first)
+    if not prosecuted.empty:
+        section.sentences += _trend_sentences(prosecuted, year, "persons prosecuted", first)[:1]
+    section.tables.append(_share_table(refs, f"Prosecutors' decisions, {year}", shares, "category", 12))
+    _note_suppressed(section, shares)
+
+
+def judicial_section(frame: pd.DataFrame, year: int, refs: References, first: int | None = None) -> Section | None:
     """Prosecutions, convictions, conviction rates, plea against trial and sentences."""
     section = Section("judicial", "Prosecutions and judicial outcomes")
     table, sentences = _yearly_totals_table(refs, frame, year)
     if table is not None:
         section.tables.append(table)
         section.sentences += sentences
-    window = frame[frame["year"].between(year - WINDOW + 1, year)]
+    _prosecutions(section, frame, year, refs, first)
+    window = _window(frame, year, first)
     rates = judicial.conviction_rates(window)
     if not rates.empty and rates["decided"].sum() > 0:
         rows = [
@@ -263,6 +444,13 @@ def judicial_section(frame: pd.DataFrame, year: int, refs: References) -> Sectio
                 rows,
             )
         )
+        this_year = rates[rates["year"] == year]
+        if not this_year.empty and float(this_year["decided"].iloc[0]) > 0:
+            found = this_year.iloc[0]
+            section.sentences.append(
+                f"In {year}, courts convicted {number(found['conviction'])} persons: {percent(found['rate'])} of "
+                f"{number(found['decided'])} decided cases (convictions, acquittals and dismissals)."
+            )
         decided = rates["decided"].sum()
         section.sentences.append(
             f"Between {int(rates['year'].min())} and {int(rates['year'].max())}, "
@@ -422,25 +610,66 @@ def hidden_number_section(estimates: list[tuple[str, MseEstimate]]) -> Section |
     return section
 
 
+CAVEATS = (
+    "Recorded counts are not prevalence: they count the offences, victims and decisions that police, "
+    "prosecutors, courts and support services recorded, which depends on where they looked and how hard.",
+    "Recording practice and coverage change: new units start reporting, definitions and counting rules "
+    "change, and an increase can be a change in recording rather than in crime. Trends are therefore told "
+    "over a fixed panel (the units reporting in both years), beside the raw totals.",
+    "Different sources count different things (offences, persons, decisions) in different years and places; "
+    "their figures are shown side by side and never added together.",
+    "Cells suppressed at source (<5) are shown as the range the true count lies in; aggregates and "
+    'non-countries ("Nationals", "Not stated", "Other", blank regions) are counted in totals but never '
+    "ranked as places or nationalities.",
+    "A change is stated only when a Poisson rate test finds it significant at the 5% level; the test assumes "
+    "counts that vary like independent events, which repeated victims or large cases can break.",
+)
+MSE_CAVEAT = (
+    "Multiple systems estimation assumes a closed population over the period, that every person in it could "
+    "be recorded on each list, and that the dependence between lists is captured by the interactions fitted; "
+    "lists that barely overlap make the estimate fragile (see the threshold's effect). It estimates the number "
+    "of victims that these lists could have seen, not the whole of trafficking."
+)
+
+
+def caveats_section(synthetic: bool, estimates: bool, places: list[str]) -> Section:
+    """What the figures can and cannot mean: in every report."""
+    section = Section("caveats", "What these figures can and cannot say")
+    section.sentences = list(CAVEATS)
+    if estimates:
+        section.sentences.append(MSE_CAVEAT)
+    if places:
+        section.sentences.append(
+            f"Only the rows of {listing(places)} are used; the hidden-number and online sections are not "
+            "broken down by place."
+        )
+    if synthetic:
+        section.sentences.append("These figures come from a synthetic world: invented numbers, not official data.")
+    return section
+
+
 def build_report(
     frame: pd.DataFrame,
     year: int,
     places: list[str] | None = None,
     online: OnlineFigures | None = None,
     estimates: list[tuple[str, MseEstimate]] | None = None,
+    first: int | None = None,
 ) -> Report:
-    """The figures section for one year.
+    """The figures section for one year (``first``: the base year of comparisons and the window's start).
 
     Raises:
-        UsageError: when there is no figure for that year.
+        UsageError: when there is no figure for that year, a place is unknown or ``first`` is not before it.
     """
+    if first is not None and first >= year:
+        raise UsageError(f"--from ({first}) must be before the report's year ({year})")
     data = filter_places(frame, places or [])
     refs = References()
     sources = sorted(str(s) for s in data["source"].unique())
     sections = []
-    for build in (offences_section, victims_section, judicial_section):
+    for build in (offences_section, victims_section, victim_status_section, judicial_section):
         for number_, source in enumerate(sources, start=1):
-            section = build(data[data["source"] == source], year, refs)
+            section = build(data[data["source"] == source], year, refs, first)
             if section is None:
                 continue
             if len(sources) > 1:
@@ -454,5 +683,6 @@ def build_report(
         shown = f"{years[0]}..{years[-1]}" if years else "none"
         raise UsageError(f"no statistics for {year} (years available: {shown})")
     synthetic = bool(data["synthetic"].any())
+    sections.append(caveats_section(synthetic, bool(estimates), places or []))
     title = f"Trafficking in human beings and migrant smuggling: figures for {year}"
     return Report(title, year, sections, refs.items, sources, synthetic)

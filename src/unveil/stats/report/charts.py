@@ -13,8 +13,8 @@ from html import escape
 
 from unveil.stats.report.model import Chart
 
-WIDTH, HEIGHT = 640.0, 300.0
-LEFT, RIGHT, TOP, BOTTOM = 60.0, 150.0, 20.0, 40.0
+WIDTH, HEIGHT = 640.0, 310.0
+LEFT, RIGHT, TOP, BOTTOM = 60.0, 160.0, 20.0, 50.0
 PALETTE = ("#1f5f8b", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d", "#2c3e50")
 
 
@@ -53,6 +53,19 @@ def _axes(top: float) -> list[Shape]:
     return shapes
 
 
+def wrap(label: str, width: int, most: int = 3) -> list[str]:
+    """A label on up to ``most`` lines of about ``width`` characters, broken at spaces (never cut mid-word)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], " ".join(lines[most - 1 :])]
+    return lines or [""]
+
+
 def geometry(chart: Chart) -> list[Shape]:
     """The shapes of a chart."""
     values = [v for points in chart.series.values() for _, v in points]
@@ -64,11 +77,13 @@ def geometry(chart: Chart) -> list[Shape]:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
     every = max(1, math.ceil(len(labels) / 12))
+    chars = max(6, int(slot * every / 6.5))
     for index, label in enumerate(labels):
         if index % every == 0:
-            shapes.append(
-                Shape("text", (LEFT + slot * (index + 0.5), HEIGHT - BOTTOM + 16), label=label[:14], anchor="middle")
-            )
+            for line_number, line in enumerate(wrap(label, chars, 2)):
+                y = HEIGHT - BOTTOM + 14 + 11 * line_number
+                shapes.append(Shape("text", (LEFT + slot * (index + 0.5), y), label=line, anchor="middle"))
+    legend_y = TOP
     for number, (name, points) in enumerate(chart.series.items()):
         colour = PALETTE[number % len(PALETTE)]
         where = {x: v for x, v in points}
@@ -85,9 +100,10 @@ def geometry(chart: Chart) -> list[Shape]:
             for (x1, y1), (x2, y2) in itertools.pairwise(coordinates):
                 shapes.append(Shape("line", (x1, y1, x2, y2), colour))
             shapes.extend(Shape("rect", (x - 2, y - 2, 4, 4), colour) for x, y in coordinates)
-        legend_y = TOP + 14 * number
         shapes.append(Shape("rect", (WIDTH - RIGHT + 10, legend_y, 10, 10), colour))
-        shapes.append(Shape("text", (WIDTH - RIGHT + 24, legend_y + 9), label=name[:22]))
+        for line_number, line in enumerate(wrap(name, 20)):
+            shapes.append(Shape("text", (WIDTH - RIGHT + 24, legend_y + 9 + 11 * line_number), label=line))
+        legend_y += 11 * len(wrap(name, 20)) + 4
     return shapes
 
 

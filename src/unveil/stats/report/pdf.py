@@ -61,6 +61,7 @@ def _draw_chart(document: FPDF, chart: Chart) -> None:
         _draw_shape(document, shape, x0, y0, scale)
     document.set_text_color(0, 0, 0)
     document.set_draw_color(0, 0, 0)
+    document.set_fill_color(255, 255, 255)  # the last bar's colour must not fill the next table
     document.set_y(y0 + HEIGHT * scale + 4)
 
 
@@ -68,8 +69,16 @@ def _draw_table(document: FPDF, table: Table, links: dict[str, int]) -> None:
     document.set_font(FONT, "B", 9)
     document.multi_cell(0, 5, table.title, new_x="LMARGIN", new_y="NEXT")
     document.set_font(FONT, size=7)
-    heading = FontFace(emphasis="BOLD", fill_color=(230, 236, 242))
-    with document.table(headings_style=heading, text_align="LEFT", line_height=4.5, first_row_as_headings=True) as grid:
+    heading = FontFace(emphasis="BOLD", color=(0, 0, 0), fill_color=(230, 236, 242))
+    document.set_fill_color(255, 255, 255)
+    document.set_text_color(0, 0, 0)
+    with document.table(
+        headings_style=heading,
+        text_align="LEFT",
+        line_height=4.5,
+        first_row_as_headings=True,
+        cell_fill_mode="NONE",
+    ) as grid:
         header = grid.row()
         for name in table.header:
             header.cell(name)

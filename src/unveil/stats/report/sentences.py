@@ -15,7 +15,7 @@ def bounded(value: float, suppressed: int) -> str:
     if not suppressed:
         return number(value)
     low, high = bounds(value, suppressed)
-    return f"{number(low)} to {number(high)}"
+    return f"{number(low)}–{number(high)}"
 
 
 def percent(share: float) -> str:
@@ -24,20 +24,24 @@ def percent(share: float) -> str:
 
 
 def change_phrase(change: Growth) -> str:
-    """How a value changed, in words: doubled, tripled, rose by 40%, fell by half..."""
+    """How a value changed, in words (doubled, tripled, rose by 40%, fell by half...).
+
+    Whether it changed at all is decided by a Poisson rate test (5%), not by a fixed margin:
+    "did not change significantly" otherwise.
+    """
     factor = change.factor
     if factor is None:
-        return "appeared" if change.end > 0 else "stayed at zero"
+        return "appeared" if change.end_middle > 0 else "stayed at zero"
+    if not change.significant:
+        return "did not change significantly"
     words = ((1.9, 2.5, "doubled"), (2.5, 3.5, "tripled"), (3.5, 4.5, "quadrupled"))
     for low, high, word in words:
         if low <= factor < high:
             return word
     if factor >= 4.5:
         return f"rose {factor:.0f}-fold"
-    if factor >= 1.05:
+    if factor >= 1:
         return f"rose by {percent(factor - 1)}"
-    if factor > 0.95:
-        return "stayed about the same"
     if 0.4 <= factor <= 0.6:
         return "roughly halved"
     return f"fell by {percent(1 - factor)}"
@@ -50,18 +54,30 @@ def listing(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def trend_sentence(subject: str, change: Growth, drivers: list[str]) -> str:
-    """``Commercial sex acts offences tripled between 2014 and 2018 (323 to 1,090), mainly in Texas.``"""
+def p_text(p_value: float) -> str:
+    """``p = 0.03`` or ``p < 0.001``."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+
+
+def trend_sentence(subject: str, change: Growth, drivers: list[str], against: list[str] | None = None) -> str:
+    """``Migrant smuggling offences tripled between 2012 and 2016 (63 to 194, ...; p < 0.001), mainly in ...``.
+
+    Suppressed cells show as ranges; places that moved the other way are named too.
+    """
     phrase = change_phrase(change)
     text = (
         f"{subject} {phrase} between {change.start_year} and {change.end_year} "
-        f"({number(change.start)} to {number(change.end)}"
+        f"({bounded(change.start, change.start_suppressed)} to {bounded(change.end, change.end_suppressed)}"
     )
     rate = change.annual_rate
-    steady = phrase == "stayed about the same"
-    text += f", {percent(rate)} a year on average)" if rate is not None and not steady else ")"
-    if drivers and not steady and change.end != change.start:
+    moved = phrase not in ("did not change significantly", "stayed at zero")
+    if rate is not None and moved and change.end_year - change.start_year > 1:
+        text += f", {percent(rate)} a year on average"
+    text += f"; Poisson rate test {p_text(change.p_value)})"
+    if drivers and moved:
         text += f", mainly in {listing(drivers)}"
+        if against:
+            text += f"; it moved the other way in {listing(against)}"
     return text + "."
 
 
