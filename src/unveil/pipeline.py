@@ -67,6 +67,9 @@ class Stage:
     run: Callable[[StageContext], None]
     description: str = ""
     version: str = "1"
+    # Refreshes a source table the stage reads that no stage computes (``rank``: the label events of
+    # unveil.db) before the run looks at input hashes; must write nothing when the source is unchanged.
+    prepare: Callable[[Workspace], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ def run_pipeline(
         for stage in stages:
             if only and stage.name not in only:
                 continue
+            if stage.prepare is not None:
+                stage.prepare(workspace)
             results.append(_run_if_stale(workspace, engine, stage, force, report))
     return results
 

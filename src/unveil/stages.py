@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from unveil.pipeline import Stage
 
-# Written by commands rather than by the pipeline: `unveil ingest` and `unveil stats import`.
-SOURCE_STAGES = ("ingest", "statistics")
+# Written by commands rather than by the pipeline: `unveil ingest`, `unveil stats import`, and the
+# label events of unveil.db, exported by the `rank` stage's `prepare` before each run (`unveil.rank.export`).
+SOURCE_STAGES = ("ingest", "statistics", "labels")
 
 
 def all_stages() -> list[Stage]:
@@ -14,5 +15,6 @@ def all_stages() -> list[Stage]:
     from unveil.indicators.stage import SCORE
     from unveil.link.stage import LINK
     from unveil.money.stage import MONEY
+    from unveil.rank.stage import RANK
 
-    return [EXTRACT, SCORE, LINK, MONEY]
+    return [EXTRACT, SCORE, LINK, MONEY, RANK]

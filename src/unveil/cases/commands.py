@@ -95,7 +95,9 @@ def label(
     case_id: CaseId,
     kind: str,
     ref: str,
-    value: Annotated[str, typer.Argument(metavar="LABEL", help="true_positive, false_positive or unsure.")],
+    value: Annotated[
+        str, typer.Argument(metavar="LABEL", help="true_positive, false_positive, not_relevant or unsure.")
+    ],
     reason: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Actor = None,
 ) -> None:

@@ -33,7 +33,9 @@ ITEM_KINDS: dict[str, ItemKind] = {
     )
 }
 
-LABELS = ("true_positive", "false_positive", "unsure")
+LABELS = ("true_positive", "false_positive", "not_relevant", "unsure")
+# What can carry a label: every kind of case item, and the text templates found by linking.
+LABELLED_KINDS = (*ITEM_KINDS, "template")
 STATUSES = ("open", "review", "closed", "archived")
 
 
@@ -64,3 +66,13 @@ def check_item_exists(workspace: Workspace, kind_name: str, ref: str) -> None:
         found = table is not None and table.num_rows > 0
     if not found:
         raise NotFound(kind.name, ref)
+
+
+def check_labelled_item_exists(workspace: Workspace, kind_name: str, ref: str) -> None:
+    """Raise ``NotFound`` unless the item to label (a case item or a template) is in its table."""
+    if kind_name != "template":
+        check_item_exists(workspace, kind_name, ref)
+        return
+    table = read_table(workspace, "link.templates", ["template_id"], ("template_id", [ref]))
+    if table is None or table.num_rows == 0:
+        raise NotFound("template", ref)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from unveil import db
-from unveil.cases.items import LABELS, STATUSES, check_item_exists, item_kind
+from unveil.cases.items import STATUSES, check_item_exists, item_kind
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
@@ -165,19 +165,30 @@ def add_note(
 def set_label(
     workspace: Workspace, case_id: str, kind: str, ref: str, label: str, actor: str, reason: str = ""
 ) -> dict[str, Any]:
-    """Mark an item of a case as a true positive, a false positive, or unsure (replacing an older label)."""
-    if label not in LABELS:
-        raise UsageError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
-    item_kind(kind)
+    """Label an item in a case: true or false positive, not relevant, or unsure.
+
+    The label is a new event: an older label of the same item stays in its history
+    (``unveil.cases.labels.label_history``); the case shows the latest.
+    """
+    from unveil.cases.labels import check_label, item_snapshot, record_label_event
+
+    check_label(label, kind)
+    snapshot = item_snapshot(workspace, kind, ref)
     with _transaction(workspace) as connection:
         _require_case(connection, case_id)
         at = now()
-        connection.execute(
-            "INSERT OR REPLACE INTO case_labels VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case_id, kind, ref, label, reason, at, actor),
+        record_label_event(
+            connection,
+            at=at,
+            actor=actor,
+            kind=kind,
+            ref=ref,
+            label=label,
+            reason=reason,
+            case_id=case_id,
+            detail=snapshot,
         )
         _touch(connection, case_id)
-        _audit(connection, actor, "case.set_label", case_id, {"kind": kind, "ref": ref, "label": label})
     return {"case_id": case_id, "item_kind": kind, "item_ref": ref, "label": label, "reason": reason, "at": at}
 
 
