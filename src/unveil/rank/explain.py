@@ -8,9 +8,9 @@ Read from the ``rank`` stage's tables (and ``score.indicators`` for the lexicon'
 - ``more_like_this``: from a confirmed post or network, the unlabelled posts and networks closest
   to it, by what they share: a network, a text template, identifiers, indicators.
 
-Similarity is a weighted Jaccard over a post's *descriptors*: its network, template and shared
-identifiers (the ``rank.groups``; weight 3, 3 and 2), its indicators (1) and indicator
-categories (0.5).
+Similarity is a weighted Jaccard over a post's *descriptors*: its network, template, shared
+identifiers and style links (the ``rank.groups``; weight 3, 3, 2 and 2), its indicators (1) and
+indicator categories (0.5).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pyarrow as pa
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
-GROUP_WEIGHTS = {"network": 3.0, "template": 3.0, "identifier": 2.0}
+GROUP_WEIGHTS = {"network": 3.0, "template": 3.0, "identifier": 2.0, "style": 2.0}
 FEATURE_WEIGHTS = {"indicator": 1.0, "category": 0.5}
 NEAREST = 5
 SEED_SHARE = 0.25  # a network's descriptors: those of at least a quarter of its posts

@@ -12,9 +12,12 @@ for a feature has 0 there. The names say where a feature comes from:
 - ``network:posts|phones|templates|images|cities|stays|returns|arrivals`` — log(1 + n) of the
   post's network (``link.networks``: size, cities, movement);
 - ``template:posts|identifiers`` — log(1 + n) of its (non-generic) text template;
+- ``style:links`` — log(1 + style links of the post: ``link.style_links``, posts the author model
+  says one person wrote);
 - ``alert:<typology>`` — 1 when a money alert names the post or its network;
-- ``feedback:<network|template|identifier>_<positive|negative>`` — log(1 + labelled posts,
-  other than the post itself, that share that network, template or identifier and were labelled
+- ``feedback:<network|template|identifier|style>_<positive|negative>`` — log(1 + labelled posts,
+  other than the post itself, that share that network, template or identifier, or are style-linked
+  to it, and were labelled
   a true positive / a false positive or not relevant). This is how a confirmed network pulls its
   look-alikes up.
 """
@@ -59,7 +62,8 @@ FROM ranked WHERE pick = 1
 ORDER BY post_id
 """
 
-# The groups a post belongs to: its network, its non-generic template, its shared identifiers.
+# The groups a post belongs to: its network, its non-generic template, its shared identifiers, and
+# each style link (``link.style_links``: two posts the author model says one person wrote).
 GROUPS_SQL = """
 SELECT DISTINCT post_id, 'network' AS kind, network_id AS grp FROM network_posts
 UNION
@@ -67,6 +71,10 @@ SELECT DISTINCT m.post_id, 'template' AS kind, m.template_id AS grp
 FROM template_members m JOIN templates t ON t.template_id = m.template_id WHERE NOT t.generic
 UNION
 SELECT DISTINCT post_id, 'identifier' AS kind, type || ':' || value AS grp FROM shared_identifiers
+UNION
+SELECT post_a AS post_id, 'style' AS kind, post_a || '~' || post_b AS grp FROM style_links
+UNION
+SELECT post_b AS post_id, 'style' AS kind, post_a || '~' || post_b AS grp FROM style_links
 ORDER BY 1, 2, 3
 """
 
@@ -127,6 +135,11 @@ template AS (
     SELECT post_id, 'template:posts' AS feature, ln(1 + posts) AS value FROM tpl
     UNION ALL SELECT post_id, 'template:identifiers' AS feature, ln(1 + identifiers) AS value FROM tpl
 ),
+style AS (
+    SELECT post_id, 'style:links' AS feature, ln(1 + count(*)) AS value FROM (
+        SELECT post_a AS post_id FROM style_links UNION ALL SELECT post_b AS post_id FROM style_links
+    ) GROUP BY post_id
+),
 alert_posts AS (
     SELECT typology, unnest(post_ids) AS post_id FROM alerts
 ),
@@ -169,6 +182,7 @@ every AS (
     UNION ALL SELECT * FROM reuse
     UNION ALL SELECT * FROM network
     UNION ALL SELECT * FROM template
+    UNION ALL SELECT * FROM style
     UNION ALL SELECT * FROM alert
     UNION ALL SELECT * FROM feedback
 )

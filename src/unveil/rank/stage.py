@@ -62,6 +62,7 @@ def run_rank(context: StageContext) -> None:
         "network_posts": context.input("link.network_posts"),
         "networks": context.input("link.networks"),
         "shared_identifiers": context.input("link.shared_identifiers"),
+        "style_links": context.input("link.style_links"),
         "identifiers": context.input("extract.identifiers"),
         "party_matches": context.input("money.party_matches"),
         "indicators": context.input("score.indicators"),
@@ -76,7 +77,7 @@ def run_rank(context: StageContext) -> None:
     tables["examples"] = context.staged("examples")
     engine.sql_to_table(
         features.GROUPS_SQL,
-        _pick(tables, "network_posts", "template_members", "templates", "shared_identifiers"),
+        _pick(tables, "network_posts", "template_members", "templates", "shared_identifiers", "style_links"),
         context.output("groups"),
     )
     tables["groups"] = context.staged("groups")
@@ -125,6 +126,7 @@ RANK = Stage(
         "link.network_posts",
         "link.networks",
         "link.shared_identifiers",
+        "link.style_links",
         "money.party_matches",
         "money.alerts",
     ),
