@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
 from unveil import db
@@ -20,6 +21,11 @@ from unveil.workspace import Workspace
 
 # Event columns, in the order of the ``labels.events`` export.
 EVENT_COLUMNS = ("id", "at", "actor", "item_kind", "item_ref", "label", "reason", "case_id", "detail")
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 (as the case store writes it)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_label(label: str, kind: str) -> None:
@@ -90,8 +96,6 @@ def label_item(
     workspace: Workspace, kind: str, ref: str, label: str, actor: str, reason: str = "", *, check: bool = True
 ) -> dict[str, Any]:
     """Label an item for the whole workspace (no case); the item is checked against its table."""
-    from unveil.cases.store import now
-
     check_label(label, kind)
     if check:
         check_labelled_item_exists(workspace, kind, ref)
@@ -117,8 +121,6 @@ def label_item(
 
 def clear_label(workspace: Workspace, kind: str, ref: str, actor: str, reason: str = "") -> dict[str, Any]:
     """Remove an item's workspace-wide current label (an event ``cleared``; the history stays)."""
-    from unveil.cases.store import now
-
     if current_label(workspace, kind, ref) is None:
         raise NotFound(f"label of {kind}", ref)
     connection = db.connect(workspace)
