@@ -126,6 +126,23 @@ def test_stratified_tables_are_estimated_per_year(tmp_path: Path, mse_dir: Path)
     assert pooled.observed == 2 * 345 and strata[0][1].observed == 345
 
 
+def test_the_cli_estimates_each_stratum_of_one_file(
+    tmp_path: Path, mse_dir: Path, cli: Callable[[list[str]], CliResult]
+) -> None:
+    lines = (mse_dir / "Western.csv").read_text("utf-8").splitlines()
+    body = [f"{region},{line}" for region in ("North", "South") for line in lines[1:]]
+    path = tmp_path / "regions.csv"
+    path.write_text("\n".join([f"region,{lines[0]}", *body]) + "\n", "utf-8")
+    done = cli(["stats", "mse", str(path), "--by", "region", "--interval", "profile", "--json"])
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [s["stratum"] for s in result["strata"]] == ["North", "South"]
+    assert result["strata"][0]["estimate"] == result["strata"][1]["estimate"]
+    assert {"estimate", "lower", "upper", "model"} <= set(result)
+    plain = cli(["stats", "mse", str(path), "--interval", "profile"])
+    assert plain.returncode == 2 and "--by region" in plain.stderr
+
+
 BAD_TABLES = {
     "fractional": ("A,B,C,count\n1,0,0,2.5\n0,1,0,3\n1,1,0,1\n", "not a whole number"),
     "negative": ("A,B,C,count\n1,0,0,-5\n0,1,0,3\n1,1,0,1\n", "negative count"),

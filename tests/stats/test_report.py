@@ -102,3 +102,17 @@ def test_a_year_without_figures_is_a_usage_error(tmp_path: Path, cli: Callable[[
     (folder / "police_offences.csv").write_text("year,judicial_district,region,offence_type,count\n2016,A,R,x,3\n")
     done = cli(["report", str(folder), "--year", "1990", "--out", str(tmp_path / "out")])
     assert done.returncode == 2 and "no statistics for 1990" in done.stderr
+
+
+def test_world_glotip_trends_use_a_panel_of_countries_and_never_name_a_blank_region(glotip: ImportResult) -> None:
+    from unveil.stats.report import build_report
+
+    report = build_report(glotip.frame(), 2018)
+    offences = next(section for section in report.sections if section.key.startswith("offences"))
+    text = " ".join(offences.sentences)
+    assert "places reporting" in text  # a panel: the same countries in both years, or the raw totals beside it
+    assert " and ." not in text and "mainly in ," not in text
+    victims = next(section for section in report.sections if section.key.startswith("victims"))
+    assert any(s.startswith("Over the ") and "places reporting in both years, victims" in s for s in victims.sentences)
+    ranked = next(s for s in victims.sentences if s.startswith("The most frequent nationalities"))
+    assert "Nationals" not in ranked and "Not stated" not in ranked

@@ -117,7 +117,9 @@ def _unit_word(data: pd.DataFrame) -> str:
     return "places"
 
 
-def _trend_sentences(data: pd.DataFrame, year: int, noun: str, first: int | None = None) -> list[str]:
+def _trend_sentences(
+    data: pd.DataFrame, year: int, noun: str, first: int | None = None, categories: bool = True
+) -> list[str]:
     """The total's trend (raw and over the fixed panel), then each category's, with the places behind it."""
     sentences: list[str] = []
     totals = trends.totals_by_year(data)
@@ -146,6 +148,8 @@ def _trend_sentences(data: pd.DataFrame, year: int, noun: str, first: int | None
     drivers = trends.main_drivers(table, where) if table is not None and where else []
     against = trends.opposite_drivers(table, where) if table is not None and where else []
     sentences.append(trend_sentence(subject, overall, drivers, against))
+    if not categories:
+        return sentences
     for category, group in data.groupby("category", sort=True):
         if category == "Total":
             continue
@@ -296,7 +300,7 @@ def victims_section(
         parts = [(str(r["category"]).lower(), float(r["share"])) for r in shares.to_dict("records")]
         total = bounded(float(shares["value"].sum()), int(shares["suppressed"].sum()))
         section.sentences.append(share_sentence(year, verb, total, parts))
-        section.sentences += _trend_sentences(_window(forms, year, first), year, "victims", first)[:1]
+        section.sentences += _trend_sentences(_window(forms, year, first), year, "victims", first, categories=False)
         section.tables.append(_share_table(refs, f"{title} by form of exploitation, {year}", shares, "category", 12))
         section.charts.append(
             Chart(
@@ -410,7 +414,7 @@ def _prosecutions(section: Section, frame: pd.DataFrame, year: int, refs: Refere
     section.sentences.append(f"In {year}, prosecutors took decisions on {total} persons: {parts}.")
     prosecuted = _window(decisions[decisions["category"] == "prosecuted"], year, first)
     if not prosecuted.empty:
-        section.sentences += _trend_sentences(prosecuted, year, "persons prosecuted", first)[:1]
+        section.sentences += _trend_sentences(prosecuted, year, "persons prosecuted", first, categories=False)
     section.tables.append(_share_table(refs, f"Prosecutors' decisions, {year}", shares, "category", 12))
     _note_suppressed(section, shares)
 
