@@ -6,7 +6,6 @@ truth), so that extraction recall can be measured per obfuscation.
 
 from __future__ import annotations
 
-import bisect
 import random
 
 from unveil_synth.identifiers import Phone, local_display
@@ -43,14 +42,6 @@ PHONE_RULES: tuple[tuple[str, float], ...] = (
 RULE_NAMES = tuple(rule for rule, _ in PHONE_RULES)
 RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(len(PHONE_RULES)))
 RULE_TOTAL = RULE_CUMULATIVE[-1]
-
-
-def pick_phone_rule(rng: random.Random, language: str) -> str:
-    """Draw how a phone will be written; Arabic-Indic digits only in Arabic posts."""
-    rule = RULE_NAMES[bisect.bisect(RULE_CUMULATIVE, rng.random() * RULE_TOTAL)]
-    if rule == "arabic_indic" and language != "ar":
-        return "plain"
-    return rule
 
 
 def write_phone(phone: Phone, rule: str, language: str, rng: random.Random) -> str:

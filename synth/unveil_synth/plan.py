@@ -60,10 +60,6 @@ class WorldPlan:
     hubs: dict[str, list[Hub]]
     _authors: dict[tuple[str, int], Actor] = field(default_factory=dict, repr=False)
 
-    def pick_kind(self, rng: random.Random) -> Kind:
-        """Draw a kind with the shares of ``KINDS``."""
-        return KINDS[bisect.bisect_left(self.kind_cumulative, rng.random())]
-
     def pick_author(self, rng: random.Random, kind: Kind, when: float) -> Actor:
         """An independent author of ``kind`` active around ``when`` (a sliding pool of authors)."""
         total = self.authors[kind.name]

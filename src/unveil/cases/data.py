@@ -18,11 +18,6 @@ from unveil.workspace import Workspace
 Row = dict[str, Any]
 
 
-def has_table(workspace: Workspace, name: str) -> bool:
-    """True when the table exists in the workspace."""
-    return workspace.table(name).exists()
-
-
 def read_table(
     workspace: Workspace,
     name: str,
@@ -61,11 +56,3 @@ def rows(
     """Rows of a table as dictionaries; an empty list when the table does not exist."""
     table = read_table(workspace, name, columns, where)
     return [] if table is None else table.to_pylist()
-
-
-def column_values(workspace: Workspace, name: str, column: str) -> set[Any]:
-    """Distinct values of one column (an empty set when the table or column is missing)."""
-    table = read_table(workspace, name, [column])
-    if table is None or column not in table.column_names:
-        return set()
-    return set(table.column(column).to_pylist())
