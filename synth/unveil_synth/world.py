@@ -5,6 +5,7 @@ Layout (see docs/synthetic-world.md for every column)::
     posts/posts-NNNNN.jsonl      captures/html/*.html   captures/pages-NNNNN.warc.gz
     telegram/ChatExport_*/result.json                   social/facebook-*/your_facebook_activity/...
     images/*.jpg   transfers/*.csv|xlsx   statistics/*.csv   truth/*.csv
+    manifest.json                the world is synthetic; truth/ is not evidence (read by ingestion)
 """
 
 from __future__ import annotations
@@ -79,9 +80,23 @@ def _generate(out: Path, posts: int, seed: int, workers: int | None) -> WorldSum
         "truth/typologies.csv",
     )
     write_statistics(out, seed)
+    _write_manifest(out, posts, seed)
     shutil.rmtree(out / ".parts")
     networks = sum(len(pool.networks) for pool in plan.pools.values())
     return WorldSummary(posts, networks, out / "posts", out / "truth" / "posts.csv", dict(counts))
+
+
+def _write_manifest(out: Path, posts: int, seed: int) -> None:
+    """``manifest.json``: tells ingestion that the world is synthetic and that ``truth/`` is not evidence."""
+    manifest = {
+        "manifest": 1,
+        "producer": "unveil-synth",
+        "synthetic": True,
+        "posts": posts,
+        "seed": seed,
+        "not_evidence": {"truth/": "ground truth of a synthetic world, not evidence"},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 
 
 def _finish_posts(out: Path, plan: WorldPlan, tally: Tally) -> None:

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 from tests.ingest.conftest import quarantine_entries
 from unveil.evidence.verify import verify_workspace
 from unveil.ingest import ingest
+from unveil.manifest import SELF
 from unveil.workspace import Workspace
 
 
@@ -17,7 +18,8 @@ def test_a_synthetic_world_is_ingested_whole_and_only_once(small_world: Path, tm
     summary = ingest(workspace, [small_world])
     assert summary.read == summary.stored + summary.duplicates + summary.quarantined
     assert quarantine_entries(workspace) == [], "the synthetic world is well-formed: nothing to quarantine"
-    assert all("truth" in item for item in summary.skipped)
+    assert all("/truth/" in item or item.endswith("manifest.json: " + SELF) for item in summary.skipped)
+    assert sum("/truth/" in item for item in summary.skipped) == len(list((small_world / "truth").iterdir()))
     posts = workspace.table("ingest.posts").read(columns=["source_id", "source_file", "kind", "text"])
     jsonl_ids = [
         sid

@@ -6,9 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
+from unveil.manifest import Manifest
+
 FORMATS = ("auto", "jsonl", "csv", "xlsx", "json", "telegram", "social", "html", "warc", "image", "ftm", "statistics")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
-SKIPPED_FOLDERS = ("truth",)
 
 
 def suffixes(path: Path) -> str:
@@ -20,13 +21,11 @@ def suffixes(path: Path) -> str:
     return path.suffix.lower()
 
 
-def is_skipped(relative: Path) -> str | None:
-    """Why a file found inside a source folder is not ingested, or None when it is."""
+def is_skipped(relative: Path, manifest: Manifest) -> str | None:
+    """Why a file found inside a source folder is not ingested (hidden, or not evidence by the folder's manifest)."""
     if any(part.startswith(".") for part in relative.parts):
         return "hidden file"
-    if len(relative.parts) > 1 and relative.parts[0] in SKIPPED_FOLDERS:
-        return "ground truth of a synthetic world, not evidence"
-    return None
+    return manifest.why_not_evidence(relative)
 
 
 def detect_format(path: Path, relative: Path) -> str | None:

@@ -28,6 +28,7 @@ from unveil.ingest.readers import ftm, html, images, jsondoc, jsonl, social, tab
 from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
 from unveil.ingest.sinks import PART_ROWS, TableSink
 from unveil.ingest.store import ensure_ingest_tables, record_ingest_state
+from unveil.manifest import Manifest, read_manifest
 from unveil.pipeline import workspace_lock
 from unveil.progress import Progress, SilentProgress
 from unveil.workspace import Workspace
@@ -167,6 +168,7 @@ class _Run:
         self.origins: set[str] = set()
         self.sources: list[str] = []
         self.statistics: list[tuple[Path, str]] = []
+        self.manifests: dict[Path, Manifest] = {}  # per source folder: what its producer says is not evidence
         self.ledger = SourceLedger(workspace)
 
     def load_custody(self) -> None:
@@ -188,7 +190,9 @@ class _Run:
     def ingest_file(self, path: Path, root: Path, format: str) -> None:
         """Store one file as evidence, read it, route its records."""
         relative = path.relative_to(root)
-        reason = is_skipped(relative) or _why_not_readable(path)
+        if root not in self.manifests:
+            self.manifests[root] = read_manifest(root)
+        reason = is_skipped(relative, self.manifests[root]) or _why_not_readable(path)
         if reason:
             self.summary.skipped.append(f"{path}: {reason}")
             return

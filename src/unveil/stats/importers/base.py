@@ -12,6 +12,7 @@ from typing import Protocol
 import pandas as pd
 
 from unveil.errors import InputError
+from unveil.manifest import read_manifest
 from unveil.stats.schema import MappingReport, Observation, observations_frame
 
 MAX_LINE_BYTES = 1 << 20
@@ -115,10 +116,13 @@ def comment_lines(path: Path) -> list[str]:
 
 
 def is_synthetic(path: Path) -> bool:
-    """True when the file says it is synthetic (a comment or a ``SYNTHETIC`` marker beside it)."""
+    """True when the file says it is synthetic (a comment, a ``SYNTHETIC`` marker or a synthetic manifest beside it)."""
     if any("synthetic" in line.lower() for line in comment_lines(path)):
         return True
-    return any((folder / marker).exists() for folder in (path.parent, path.parent.parent) for marker in _MARKERS)
+    folders = (path.parent, path.parent.parent)
+    if any(read_manifest(folder).synthetic for folder in folders):
+        return True
+    return any((folder / marker).exists() for folder in folders for marker in _MARKERS)
 
 
-_MARKERS = ("SYNTHETIC", "SYNTHETIC.md", "truth")
+_MARKERS = ("SYNTHETIC", "SYNTHETIC.md")

@@ -26,7 +26,7 @@ Layouts (by the columns present, after the header is translated):
 negative or fractional counts are rejected (quarantined with the reason). Optional columns:
 ``place`` (or ``country``) where a layout has no district, ``region``, ``unit``, ``source``. A
 row whose ``source`` says "synthetic", or a file whose leading ``#`` comments say so or that lies
-in a synthetic world (beside a ``truth/`` folder), is marked ``synthetic``. A cell classified by
+in a synthetic world (its ``manifest.json`` says so), is marked ``synthetic``. A cell classified by
 several dimensions gives one observation per dimension, the others in ``breakdown``.
 """
 
