@@ -29,7 +29,12 @@ def money(
     if not alerts.exists():
         raise UsageError(f"{workspace.root}: no money tables yet (run `unveil run {directory}` first)")
     console = Console()
-    by_typology = group_alerts(alerts.read().to_pylist())
+    from unveil.rank.explain import suppressed_alerts
+
+    suppressed = suppressed_alerts(workspace)  # false positives labelled with a reason, no new transfers since
+    by_typology = group_alerts([a for a in alerts.read().to_pylist() if a["alert_id"] not in suppressed])
+    if suppressed:
+        console.print(f"{len(suppressed):,} alerts suppressed as false positives (`unveil rank alerts` lists them)")
     console.print(summary_table(by_typology))
     for typology, items in by_typology.items():
         console.print(f"\n[bold]{items[0]['title']}[/] ({typology}) — {items[0]['source']}")

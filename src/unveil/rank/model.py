@@ -79,6 +79,7 @@ def train(rows: pa.Table, regularisation: float = REGULARISATION) -> Model:
     """
     if rows.num_rows == 0:
         return Model({})
+    rows = rows.sort_by([("post_id", "ascending"), ("feature", "ascending")])  # the same sums on every engine
     post_ids = rows.column("post_id").to_pylist()
     features = rows.column("feature").to_pylist()
     posts = sorted(set(post_ids))
