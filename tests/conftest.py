@@ -31,6 +31,15 @@ def run_cli(
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_key_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test signs with a key in a temporary folder, never the real home's (``UNVEIL_HOME``)."""
+    home = tmp_path_factory.mktemp("unveil-home")
+    os.environ["UNVEIL_HOME"] = str(home)
+    os.environ.pop("UNVEIL_SIGNING_KEY", None)
+    return home
+
+
 @pytest.fixture(scope="session")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic world of 600 posts, written once per test session."""

@@ -59,11 +59,15 @@ def init(
     name: Annotated[str | None, typer.Option(help="Name of the investigation.")] = None,
 ) -> None:
     """Create a new workspace."""
+    from unveil.evidence.signing import ensure_key, local_fingerprint
     from unveil.ingest.store import ensure_ingest_tables
 
+    key, created = ensure_key()
     workspace = Workspace.init(directory, name)
     ensure_ingest_tables(workspace)  # every ingest table exists from `unveil init` on
     console.print(f"Created workspace [bold]{workspace.root}[/] (settings in unveil.toml)")
+    made = "created" if created else "found"
+    console.print(f"Signing key {made}: {key} (fingerprint {local_fingerprint()})", markup=False, highlight=False)
 
 
 @app.command()

@@ -23,11 +23,12 @@ from unveil import __version__
 from unveil.engine import Engine
 from unveil.errors import StageError, UnveilError, UsageError
 from unveil.progress import Progress, SilentProgress
-from unveil.storage import store_for
-from unveil.tables import TableRef
+from unveil.storage import remove_file, store_for, write_text
+from unveil.tables import TableRef, hash_of_parts
 from unveil.workspace import Workspace
 
 StageState = Literal["fresh", "stale", "waiting"]
+COMMIT_INTENT = ".commit-intent.json"
 
 
 @dataclass
@@ -125,7 +126,7 @@ def stage_status(workspace: Workspace, stage: Stage) -> StageStatus:
     hashes = input_hashes(workspace, stage)
     if hashes is None:
         kind: StageState = "waiting"
-    elif state.get("fingerprint") == fingerprint(workspace, stage, hashes):
+    elif state.get("fingerprint") == fingerprint(workspace, stage, hashes) and not _outputs_changed(workspace, stage):
         kind = "fresh"
     else:
         kind = "stale"
@@ -148,6 +149,7 @@ def run_pipeline(
     report = progress or SilentProgress()
     results: list[StageResult] = []
     with workspace_lock(workspace):
+        _refuse_changed_sources(workspace)
         workspace.clean_leftovers()
         for stage in stages:
             if only and stage.name not in only:
@@ -164,7 +166,7 @@ def _run_if_stale(workspace: Workspace, engine: Engine, stage: Stage, force: boo
         return StageResult(stage.name, False, 0.0, {})
     print_ = fingerprint(workspace, stage, hashes)
     state = workspace.read_state(stage.name) or {}
-    if not force and state.get("fingerprint") == print_:
+    if not force and state.get("fingerprint") == print_ and not _outputs_changed(workspace, stage):
         rows = {name: out["rows"] for name, out in state.get("outputs", {}).items()}
         return StageResult(stage.name, False, 0.0, rows)
     return _execute(workspace, engine, stage, hashes, print_, progress)
@@ -186,12 +188,13 @@ def _execute(
         raise
     except Exception as exc:
         raise StageError(stage.name, f"{type(exc).__name__}: {exc}") from exc
-    outputs = _describe_outputs(stage, staging)
+    outputs, parts = _describe_outputs(stage, staging)
     seconds = round(time.perf_counter() - started, 3)
     state: dict[str, Any] = {
         "fingerprint": print_,
         "inputs": hashes,
         "outputs": outputs,
+        "parts": parts,
         "seconds": seconds,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "engine": engine.name,
@@ -199,18 +202,64 @@ def _execute(
     }
     if workspace.settings.commit_delay_seconds:
         time.sleep(workspace.settings.commit_delay_seconds)
-    workspace.commit_stage(stage.name, staging, state)
+    _commit_authenticated(workspace, stage, staging, state)
     return StageResult(stage.name, True, seconds, {k: v["rows"] for k, v in outputs.items()})
 
 
-def _describe_outputs(stage: Stage, staging: Path) -> dict[str, dict[str, Any]]:
+def _commit_authenticated(workspace: Workspace, stage: Stage, staging: Path, state: dict[str, Any]) -> None:
+    """Swap the stage's tables into place and record their parts' hashes in the custody log.
+
+    A commit intent names the hashes first, so that a crash after the swap but before the custody
+    event is completed by the next command (``unveil.evidence.recovery``).
+    """
+    from unveil.evidence.custody import CustodyLog, default_actor
+    from unveil.evidence.parts import hashes_of
+
+    part_sha256 = {table: hashes_of(parts) for table, parts in state["parts"].items()}
+    detail = {
+        "stage": stage.name,
+        "fingerprint": state["fingerprint"],
+        "inputs": state["inputs"],
+        "rows": {table: out["rows"] for table, out in state["outputs"].items()},
+        "part_sha256": part_sha256,
+    }
+    intent = workspace.tables_dir / COMMIT_INTENT
+    write_text(intent, json.dumps(detail, sort_keys=True))
+    workspace.commit_stage(stage.name, staging, state)
+    objects = sorted({sha for parts in part_sha256.values() for sha in parts.values()})
+    CustodyLog(workspace).append(default_actor(), "stage.commit", objects, detail)
+    remove_file(intent)
+
+
+def _outputs_changed(workspace: Workspace, stage: Stage) -> bool:
+    from unveil.evidence.parts import stage_problems
+
+    return bool(stage_problems(workspace, stage.name))
+
+
+def _refuse_changed_sources(workspace: Workspace) -> None:
+    """Source tables (ingest) cannot be rebuilt by ``run``: a changed part stops it, named."""
+    from unveil.errors import IntegrityError
+    from unveil.evidence.parts import stage_problems
+
+    problems = stage_problems(workspace, "ingest")
+    if problems:
+        advice = "re-ingest the sources (`unveil ingest`) to restore them from the evidence, then run again"
+        raise IntegrityError(str(workspace.root), [*problems, advice])
+
+
+def _describe_outputs(stage: Stage, staging: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    from unveil.evidence.parts import describe_parts, hashes_of
+
     outputs: dict[str, dict[str, Any]] = {}
+    parts: dict[str, Any] = {}
     for table in stage.outputs:
         ref = TableRef(f"{stage.name}.{table}", staging / table)
         if not ref.exists():
             raise StageError(stage.name, f"did not write its declared table {table!r}")
-        outputs[table] = {"rows": ref.num_rows(), "hash": ref.content_hash()}
-    return outputs
+        parts[table] = describe_parts(ref)
+        outputs[table] = {"rows": ref.num_rows(), "hash": hash_of_parts(hashes_of(parts[table]))}
+    return outputs, parts
 
 
 @contextmanager

@@ -11,6 +11,7 @@ system holds a path. Spark is given :meth:`TableStore.uri_of`, the Hadoop URI of
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -209,6 +210,13 @@ def remove_tree(folder: Path) -> None:
     store = store_for(folder)
     if exists(folder):
         store.filesystem.delete_dir(store.fs_path(folder))
+
+
+def remove_file(path: Path) -> None:
+    """Delete a file; nothing happens when it does not exist."""
+    store = store_for(path)
+    with contextlib.suppress(FileNotFoundError):
+        store.filesystem.delete_file(store.fs_path(path))
 
 
 def read_text(path: Path) -> str | None:

@@ -104,15 +104,39 @@ class TableRef:
         return pa.concat_tables(tables) if tables else pa.table({})
 
     def content_hash(self) -> str:
-        """SHA-256 over the part files' names and bytes."""
+        """SHA-256 over the part files' names and SHA-256 values (see ``hash_of_parts``)."""
+        return hash_of_parts(self.part_hashes())
+
+    def part_hashes(self) -> dict[str, str]:
+        """SHA-256 of every part file, by part name (every byte read)."""
+        return {part.name: part_sha256(part) for part in self.parts()}
+
+    def part_stats(self) -> dict[str, tuple[int, int]]:
+        """Size and modification time (ns) of every part, from the file system only (no data read)."""
         store = self.store
-        digest = hashlib.sha256()
+        found: dict[str, tuple[int, int]] = {}
         for part in self.parts():
-            digest.update(part.name.encode())
-            with store.filesystem.open_input_stream(store.fs_path(part)) as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-        return digest.hexdigest()
+            info = store.filesystem.get_file_info(store.fs_path(part))
+            found[part.name] = (int(info.size or 0), int(info.mtime_ns or 0))
+        return found
+
+
+def part_sha256(part: Path) -> str:
+    """SHA-256 of one part file's bytes."""
+    store = store_for(part)
+    digest = hashlib.sha256()
+    with store.filesystem.open_input_stream(store.fs_path(part)) as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def hash_of_parts(hashes: dict[str, str]) -> str:
+    """A table's content hash: SHA-256 over its parts' names and hashes, in name order."""
+    digest = hashlib.sha256()
+    for name, sha256 in sorted(hashes.items()):
+        digest.update(f"{name}\0{sha256}\n".encode())
+    return digest.hexdigest()
 
 
 def write_part(folder: Path, table: pa.Table, name: str | None = None) -> Path:

@@ -230,3 +230,70 @@ def test_the_html_report_escapes_criminal_text(bundle: BundleResult) -> None:
 def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="fonts-dejavu-core"):
         render_pdf(Report("t", "s", []), font_dir=tmp_path)
+
+
+def _forge(path: Path, change: dict[str, bytes]) -> None:
+    """A consistent forgery: data changed, manifest, SHA256SUMS and SEAL recomputed (no key)."""
+    import hashlib
+    import json
+
+    from unveil.cases.bundle_check import parse_sums, sums_text
+
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members.update(change)
+    manifest = json.loads(members["manifest.json"])
+    for name in change:
+        manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    sums = parse_sums(members["SHA256SUMS"].decode())
+    sums.update({name: hashlib.sha256(members[name]).hexdigest() for name in [*change, "manifest.json"]})
+    members["SHA256SUMS"] = sums_text(sums).encode()
+    members["SEAL"] = f"{hashlib.sha256(members['SHA256SUMS']).hexdigest()}  SHA256SUMS\n".encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_consistent_forgery_without_the_key_fails_on_its_signature(bundle: BundleResult, tmp_path: Path) -> None:
+    path = bundle_copy(bundle, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        posts = archive.read("data/posts.jsonl")
+    _forge(path, {"data/posts.jsonl": posts.replace(b'"text": "', b'"text": "forged ', 1)})
+    with pytest.raises(IntegrityError) as failure:
+        verify_bundle(path)
+    assert failure.value.problems == ["SIGNATURE: the signature does not verify (changed after it was signed)"]
+
+
+def test_a_bundle_resigned_with_another_key_is_not_trusted(
+    bundle: BundleResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from unveil.evidence.signing import BUNDLE_CONTEXT, sign
+
+    path = bundle_copy(bundle, tmp_path)
+    monkeypatch.setenv("UNVEIL_HOME", str(tmp_path / "mallory"))
+    with zipfile.ZipFile(path) as archive:
+        forged = json.dumps({"signs": "SHA256SUMS", **sign(BUNDLE_CONTEXT, archive.read("SHA256SUMS"))}).encode()
+    monkeypatch.undo()
+    rewrite(path, {"SIGNATURE": forged})
+    with pytest.raises(IntegrityError, match="not a trusted key"):
+        verify_bundle(path)
+    mallory = json.loads(forged)["key"]
+    assert verify_bundle(path, [mallory]).key == mallory  # trusted on purpose: the check passes
+
+
+def test_the_manifest_is_checked_entry_by_entry(bundle: BundleResult, tmp_path: Path) -> None:
+    import json
+
+    with zipfile.ZipFile(bundle.path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert "ingest.posts" in manifest["tables"] and manifest["tables"]["ingest.posts"]["custody"]
+    path = bundle_copy(bundle, tmp_path)
+    manifest["counts"]["posts"] += 1
+    _forge(path, {})
+    rewrite(path, {"manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(IntegrityError) as failure:
+        verify_bundle(path)
+    assert any("counts gives" in problem for problem in failure.value.problems)

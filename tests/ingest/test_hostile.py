@@ -115,8 +115,9 @@ def test_malformed_csv_lines_are_quarantined_one_by_one(workspace: Workspace, tm
     assert_accounted(summary, workspace)
     reasons = " ".join(str(entry["reason"]) for entry in quarantine_entries(workspace))
     assert "exceeds 2,048" in reasons or "field larger than field limit" in reasons
-    # the unterminated quote runs on, as CSV defines, until the end: that row is stored as one text
-    assert summary.stored == 2 and "fine" in {row["text"] for row in rows(workspace, "posts")}
+    # the unterminated quote would run on to the end: its line is quarantined, the lines after it read again
+    assert "unbalanced quote at line 3" in reasons
+    assert summary.stored == 3 and {"fine", "ok", "last"} == {row["text"] for row in rows(workspace, "posts")}
 
 
 def test_html_with_scripts_and_event_handlers_gives_only_text(workspace: Workspace, tmp_path: Path) -> None:

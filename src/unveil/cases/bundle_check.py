@@ -1,21 +1,29 @@
-"""Offline verification of a court bundle: every file against SHA256SUMS, SHA256SUMS against SEAL.
+"""Offline verification of a court bundle: every file against SHA256SUMS, SHA256SUMS against SEAL
+and against its Ed25519 SIGNATURE, and the manifest entry by entry against the files.
 
 Any file changed, added or removed is named. Reading never extracts to disk and never trusts the
-names inside the zip beyond comparing them.
+names inside the zip beyond comparing them. The checksums and the seal alone prove nothing
+against someone who recomputes them; the signature does, provided the signing key's fingerprint
+is one the checker trusts (this installation's, or one given with ``--trusted-key``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from unveil.errors import IntegrityError, UsageError
 
 SUMS = "SHA256SUMS"
 SEAL = "SEAL"
+SIGNATURE = "SIGNATURE"
+MANIFEST = "manifest.json"
+UNLISTED = {SUMS, SEAL, SIGNATURE}
 
 
 def sums_text(checksums: dict[str, str]) -> str:
@@ -39,6 +47,7 @@ class BundleCheck:
 
     path: Path
     files: int
+    key: str = ""
 
 
 def _member_sha256(bundle: zipfile.ZipFile, name: str) -> str | None:
@@ -53,8 +62,13 @@ def _member_sha256(bundle: zipfile.ZipFile, name: str) -> str | None:
     return digest.hexdigest()
 
 
-def verify_bundle(path: Path) -> BundleCheck:
-    """Check every file of a bundle; raise ``IntegrityError`` naming each file changed, added or removed."""
+def verify_bundle(path: Path, trusted_keys: list[str] | None = None) -> BundleCheck:
+    """Check every file of a bundle, its signature and its manifest; raise ``IntegrityError`` naming each problem.
+
+    Args:
+        path: the bundle (.zip).
+        trusted_keys: signing-key fingerprints accepted besides this installation's.
+    """
     try:
         bundle = zipfile.ZipFile(path)
     except FileNotFoundError as exc:
@@ -63,10 +77,97 @@ def verify_bundle(path: Path) -> BundleCheck:
         raise IntegrityError(str(path), [f"not a readable zip file: {exc}"]) from exc
     with bundle:
         problems = _problems(bundle)
+        key, signature_problems = _signature(bundle, trusted_keys)
+        problems += signature_problems + _manifest_problems(bundle)
         count = len(bundle.namelist())
     if problems:
         raise IntegrityError(str(path), problems)
-    return BundleCheck(path, count)
+    return BundleCheck(path, count, key)
+
+
+def _signature(bundle: zipfile.ZipFile, trusted_keys: list[str] | None) -> tuple[str, list[str]]:
+    """The signer's fingerprint and the problems with the signature of SHA256SUMS."""
+    from unveil.evidence.signing import BUNDLE_CONTEXT, check
+    from unveil.evidence.signing import trusted_keys as trusted
+
+    names = bundle.namelist()
+    if SIGNATURE not in names:
+        return "", [f"{SIGNATURE} removed (the bundle is not signed)"]
+    if SUMS not in names:
+        return "", []
+    try:
+        signed = json.loads(bundle.read(SIGNATURE))
+        sums = bundle.read(SUMS)
+    except (ValueError, zipfile.BadZipFile, zlib.error, OSError):
+        return "", [f"{SIGNATURE} changed (unreadable)"]
+    if not isinstance(signed, dict):
+        return "", [f"{SIGNATURE} changed (unreadable)"]
+    problems = check(BUNDLE_CONTEXT, sums, signed, trusted(trusted_keys), SIGNATURE)
+    return str(signed.get("key", "")), problems
+
+
+def _manifest_problems(bundle: zipfile.ZipFile) -> list[str]:
+    """The manifest read entry by entry: its checksums, evidence, custody lines and counts against the files."""
+    names = set(bundle.namelist())
+    if MANIFEST not in names:
+        return []  # reported as removed by the checksums
+    try:
+        manifest = json.loads(bundle.read(MANIFEST))
+    except (ValueError, zipfile.BadZipFile, zlib.error, OSError):
+        return [f"{MANIFEST} changed (not readable JSON)"]
+    if not isinstance(manifest, dict):
+        return [f"{MANIFEST} changed (not a JSON object)"]
+    problems: list[str] = []
+    files = manifest.get("files")
+    listed: dict[str, object] = files if isinstance(files, dict) else {}
+    for name, digest in sorted(listed.items()):
+        if name not in names:
+            problems.append(f"{MANIFEST}: files lists {name}, which is not in the bundle")
+        elif _member_sha256(bundle, name) != digest:
+            problems.append(f"{MANIFEST}: files gives another SHA-256 for {name}")
+    for name in sorted(names - set(listed) - UNLISTED - {MANIFEST}):
+        if not name.endswith("/"):
+            problems.append(f"{MANIFEST}: {name} is in the bundle but not in the manifest's files")
+    for entry in manifest.get("evidence") or []:
+        sha = str(entry.get("sha256")) if isinstance(entry, dict) else ""
+        inside = f"evidence/{sha}" in names
+        if isinstance(entry, dict) and bool(entry.get("present")) != inside:
+            where = "in the bundle" if inside else "not in the bundle"
+            problems.append(f"{MANIFEST}: evidence {sha} is marked present={entry.get('present')} but is {where}")
+    problems += _custody_problems(bundle, manifest, names)
+    for table, count in sorted((manifest.get("counts") or {}).items()):
+        name = f"data/{table}.jsonl"
+        found = len(bundle.read(name).splitlines()) if name in names else None
+        if found != count:
+            problems.append(f"{MANIFEST}: counts gives {count} rows for {table}, {name} holds {found}")
+    return problems
+
+
+def _custody_problems(bundle: zipfile.ZipFile, manifest: dict[str, Any], names: set[str]) -> list[str]:
+    custody = manifest.get("custody") if isinstance(manifest.get("custody"), dict) else {}
+    assert isinstance(custody, dict)
+    name = str(custody.get("file", "custody/entries.jsonl"))
+    if name not in names:
+        return []
+    seqs: set[int] = set()
+    lines = [line for line in bundle.read(name).splitlines() if line.strip()]
+    for line in lines:
+        try:
+            seqs.add(int(json.loads(line)["seq"]))
+        except (ValueError, KeyError, TypeError):
+            return [f"{name}: a line is not a custody event"]
+    problems = []
+    if custody.get("entries") != len(lines):
+        problems.append(f"{MANIFEST}: custody gives {custody.get('entries')} entries, {name} holds {len(lines)}")
+    wanted = {
+        int(s) for item in manifest.get("items") or [] if isinstance(item, dict) for s in item.get("custody") or []
+    }
+    tables = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    assert isinstance(tables, dict)
+    wanted |= {int(s) for table in tables.values() if isinstance(table, dict) for s in table.get("custody") or []}
+    for seq in sorted(wanted - seqs):
+        problems.append(f"{MANIFEST}: names custody event seq {seq}, which is not in {name}")
+    return problems
 
 
 def _problems(bundle: zipfile.ZipFile) -> list[str]:
@@ -85,7 +186,7 @@ def _problems(bundle: zipfile.ZipFile) -> list[str]:
     listed = parse_sums(bundle.read(SUMS).decode("utf-8", "replace")) if sums_digest else {}
     for name in sorted(set(listed) - set(actual)):
         problems.append(f"{name} removed")
-    for name in sorted(set(actual) - set(listed) - {SUMS, SEAL}):
+    for name in sorted(set(actual) - set(listed) - UNLISTED):
         problems.append(f"{name} added")
     for name in sorted(set(listed) & set(actual)):
         if actual[name] != listed[name]:

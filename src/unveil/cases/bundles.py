@@ -9,8 +9,12 @@ Layout of ``bundle.zip``::
     data/<table>.jsonl       the rows the report was made from
     SHA256SUMS               SHA-256 of every file above (``sha256sum -c`` format)
     SEAL                     SHA-256 of SHA256SUMS
+    SIGNATURE                Ed25519 signature of SHA256SUMS by the installation's key (JSON)
 
-Making a bundle appends a custody event that records the bundle's own SHA-256.
+The manifest's ``tables`` names, for every table the data came from, the SHA-256 of each of its
+Parquet parts and the custody events that committed them (those lines are in
+``custody/entries.jsonl``). Making a bundle appends a custody event that records the bundle's own
+SHA-256 and the signing key's fingerprint.
 """
 
 from __future__ import annotations
@@ -25,17 +29,33 @@ from pathlib import Path
 from typing import Any
 
 from unveil import __version__
-from unveil.cases.bundle_check import SEAL, SUMS, sums_text
+from unveil.cases.bundle_check import SEAL, SIGNATURE, SUMS, sums_text
 from unveil.cases.material import Material, gather_case
 from unveil.cases.report import Integrity, build_report
 from unveil.cases.report_html import render_html
 from unveil.cases.report_pdf import render_pdf
 from unveil.cases.store import CaseDetail, show_case
 from unveil.evidence.custody import CustodyLog
+from unveil.evidence.parts import expected_parts
+from unveil.evidence.signing import BUNDLE_CONTEXT, sign
 from unveil.evidence.store import EvidenceStore
 from unveil.workspace import Workspace
 
 FORMAT = "unveil-bundle/1"
+#: the tables ``gather_case`` reads the case's rows from
+SOURCE_TABLES = (
+    "ingest.posts",
+    "ingest.images",
+    "ingest.transfers",
+    "extract.identifiers",
+    "extract.places",
+    "score.indicators",
+    "link.networks",
+    "link.network_posts",
+    "link.edges",
+    "money.parties",
+    "money.alerts",
+)
 
 
 @dataclass(frozen=True)
@@ -67,21 +87,35 @@ def evidence_hashes(material: Material) -> list[str]:
     return sorted(value for value in found if value)
 
 
-def _custody_lines(workspace: Workspace, keys: set[str]) -> tuple[list[bytes], dict[str, list[int]], str, int]:
-    """Raw custody lines naming any key, the seq numbers per key, the log's head hash and length."""
+def _source_tables(lines: list[bytes]) -> dict[str, dict[str, Any]]:
+    """The parts (name -> SHA-256) of each table the case's data came from, and the events that made them."""
+    expected = expected_parts(lines)
+    return {
+        name: {"parts": dict(sorted(expected[name].parts.items())), "custody": sorted(set(expected[name].events))}
+        for name in SOURCE_TABLES
+        if name in expected
+    }
+
+
+def _custody_lines(
+    workspace: Workspace, keys: set[str]
+) -> tuple[list[bytes], dict[str, list[int]], str, int, dict[str, dict[str, Any]]]:
+    """Raw custody lines naming any key or committing a source table, seqs per key, head hash, length, tables."""
     path = workspace.custody_log
     lines = [line for line in path.read_bytes().splitlines() if line.strip()] if path.exists() else []
+    tables = _source_tables(lines)
+    table_events = {seq for table in tables.values() for seq in table["custody"]}
     chosen: list[bytes] = []
     per_key: dict[str, list[int]] = {}
     for line in lines:
         entry = json.loads(line)
         hits = keys.intersection(entry.get("objects") or [])
-        if hits:
+        if hits or entry.get("seq") in table_events:
             chosen.append(line)
             for key in hits:
                 per_key.setdefault(key, []).append(int(entry["seq"]))
     head = hashlib.sha256(lines[-1]).hexdigest() if lines else ""
-    return chosen, per_key, head, len(lines)
+    return chosen, per_key, head, len(lines), tables
 
 
 def _item_scope(item: dict[str, Any], material: Material) -> tuple[set[str], set[str]]:
@@ -125,7 +159,7 @@ def make_bundle(workspace: Workspace, case_id: str, out: Path, operator: str) ->
     store = EvidenceStore(workspace)
     hashes = evidence_hashes(material)
     keys = {*hashes, *material.post_ids(), *(t["transfer_id"] for t in material.transfers), case_id}
-    lines, custody, head, length = _custody_lines(workspace, keys)
+    lines, custody, head, length, tables = _custody_lines(workspace, keys)
     evidence: list[dict[str, Any]] = [
         {"sha256": h, "present": h in store, "size": store.path(h).stat().st_size if h in store else None}
         for h in hashes
@@ -153,19 +187,27 @@ def make_bundle(workspace: Workspace, case_id: str, out: Path, operator: str) ->
         "evidence": evidence,
         "custody": {"file": "custody/entries.jsonl", "entries": len(lines), "log_length": length, "log_head": head},
         "counts": {name: len(found) for name, found in material.tables().items()},
+        "tables": tables,
         "files": dict(sorted(checksums.items())),
     }
     files["manifest.json"] = json.dumps(manifest, default=_json_default, ensure_ascii=False, indent=2).encode()
     checksums["manifest.json"] = hashlib.sha256(files["manifest.json"]).hexdigest()
     sums = sums_text(checksums).encode()
     files[SUMS], files[SEAL] = sums, f"{hashlib.sha256(sums).hexdigest()}  {SUMS}\n".encode()
+    signature = {"signs": SUMS, **sign(BUNDLE_CONTEXT, sums)}
+    files[SIGNATURE] = (json.dumps(signature, indent=2, sort_keys=True) + "\n").encode()
     _write_zip(out, files, on_disk)
     digest = _file_sha256(out)
     CustodyLog(workspace).append(
         operator,
         "bundle.export",
         [case_id, digest],
-        {"file": out.name, "seal": hashlib.sha256(sums).hexdigest(), "items": len(detail.items)},
+        {
+            "file": out.name,
+            "seal": hashlib.sha256(sums).hexdigest(),
+            "items": len(detail.items),
+            "key": signature["key"],
+        },
     )
     present = sum(1 for e in evidence if e["present"])
     return BundleResult(out, digest, len(files) + len(on_disk), present, len(evidence) - present)

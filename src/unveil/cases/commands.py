@@ -173,12 +173,18 @@ def export_case(
     )
 
 
-def verify_bundle_command(bundle: Annotated[Path, typer.Argument(help="Bundle file (.zip).")]) -> None:
-    """Check a court bundle offline; name any file changed, added or removed."""
+def verify_bundle_command(
+    bundle: Annotated[Path, typer.Argument(help="Bundle file (.zip).")],
+    trusted_key: Annotated[
+        list[str] | None,
+        typer.Option("--trusted-key", help="Signing-key fingerprint accepted besides this installation's."),
+    ] = None,
+) -> None:
+    """Check a court bundle offline: files, manifest and signature; name anything changed, added or removed."""
     from unveil.cases import verify_bundle
 
-    check = verify_bundle(bundle)
-    console.print(f"{check.path}: OK, {check.files} files verified")
+    check = verify_bundle(bundle, trusted_key)
+    console.print(f"{check.path}: OK, {check.files} files verified; signed by key {check.key}")
 
 
 def export_command(

@@ -19,6 +19,10 @@ def register(app: typer.Typer) -> None:
 def verify(
     directory: Annotated[Path, typer.Argument(help="Workspace folder.")],
     actor: Annotated[str | None, typer.Option(help="Who verifies (default: the OS user).")] = None,
+    trusted_key: Annotated[
+        list[str] | None,
+        typer.Option("--trusted-key", help="Key fingerprint accepted for signatures besides this installation's."),
+    ] = None,
 ) -> None:
     """Recompute every evidence hash and the custody log's chain; exit 1 naming what changed."""
     from unveil.errors import IntegrityError
@@ -32,12 +36,18 @@ def verify(
     with workspace_lock(workspace, recover=False):
         for note in recover(workspace, actor):
             console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
-        result = verify_workspace(workspace)
+        result = verify_workspace(workspace, trusted_key)
         if not result.ok:
             for problem in result.problems:
                 console.print(f"[red]✗[/] {problem}", markup=True, highlight=False, soft_wrap=True)
             raise IntegrityError(str(workspace.root), result.problems)
         CustodyLog(workspace).append(
-            actor or default_actor(), "verification", [], {"blobs": result.blobs, "lines": result.lines, "ok": True}
+            actor or default_actor(),
+            "verification",
+            [],
+            {"blobs": result.blobs, "lines": result.lines, "parts": result.parts, "ok": True},
         )
-    console.print(f"verified {result.blobs:,} evidence blobs and {result.lines:,} custody lines: intact")
+    console.print(
+        f"verified {result.blobs:,} evidence blobs and {result.lines:,} custody lines: intact "
+        f"({result.parts:,} table parts match their custody events)"
+    )

@@ -59,4 +59,45 @@ def recover(workspace: Workspace, actor: str | None = None) -> list[str]:
         if dropped:
             notes.append(f"evidence: {dropped} interrupted write(s) rolled back")
         store.clear_intents()
+    notes += _recover_tables(workspace, log)
+    return notes
+
+
+def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
+    """A stage commit whose custody event is missing, and ingest parts never committed."""
+    import json
+
+    from unveil.evidence.parts import expected_parts, hashes_of
+    from unveil.ingest.store import PENDING_FILE, roll_back_pending
+    from unveil.pipeline import COMMIT_INTENT
+    from unveil.storage import read_text, remove_file
+
+    notes: list[str] = []
+    intent_path = workspace.tables_dir / COMMIT_INTENT
+    pending = read_text(workspace.stage_dir("ingest") / PENDING_FILE)
+    text = read_text(intent_path)
+    if text is None and pending is None:
+        return notes
+    expected = expected_parts(log.lines())
+    if text is not None:
+        try:
+            detail = json.loads(text)
+            stage = str(detail["stage"])
+            recorded = {t: hashes_of(p) for t, p in ((workspace.read_state(stage) or {}).get("parts") or {}).items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            detail, stage, recorded = {}, "", {}
+        wanted = detail.get("part_sha256") if isinstance(detail, dict) else None
+        logged = {t: expected[f"{stage}.{t}"].parts for t in wanted or {} if f"{stage}.{t}" in expected}
+        if wanted and recorded == wanted and logged != wanted:
+            objects = sorted({sha for parts in wanted.values() for sha in parts.values()})
+            log.append(default_actor(), "stage.commit", objects, {**detail, "recovered": True})
+            notes.append(
+                f"tables: the commit of stage {stage} recorded in the custody log (interrupted after its swap)"
+            )
+        remove_file(intent_path)
+    if pending is not None:
+        named = {
+            name.partition(".")[2]: set(record.parts) for name, record in expected.items() if name.startswith("ingest.")
+        }
+        notes += roll_back_pending(workspace, named)
     return notes

@@ -58,13 +58,23 @@ class EvidenceStore:
         temporary = self.root / f".incoming-{uuid.uuid4().hex}.tmp"
         digest = hashlib.sha256()
         try:
-            with source.open("rb") as reader, temporary.open("wb") as writer:
-                while chunk := reader.read(CHUNK):
-                    digest.update(chunk)
-                    writer.write(chunk)
+            reader = source.open("rb")
         except OSError as exc:
-            temporary.unlink(missing_ok=True)
             raise InputError(source, f"cannot read: {exc.strerror or exc}") from exc
+        try:
+            with reader, temporary.open("wb") as writer:
+                while True:
+                    try:
+                        chunk = reader.read(CHUNK)
+                    except OSError as exc:
+                        raise InputError(source, f"cannot read: {exc.strerror or exc}") from exc
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    writer.write(chunk)  # a full disk raises OSError here: the ingestion stops
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         sha256 = digest.hexdigest()
         target = self.path(sha256)
         if target.exists():

@@ -1,8 +1,10 @@
 """Verification of a workspace's evidence: every blob's hash and the custody log's whole chain.
 
-Problems name the exact blob or line: a blob whose bytes no longer match its name, a blob that
-was captured but is gone, a file that is not a blob, a custody line that was changed, removed or
-inserted, and a removed or changed last line (checked against ``custody.head``).
+Problems name the exact blob, line or table part: a blob whose bytes no longer match its name, a
+blob that was captured but is gone, a blob that no capture event names, a file that is not a
+blob, a custody line that was changed, removed or inserted, a removed or changed last line
+(checked against ``custody.head``), and a table part changed, removed or added since the custody
+event that committed it (``unveil.evidence.parts``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from unveil.evidence.custody import GENESIS, CustodyLog, _last_line, line_hash
+from unveil.evidence.parts import expected_parts, table_problems
 from unveil.evidence.store import EvidenceStore, file_sha256
 from unveil.workspace import Workspace
 
@@ -23,6 +26,7 @@ class Verification:
 
     blobs: int = 0
     lines: int = 0
+    parts: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -31,11 +35,25 @@ class Verification:
         return not self.problems
 
 
-def verify_workspace(workspace: Workspace) -> Verification:
-    """Recompute every evidence hash and the whole custody chain."""
+def verify_workspace(workspace: Workspace, trusted_keys: list[str] | None = None) -> Verification:
+    """Recompute every evidence hash, the whole custody chain, the head's signature and every table part.
+
+    Args:
+        workspace: the workspace verified.
+        trusted_keys: key fingerprints accepted for the head's signature besides this installation's.
+    """
+    from unveil.evidence.signing import check_head
+    from unveil.evidence.signing import trusted_keys as trusted
+
     result = Verification()
-    captured = _check_chain(CustodyLog(workspace), result)
+    log = CustodyLog(workspace)
+    captured = _check_chain(log, result)
+    head = log.head()
+    if head is not None:
+        result.problems.extend(check_head(head, trusted(trusted_keys)))
     _check_blobs(EvidenceStore(workspace), captured, result)
+    result.parts, problems = table_problems(workspace, expected_parts(log.lines()))
+    result.problems.extend(problems)
     return result
 
 

@@ -5,6 +5,10 @@ read another way (a corrected ``--mapping``) are read again. An entry is written
 file's rows are in the tables, so a crash leaves the file to be read again, never half-counted.
 The ledger lives beside the ingest tables (``tables/ingest/_sources.jsonl``): removing the tables
 removes it too.
+
+Each ingestion's entries name its run, and one line per run names the parts it wrote: a source
+whose run wrote a part that is now missing or changed is not known any more, so re-ingesting it
+reads it again and restores its rows (the ledger is checked against the parts it names).
 """
 
 from __future__ import annotations
@@ -22,18 +26,30 @@ LEDGER_FILE = "_sources.jsonl"
 class SourceLedger:
     """Which (blob, reader, mapping) were fully ingested, and how many records each held."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, lost_parts: set[str] | None = None) -> None:
         self.path = workspace.stage_dir("ingest") / LEDGER_FILE
         self._done: dict[str, int] = {}
         self._pending: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        lost_runs: set[str] = set()
         for line in (read_text(self.path) or "").splitlines():
-            entry = json.loads(line)
-            self._done[entry["key"]] = int(entry["records"])
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if "parts" in entry:
+                if lost_parts and lost_parts.intersection(entry["parts"]):
+                    lost_runs.add(str(entry.get("run")))
+            else:
+                entries.append(entry)
+        for entry in entries:
+            if str(entry.get("run")) not in lost_runs or "run" not in entry:
+                self._done[entry["key"]] = int(entry["records"])
 
     @staticmethod
-    def key(sha256: str, reader: str, mapping: object) -> str:
-        """The identity of one way of reading one blob."""
-        return f"{sha256}:{reader}:{short_hash(repr(mapping), length=12)}"
+    def key(sha256: str, reader: str, mapping: object, name: str = "") -> str:
+        """The identity of one way of reading one blob under one file name (quarantine is keyed by file)."""
+        return f"{sha256}:{reader}:{short_hash(repr(mapping), length=12)}:{short_hash(name, length=12)}"
 
     def records(self, key: str) -> int | None:
         """How many records the source held when it was ingested, or None if it was not."""
@@ -44,9 +60,16 @@ class SourceLedger:
         self._done[key] = records
         self._pending.append({"key": key, "records": records, "file": name})
 
-    def commit(self) -> None:
-        """Append the sources read since the last commit (call after the rows are written)."""
+    def commit(self, run: str = "", parts: list[str] | None = None) -> None:
+        """Append the sources read since the last commit (call after the rows are written).
+
+        Args:
+            run: the ingestion's id, written into each entry.
+            parts: the part files the ingestion wrote (any table).
+        """
         if not self._pending:
             return
-        append_text(self.path, "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in self._pending))
+        lines = [json.dumps({"run": run, "parts": sorted(parts or [])})] if run else []
+        lines += [json.dumps({**entry, "run": run} if run else entry, ensure_ascii=False) for entry in self._pending]
+        append_text(self.path, "".join(line + "\n" for line in lines))
         self._pending = []

@@ -7,6 +7,7 @@ bomb), a whole-document format refuses files beyond a size, and JSON nesting is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,6 +25,8 @@ class Limits:
         max_depth: deepest JSON nesting accepted.
         max_inflate_ratio: largest decompressed / compressed size of a compressed file...
         inflate_floor_bytes: ...once it has inflated beyond this many bytes.
+        max_inflated_bytes: largest decompressed size of any one compressed file, whatever its ratio.
+        max_html_depth: deepest element nesting of an HTML page, counted before it is parsed.
     """
 
     max_record_bytes: int = 1_000_000
@@ -31,6 +34,8 @@ class Limits:
     max_depth: int = 64
     max_inflate_ratio: int = 200
     inflate_floor_bytes: int = 64 * 1024 * 1024
+    max_inflated_bytes: int = 4 * 1024 * 1024 * 1024
+    max_html_depth: int = 512
 
 
 class TooLarge(Exception):
@@ -80,7 +85,8 @@ class InflateGuard:
 
     def __init__(self, stream: IO[bytes], compressed_size: int, limits: Limits) -> None:
         self._stream = stream
-        self._allowed = max(limits.inflate_floor_bytes, compressed_size * limits.max_inflate_ratio)
+        allowed = max(limits.inflate_floor_bytes, compressed_size * limits.max_inflate_ratio)
+        self._allowed = min(allowed, limits.max_inflated_bytes)
         self.inflated = 0
 
     def read(self, size: int = -1) -> bytes:
@@ -121,3 +127,66 @@ def json_depth(value: Any) -> int:
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item if isinstance(child, dict | list))
     return deepest
+
+
+BLANKS = b" \t\r\x0b\x0c"
+
+
+class BlankRunGuard:
+    """A stream wrapper that stops at a run of blanks (spaces, tabs...) without a newline longer than allowed.
+
+    Some parsers (warcio's line reader) take time growing with the square of a line's length; a
+    run of blanks is where hostile archives hide such lines. The scan is linear.
+    """
+
+    def __init__(self, stream: IO[bytes], max_run: int) -> None:
+        self._stream = stream
+        self._max_run = max_run
+        self._run = 0
+        self._pattern = re.compile(rb"[ \t\r\x0b\x0c]{%d,}" % (max_run + 1))
+
+    def _scan(self, data: bytes) -> bytes:
+        if not data:
+            return data
+        stripped = data.lstrip(BLANKS)
+        if not stripped:
+            self._run += len(data)
+        else:
+            self._run += len(data) - len(stripped)
+            if self._run <= self._max_run and self._pattern.search(data) is None:
+                self._run = len(data) - len(data.rstrip(BLANKS))
+            else:
+                self._run = self._max_run + 1
+        if self._run > self._max_run:
+            raise TooLarge(f"a run of more than {self._max_run:,} blank bytes without a newline")
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        """Read like the wrapped stream, under the guard."""
+        return self._scan(self._stream.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        """Read a line like the wrapped stream, under the guard."""
+        return self._scan(self._stream.readline(size))
+
+
+TAGS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+VOID = "area base br col embed hr img input link meta param source track wbr"
+OPTIONAL_END = "p li dt dd option optgroup tr td th thead tbody tfoot colgroup rt rp caption"
+NOT_NESTING = frozenset(f"{VOID} {OPTIONAL_END}".split())
+
+
+def html_depth_exceeds(html: str, limit: int) -> bool:
+    """Whether an HTML document nests elements deeper than ``limit``, counted by one linear scan of its tags."""
+    depth = 0
+    for match in TAGS.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in NOT_NESTING:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False

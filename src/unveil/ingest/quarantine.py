@@ -1,4 +1,7 @@
-"""Quarantine: records that could not be read, one JSON line each, in ``quarantine/<evidence sha>.jsonl``.
+"""Quarantine: records that could not be read, one JSON line each, in ``quarantine/<evidence sha>-<name hash>.jsonl``.
+
+Entries are keyed by file and record: the same bytes under two names (two empty files) are two
+files, each with its own entries.
 
 Each line holds ``file``, ``record`` (its number in the file), ``reason``, ``evidence_sha256`` and
 a short escaped ``excerpt``. Entries are written to a temporary file and renamed into place when
@@ -13,7 +16,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from unveil.ingest.records import Rejected
+from unveil.ingest.records import Rejected, short_hash
 from unveil.workspace import Workspace
 
 
@@ -22,7 +25,7 @@ class QuarantineFile:
 
     def __init__(self, workspace: Workspace, evidence_sha256: str, source_file: str) -> None:
         workspace.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        self.path = workspace.quarantine_dir / f"{evidence_sha256}.jsonl"
+        self.path = workspace.quarantine_dir / f"{evidence_sha256}-{short_hash(source_file, length=12)}.jsonl"
         self.already_done = self.path.exists()
         self.sha256 = evidence_sha256
         self.source_file = source_file

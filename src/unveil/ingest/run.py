@@ -9,6 +9,7 @@ read ends as a stored row, a duplicate of a row already there, or a quarantine e
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from unveil.errors import InputError, UnveilError
 from unveil.evidence.custody import CustodyLog, default_actor
+from unveil.evidence.parts import stage_problems
 from unveil.evidence.recovery import captured_blobs
 from unveil.evidence.store import EvidenceStore
 from unveil.ingest.detect import FORMATS, detect_format, is_skipped
@@ -27,10 +29,11 @@ from unveil.ingest.quarantine import QuarantineFile
 from unveil.ingest.readers import ftm, html, images, jsondoc, jsonl, social, tabular, telegram, warc
 from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
 from unveil.ingest.sinks import PART_ROWS, TableSink
-from unveil.ingest.store import ensure_ingest_tables, record_ingest_state
+from unveil.ingest.store import PendingParts, content_sha256, ensure_ingest_tables, record_ingest_state, set_aside
 from unveil.manifest import Manifest, read_manifest
 from unveil.pipeline import workspace_lock
 from unveil.progress import Progress, SilentProgress
+from unveil.tables import part_sha256 as part_sha256_of
 from unveil.workspace import Workspace
 
 READERS: dict[str, Callable[[Source], Iterator[Item]]] = {
@@ -97,8 +100,8 @@ def ingest(
     limits = limits or Limits(max_record_bytes=workspace.settings.max_record_bytes)
     run = _Run(workspace, progress or SilentProgress(), limits, mapping, actor or default_actor(), part_rows)
     with workspace_lock(workspace):
-        ensure_ingest_tables(workspace)
-        run.load_custody()
+        ensure_ingest_tables(workspace, run.actor)
+        run.start()
         run.progress.start("ingest", len(files))
         for path, root in files:
             run.ingest_file(path, root, format)
@@ -157,8 +160,11 @@ class _Run:
         self.store = EvidenceStore(workspace)
         self.custody = CustodyLog(workspace)
         self.summary = IngestSummary()
+        self.run_id = uuid.uuid4().hex
+        self.pending = PendingParts(workspace, self.run_id)
         self.sinks = {
-            t: TableSink(workspace, t, self._count, part_rows) for t in ("posts", "images", "transfers", "entities")
+            t: TableSink(workspace, t, self._count, part_rows, self.pending.add)
+            for t in ("posts", "images", "transfers", "entities")
         }
         self.images = ImageResolver(self.store, limits)
         self.captures: dict[str, str] = {}
@@ -167,9 +173,22 @@ class _Run:
         self.captured: set[str] = set()
         self.origins: set[str] = set()
         self.sources: list[str] = []
+        self.occurrences: dict[str, int] = {}
         self.statistics: list[tuple[Path, str]] = []
         self.manifests: dict[Path, Manifest] = {}  # per source folder: what its producer says is not evidence
         self.ledger = SourceLedger(workspace)
+
+    def start(self) -> None:
+        """Under the lock: set aside ingest parts changed outside the tool, load the ledger and custody."""
+        problems = stage_problems(self.workspace, "ingest")
+        lost = set_aside(self.workspace, problems, self.actor) if problems else set()
+        if lost:
+            self.summary.notes.append(
+                f"{len(lost)} ingest part(s) changed or removed outside the tool: recorded in the custody log; "
+                "their sources are read again"
+            )
+        self.ledger = SourceLedger(self.workspace, lost)
+        self.load_custody()
 
     def load_custody(self) -> None:
         """The blobs already captured and the file names already recorded for them (aliases included)."""
@@ -213,7 +232,7 @@ class _Run:
         if fmt == "statistics":
             self.statistics.append((path, sha256))
             return
-        key = self.ledger.key(sha256, fmt or "unsupported", self.mapping)
+        key = self.ledger.key(sha256, fmt or "unsupported", self.mapping, relative.as_posix())
         known = self.ledger.records(key)
         if known is not None:  # read before in the same way: every record is a duplicate
             self.summary.read += known
@@ -232,6 +251,7 @@ class _Run:
         items = (
             READERS[fmt](source) if fmt in READERS else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
         )
+        self.occurrences = {}
         with QuarantineFile(self.workspace, sha256, source.name) as quarantine:
             number = 0
             try:
@@ -261,11 +281,17 @@ class _Run:
     def _with_provenance(self, item: Row, source: Source) -> dict[str, Any]:
         row = {**item.values, "source_file": source.name, "record_no": item.record_no}
         row.setdefault("evidence_sha256", source.sha256)
+        key = item.key
+        if key.startswith("sha:"):  # no id: the n-th identical record of a file is its own record
+            seen = self.occurrences[key] = self.occurrences.get(key, 0) + 1
+            key = key if seen == 1 else f"{key}#{seen}"
         if item.table == "posts":
-            row["post_id"] = "p" + short_hash(item.key)
+            row["post_id"] = "p" + short_hash(key)
             row["image_refs"] = item.image_refs
+            row["content_sha256"] = content_sha256(row.get("title"), row.get("text"))
+            row["__versionable"] = key.startswith("id:")
         elif item.table == "transfers":
-            row["transfer_id"] = "t" + short_hash(item.key)
+            row["transfer_id"] = "t" + short_hash(key)
         return row
 
     def _image_row(self, item: Row, source: Source) -> Row | Rejected:
@@ -327,16 +353,24 @@ class _Run:
         """Write what is buffered, log the ingestion, record the tables' new hashes."""
         for sink in self.sinks.values():
             sink.flush()
-        self.ledger.commit()
         self._flush_captures()
         self.store.clear_intents()  # every blob stored has its capture event now
         summary = self.summary
         summary.tables = {name: sink.stored for name, sink in self.sinks.items()}
         counts = {k: getattr(summary, k) for k in ("read", "stored", "duplicates", "quarantined", "files")}
         parts = {name: sink.written for name, sink in self.sinks.items() if sink.written}
-        detail: dict[str, Any] = {**counts, "parts": parts}
-        self.custody.append(self.actor, "ingest", sorted(set(self.sources)), detail)
-        record_ingest_state(self.workspace)
+        part_sha256 = {
+            name: {part: part_sha256_of(sink.ref.path / part) for part in sink.written}
+            for name, sink in self.sinks.items()
+            if sink.written
+        }
+        detail: dict[str, Any] = {**counts, "parts": parts, "part_sha256": part_sha256, "run": self.run_id}
+        if summary.skipped:
+            detail["skipped"] = summary.skipped[:1000]
+        self.custody.append(self.actor, "ingest", sorted(set(self.sources)), detail)  # the commit point
+        self.ledger.commit(self.run_id, [part for written in parts.values() for part in written])
+        record_ingest_state(self.workspace, parts)
+        self.pending.done()
 
     def ingest_statistics(self) -> None:
         """Hand statistics files to the stats module (outside the ingest lock, which it may take)."""

@@ -11,12 +11,14 @@ tables one machine ingests; memory holds one buffer and one part's key column.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from unveil.ingest.records import short_hash
 from unveil.ingest.schema import INGEST_TABLES, KEY_COLUMNS
 from unveil.tables import write_part
 from unveil.workspace import Workspace
@@ -32,11 +34,19 @@ class TableSink:
         table: ``posts``, ``images``, ``transfers`` or ``entities``.
         on_flush: called with (stored, duplicates) after each flush.
         part_rows: rows per written part.
+        on_part: called with (table, part name) before a part is written.
     """
 
     def __init__(
-        self, workspace: Workspace, table: str, on_flush: Callable[[int, int], None], part_rows: int = PART_ROWS
+        self,
+        workspace: Workspace,
+        table: str,
+        on_flush: Callable[[int, int], None],
+        part_rows: int = PART_ROWS,
+        on_part: Callable[[str, str], None] | None = None,
     ) -> None:
+        self.table = table
+        self.on_part = on_part
         self.ref = workspace.table(f"ingest.{table}")
         self.schema = INGEST_TABLES[table]
         self.key = KEY_COLUMNS[table]
@@ -65,6 +75,8 @@ class TableSink:
         """Write the buffered rows that are new to the table as one part."""
         if not self.rows:
             return
+        if self.table == "posts":
+            self._version_posts()
         counted = pa.array([row.pop("__counted") for row in self.rows], pa.bool_())
         table = pa.Table.from_pylist(self.rows, schema=self.schema).append_column("__counted", counted)
         self.rows = []
@@ -73,9 +85,44 @@ class TableSink:
         stored = pc.sum(table.column("__counted")).as_py() or 0
         table = table.drop_columns(["__counted"])
         if table.num_rows:
-            self.written.append(write_part(self.ref.path, table).name)
+            name = f"part-{uuid.uuid4().hex}.parquet"
+            if self.on_part is not None:
+                self.on_part(self.table, name)
+            self.written.append(write_part(self.ref.path, table, name=name).name)
         self.stored += table.num_rows
         self.on_flush(stored, total - stored)
+
+    def _version_posts(self) -> None:
+        """A post whose id is known but whose title or text differs becomes a new version, linked to the first.
+
+        Its ``post_id`` is derived from the first's and its content, so that reading it again is a
+        duplicate; ``version_of`` names the first version.
+        """
+        versionable = [row for row in self.rows if row.pop("__versionable", False)]
+        if not versionable:
+            return
+        known = self._stored_contents({row["post_id"] for row in versionable})
+        for row in versionable:
+            base, content = row["post_id"], row.get("content_sha256") or ""
+            stored = known.get(base)
+            if stored is None:
+                known[base] = content
+            elif stored and content and stored != content:
+                row["post_id"] = "p" + short_hash(base, content)
+                row["version_of"] = base
+
+    def _stored_contents(self, ids: set[str]) -> dict[str, str]:
+        """The content hash stored under each of these post ids ("" when unknown)."""
+        found: dict[str, str] = {}
+        wanted = pa.array(sorted(ids), pa.string())
+        for part in self.ref.parts():
+            existing = self.ref.read_part(part, ["post_id", "content_sha256"])
+            existing = existing.filter(pc.is_in(existing.column("post_id"), value_set=wanted))
+            for post_id, content in zip(
+                existing.column("post_id").to_pylist(), existing.column("content_sha256").to_pylist(), strict=True
+            ):
+                found.setdefault(post_id, content or "")
+        return found
 
     def _new_rows(self, table: pa.Table) -> pa.Table:
         keys = table.column(self.key)

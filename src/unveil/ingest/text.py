@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from typing import IO
 
 from charset_normalizer import from_bytes
 
@@ -11,6 +13,57 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MOJIBAKE_MARKS = re.compile(r"[ÃÂâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ -¿]")
 SAMPLE = 64 * 1024
 PREFERRED = ("cp1252", "latin_1", "iso8859_15")
+
+
+BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def stream_encoding(head: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark (or a UTF-16 pattern of NULs) announces, and the mark's length."""
+    for mark, name in BOMS:
+        if head.startswith(mark):
+            return name, len(mark)
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] and head[2]:
+        return "utf-16-le", 0
+    if len(head) >= 4 and head[0] == 0 and head[2] == 0 and head[1] and head[3]:
+        return "utf-16-be", 0
+    return None
+
+
+class Utf8Stream:
+    """A binary stream re-encoded to UTF-8 on the fly (from UTF-16 of either byte order), in bounded memory."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to about ``size`` bytes of UTF-8 (b"" only at the end)."""
+        while not self._done:
+            data = self._raw.read(size if size > 0 else 1 << 20)
+            self._done = not data
+            text = self._decoder.decode(data, final=self._done)
+            if text:
+                return text.encode("utf-8")
+        return b""
+
+
+def utf8_stream(raw: IO[bytes], rewind: bool = False) -> IO[bytes]:
+    """``raw`` past a UTF-8 byte-order mark, or re-encoded from UTF-16; ``raw`` itself otherwise.
+
+    The stream is read from its start; with ``rewind`` it is first sought back to 0.
+    """
+    raw.seek(0)
+    found = stream_encoding(raw.read(4))
+    raw.seek(0)
+    if found is None:
+        return raw
+    encoding, mark = found
+    raw.seek(mark)
+    if encoding == "utf-8":
+        return raw
+    return Utf8Stream(raw, encoding)  # type: ignore[return-value]
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from unveil.ingest.limits import json_depth
 from unveil.ingest.records import Rejected, Source
-from unveil.ingest.text import decode, detect_encoding
+from unveil.ingest.text import decode, detect_encoding, stream_encoding
 
 
 def load_document(source: Source) -> Any | Rejected:
@@ -17,7 +17,11 @@ def load_document(source: Source) -> Any | Rejected:
     if size > limits.max_document_bytes:
         return Rejected(1, f"JSON document of {size:,} bytes exceeds {limits.max_document_bytes:,}")
     data = source.blob.read_bytes()
-    text, _ = decode(data.removeprefix(b"\xef\xbb\xbf"), detect_encoding(data[:65536]))
+    announced = stream_encoding(data[:4])  # a byte-order mark, or UTF-16's NULs
+    if announced is not None:
+        text, _ = decode(data[announced[1] :], announced[0])
+    else:
+        text, _ = decode(data, detect_encoding(data[:65536]))
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:

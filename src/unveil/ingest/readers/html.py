@@ -15,6 +15,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from unveil.ingest.limits import html_depth_exceeds
 from unveil.ingest.records import Item, Rejected, Row, Source
 from unveil.ingest.text import decode, detect_encoding, normalise_text
 from unveil.ingest.values import parse_timestamp
@@ -98,6 +99,9 @@ def read(source: Source) -> Iterator[Item]:
         return
     data = source.blob.read_bytes()
     html, _ = decode(data, _declared_or_detected(data))
+    if html_depth_exceeds(html, source.limits.max_html_depth):
+        yield Rejected(1, f"HTML nests elements deeper than {source.limits.max_html_depth} (checked before parsing)")
+        return
     values = page_values(parse_page(html), None, None, source.region)
     values["record_sha256"] = source.sha256
     values["source_id"] = None

@@ -13,7 +13,7 @@ from unveil.ingest.limits import InflateGuard, TooLarge, Truncated, bounded_line
 from unveil.ingest.mapping import ColumnMapping, complete
 from unveil.ingest.readers.posts import post_from_record
 from unveil.ingest.records import Item, Rejected, Source, excerpt
-from unveil.ingest.text import decode, detect_encoding
+from unveil.ingest.text import decode, detect_encoding, utf8_stream
 
 
 def open_stream(source: Source, stack: ExitStack) -> IO[bytes]:
@@ -24,8 +24,7 @@ def open_stream(source: Source, stack: ExitStack) -> IO[bytes]:
         compressed = source.blob.stat().st_size
         inflating: IO[bytes] = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
         return InflateGuard(inflating, compressed, source.limits)  # type: ignore[return-value]
-    raw.seek(0)
-    return raw
+    return utf8_stream(raw)
 
 
 def read_json_lines(source: Source) -> Iterator[tuple[int, dict[str, Any], bytes] | Rejected]:

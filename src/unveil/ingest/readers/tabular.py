@@ -18,10 +18,12 @@ from unveil.ingest.mapping import ColumnMapping, complete, detect_mapping
 from unveil.ingest.readers.posts import post_from_record
 from unveil.ingest.readers.transfers import transfer_from_record
 from unveil.ingest.records import Item, Rejected, Source, excerpt, record_hash
-from unveil.ingest.text import detect_encoding
+from unveil.ingest.text import detect_encoding, utf8_stream
 
 Record = tuple[int, dict[str, Any]]
 SAMPLE = 64 * 1024
+#: a quoted field running over more lines than this is taken for an unbalanced quote
+MAX_RECORD_LINES = 100
 
 
 def read(source: Source) -> Iterator[Item]:
@@ -57,30 +59,95 @@ def _mapping_for(source: Source, header: list[str]) -> ColumnMapping | None:
 def csv_rows(source: Source) -> Iterator[Record | Rejected]:
     """First the header ``(0, {name: name})``, then each data row keyed by header name."""
     limits = source.limits
-    with source.blob.open("rb") as handle:
+    with source.blob.open("rb") as raw:
+        handle = utf8_stream(raw)
         sample = handle.read(SAMPLE)
-        handle.seek(0)
-        encoding = detect_encoding(sample)
+        encoding = "utf-8" if handle is not raw else detect_encoding(sample)
         dialect = _dialect(sample.decode(encoding, "replace"))
+        handle = utf8_stream(raw, rewind=True)
         oversized: list[tuple[int, int]] = []
         lines = _decoded_lines(bounded_lines(handle, limits.max_record_bytes), encoding, oversized)
         csv.field_size_limit(limits.max_record_bytes)
-        reader = csv.reader(lines, dialect)
-        yield from _csv_records(reader, oversized, limits.max_record_bytes)
+        yield from _csv_records(_Lines(lines), dialect, oversized, limits.max_record_bytes)
 
 
-def _csv_records(reader: Any, oversized: list[tuple[int, int]], limit: int) -> Iterator[Record | Rejected]:
+class _Lines:
+    """Physical lines fed to the CSV reader, kept while a record is open so they can be read again.
+
+    A record that runs over ``MAX_RECORD_LINES`` lines (an unbalanced quote swallowing the rows
+    after it) is cut: its first line is quarantined and the lines after it are parsed again.
+    """
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.source = lines
+        self.replay: list[str] = []
+        self.held: list[str] = []
+        self.number = 0  # physical lines handed out, re-read ones not counted twice
+        self.first = 1  # the line the open record started on
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.replay:
+            line = self.replay.pop()
+        else:
+            line = next(self.source)
+            self.number += 1
+        if not self.held:
+            self.first = self.number - len(self.replay)
+        self.held.append(line)
+        if len(self.held) > MAX_RECORD_LINES:
+            raise _Runaway
+        return line
+
+    def record_done(self) -> None:
+        self.held = []
+
+    def cut(self) -> tuple[int, str]:
+        """Drop the open record's first line; queue the others to be read again."""
+        first, rest = self.held[0], self.held[1:]
+        self.replay.extend(reversed(rest))
+        self.held = []
+        return self.first, first
+
+
+class _Runaway(Exception):
+    """A record held more lines than allowed."""
+
+
+def _csv_records(
+    lines: _Lines, dialect: type[csv.Dialect], oversized: list[tuple[int, int]], limit: int
+) -> Iterator[Record | Rejected]:
     header: list[str] | None = None
     record_no = 0
+    reader = csv.reader(lines, dialect)
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
+        except _Runaway:
+            number, first = lines.cut()
             record_no += 1
-            yield Rejected(record_no, f"malformed CSV row (line {reader.line_num}): {exc}")
+            reason = f"unbalanced quote at line {number}: a field runs over {MAX_RECORD_LINES} lines"
+            yield Rejected(record_no, reason, excerpt(first))
+            reader = csv.reader(lines, dialect)
             continue
+        except csv.Error as exc:
+            lines.record_done()
+            record_no += 1
+            yield Rejected(record_no, f"malformed CSV row (line {lines.number}): {exc}")
+            continue
+        if len(lines.held) > 1 and "".join(lines.held).count(dialect.quotechar or '"') % 2:
+            number, first = lines.cut()  # an odd number of quotes: one was never closed
+            record_no += 1
+            yield Rejected(
+                record_no, f"unbalanced quote at line {number}: the lines after it are read again", excerpt(first)
+            )
+            reader = csv.reader(lines, dialect)
+            continue
+        lines.record_done()
         while oversized:
             number, size = oversized.pop(0)
             record_no += 1
@@ -94,7 +161,7 @@ def _csv_records(reader: Any, oversized: list[tuple[int, int]], limit: int) -> I
         record_no += 1
         if len(cells) != len(header):
             found = f"{len(cells)} cells where the header has {len(header)}"
-            yield Rejected(record_no, f"malformed CSV row (line {reader.line_num}): {found}", excerpt(",".join(cells)))
+            yield Rejected(record_no, f"malformed CSV row (line {lines.number}): {found}", excerpt(",".join(cells)))
             continue
         yield record_no, dict(zip(header, cells, strict=True))
 

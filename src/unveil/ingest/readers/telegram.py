@@ -103,7 +103,8 @@ def _message(message: Any, chat: dict[str, Any], number: int, source: Source) ->
             **entities,
         },
     }
-    key = f"id:telegram:{chat_id}:{message_id}"
+    # a message without an id is known by its content only (never merged with another, see the run)
+    key = f"id:telegram:{chat_id}:{message_id}" if message_id else f"sha:telegram:{chat_id}:{values['record_sha256']}"
     images = [ref for ref in media if ref.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))]
     return Row("posts", number, key, values, image_refs=images, image_base=source.path.parent)
 

@@ -15,7 +15,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from unveil.ingest.limits import InflateGuard, TooLarge, Truncated
+from unveil.ingest.limits import BlankRunGuard, InflateGuard, TooLarge, Truncated, html_depth_exceeds
 from unveil.ingest.readers.html import page_values, parse_page
 from unveil.ingest.records import Item, Rejected, Row, Source, record_hash
 from unveil.ingest.text import decode, detect_encoding
@@ -32,7 +32,8 @@ def read(source: Source) -> Iterator[Item]:
         raw.seek(0)
         # decompress with gzip (multi-member) rather than warcio's reader, which stops silently at a cut
         inner: IO[bytes] = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
-        guarded = InflateGuard(inner, source.blob.stat().st_size, source.limits)
+        inflating = InflateGuard(inner, source.blob.stat().st_size, source.limits)
+        guarded = BlankRunGuard(inflating, source.limits.max_record_bytes)  # type: ignore[arg-type]
         try:
             for record in ArchiveIterator(guarded):  # type: ignore[arg-type]
                 if record.rec_type != "response":
@@ -57,6 +58,8 @@ def _item(record: Any, number: int, source: Source) -> Item:
         return Row("images", number, "", {"url": url}, image_bytes=body)
     charset = content_type.partition("charset=")[2].strip(" \"'") or detect_encoding(body[:65536])
     html, _ = decode(body, charset)
+    if html_depth_exceeds(html, source.limits.max_html_depth):
+        return Rejected(number, f"page at {url} nests elements deeper than {source.limits.max_html_depth}")
     values = page_values(parse_page(html), url, captured, source.region)
     values["record_sha256"] = record_hash(body)
     values["source_id"] = record.rec_headers.get_header("WARC-Record-ID")

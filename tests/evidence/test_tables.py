@@ -1,0 +1,143 @@
+"""Authenticated tables: every committed part's hash is in the custody log, checked by verify, status and run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from unveil.engine import Engine
+from unveil.errors import IntegrityError
+from unveil.evidence.custody import CustodyLog
+from unveil.evidence.parts import stage_problems
+from unveil.evidence.recovery import recover
+from unveil.evidence.verify import verify_workspace
+from unveil.ingest import ingest
+from unveil.pipeline import COMMIT_INTENT, Stage, StageContext, run_pipeline, stage_status
+from unveil.tables import write_part
+from unveil.workspace import Workspace
+
+FAKE_ENGINE = cast(Engine, SimpleNamespace(name="none"))  # the stages here do not use an engine
+
+
+def problems(workspace: Workspace) -> list[str]:
+    return verify_workspace(workspace).problems
+
+
+def texts(workspace: Workspace) -> list[str]:
+    return sorted(workspace.table("ingest.posts").read(["text"]).column("text").to_pylist())
+
+
+def doctor(part: Path, old: str, new: str) -> None:
+    table = pq.read_table(part)
+    column = [value.replace(old, new) if value else value for value in table.column("text").to_pylist()]
+    table = table.set_column(table.schema.get_field_index("text"), "text", pa.array(column, pa.string()))
+    pq.write_table(table, part)
+
+
+def posts_part(workspace: Workspace, needle: str) -> Path:
+    for part in workspace.table("ingest.posts").parts():
+        if needle in str(pq.read_table(part, columns=["text"]).column("text").to_pylist()):
+            return part
+    raise AssertionError(needle)
+
+
+def test_ingest_events_carry_the_hash_of_every_part(ingested: Workspace) -> None:
+    events = [e for e in CustodyLog(ingested).entries() if e["action"] == "ingest"]
+    assert all(len(e["detail"]["part_sha256"]["posts"]) == 1 for e in events)
+    assert verify_workspace(ingested).parts >= 7 and problems(ingested) == []
+
+
+def test_a_doctored_post_is_named_refused_by_run_and_restored_by_reingesting(
+    ingested: Workspace, tmp_path: Path
+) -> None:
+    original = texts(ingested)
+    part = posts_part(ingested, "post 1")
+    doctor(part, "post 1", "post 1 call +32 470 00 00 00")
+    assert any(part.name in p and "content changed" in p for p in problems(ingested))
+    assert stage_problems(ingested, "ingest") == [f"ingest.posts {part.name}: content changed"]
+    with pytest.raises(IntegrityError, match="re-ingest"):
+        run_pipeline(ingested, FAKE_ENGINE, [])
+    summary = ingest(ingested, [tmp_path / "posts-1.jsonl"], actor="tester")
+    assert summary.stored == 1 and texts(ingested) == original
+    assert CustodyLog(ingested).entries()[-2]["action"] == "ingest.repair"
+    assert problems(ingested) == [] and stage_problems(ingested, "ingest") == []
+
+
+def test_a_deleted_ingest_part_is_detected_and_reingesting_restores_it(ingested: Workspace, tmp_path: Path) -> None:
+    original = texts(ingested)
+    part = posts_part(ingested, "post 2")
+    part.unlink()
+    assert any(part.name in p and "removed" in p for p in problems(ingested))
+    assert stage_problems(ingested, "ingest") == [f"ingest.posts {part.name}: removed"]
+    summary = ingest(ingested, [tmp_path / f"posts-{n}.jsonl" for n in range(3)], actor="tester")
+    assert (summary.stored, summary.duplicates) == (1, 2) and texts(ingested) == original
+    assert problems(ingested) == []
+
+
+def _copy_stage(context: StageContext) -> None:
+    rows = context.input("ingest.posts").read(["post_id", "text"])
+    write_part(context.output("copy"), rows)
+
+
+STAGE = Stage("mirror", ("ingest.posts",), ("copy",), _copy_stage)
+
+
+def _run(workspace: Workspace) -> list[str]:
+    return [r.name for r in run_pipeline(workspace, FAKE_ENGINE, [STAGE]) if r.ran]
+
+
+def test_a_changed_or_removed_stage_part_makes_the_stage_stale_and_run_rebuilds_it(ingested: Workspace) -> None:
+    assert _run(ingested) == ["mirror"] and _run(ingested) == []
+    commit = CustodyLog(ingested).entries()[-1]
+    assert commit["action"] == "stage.commit" and commit["detail"]["stage"] == "mirror"
+    part = ingested.table("mirror.copy").parts()[0]
+    before = ingested.table("mirror.copy").read().sort_by("post_id")
+    doctor(part, "post", "p0st")
+    assert any("mirror/copy" in p and "content changed" in p for p in problems(ingested))
+    assert stage_status(ingested, STAGE).state == "stale"
+    assert _run(ingested) == ["mirror"] and ingested.table("mirror.copy").read().sort_by("post_id").equals(before)
+    assert problems(ingested) == []
+    ingested.table("mirror.copy").parts()[0].unlink()
+    assert stage_status(ingested, STAGE).state == "stale" and _run(ingested) == ["mirror"]
+    assert problems(ingested) == []
+
+
+def test_a_commit_interrupted_before_its_custody_event_is_completed(ingested: Workspace) -> None:
+    _run(ingested)
+    lines = ingested.custody_log.read_bytes().splitlines(keepends=True)
+    intent = CustodyLog(ingested).entries()[-1]["detail"]
+    ingested.custody_log.write_bytes(b"".join(lines[:-1]))  # as if killed after the swap
+    head = ingested.root / "custody.head"
+    log = CustodyLog(ingested)
+    os.remove(head)
+    log.head_path.write_text(json.dumps({"seq": len(lines) - 1, "sha256": _hash(lines[-2])}) + "\n")
+
+    (ingested.tables_dir / COMMIT_INTENT).write_text(json.dumps(intent))
+    notes = recover(ingested)
+    assert any("stage mirror" in note for note in notes)
+    assert CustodyLog(ingested).entries()[-1]["detail"]["recovered"] is True
+    assert [p for p in problems(ingested) if "custody.head" not in p] == []
+
+
+def _hash(line: bytes) -> str:
+    from unveil.evidence.custody import line_hash
+
+    return line_hash(line)
+
+
+def test_parts_of_an_interrupted_ingestion_are_rolled_back(ingested: Workspace, tmp_path: Path) -> None:
+    from unveil.ingest.store import PendingParts
+
+    pending = PendingParts(ingested, "crashed")
+    pending.add("posts", "part-crashed.parquet")
+    write_part(ingested.table("ingest.posts").path, pa.table({"post_id": ["x"]}), name="part-crashed.parquet")
+    assert any("part-crashed" in p for p in problems(ingested))
+    assert recover(ingested) == ["ingest: 1 part(s) of an interrupted ingestion rolled back"]
+    assert problems(ingested) == []
