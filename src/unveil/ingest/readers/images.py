@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from unveil.ingest.records import Item, Rejected, Row, Source
 
 MAX_PIXELS = 200_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard warns at 89.5 megapixels: the documented bound is ours
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
 
