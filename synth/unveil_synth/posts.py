@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,16 @@ DESTINATIONS = {
 }
 TRAVEL_ORIGINS = ("Sofia", "Bucharest", "Plovdiv", "Iasi", "Casablanca", "Tirana", "Warsaw", "Varna", "Constanta")
 EDIT_EMOJI = ("😘", "🌹", "🔥", "✅", "📞", "🙏", "⭐")
+# Boilerplate shared by unrelated advertisers: the footers that sites and agencies paste under ads.
+SITE_FOOTERS = (
+    "All models are independent and over 18. Time and companionship only, no law enforcement, no screenshots.",
+    "Posted via premium listings: verified profiles, real photos, discreet and safe, we respect your privacy.",
+    "Agency booking: incall and outcall available 24/7, upscale service, serious gentlemen only, deposit required.",
+    "This ad was promoted by top escorts network, the best companions in your city, reviews on our website.",
+)
+FOOTER_BANKS = ("escort", "massage")
+FOOTER_PER_TEN = 3  # three advertisers in ten paste a footer
+HEAVY_PER_THREE = 1  # one edited copy in three is rewritten (sentences reordered, one dropped)
 EMAIL_LABELS = ("✉️ ", "Email: ", "Mail: ", "", "📧 ")
 HANDLE_LABELS = ("", "👉 ", "+ ", "➡️ ")
 
@@ -54,6 +65,7 @@ class Post:
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
     posted_at: str
     form: _Form  # the template dressed for the post's actor and persona (pre-rendered pieces)
+    boilerplate: str = ""  # the site footer pasted under the ad ("footer-N"), shared by unrelated advertisers
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -88,9 +100,12 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         text += _extra_contacts(actor, rng, identifiers, profile.role)
     if profile.hubs:
         text += _hub_line(plan, actor, rng, identifiers, language)
+    footer = _footer(actor, profile.bank)
+    if footer:
+        text += "\n" + SITE_FOOTERS[footer - 1]
     edit = ""
     if draw() < profile.edit_rate:
-        edited, edit = _light_edit(text, rng)
+        edited, edit = _heavy_edit(text, rng) if number % 3 < HEAVY_PER_THREE else _light_edit(text, rng)
         # an edit never touches a phone, an email or a handle (an emoji is only appended)
         if edit == "emoji" or all(row[2] in edited for row in identifiers):
             text = edited
@@ -120,7 +135,28 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         identifiers,
         iso_time(epoch),
         form,
+        f"footer-{footer}" if footer else "",
     )
+
+
+def _footer(actor: Actor, bank: str) -> int:
+    """Which site footer (1-based; 0: none) an advertiser pastes under every ad: fixed per actor, drawn
+    from its id (no random draw, so the rest of the world does not move)."""
+    if bank not in FOOTER_BANKS:
+        return 0
+    code = zlib.crc32(actor.actor_id.encode())
+    return 1 + (code // 10) % len(SITE_FOOTERS) if code % 10 < FOOTER_PER_TEN else 0
+
+
+def _heavy_edit(text: str, rng: random.Random) -> tuple[str, str]:
+    """Rewrite a copy heavily, as an author re-posting in her own words: its lines (or sentences) in
+    another order and one of them dropped (an edit that loses a contact is not kept, see ``make_post``)."""
+    parts = text.split("\n") if text.count("\n") >= 2 else text.split(". ")
+    if len(parts) < 3:
+        return _light_edit(text, rng)
+    del parts[rng.randrange(len(parts))]
+    rng.shuffle(parts)
+    return ("\n" if "\n" in text else ". ").join(parts), "heavy"
 
 
 _COUNTRY = {name: city.country for name, city in CITY_BY_NAME.items()}

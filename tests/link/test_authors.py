@@ -23,10 +23,11 @@ START = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def test_style_marks_keep_how_prices_ages_and_layout_are_written() -> None:
-    marks = style_marks("HOT Lola 22yo!!! 😘\n• $150/hr\n• call or text")
-    assert {"t:9yo!!!", "t:$9/hr", "caps", "l:•"} <= marks
+    marks = set(style_marks("HOT Lola 22yo!!! 😘\n• $150/hr\n• call or text").values())
+    assert {"t:9yo!!!", "t:$9/hr", "caps", "l:•", "k:a 9", "stretch"} - {"stretch"} <= marks
     assert "n:lola 9yo!!! w" in marks  # the words beside a number
-    assert style_marks("lola 23yo!!!") & style_marks("mia 31yo!!!")
+    assert "stretch" in set(style_marks("sooo sweet").values()) and "stretch" not in marks
+    assert style_marks("lola 23yo!!!").keys() & style_marks("mia 31yo!!!").keys()
 
 
 def test_post_style_rows_hold_distinct_text_shingles_then_style_marks() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ import pyarrow.dataset as ds
 from unveil.errors import NotFound
 from unveil.link.minhash import shingle_hashes
 from unveil.link.normalise import normalised_words
-from unveil.link.style import STYLE_KIND, style_marks
+from unveil.link.style import style_marks
 from unveil.tables import TableRef
 from unveil.workspace import Workspace
 
@@ -127,8 +126,7 @@ def explain_links(workspace: Workspace, edges: pa.Table, limit: int = EXPLAINED_
     text_of = {p["post_id"]: "\n".join(x for x in (p["title"], p["text"]) if x) for p in posts.to_pylist()}
     shingles = {post: _shingles(text_of.get(post, "")) for post in ids}
     marks = {post: style_marks(text_of.get(post, "")) for post in ids}
-    wanted = set().union(*(set(s) for s in shingles.values()))
-    wanted |= {_mark_hash(m) for ms in marks.values() for m in ms}
+    wanted = set().union(*(set(s) for s in shingles.values()), *(set(m) for m in marks.values()))
     weights = _rows(workspace.table("link.shingle_weights"), ds.field("shingle").isin(sorted(wanted)))
     held = dict(zip(weights["shingle"].to_pylist(), weights["posts"].to_pylist(), strict=True)) if weights else {}
     explained = []
@@ -141,7 +139,7 @@ def explain_links(workspace: Workspace, edges: pa.Table, limit: int = EXPLAINED_
             Phrase(words, posts, _span(text_of.get(a, ""), words), _span(text_of.get(b, ""), words))
             for posts, words in common[:PHRASES]
         ]
-        shared_marks = sorted((held.get(_mark_hash(m), 1), m) for m in marks[a] & marks[b])
+        shared_marks = sorted((held.get(h, 1), marks[a][h]) for h in marks[a].keys() & marks[b].keys())
         habits = [_habit(m, posts) for posts, m in shared_marks[:HABITS_SHOWN]]
         explained.append(PairExplanation(a, b, edge["kind"], edge["reason"], phrases, habits))
     return explained
@@ -154,10 +152,6 @@ def _shingles(text: str) -> dict[int, str]:
     listed = [str(w) for w in words.to_pylist()]
     phrases = [f"{x} {y}" for x, y in itertools.pairwise(listed)] if len(listed) > 1 else listed
     return {int(h): phrase for h, phrase in zip(values.astype(np.int64).tolist(), phrases, strict=False)}
-
-
-def _mark_hash(mark: str) -> int:
-    return STYLE_KIND | zlib.crc32(mark.encode())
 
 
 def _span(text: str, words: str) -> tuple[int, int] | None:
