@@ -56,8 +56,8 @@ def test_the_report_states_shares_panel_trend_districts_conviction_rate_and_cave
     for district in ("Brussels", "West Flanders", "East Flanders"):
         assert district in smuggling.group(2), smuggling.group(2)
     # the conviction rate from French court outcomes ("condamnation"), and the prosecutors' decisions
-    rate = re.search(r"In 2016, courts convicted (\d+) persons: (\d+)% of", text)
-    assert rate and int(rate.group(1)) > 0 and 50 <= int(rate.group(2)) <= 100
+    rate = re.search(r"In 2016, courts convicted ([\d,]+)(?:–[\d,]+)? persons: (\d+)% of", text)
+    assert rate and int(rate.group(1).replace(",", "")) > 0 and 50 <= int(rate.group(2)) <= 100
     assert re.search(r"prosecutors took decisions on [\d,–]+ persons: [^.]*prosecuted [\d,–]+ \(\d+%\)", text)
     assert "no further action" in text  # classement sans suite
     # victim-status entries by nationality and form, the cross-tabulation, no aggregate ranked
@@ -70,8 +70,13 @@ def test_the_report_states_shares_panel_trend_districts_conviction_rate_and_cave
         assert caveat in text, caveat
 
 
-def test_every_number_of_the_cross_table_points_to_rows(belgian_report: Path) -> None:
+def test_every_sentence_and_cross_table_number_points_to_rows(belgian_report: Path) -> None:
+    html = (belgian_report / "report.html").read_text("utf-8")
+    sentence = re.search(r"<p>(Migrant smuggling offences [^<]+) <a class=\"ref\" href=\"#(R\d+)\"", html)
+    assert sentence, "the smuggling trend sentence links to its rows"
     rows = (belgian_report / "rows.csv").read_text("utf-8")
+    behind = [line for line in rows.splitlines() if line.startswith(sentence.group(2) + ",")]
+    assert behind and all("police_offences:" in line for line in behind)
     assert "nationality by form of exploitation, 2016: Nigeria, Sexual exploitation" in rows
     assert "victim_status:slachtofferstatuut.csv" in rows
 

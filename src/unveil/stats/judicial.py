@@ -53,34 +53,45 @@ def outcomes(frame: pd.DataFrame) -> pd.DataFrame:
 def conviction_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Per year: decisions, convictions, acquittals, dismissals and the conviction rate.
 
-    The rate is convictions over decided outcomes (convictions, acquittals and dismissals).
+    The rate is convictions over decided outcomes (convictions, acquittals and dismissals). Counts
+    put each suppressed cell (``<5``) at the middle of its range (2.5); ``*_suppressed`` columns
+    count the suppressed cells behind each figure, so that a table can show the range.
     """
+    columns = ["year", "conviction", "acquittal", "dismissal", "decided", "rate", "refs"]
     data = outcomes(frame)
     if data.empty:
-        return pd.DataFrame(columns=["year", "conviction", "acquittal", "dismissal", "decided", "rate", "refs"])
+        return pd.DataFrame(columns=columns)
     yearly = trends.series(data.assign(category=data["outcome_class"]), by="category")
-    wide = yearly.pivot_table(index="year", columns="category", values="value", aggfunc="sum", fill_value=0.0)
+    yearly = yearly.assign(middle=yearly["value"] + trends.SUPPRESSED_MIDDLE * yearly["suppressed"])
+    wide = yearly.pivot_table(index="year", columns="category", values="middle", aggfunc="sum", fill_value=0.0)
+    hidden = yearly.pivot_table(index="year", columns="category", values="suppressed", aggfunc="sum", fill_value=0)
     for name in ("conviction", "acquittal", "dismissal"):
         if name not in wide:
             wide[name] = 0.0
+        wide[f"{name}_suppressed"] = hidden.get(name, 0)
     wide["decided"] = wide["conviction"] + wide["acquittal"] + wide["dismissal"]
+    wide["decided_suppressed"] = (
+        wide["conviction_suppressed"] + wide["acquittal_suppressed"] + wide["dismissal_suppressed"]
+    )
     wide["rate"] = np.where(
         wide["decided"] > 0, wide["conviction"] / wide["decided"].where(wide["decided"] > 0), np.nan
     )
     refs = yearly.groupby("year")["refs"].agg(trends.concat_lists)
-    result = wide[["conviction", "acquittal", "dismissal", "decided", "rate"]].reset_index()
+    extra = [f"{name}_suppressed" for name in ("conviction", "acquittal", "dismissal", "decided")]
+    result = wide[["conviction", "acquittal", "dismissal", "decided", "rate", *extra]].reset_index()
     return result.assign(refs=result["year"].map(refs))
 
 
 def plea_versus_trial(frame: pd.DataFrame) -> pd.DataFrame:
-    """Convictions by plea and at trial, per year, with the share by plea."""
+    """Convictions by plea and at trial, per year, with the share by plea (suppressed cells at 2.5)."""
     data = outcomes(frame)
     data = data[data["outcome_class"] == "conviction"]
     data = data.assign(route=data["category"].map(decision_route))
     if data.empty:
         return pd.DataFrame(columns=["year", "plea", "trial", "plea_share", "refs"])
     yearly = trends.series(data.assign(category=data["route"]), by="category")
-    wide = yearly.pivot_table(index="year", columns="category", values="value", aggfunc="sum", fill_value=0.0)
+    yearly = yearly.assign(middle=yearly["value"] + trends.SUPPRESSED_MIDDLE * yearly["suppressed"])
+    wide = yearly.pivot_table(index="year", columns="category", values="middle", aggfunc="sum", fill_value=0.0)
     for name in ("plea", "trial"):
         if name not in wide:
             wide[name] = 0.0

@@ -111,6 +111,24 @@ def _compare_start(yearly: pd.DataFrame, year: int, first: int | None = None) ->
     return int(earlier["year"].min()) if not earlier.empty else None
 
 
+Said = tuple[str, "pd.DataFrame | list[str]"]  # a sentence and the rows (or their source#row) it comes from
+
+
+def _row_refs(data: pd.DataFrame | list[str]) -> list[str]:
+    if isinstance(data, list):
+        return data
+    return (data["source"] + "#" + data["source_row"].astype(str)).tolist() if not data.empty else []
+
+
+def _say(section: Section, refs: References, said: list[Said]) -> None:
+    """Add sentences, each with a reference to the rows it is computed from."""
+    for sentence, rows in said:
+        section.sentences.append(sentence)
+        key = refs.add(f"{section.title}: {sentence[:80]}", _row_refs(rows))
+        if key:
+            section.sentence_refs[sentence] = key
+
+
 def _unit_word(data: pd.DataFrame) -> str:
     if data["breakdown"].fillna("").str.contains("ori=").any():
         return "agencies"
@@ -119,9 +137,9 @@ def _unit_word(data: pd.DataFrame) -> str:
 
 def _trend_sentences(
     data: pd.DataFrame, year: int, noun: str, first: int | None = None, categories: bool = True
-) -> list[str]:
+) -> list[Said]:
     """The total's trend (raw and over the fixed panel), then each category's, with the places behind it."""
-    sentences: list[str] = []
+    sentences: list[Said] = []
     totals = trends.totals_by_year(data)
     start = _compare_start(totals, year, first)
     if start is None or start == year:
@@ -130,11 +148,15 @@ def _trend_sentences(
     fixed = trends.panel(data, start, year)
     word = _unit_word(data)
     overall = trends.growth(totals, start, year)
+    ends = data["year"].isin([start, year])
     if fixed.changed:
         sentences.append(
-            trend_sentence(f"Recorded {noun} (all reporting {word})", overall, [])[:-1]
-            + f"; the {word} reporting went from {number(fixed.start_units)} in {start} "
-            f"to {number(fixed.end_units)} in {year}, so this mixes real change with coverage."
+            (
+                trend_sentence(f"Recorded {noun} (all reporting {word})", overall, [])[:-1]
+                + f"; the {word} reporting went from {number(fixed.start_units)} in {start} "
+                f"to {number(fixed.end_units)} in {year}, so this mixes real change with coverage.",
+                data[ends],
+            )
         )
         data = fixed.rows
         totals = trends.totals_by_year(data)
@@ -147,7 +169,7 @@ def _trend_sentences(
     table = trends.drivers(data, start, year, where) if where else None
     drivers = trends.main_drivers(table, where) if table is not None and where else []
     against = trends.opposite_drivers(table, where) if table is not None and where else []
-    sentences.append(trend_sentence(subject, overall, drivers, against))
+    sentences.append((trend_sentence(subject, overall, drivers, against), data[data["year"].isin([start, year])]))
     if not categories:
         return sentences
     for category, group in data.groupby("category", sort=True):
@@ -159,7 +181,8 @@ def _trend_sentences(
             table = trends.drivers(group, start, year, where) if where else None
             places = trends.main_drivers(table, where) if table is not None and where else []
             against = trends.opposite_drivers(table, where) if table is not None and where else []
-            sentences.append(trend_sentence(f"{category} {noun}", change, places, against))
+            rows = group[group["year"].isin([start, year])]
+            sentences.append((trend_sentence(f"{category} {noun}", change, places, against), rows))
     return sentences
 
 
@@ -183,9 +206,9 @@ def _window(data: pd.DataFrame, year: int, first: int | None) -> pd.DataFrame:
     return data[data["year"].between(lowest, year)]
 
 
-def _level_sentences(data: pd.DataFrame, year: int, noun: str, where: str | None) -> list[str]:
+def _level_sentences(data: pd.DataFrame, year: int, noun: str, where: str | None) -> list[Said]:
     """Shares of the year's level: the places that make half of it, and the largest type."""
-    sentences: list[str] = []
+    sentences: list[Said] = []
     in_year = data[data["year"] == year]
     if in_year.empty:
         return sentences
@@ -193,13 +216,17 @@ def _level_sentences(data: pd.DataFrame, year: int, noun: str, where: str | None
         by_place = trends.shares(in_year, year, where)
         named, reached = trends.covering(by_place, where)
         if named and len(named) < by_place[where].nunique():
-            sentences.append(f"In {year}, {percent(reached)} of {noun} were recorded in {listing(named)}.")
+            sentences.append((f"In {year}, {percent(reached)} of {noun} were recorded in {listing(named)}.", in_year))
     by_type = trends.shares(in_year, year)
     if len(by_type) > 1:
         top = by_type.iloc[0]
         sentences.append(
-            f"{_share_words(float(top['share']))} of the {year} {noun} "
-            f"({bounded(float(top['value']), int(top['suppressed']))}) related to {str(top['category']).lower()}."
+            (
+                f"{_share_words(float(top['share']))} of the {year} {noun} "
+                f"({bounded(float(top['value']), int(top['suppressed']))}) related to "
+                f"{str(top['category']).lower()}.",
+                in_year,
+            )
         )
     return sentences
 
@@ -224,8 +251,8 @@ def offences_section(frame: pd.DataFrame, year: int, refs: References, first: in
     yearly = trends.series(data)
     years = sorted(int(y) for y in yearly["year"].unique())
     where = _where(data)
-    section.sentences = _level_sentences(data, year, "offences", where)
-    section.sentences += _trend_sentences(data, year, "offences", first)
+    _say(section, refs, _level_sentences(data, year, "offences", where))
+    _say(section, refs, _trend_sentences(data, year, "offences", first))
     section.tables.append(_year_table(refs, "Offences recorded by type and year", yearly, "category", years))
     section.charts.append(_line_chart("Offences recorded by type", yearly, "category", "offences"))
     start = _compare_start(trends.totals_by_year(data), year, first)
@@ -299,8 +326,8 @@ def victims_section(
         shares = trends.shares(forms, year)
         parts = [(str(r["category"]).lower(), float(r["share"])) for r in shares.to_dict("records")]
         total = bounded(float(shares["value"].sum()), int(shares["suppressed"].sum()))
-        section.sentences.append(share_sentence(year, verb, total, parts))
-        section.sentences += _trend_sentences(_window(forms, year, first), year, "victims", first, categories=False)
+        _say(section, refs, [(share_sentence(year, verb, total, parts), forms[forms["year"] == year])])
+        _say(section, refs, _trend_sentences(_window(forms, year, first), year, "victims", first, categories=False))
         section.tables.append(_share_table(refs, f"{title} by form of exploitation, {year}", shares, "category", 12))
         section.charts.append(
             Chart(
@@ -320,7 +347,8 @@ def victims_section(
             f"{r['category']} ({bounded(r['value'], int(r['suppressed']))})" for r in named.head(3).to_dict("records")
         ]
         if top:
-            section.sentences.append(f"The most frequent nationalities in {year} were {', '.join(top)}.")
+            said = f"The most frequent nationalities in {year} were {', '.join(top)}."
+            _say(section, refs, [(said, nationalities)])
         unnamed = shares[shares["category"].map(trends.is_aggregate)]
         if not unnamed.empty:
             section.notes.append(
@@ -399,6 +427,13 @@ def _yearly_totals_table(refs: References, frame: pd.DataFrame, year: int) -> tu
     return table, sentences
 
 
+def _count_cell(row: dict[str, Any], name: str) -> Cell:
+    """A count kept at the middle of its suppressed cells' ranges, shown as the range itself."""
+    hidden = int(row.get(f"{name}_suppressed", 0) or 0)
+    raw = float(row[name]) - trends.SUPPRESSED_MIDDLE * hidden
+    return Cell(bounded(round(raw), hidden) + ("*" if hidden else ""))
+
+
 def _prosecutions(section: Section, frame: pd.DataFrame, year: int, refs: References, first: int | None) -> None:
     """Prosecutors' decisions: persons prosecuted, no further action..., and the trend of prosecutions."""
     decisions = trends.select(frame, "prosecution_decisions", "decision")
@@ -411,10 +446,10 @@ def _prosecutions(section: Section, frame: pd.DataFrame, year: int, refs: Refere
         f"{r['category']} {bounded(float(r['value']), int(r['suppressed']))} ({percent(float(r['share']))})"
         for r in shares.to_dict("records")
     )
-    section.sentences.append(f"In {year}, prosecutors took decisions on {total} persons: {parts}.")
+    _say(section, refs, [(f"In {year}, prosecutors took decisions on {total} persons: {parts}.", in_year)])
     prosecuted = _window(decisions[decisions["category"] == "prosecuted"], year, first)
     if not prosecuted.empty:
-        section.sentences += _trend_sentences(prosecuted, year, "persons prosecuted", first, categories=False)
+        _say(section, refs, _trend_sentences(prosecuted, year, "persons prosecuted", first, categories=False))
     section.tables.append(_share_table(refs, f"Prosecutors' decisions, {year}", shares, "category", 12))
     _note_suppressed(section, shares)
 
@@ -433,10 +468,13 @@ def judicial_section(frame: pd.DataFrame, year: int, refs: References, first: in
         rows = [
             [
                 Cell(str(int(r["year"]))),
-                Cell(number(r["decided"])),
-                Cell(number(r["conviction"]), refs.add(f"Convictions {int(r['year'])}", r["refs"])),
-                Cell(number(r["acquittal"])),
-                Cell(number(r["dismissal"])),
+                _count_cell(r, "decided"),
+                Cell(
+                    _count_cell(r, "conviction").text,
+                    refs.add(f"Convictions {int(r['year'])}", r["refs"]),
+                ),
+                _count_cell(r, "acquittal"),
+                _count_cell(r, "dismissal"),
                 Cell("–" if pd.isna(r["rate"]) else percent(r["rate"])),
             ]
             for r in rates.to_dict("records")
@@ -450,24 +488,29 @@ def judicial_section(frame: pd.DataFrame, year: int, refs: References, first: in
         )
         this_year = rates[rates["year"] == year]
         if not this_year.empty and float(this_year["decided"].iloc[0]) > 0:
-            found = this_year.iloc[0]
-            section.sentences.append(
-                f"In {year}, courts convicted {number(found['conviction'])} persons: {percent(found['rate'])} of "
-                f"{number(found['decided'])} decided cases (convictions, acquittals and dismissals)."
+            found = this_year.iloc[0].to_dict()
+            said = (
+                f"In {year}, courts convicted {_count_cell(found, 'conviction').text.rstrip('*')} persons: "
+                f"{percent(found['rate'])} of {_count_cell(found, 'decided').text.rstrip('*')} decided cases "
+                "(convictions, acquittals and dismissals)."
             )
+            _say(section, refs, [(said, list(found["refs"]))])
         decided = rates["decided"].sum()
-        section.sentences.append(
+        said = (
             f"Between {int(rates['year'].min())} and {int(rates['year'].max())}, "
-            f"{percent(rates['conviction'].sum() / decided)} of {number(decided)} decided prosecutions "
+            f"{percent(rates['conviction'].sum() / decided)} of "
+            f"{'about ' if rates['decided_suppressed'].sum() else ''}{number(round(decided))} decided prosecutions "
             "ended in a conviction."
         )
+        _say(section, refs, [(said, [ref for refs_list in rates["refs"] for ref in refs_list])])
     pleas = judicial.plea_versus_trial(window)
     if not pleas.empty:
         plea, trial = float(pleas["plea"].sum()), float(pleas["trial"].sum())
-        section.sentences.append(
+        said = (
             f"{percent(plea / (plea + trial))} of convictions came from a guilty plea, "
             f"{percent(trial / (plea + trial))} from a trial."
         )
+        _say(section, refs, [(said, [ref for refs_list in pleas["refs"] for ref in refs_list])])
         records = pleas.to_dict("records")
         by_route = {route: [(str(int(r["year"])), float(r[route])) for r in records] for route in ("plea", "trial")}
         section.charts.append(Chart("Convictions by plea and at trial", "bar", by_route))

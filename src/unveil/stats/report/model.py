@@ -42,6 +42,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sentence_refs: dict[str, str] = field(default_factory=dict)  # sentence -> reference listing its rows
 
 
 @dataclass

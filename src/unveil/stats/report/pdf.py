@@ -111,7 +111,8 @@ def render_pdf(report: Report, path: Path) -> None:
         document.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
         document.set_font(FONT, size=10)
         for sentence in section.sentences:
-            document.multi_cell(0, 5, sentence, new_x="LMARGIN", new_y="NEXT")
+            key = section.sentence_refs.get(sentence)
+            document.multi_cell(0, 5, sentence + (f" [{key}]" if key else ""), new_x="LMARGIN", new_y="NEXT")
             document.ln(1)
         for chart in section.charts:
             _draw_chart(document, chart)
