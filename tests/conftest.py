@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -24,11 +25,23 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 def run_cli(
     args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``unveil`` command in a subprocess, as a user would."""
+    """Run the ``unveil`` command in a subprocess, as a user would.
+
+    The command runs in its own process group, ended whole if it outlives ``timeout`` (its pool
+    workers included), and the timeout is raised as ``subprocess.TimeoutExpired``.
+    """
     environment = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "unveil", *args], capture_output=True, text=True, env=environment, timeout=timeout
-    )
+    command = [sys.executable, "-m", "unveil", *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pyarrow as pa
 
 from tests.conftest import run_cli
@@ -36,6 +37,23 @@ def _tables(root: Path) -> dict[str, pa.Table]:
                 [(c, "ascending") for c in table.column_names if not pa.types.is_nested(table.schema.field(c).type)]
             )
     return tables
+
+
+def _group_gone(group: int, timeout: float = 10.0) -> bool:
+    """True once no live process is left in the process group (killed orphans are reaped by init)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for candidate in psutil.process_iter(["status"]):
+            try:
+                if os.getpgid(candidate.pid) == group and candidate.info["status"] != psutil.STATUS_ZOMBIE:
+                    alive.append(candidate.pid)
+            except (ProcessLookupError, psutil.Error):
+                continue
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_second_run_does_nothing(tmp_path: Path, small_world: Path) -> None:
@@ -73,19 +91,23 @@ def test_sigkill_mid_stage_then_rerun_gives_identical_tables(tmp_path: Path, sma
     assert run_cli(["run", str(clean)]).returncode == 0
     crashed = _prepare(tmp_path, small_world, "crashed")
     env = {**os.environ, "UNVEIL_COMMIT_DELAY_SECONDS": "30"}
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # its own process group: the run, its forkserver and its pool workers
         [sys.executable, "-m", "unveil", "run", str(crashed)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    staging = crashed / "tables" / ".staging"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(staging.glob("*/*/*.parquet")):
-        time.sleep(0.05)
-    assert any(staging.glob("*/*/*.parquet")), "the stage never started writing"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        staging = crashed / "tables" / ".staging"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(staging.glob("*/*/*.parquet")):
+            time.sleep(0.05)
+        assert any(staging.glob("*/*/*.parquet")), "the stage never started writing"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # as a crash of the machine would: every process at once
+        process.wait()
+    assert _group_gone(process.pid), "the killed run's processes outlived it"
     committed = {p.name for p in (crashed / "tables").iterdir() if not p.name.startswith(".")}
     assert committed <= set(SOURCE_STAGES), "a killed stage must leave no committed table"
     assert run_cli(["run", str(crashed)]).returncode == 0
