@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -196,6 +197,7 @@ def _prosecutions(path: Path, offences: list[tuple[int, str, str, str, int]], so
 def _courts(path: Path, offences: list[tuple[int, str, str, str, int]], source: str, rng: random.Random) -> None:
     """Court outcomes in French, in a spreadsheet (persons: about 40% of the offences reach a court)."""
     workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"created": datetime(2025, 1, 6)})  # not the clock's: same seed, same bytes
     sheet = workbook.add_worksheet("jugements")
     sheet.write_row(0, 0, ("année", "arrondissement judiciaire", "infraction", "décision", "nombre", "source"))
     row = 1
