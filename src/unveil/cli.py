@@ -1,7 +1,8 @@
 """The ``unveil`` command line.
 
-Core commands (init, run, status, demo) live here; each area adds its own commands through a
-``register(app)`` function in its ``unveil/<area>/commands.py`` module, found at start-up.
+Core commands (init, run, status, demo, synth, version) live here; each area adds its own
+commands through a ``register(app)`` function in its ``unveil/<area>/commands.py`` module, listed
+in ``COMMAND_GROUPS`` (one line per area; docs/development.md's table and a test follow it).
 Every ``UnveilError`` becomes a one-line message and its exit code in ``main``; tracebacks
 appear only with ``--debug``.
 """
@@ -9,10 +10,9 @@ appear only with ``--debug``.
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import pkgutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +36,28 @@ console = Console()
 errors = Console(stderr=True)
 
 COMMAND_MODULE = "commands"
+
+
+@dataclass(frozen=True)
+class CommandGroup:
+    """An area's commands: ``unveil.<area>.commands.register(app)`` adds ``commands`` to the CLI."""
+
+    area: str
+    commands: tuple[str, ...]
+
+
+COMMAND_GROUPS: tuple[CommandGroup, ...] = (
+    CommandGroup("ingest", ("ingest",)),
+    CommandGroup("evidence", ("verify",)),
+    CommandGroup("extract", ("extract",)),
+    CommandGroup("link", ("network",)),
+    CommandGroup("money", ("money",)),
+    CommandGroup("rank", ("label", "rank")),
+    CommandGroup("cases", ("case", "verify-bundle", "export")),
+    CommandGroup("stats", ("stats", "report")),
+    CommandGroup("web", ("serve", "user")),
+)
+CORE_COMMANDS = ("version", "init", "run", "status", "demo", "synth")
 
 WorkspaceDir = Annotated[Path, typer.Argument(help="Workspace folder.")]
 
@@ -171,12 +193,9 @@ def synth(
 
 
 def _register_area_commands() -> None:
-    """Import ``unveil.<area>.commands`` of every area that has one and let it add its commands."""
-    import unveil
-
-    for area in sorted(info.name for info in pkgutil.iter_modules(unveil.__path__) if info.ispkg):
-        if importlib.util.find_spec(f"unveil.{area}.{COMMAND_MODULE}") is not None:
-            importlib.import_module(f"unveil.{area}.{COMMAND_MODULE}").register(app)
+    """Import ``unveil.<area>.commands`` of every group in ``COMMAND_GROUPS`` and let it add its commands."""
+    for group in COMMAND_GROUPS:
+        importlib.import_module(f"unveil.{group.area}.{COMMAND_MODULE}").register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from unveil.ingest.detect import FORMATS
+from unveil.ingest.formats import FORMATS
 from unveil.workspace import Workspace
 
 

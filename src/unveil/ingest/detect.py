@@ -6,10 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+from unveil.ingest.formats import BY_SUFFIX
 from unveil.manifest import Manifest
-
-FORMATS = ("auto", "jsonl", "csv", "xlsx", "json", "telegram", "social", "html", "warc", "image", "ftm", "statistics")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
 
 def suffixes(path: Path) -> str:
@@ -33,24 +31,10 @@ def detect_format(path: Path, relative: Path) -> str | None:
     suffix = suffixes(path)
     if suffix in (".csv", ".tsv", ".xlsx") and "statistics" in relative.parts[:-1]:
         return "statistics"
-    if suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"):
-        return "ftm" if _first_line_is_ftm(path) else "jsonl"
-    by_suffix = {
-        ".json": "json",
-        ".csv": "csv",
-        ".tsv": "csv",
-        ".xlsx": "xlsx",
-        ".xlsm": "xlsx",
-        ".html": "html",
-        ".htm": "html",
-        ".xhtml": "html",
-        ".warc": "warc",
-        ".warc.gz": "warc",
-        ".arc.gz": "warc",
-    }
-    if suffix in by_suffix:
-        return by_suffix[suffix]
-    return "image" if suffix in IMAGE_SUFFIXES else None
+    name = BY_SUFFIX.get(suffix)
+    if name == "jsonl" and _first_line_is_ftm(path):
+        return "ftm"
+    return name
 
 
 def _first_line_is_ftm(path: Path) -> bool:

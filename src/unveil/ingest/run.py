@@ -20,13 +20,13 @@ from unveil.evidence.custody import CustodyLog, default_actor
 from unveil.evidence.parts import stage_problems
 from unveil.evidence.recovery import captured_blobs
 from unveil.evidence.store import EvidenceStore
-from unveil.ingest.detect import FORMATS, detect_format, is_skipped
+from unveil.ingest.detect import detect_format, is_skipped
+from unveil.ingest.formats import BY_NAME, FORMATS
 from unveil.ingest.imagestore import ImageResolver
 from unveil.ingest.ledger import SourceLedger
 from unveil.ingest.limits import Limits
 from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.quarantine import QuarantineFile
-from unveil.ingest.readers import ftm, html, images, jsondoc, jsonl, social, tabular, telegram, warc
 from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
 from unveil.ingest.sinks import PART_ROWS, TableSink
 from unveil.ingest.store import PendingParts, content_sha256, ensure_ingest_tables, record_ingest_state, set_aside
@@ -36,18 +36,6 @@ from unveil.progress import Progress, SilentProgress
 from unveil.tables import part_sha256 as part_sha256_of
 from unveil.workspace import Workspace
 
-READERS: dict[str, Callable[[Source], Iterator[Item]]] = {
-    "jsonl": jsonl.read,
-    "csv": tabular.read,
-    "xlsx": tabular.read,
-    "json": jsondoc.read,
-    "telegram": telegram.read,
-    "social": social.read,
-    "html": html.read,
-    "warc": warc.read,
-    "image": images.read,
-    "ftm": ftm.read,
-}
 CAPTURE_BATCH = 1000
 
 
@@ -249,7 +237,7 @@ class _Run:
             self.mapping,
         )
         items = (
-            READERS[fmt](source) if fmt in READERS else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
+            read(source) if (read := _reader(fmt)) else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
         )
         self.occurrences = {}
         with QuarantineFile(self.workspace, sha256, source.name) as quarantine:
@@ -381,3 +369,8 @@ class _Run:
                 self.summary.statistics += int(ingest_statistics(self.workspace, path))
             except UnveilError as exc:
                 self.summary.notes.append(f"{path}: statistics not read: {exc}")
+
+
+def _reader(fmt: str | None) -> Callable[[Source], Iterator[Item]] | None:
+    reader = BY_NAME.get(fmt) if fmt else None
+    return reader.read if reader else None

@@ -7,7 +7,7 @@ and records the export in the custody log.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,39 @@ from unveil.errors import UsageError
 from unveil.evidence.custody import CustodyLog
 from unveil.workspace import Workspace
 
-FORMATS = ("ftm", "gexf", "i2", "xlsx", "csv")
+
+def _ftm(material: Material, out: Path, region: str) -> dict[str, int]:
+    return dict(write_ftm(material, out, region))
+
+
+def _gexf(material: Material, out: Path, region: str) -> dict[str, int]:
+    nodes, links = write_gexf(build_graph(material, region), out)
+    return {"nodes": nodes, "links": links}
+
+
+def _i2(material: Material, out: Path, region: str) -> dict[str, int]:
+    nodes, links = write_i2(build_graph(material, region), out)
+    return {"nodes": nodes, "links": links}
+
+
+@dataclass(frozen=True)
+class Export:
+    """An export format: its name, what it is for, and the writer (material, out, region) -> counts."""
+
+    name: str
+    description: str
+    write: Callable[[Material, Path, str], dict[str, int]]
+
+
+# The one place an export format is added (docs/cases.md lists them; tests/core/test_registries.py checks).
+EXPORTS: tuple[Export, ...] = (
+    Export("ftm", "FollowTheMoney JSON lines (Aleph)", _ftm),
+    Export("gexf", "GEXF graph (Gephi)", _gexf),
+    Export("i2", "i2 Analyst's Notebook CSV (entities and links)", _i2),
+    Export("xlsx", "Excel workbook, one sheet per kind", lambda material, out, _region: write_xlsx(material, out)),
+    Export("csv", "CSV files, one per kind", lambda material, out, _region: write_csv(material, out)),
+)
+FORMATS = tuple(export.name for export in EXPORTS)
 
 
 @dataclass(frozen=True)
@@ -41,16 +73,9 @@ class ExportResult:
 
 def write_format(material: Material, format_name: str, out: Path, region: str) -> dict[str, int]:
     """Write material in one format; return counts of what was written."""
-    if format_name == "ftm":
-        return dict(write_ftm(material, out, region))
-    if format_name in ("gexf", "i2"):
-        graph = build_graph(material, region)
-        nodes, links = (write_gexf if format_name == "gexf" else write_i2)(graph, out)
-        return {"nodes": nodes, "links": links}
-    if format_name == "xlsx":
-        return write_xlsx(material, out)
-    if format_name == "csv":
-        return write_csv(material, out)
+    for export in EXPORTS:
+        if export.name == format_name:
+            return export.write(material, out, region)
     raise UsageError(f"unknown export format {format_name!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -1,6 +1,6 @@
-"""Routes, one module per resource, found at start-up.
+"""Routes, one module per resource, listed in ``ROUTE_MODULES`` (one line per resource).
 
-A module here is a resource when it defines ``router`` (a FastAPI ``APIRouter``). It may also
+A module listed there defines ``router`` (a FastAPI ``APIRouter``). It may also
 define ``nav`` (a ``NavEntry``, or a list of them) to appear in the navigation bar for users whose
 role holds the entry's permission. See docs/web.md, "How to add a resource's pages".
 """
@@ -8,13 +8,29 @@ role holds the entry's permission. See docs/web.md, "How to add a resource's pag
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 
 from fastapi import APIRouter
 
 from unveil.auth.roles import Permission
+
+# The resources, each a module of this package (docs/web.md lists them; a test checks both ways).
+ROUTE_MODULES = (
+    "admin",
+    "auth",
+    "cases",
+    "collect",
+    "dashboard",
+    "identifiers",
+    "money",
+    "networks",
+    "posts",
+    "ranking",
+    "saved",
+    "search",
+    "stats",
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +60,12 @@ def _nav_entries(module: ModuleType) -> tuple[NavEntry, ...]:
 
 
 def discover() -> list[RouteModule]:
-    """Import every module of this package that defines a ``router``, in name order."""
+    """Import every module of ``ROUTE_MODULES``, in that order; each must define a ``router``."""
     found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for name in ROUTE_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
         router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            found.append(RouteModule(info.name, router, _nav_entries(module)))
+        if not isinstance(router, APIRouter):
+            raise TypeError(f"{module.__name__} is listed in ROUTE_MODULES but defines no APIRouter `router`")
+        found.append(RouteModule(name, router, _nav_entries(module)))
     return found
