@@ -22,13 +22,13 @@ from typing import Any, Literal
 from unveil import __version__
 from unveil.engine import Engine
 from unveil.errors import StageError, UnveilError, UsageError
+from unveil.evidence.parts import COMMIT_INTENT
 from unveil.progress import Progress, SilentProgress
 from unveil.storage import remove_file, store_for, write_text
 from unveil.tables import TableRef, hash_of_parts
 from unveil.workspace import Workspace
 
 StageState = Literal["fresh", "stale", "waiting"]
-COMMIT_INTENT = ".commit-intent.json"
 
 
 @dataclass

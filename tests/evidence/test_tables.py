@@ -15,11 +15,11 @@ import pytest
 from unveil.engine import Engine
 from unveil.errors import IntegrityError
 from unveil.evidence.custody import CustodyLog
-from unveil.evidence.parts import stage_problems
+from unveil.evidence.parts import COMMIT_INTENT, stage_problems
 from unveil.evidence.recovery import recover
 from unveil.evidence.verify import verify_workspace
 from unveil.ingest import ingest
-from unveil.pipeline import COMMIT_INTENT, Stage, StageContext, run_pipeline, stage_status
+from unveil.pipeline import Stage, StageContext, run_pipeline, stage_status
 from unveil.tables import write_part
 from unveil.workspace import Workspace
 
@@ -133,11 +133,11 @@ def _hash(line: bytes) -> str:
 
 
 def test_parts_of_an_interrupted_ingestion_are_rolled_back(ingested: Workspace, tmp_path: Path) -> None:
-    from unveil.ingest.store import PendingParts
+    from unveil.evidence.pending import PendingParts
 
-    pending = PendingParts(ingested, "crashed")
+    pending = PendingParts(ingested, "ingest", "crashed")
     pending.add("posts", "part-crashed.parquet")
     write_part(ingested.table("ingest.posts").path, pa.table({"post_id": ["x"]}), name="part-crashed.parquet")
     assert any("part-crashed" in p for p in problems(ingested))
-    assert recover(ingested) == ["ingest: 1 part(s) of an interrupted ingestion rolled back"]
+    assert recover(ingested) == ["ingest: 1 part(s) of an interrupted run rolled back"]
     assert problems(ingested) == []

@@ -20,6 +20,7 @@ from unveil.tables import TableRef, part_sha256
 from unveil.workspace import Workspace
 
 PartRecord = dict[str, Any]  # {"sha256", "size", "mtime_ns"}
+COMMIT_INTENT = ".commit-intent.json"  # tables/: the commit a stage is making, until its custody event is written
 TABLE_EVENTS = ("stage.commit", "ingest", "ingest.tables", "ingest.repair")
 
 

@@ -67,16 +67,16 @@ def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
     """A stage commit whose custody event is missing, and ingest parts never committed."""
     import json
 
-    from unveil.evidence.parts import expected_parts, hashes_of
-    from unveil.ingest.store import PENDING_FILE, roll_back_pending
-    from unveil.pipeline import COMMIT_INTENT
+    from unveil.evidence.parts import COMMIT_INTENT, expected_parts, hashes_of
+    from unveil.evidence.pending import PENDING_FILE, roll_back_pending
     from unveil.storage import read_text, remove_file
 
     notes: list[str] = []
     intent_path = workspace.tables_dir / COMMIT_INTENT
-    pending = read_text(workspace.stage_dir("ingest") / PENDING_FILE)
+    tables = workspace.tables_dir
+    pending = sorted(p.parent.name for p in tables.glob(f"*/{PENDING_FILE}")) if tables.is_dir() else []
     text = read_text(intent_path)
-    if text is None and pending is None:
+    if text is None and not pending:
         return notes
     expected = expected_parts(log.lines())
     if text is not None:
@@ -95,9 +95,11 @@ def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
                 f"tables: the commit of stage {stage} recorded in the custody log (interrupted after its swap)"
             )
         remove_file(intent_path)
-    if pending is not None:
+    for stage in pending:
         named = {
-            name.partition(".")[2]: set(record.parts) for name, record in expected.items() if name.startswith("ingest.")
+            name.partition(".")[2]: set(record.parts)
+            for name, record in expected.items()
+            if name.startswith(f"{stage}.")
         }
-        notes += roll_back_pending(workspace, named)
+        notes += roll_back_pending(workspace, stage, named)
     return notes

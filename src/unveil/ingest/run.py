@@ -18,6 +18,7 @@ from typing import Any
 from unveil.errors import InputError, UnveilError
 from unveil.evidence.custody import CustodyLog, default_actor
 from unveil.evidence.parts import stage_problems
+from unveil.evidence.pending import PendingParts
 from unveil.evidence.recovery import captured_blobs
 from unveil.evidence.store import EvidenceStore
 from unveil.ingest.detect import detect_format, is_skipped
@@ -29,7 +30,7 @@ from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.quarantine import QuarantineFile
 from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
 from unveil.ingest.sinks import PART_ROWS, TableSink
-from unveil.ingest.store import PendingParts, content_sha256, ensure_ingest_tables, record_ingest_state, set_aside
+from unveil.ingest.store import STAGE, content_sha256, ensure_ingest_tables, record_ingest_state, set_aside
 from unveil.manifest import Manifest, read_manifest
 from unveil.pipeline import workspace_lock
 from unveil.progress import Progress, SilentProgress
@@ -149,7 +150,7 @@ class _Run:
         self.custody = CustodyLog(workspace)
         self.summary = IngestSummary()
         self.run_id = uuid.uuid4().hex
-        self.pending = PendingParts(workspace, self.run_id)
+        self.pending = PendingParts(workspace, STAGE, self.run_id)
         self.sinks = {
             t: TableSink(workspace, t, self._count, part_rows, self.pending.add)
             for t in ("posts", "images", "transfers", "entities")

@@ -3,14 +3,13 @@
 The pipeline learns of changes through the row counts and content hashes recorded here. Each
 part's SHA-256, size and time are kept in the ingest state (``parts``) and in the custody log
 (``ingest`` and ``ingest.tables`` events). Parts written by an ingestion that has not committed
-yet are named in ``_pending.json``; a crash leaves them to ``roll_back_pending``, which deletes
-those no custody event names and records the others.
+yet are named in ``_pending.json`` (``unveil.evidence.pending``); a crash leaves them to
+``roll_back_pending``, which deletes those no custody event names and records the others.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,11 @@ from typing import Any
 import pyarrow as pa
 
 from unveil.ingest.schema import INGEST_TABLES
-from unveil.storage import move, read_text, remove_file, write_text
+from unveil.storage import move
 from unveil.tables import TableRef, hash_of_parts, write_part
 from unveil.workspace import Workspace
 
 STAGE = "ingest"
-PENDING_FILE = "_pending.json"
 
 
 def ensure_ingest_tables(workspace: Workspace, actor: str | None = None) -> None:
@@ -120,60 +118,6 @@ def record_ingest_state(
         outputs[name] = {"rows": table.num_rows(), "hash": hash_of_parts(hashes_of(table_parts))}
     workspace.write_state(STAGE, {"outputs": outputs, "parts": parts})
     return new_hashes
-
-
-class PendingParts:
-    """The parts an ingestion has written but not yet committed (``tables/ingest/_pending.json``)."""
-
-    def __init__(self, workspace: Workspace, run: str) -> None:
-        self.path = workspace.stage_dir(STAGE) / PENDING_FILE
-        self.run = run
-        self.parts: dict[str, list[str]] = {}
-
-    def add(self, table: str, part: str) -> None:
-        """Name a part before it is written."""
-        self.parts.setdefault(table, []).append(part)
-        write_text(self.path, json.dumps({"run": self.run, "parts": self.parts}, sort_keys=True))
-
-    def done(self) -> None:
-        """The ingestion committed: forget the pending parts."""
-        remove_file(self.path)
-
-
-def roll_back_pending(workspace: Workspace, named: dict[str, set[str]]) -> list[str]:
-    """Parts an interrupted ingestion left: keep those a custody event names, delete the others.
-
-    Args:
-        workspace: the workspace (its write lock held).
-        named: parts per ingest table that custody events name (``unveil.evidence.parts.expected_parts``).
-    """
-    path = workspace.stage_dir(STAGE) / PENDING_FILE
-    text = read_text(path)
-    if text is None:
-        return []
-    try:
-        pending = json.loads(text).get("parts") or {}
-    except (ValueError, AttributeError):
-        pending = {}
-    kept: dict[str, list[str]] = {}
-    deleted = 0
-    for table, parts in pending.items():
-        if table not in INGEST_TABLES or not isinstance(parts, list):
-            continue
-        folder = workspace.table(f"{STAGE}.{table}").path
-        for part in map(str, parts):
-            if part in named.get(table, set()):
-                kept.setdefault(table, []).append(part)
-            elif (folder / part).exists():
-                remove_file(folder / part)
-                deleted += 1
-    if kept:
-        record_ingest_state(workspace, kept)
-    remove_file(path)
-    notes = [f"ingest: {deleted} part(s) of an interrupted ingestion rolled back"] if deleted else []
-    if kept:
-        notes.append(f"ingest: {sum(map(len, kept.values()))} committed part(s) recorded in the ingest state")
-    return notes
 
 
 def set_aside(workspace: Workspace, problems: list[str], actor: str) -> set[str]:
