@@ -153,6 +153,7 @@ BAD_TABLES = {
     "tiny": ("A,B,C,count\n1,0,0,5\n0,1,0,4\n", "share no victim"),
     "text count": ("A,B,C,count\n1,0,0,many\n", "not a number"),
     "empty": ("A,B,C,count\n", "at least two list columns"),
+    "empty file": ("", "cannot read the overlap table"),
 }
 
 

@@ -27,6 +27,7 @@ there are nonoverlapping lists", JASA 116, 2021):
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -112,7 +113,7 @@ def read_overlap_table(path: Path) -> OverlapTable:
 def _read_frame(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, sep=None, engine="python", dtype=str, skipinitialspace=True)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
+    except (OSError, ValueError, csv.Error, pd.errors.ParserError) as exc:
         raise InputError(path, f"cannot read the overlap table: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty or frame.shape[1] < 3:
