@@ -30,7 +30,7 @@ from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.quarantine import QuarantineFile
 from unveil.ingest.records import Item, Rejected, Row, Source, short_hash
 from unveil.ingest.sinks import PART_ROWS, TableSink
-from unveil.ingest.store import STAGE, content_sha256, ensure_ingest_tables, record_ingest_state, set_aside
+from unveil.ingest.store import STAGE, ensure_ingest_tables, record_ingest_state, set_aside
 from unveil.manifest import Manifest, read_manifest
 from unveil.pipeline import workspace_lock
 from unveil.progress import Progress, SilentProgress
@@ -277,8 +277,8 @@ class _Run:
         if item.table == "posts":
             row["post_id"] = "p" + short_hash(key)
             row["image_refs"] = item.image_refs
-            row["content_sha256"] = content_sha256(row.get("title"), row.get("text"))
-            row["__versionable"] = key.startswith("id:")
+            if key.startswith("id:"):  # an id: another title or text under it is a new version
+                row["__versionable"] = True
         elif item.table == "transfers":
             row["transfer_id"] = "t" + short_hash(key)
         return row

@@ -28,8 +28,7 @@ POSTS = pa.schema(
         ("record_sha256", pa.string()),
         ("image_refs", pa.list_(pa.string())),
         ("metadata", pa.string()),
-        # added for versions: the hash of title and text; the first version's post_id for a later one
-        ("content_sha256", pa.string()),
+        # added for versions: a later version's link to the first (same id, another title or text)
         ("version_of", pa.string()),
     ]
 )

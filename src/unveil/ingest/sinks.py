@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from unveil.ingest.records import short_hash
 from unveil.ingest.schema import INGEST_TABLES, KEY_COLUMNS
+from unveil.ingest.text import content_sha256
 from unveil.tables import write_part
 from unveil.workspace import Workspace
 
@@ -96,32 +97,44 @@ class TableSink:
         """A post whose id is known but whose title or text differs becomes a new version, linked to the first.
 
         Its ``post_id`` is derived from the first's and its content, so that reading it again is a
-        duplicate; ``version_of`` names the first version.
+        duplicate; ``version_of`` names the first version. Contents are compared only for ids
+        met twice (in the buffer, or in the table already), so the common case costs a set look-up.
         """
         versionable = [row for row in self.rows if row.pop("__versionable", False)]
         if not versionable:
             return
-        known = self._stored_contents({row["post_id"] for row in versionable})
+        ids: set[str] = set()
+        candidates: set[str] = set()
         for row in versionable:
-            base, content = row["post_id"], row.get("content_sha256") or ""
-            stored = known.get(base)
-            if stored is None:
-                known[base] = content
-            elif stored and content and stored != content:
+            (candidates if row["post_id"] in ids else ids).add(row["post_id"])
+        stored = self._stored_contents(ids)
+        candidates |= set(stored)
+        if not candidates:
+            return
+        for row in versionable:
+            base = row["post_id"]
+            if base not in candidates:
+                continue
+            content = content_sha256(row.get("title"), row.get("text"))
+            first = stored.setdefault(base, content)
+            if first != content:
                 row["post_id"] = "p" + short_hash(base, content)
                 row["version_of"] = base
 
     def _stored_contents(self, ids: set[str]) -> dict[str, str]:
-        """The content hash stored under each of these post ids ("" when unknown)."""
+        """The content hash (title and text) stored under each of these post ids that the table holds."""
         found: dict[str, str] = {}
         wanted = pa.array(sorted(ids), pa.string())
         for part in self.ref.parts():
-            existing = self.ref.read_part(part, ["post_id", "content_sha256"])
+            keys = self.ref.read_part(part, ["post_id"]).column(0)
+            if not pc.any(pc.is_in(keys, value_set=wanted)).as_py():
+                continue
+            existing = self.ref.read_part(part, ["post_id", "title", "text"])
             existing = existing.filter(pc.is_in(existing.column("post_id"), value_set=wanted))
-            for post_id, content in zip(
-                existing.column("post_id").to_pylist(), existing.column("content_sha256").to_pylist(), strict=True
+            for post_id, title, text in zip(
+                *(existing.column(c).to_pylist() for c in existing.column_names), strict=True
             ):
-                found.setdefault(post_id, content or "")
+                found.setdefault(post_id, content_sha256(title, text))
         return found
 
     def _new_rows(self, table: pa.Table) -> pa.Table:

@@ -9,7 +9,6 @@ yet are named in ``_pending.json`` (``unveil.evidence.pending``); a crash leaves
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -49,10 +48,6 @@ def ensure_ingest_tables(workspace: Workspace, actor: str | None = None) -> None
 def _upgrade_part(table: TableRef, part: Path, schema: pa.Schema) -> None:
     """Rewrite a part written before columns were added: same rows, new columns empty."""
     old = table.read_part(part)
-    if "content_sha256" in schema.names and "content_sha256" not in old.column_names and "text" in old.column_names:
-        titles = old.column("title").to_pylist() if "title" in old.column_names else [None] * old.num_rows
-        hashes = [content_sha256(t, x) for t, x in zip(titles, old.column("text").to_pylist(), strict=True)]
-        old = old.append_column("content_sha256", pa.array(hashes, pa.string()))
     columns = [
         old.column(field.name).cast(field.type)
         if field.name in old.column_names
@@ -60,11 +55,6 @@ def _upgrade_part(table: TableRef, part: Path, schema: pa.Schema) -> None:
         for field in schema
     ]
     write_part(part.parent, pa.Table.from_arrays(columns, schema=schema), name=part.name)
-
-
-def content_sha256(title: str | None, text: str | None) -> str:
-    """What makes two versions of a post with the same id differ: its title and text."""
-    return hashlib.sha256(f"{title or ''}\x1f{text or ''}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def append_rows(workspace: Workspace, table_name: str, rows: pa.Table) -> None:

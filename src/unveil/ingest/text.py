@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import unicodedata
 from typing import IO
@@ -135,3 +136,8 @@ def clean_optional(value: object, limit: int = 4096) -> str | None:
         return None
     text = normalise_text(str(value)).strip()
     return text[:limit] or None
+
+
+def content_sha256(title: str | None, text: str | None) -> str:
+    """What makes two versions of a post with the same id differ: its title and text (hashed)."""
+    return hashlib.sha256(f"{title or ''}\x1f{text or ''}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
