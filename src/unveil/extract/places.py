@@ -27,7 +27,8 @@ WORD = re.compile(r"\w+")
 # A place word (or a postal code) right before a name: "in Peer", "à Ans", "te As", "3990 Peer".
 PLACE_CONTEXT = re.compile(
     r"(?:(?<!\w)(?:in|à|a|te|naar|van|uit|bij|nabij|near|from|to|de|du|au|aux|vers|regio|région|region|omgeving"
-    r"|rond|around|centrum|centre|nach|aus|bei|im|gemeente|commune|ville|stad)|(?<!\d)[1-9]\d{3})[\s,:]{1,3}$",
+    r"|rond|around|centrum|centre|nach|aus|bei|im|gemeente|commune|ville|stad|visiting|located|based|downtown"
+    r"|din|във|в|из)|(?<!\d)[1-9]\d{3})[\s,:]{1,3}$",
     re.IGNORECASE,
 )
 CONTEXT_REACH = 16
@@ -132,7 +133,168 @@ def gazetteer() -> Gazetteer:
 
 
 def find_places(text: str) -> list[PlaceMention]:
-    """Places named in ``text``, in order."""
+    """Places named in ``text``, in order: the curated gazetteer, then the world's cities (with a place cue)."""
+    found = _find_curated(text)
+    world = _find_world_cities(text, found)
+    if world:
+        found = sorted(found + world, key=lambda mention: mention.start)
+    return found
+
+
+WORLD_FILE = "world_cities.tsv.gz"
+# A run of capitalised words (a name of one to four words): where a world city's name can stand.
+CAPITALISED = re.compile(
+    r"(?<![\w\-.@/])[A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*(?:[ \-][A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*){0,3}"
+)
+# A state, province or county code after the name ("Dallas, TX", "Parramatta, NSW"): a place cue.
+REGION_AFTER = re.compile(r",\s?(?:[A-Z]{2}|NSW|VIC|QLD|TAS|ACT)\b")
+# Only spaces, punctuation or emoji before the name on its line: an ad's heading ("Sydney CBD, ...").
+LINE_START = re.compile(r"(?:^|\n)[^\w\n]*$")
+MAX_CITY_WORDS = 4
+
+
+@lru_cache(maxsize=1)
+def world_cities() -> dict[str, str]:
+    """Folded name or alias -> the city's row of ``world_cities.tsv.gz`` (GeoNames cities15000), most populous first.
+
+    Names of the curated files are left out (those files decide how their names are read). Rows become
+    ``Place`` objects only when named in a post (``world_place``).
+    """
+    import gzip
+
+    curated = gazetteer().places
+    cities: dict[str, str] = {}
+    raw = (resources.files("unveil.extract") / "gazetteer" / WORLD_FILE).read_bytes()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line.startswith("#") or not line:
+            continue
+        for key in line.rpartition("\t")[2].split("|"):
+            if key not in curated and key not in cities and key.count(" ") < MAX_CITY_WORDS:
+                cities[key] = line
+    return cities
+
+
+@lru_cache(maxsize=4096)
+def world_place(row: str) -> Place:
+    """The ``Place`` of one row of the world cities file."""
+    place_id, name, country, lat, lon, _population, _keys = row.split("\t")
+    return Place(place_id, name, "city", country, _coordinate(lat), _coordinate(lon), True, True)
+
+
+def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMention]:
+    """Cities of the world named in ``text`` as written (capitalised) and with a place cue.
+
+    A cue: a place word before ("in", "near", "from", "à"...), the start of a line, or a state or
+    county code after ("Dallas, TX"). So "Paris Hilton", "Asian Spa", "Florence is 22" are not places.
+    """
+    cities = world_cities()
+    found: list[PlaceMention] = []
+    for run in CAPITALISED.finditer(text):
+        words = list(re.finditer(r"\S+", run.group()))
+        k = 0
+        while k < len(words):
+            for size in range(min(MAX_CITY_WORDS, len(words) - k), 0, -1):
+                start = run.start() + words[k].start()
+                end = run.start() + words[k + size - 1].end()
+                row = cities.get(fold(text[start:end]))
+                if row is not None and not any(m.start < end and start < m.end for m in taken):
+                    if _world_cue(text, start, end, row):
+                        found.append(PlaceMention(world_place(row), start, end))
+                    k += size - 1
+                    break
+            k += 1
+    return found
+
+
+# City names that are as often given names or words: read only after a place word or before a state code.
+GIVEN_NAMES = frozenset(
+    [
+        "florence",
+        "victoria",
+        "paris",
+        "london",
+        "jackson",
+        "austin",
+        "madison",
+        "charlotte",
+        "eugene",
+        "regina",
+        "adelaide",
+        "alexandria",
+        "mobile",
+        "orange",
+        "asia",
+        "spa",
+        "lincoln",
+        "chelsea",
+        "kimberley",
+        "maria",
+        "sofia",
+        "georgia",
+        "santa",
+        "marina",
+        "angela",
+        "carmen",
+        "natal",
+        "aurora",
+        "florida",
+        "columbia",
+        "logos",
+        "eko",
+        "york",
+        "hope",
+        "bath",
+        "reading",
+        "split",
+        "nice",
+        "mons",
+        "young",
+        "latina",
+        "best",
+        "centro",
+        "university",
+        "bergen",
+        "anna",
+        "lola",
+        "sara",
+        "nora",
+        "eva",
+        "julie",
+        "luna",
+        "mila",
+        "ana",
+        "rosa",
+        "kiki",
+        "jade",
+        "lisa",
+        "bella",
+        "goa",
+        "market",
+        "center",
+        "tall",
+        "hola",
+    ]
+)
+
+
+def _world_cue(text: str, start: int, end: int, row: str) -> bool:
+    """A place word before, a state code after; or, for the main name of a city of 100,000 people or
+    more that is not also a given name or a word, the start of a line (an ad's heading)."""
+    window = max(0, start - CONTEXT_REACH)
+    if PLACE_CONTEXT.search(text, window, start) is not None or REGION_AFTER.match(text, end) is not None:
+        return True
+    key = fold(text[start:end])
+    fields = row.split("\t", 6)
+    if key in GIVEN_NAMES or key != fold(fields[1]) or int(fields[5]) < HEADING_POPULATION:
+        return False
+    return LINE_START.search(text, max(0, start - 40), start) is not None
+
+
+HEADING_POPULATION = 100_000
+
+
+def _find_curated(text: str) -> list[PlaceMention]:
+    """Places of the curated gazetteer files named in ``text``, in order."""
     table = gazetteer()
     lowered = lower_cased(text)
     if len(lowered) != len(text):

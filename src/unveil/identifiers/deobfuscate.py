@@ -40,6 +40,10 @@ NUMBER_WORDS: dict[str, dict[str, str]] = {
         "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4",
         "cinco": "5", "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
     },
+    "bg": {
+        "нула": "0", "едно": "1", "един": "1", "една": "1", "две": "2", "два": "2", "три": "3", "четири": "4",
+        "пет": "5", "шест": "6", "седем": "7", "осем": "8", "девет": "9",
+    },
     "ro": {
         "zero": "0", "unu": "1", "doi": "2", "două": "2", "doua": "2", "trei": "3", "patru": "4",
         "cinci": "5", "șase": "6", "şase": "6", "sase": "6", "șapte": "7", "şapte": "7", "sapte": "7",
@@ -375,9 +379,12 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
     return result
 
 
+X_GAP = re.compile(r" ?[x×] ?")
+
+
 def _x_between(text: str, previous: int, start: int) -> bool:
-    """One "x" between two digit groups ("0470x12x34x56")."""
-    return start - previous == 1 and text[previous] in "x×" and text[start - 2 : start - 1].isdigit()
+    """One "x" between two digit groups ("0470x12x34x56", "602 x 918 x 4472")."""
+    return start - previous <= 3 and X_GAP.fullmatch(text, previous, start) is not None
 
 
 def _list_comma(text: str, previous: DigitToken, token: DigitToken) -> bool:

@@ -27,6 +27,8 @@ from unveil.identifiers.regions import (
     is_mobile,
     national_groupings,
     other_mobile_readings,
+    split_e164,
+    trunk_optional,
     world_readings,
 )
 
@@ -52,6 +54,32 @@ def parse_phone(digits: str, region: str, international: bool) -> str | None:
     if prefix == "0":
         return _valid_national(_country_code(region), digits[1:])
     return _valid_e164(digits, region)
+
+
+@lru_cache(maxsize=65536)
+def parse_as_written(digits: str, region: str) -> str | None:
+    """``parse_phone``, or the library's reading in ``region`` when the digits are exactly its national format.
+
+    Some plans write national numbers without their trunk prefix (Brazil's "(11) 96123-4567") or
+    with carrier codes (Argentina's "011 15-2345-6789"); read when the region is known, and only
+    when the library would write the number the same way.
+    """
+    prefix = _national_prefix(region)
+    if prefix != "0" or digits.startswith("0"):
+        value = parse_phone(digits, region, False)
+        if value is not None or digits.startswith("00"):
+            return value
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        national = "".join(ch for ch in phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL) if ch.isdigit())
+        value = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        if national == digits or (national == prefix + digits and prefix and trunk_optional(value)):
+            return value
+    # a country code written without "+" ("32470123456")
+    return parse_phone(digits, region, False) if prefix == "0" and not digits.startswith("0") else None
 
 
 def _from_international(digits: str, region: str) -> str | None:
@@ -139,8 +167,10 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     labelled = _not_a_phone_before(text, tokens[0].start)
     taken = [False] * size
     # Two tokens of one word ("seven02", "zero4nine3"): a number never starts or ends between them.
+    # Number words in a row ("zero seven zero one") are one written run too.
     glued = [
-        tokens[k].end == tokens[k + 1].start and text[tokens[k].end - 1].isalnum() and text[tokens[k].end].isalnum()
+        (tokens[k].end == tokens[k + 1].start and text[tokens[k].end - 1].isalnum() and text[tokens[k].end].isalnum())
+        or (tokens[k].rule == "spelled" and tokens[k + 1].rule == "spelled")
         for k in range(size - 1)
     ] + [False]
     # A short group left after a number, set off only by the number's own kind of separator
@@ -225,35 +255,58 @@ def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
         def in_country(
             text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
         ) -> Reading | None:
-            value = None if intl else parse_phone(cand, country, False)
+            value = None if intl else parse_as_written(cand, country)
             return (value, "country", False) if value else None
 
         tiers.append(in_country)
     if labelled:
         return tiers
     evidence = regions.evidence
-    any_type = tuple(
-        (region, source) for region, source in evidence if source in ANY_TYPE_SOURCES or region == regions.home
-    )
+    strong = tuple((region, source) for region, source in evidence if source in ANY_TYPE_SOURCES)
+    weak = tuple((region, source) for region, source in evidence if source not in ANY_TYPE_SOURCES)
+    any_type = (*strong, *((region, source) for region, source in weak if region == regions.home))
+    languages = tuple((region, source) for region, source in weak if source == "language")
+    # A language or the workspace names a region whose national numbers carry a trunk prefix (or the home region):
+    # a bare run of digits is no evidence for a plan without one (Luxembourg).
+    weak = tuple((region, source) for region, source in weak if region == regions.home or _trunk(region))
 
-    def mobile_in_evidence(
-        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
-    ) -> Reading | None:
+    def mobile_in_strong(text: str, tokens: Tokens, i: int, j: int, cand: str, intl: bool) -> Reading | None:
         if intl:
             return None
-        for region, source in evidence:
+        for region, source in strong:
+            value = parse_as_written(cand, region)
+            if value and is_mobile(value):
+                return value, source, other_mobile_readings(cand, value)
+        return None
+
+    def exactly_as_written_in(sources: tuple[tuple[str, str], ...]) -> Tier:
+        def exactly(text: str, tokens: Tokens, i: int, j: int, cand: str, intl: bool) -> Reading | None:
+            """A landline of the evidence's country, grouped exactly as that country writes its numbers."""
+            if intl or i == j:
+                return None
+            lengths = tuple(len(token.digits) for token in tokens[i : j + 1])
+            for region, source in sources:
+                value = parse_as_written(cand, region)
+                if value and _grouped_exactly(value, cand, lengths):
+                    return value, source, other_mobile_readings(cand, value)
+            return None
+
+        return exactly
+
+    def mobile_in_weak(text: str, tokens: Tokens, i: int, j: int, cand: str, intl: bool) -> Reading | None:
+        if intl:
+            return None
+        for region, source in weak:
             value = parse_phone(cand, region, False)
             if value and is_mobile(value):
                 return value, source, other_mobile_readings(cand, value)
         return None
 
-    def any_in_evidence(
-        text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
-    ) -> Reading | None:
+    def any_in_evidence(text: str, tokens: Tokens, i: int, j: int, cand: str, intl: bool) -> Reading | None:
         if intl:
             return None
         for region, source in any_type:
-            value = parse_phone(cand, region, False)
+            value = parse_as_written(cand, region)
             if value:
                 return value, source, other_mobile_readings(cand, value)
         return None
@@ -263,22 +316,28 @@ def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
     ) -> Reading | None:
         if intl or not _delimited(text, tokens, i, j) or not _phone_like(text, tokens, i, j, cand):
             return None
-        best = best_world_reading(cand, regions.votes)
+        best = best_world_reading(cand, regions.votes, _breaks(tokens, i, j))
         if best is None:
             return None
         reading, ambiguous = best
         return reading.value, "ranked" if ambiguous else "plan", ambiguous
 
-    return [*tiers, mobile_in_evidence, any_in_evidence, in_every_region]
+    readers: list[Tier] = [mobile_in_strong, exactly_as_written_in(strong)] if strong else []
+    readers.append(mobile_in_weak)
+    if languages:
+        readers.append(exactly_as_written_in(languages))
+    return [*tiers, *readers, any_in_evidence, in_every_region]
 
 
 PHONE_CUE = re.compile(
-    r"(?i)(?:call|text|txt|phone|tel|mobile|cell|whats\s?app|wa|contact|sms|number|num|no|nr|viber|signal|telegram"
+    r"(?i)(?:\b(?:call|text|txt|phone|tel|mobile|mob|cell|whats\s?app|wa|contact|sms|viber|signal|telegram)"
     r"|☎|📞|📱|📲)\W{0,6}$"
 )
 
 
-WEAK_GAP = frozenset(" \t-.,()")
+WEAK_GAP = frozenset(" \t-.,()/•·_=x×*")
+# Separators a number is written with to evade filters ("0497•221•308", "0470_12_34", "602 x 918").
+EVASIVE_GAP = frozenset("•·_=x×*")
 
 
 def _delimited(text: str, tokens: Tokens, i: int, j: int) -> bool:
@@ -301,9 +360,41 @@ def _phone_like(text: str, tokens: tuple[DigitToken, ...], i: int, j: int, candi
     lengths = [len(token.digits) for token in tokens[i : j + 1]]
     if len(lengths) > 1 and _grouped_like_plan(candidate, tuple(lengths)):
         return True
+    if len(lengths) >= 3 and min(lengths) >= 2 and i == 0 and j == len(tokens) - 1:
+        return True  # three groups or more, the whole chain: "622 987 654" (Spain writes 622 98 76 54)
     if PHONE_CUE.search(text, max(0, tokens[i].start - 16), tokens[i].start) is not None:
         return True
-    return i == 0 and j == len(tokens) - 1 and any(token.rule in OBFUSCATED_RULES for token in tokens[i : j + 1])
+    if i != 0 or j != len(tokens) - 1:
+        return False
+    return any(token.rule in OBFUSCATED_RULES for token in tokens) or any(
+        not EVASIVE_GAP.isdisjoint(text[tokens[k].end : tokens[k + 1].start]) for k in range(len(tokens) - 1)
+    )
+
+
+def _breaks(tokens: Tokens, i: int, j: int) -> frozenset[int]:
+    """Positions (in digits) between the written groups of tokens ``i..j``."""
+    breaks = set()
+    position = 0
+    for token in tokens[i:j]:
+        position += len(token.digits)
+        breaks.add(position)
+    return frozenset(breaks)
+
+
+@lru_cache(maxsize=512)
+def _trunk(region: str) -> bool:
+    return bool(_national_prefix(region))
+
+
+def _grouped_exactly(value: str, candidate: str, lengths: tuple[int, ...]) -> bool:
+    """True when the written groups are exactly those of a national format of the number's plan."""
+    breaks = set()
+    position = 0
+    for length in lengths[:-1]:
+        position += length
+        breaks.add(position)
+    offset = len(candidate) - len(split_e164(value)[1])
+    return any(breaks in (groups, groups - {offset}) for groups in national_groupings(value, candidate))
 
 
 @lru_cache(maxsize=65536)
@@ -323,7 +414,8 @@ def _grouped_like_plan(candidate: str, lengths: tuple[int, ...]) -> bool:
 
 # Words that announce a number that is not a phone (an order, a reference, a postal code).
 NOT_A_PHONE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:order|ref|reference|invoice|factuur|facture|commande|bestelling|tracking|isbn|zip|zips|postcode"
+    r"(?i)(?:\b(?:order|ref|reference|invoice|factuur|facture|commande|comanda|comandă|pedido|bestelling|bestelnummer"
+    r"|поръчка|pnr|booking|reservation|tracking|isbn|zip|zips|postcode"
     r"|zipcode|code|id|ad\s?id|post\s?id|sku|case|bon)|#|n°|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
 )
 

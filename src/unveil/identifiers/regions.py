@@ -112,8 +112,9 @@ def is_mobile(value: str) -> bool:
 def _world_index() -> dict[int, tuple[tuple[str, int, str], ...]]:
     """Written length -> (region, country code, trunk prefix written) of every plan a number that long fits.
 
-    A trunk prefix ``0`` must be written (people write it: "06...", "0470..."); others (``1`` of
-    North America, ``8`` of Russia) may be left out.
+    A trunk prefix ``0`` must be written (people write it: "06...", "0470...") unless the plan's own
+    formats may leave it out (India's mobiles); others (``1`` of North America, ``8`` of Russia) may
+    be left out.
     """
     index: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     for region in sorted(SUPPORTED):
@@ -122,10 +123,11 @@ def _world_index() -> dict[int, tuple[tuple[str, int, str], ...]]:
             continue
         prefix = metadata.national_prefix or ""
         code = int(metadata.country_code)
+        optional = any(f.national_prefix_optional_when_formatting for f in metadata.number_format or ())
         for length in metadata.general_desc.possible_length or ():
             if prefix:
                 index[length + len(prefix)].append((region, code, prefix))
-            if prefix != "0":
+            if prefix != "0" or optional:
                 index[length].append((region, code, ""))
     return {length: tuple(entries) for length, entries in index.items()}
 
@@ -158,8 +160,13 @@ def world_readings(digits: str) -> tuple[Reading, ...]:
 _LEADING_ZERO_CODES = frozenset({39, 379, 378, 225, 242, 241, 228})
 
 
-def best_world_reading(digits: str, votes: tuple[str, ...]) -> tuple[Reading, bool] | None:
+def best_world_reading(
+    digits: str, votes: tuple[str, ...], breaks: frozenset[int] = frozenset()
+) -> tuple[Reading, bool] | None:
     """The reading of ``digits`` in every region, ranked by agreeing clues then ``PRIOR``; and whether ambiguous.
+
+    Clues: the regions ``votes`` name (a language, a currency of many countries), and the written
+    groups (``breaks``: positions between groups) following the region's own national format.
 
     Only mobile readings with a national number of at least ``MIN_WORLD_NATIONAL`` digits count:
     with no evidence, an order number or a list of postal codes must not become a landline of
@@ -177,6 +184,8 @@ def best_world_reading(digits: str, votes: tuple[str, ...]) -> tuple[Reading, bo
 
     def rank(reading: Reading) -> tuple[int, int, str]:
         agreeing = sum(1 for region in votes if region in reading.regions)
+        if breaks and any(breaks <= groups for groups in national_groupings(reading.value, digits)):
+            agreeing += 2  # written the way that country writes its numbers
         prior = min((PRIOR_RANK.get(region, len(PRIOR)) for region in reading.regions), default=len(PRIOR))
         return -agreeing, prior, reading.value
 
@@ -219,3 +228,19 @@ def national_groupings(value: str, written: str) -> tuple[frozenset[int], ...]:
                 breaks.add(offset)
             groupings.append(frozenset(breaks))
     return tuple(groupings)
+
+
+def trunk_optional(value: str) -> bool:
+    """True when the national format of the number's plan may leave the trunk prefix out (India's mobiles)."""
+    code, national = split_e164(value)
+    for region in regions_of_country_code(code):
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            continue
+        for number_format in metadata.number_format or ():
+            leading = number_format.leading_digits_pattern
+            if number_format.pattern is None or (leading and re.match(leading[-1], national) is None):
+                continue
+            if re.fullmatch(number_format.pattern, national):
+                return bool(number_format.national_prefix_optional_when_formatting)
+    return False
