@@ -20,7 +20,8 @@ the workspace's own identifiers.
    down no further than where the last ``WINDOW`` labelled pairs fall below it (a link at the
    margin must be right as often as the links above it: networks chain them).
 6. **Author model** (``author_model``): a logistic regression on the pair features (probabilities
-   calibrated by its likelihood fit), cross-validated by vendor: vendors are dealt into folds and
+   calibrated by its likelihood fit; every coefficient with its feature's sign, ``SIGNS``),
+   cross-validated by vendor: vendors are dealt into folds and
    a pair is scored by a model trained without any pair that touches either of its vendors. The
    probability threshold is set on those out-of-fold scores as in 5. Links above it are ``style``
    links, each with the features that drove it.
@@ -349,6 +350,33 @@ class AuthorModel:
     scales: F64 = field(default_factory=lambda: np.ones(0))
 
 
+# The direction every feature may push the probability: more similarity is never evidence of two
+# authors, a larger distance between habits never evidence of one.
+SIGNS = np.array([1.0 if not name.startswith("d_") else -1.0 for name in FEATURES])
+
+
+@dataclass(frozen=True)
+class SignedModel:
+    """A logistic regression whose coefficients all have their feature's sign (``SIGNS``): a feature
+    that would get the wrong sign is left out and the model refitted, so the model cannot learn
+    that, say, little shared text is evidence of one author from labels that never show such pairs."""
+
+    model: Any
+    used: npt.NDArray[np.bool_]
+
+    def predict_proba(self, features: F64) -> F64:
+        """Probabilities of (different, same) for every pair."""
+        return np.asarray(self.model.predict_proba(features[:, self.used]), dtype=np.float64)
+
+    def weights(self) -> tuple[F64, F64, F64]:
+        """Coefficients, means and scales over all features (zeros and ones for the unused)."""
+        coefficients, means, scales = np.zeros(self.used.size), np.zeros(self.used.size), np.ones(self.used.size)
+        scaler, regression = self.model.steps[0][1], self.model.steps[1][1]
+        coefficients[self.used] = regression.coef_[0]
+        means[self.used], scales[self.used] = scaler.mean_, scaler.scale_
+        return coefficients, means, scales
+
+
 def _fit(features: F64, label: I64) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -358,9 +386,17 @@ def _fit(features: F64, label: I64) -> Any:
         keep = np.random.default_rng(SEED).choice(features.shape[0], MAX_TRAINING_PAIRS, replace=False)
         keep.sort()
         features, label = features[keep], label[keep]
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    model.fit(features, label)
-    return model
+    signs = SIGNS[: features.shape[1]] if features.shape[1] <= SIGNS.size else np.ones(features.shape[1])
+    used = np.ones(features.shape[1], dtype=np.bool_)
+    while True:
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+        model.fit(features[:, used], label)
+        coefficients = np.zeros(used.size)
+        coefficients[used] = model.steps[1][1].coef_[0]
+        wrong = used & (coefficients * signs < 0)
+        if not wrong.any() or used.sum() <= 1:
+            return SignedModel(model, used)
+        used &= ~wrong
 
 
 def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
@@ -395,15 +431,8 @@ def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
             probability[scored] = _fit(features[train], label[train]).predict_proba(features[scored])[:, 1]
     probability = np.round(probability, 4)
     threshold = calibrate("style", probability, label, target, labels.vendors)
-    full = _fit(features[known], label[known])
-    scaler, regression = full.steps[0][1], full.steps[1][1]
-    return AuthorModel(
-        probability,
-        threshold,
-        np.asarray(regression.coef_[0], dtype=np.float64),
-        np.asarray(scaler.mean_, dtype=np.float64),
-        np.asarray(scaler.scale_, dtype=np.float64),
-    )
+    coefficients, means, scales = _fit(features[known], label[known]).weights()
+    return AuthorModel(probability, threshold, coefficients, means, scales)
 
 
 def style_links(pairs: pa.Table, features: F64, model: AuthorModel, excluded: npt.NDArray[np.bool_]) -> pa.Table:
