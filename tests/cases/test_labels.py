@@ -11,6 +11,7 @@ from tests.cases.conftest import cli
 from unveil import db
 from unveil.cases import create_case, set_label, show_case
 from unveil.cases.labels import clear_label, current_label, current_labels, label_history, label_item
+from unveil.cases.schema import CASES
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
@@ -62,9 +63,9 @@ def test_an_old_database_with_one_label_per_item_migrates(tmp_path: Path) -> Non
     )
     old.commit()
     old.close()
-    connection = db.connect(workspace)
+    connection = db.connect(workspace, CASES)
     connection.close()
-    connection = db.connect(workspace)  # a second opening changes nothing
+    connection = db.connect(workspace, CASES)  # a second opening changes nothing
     kind = connection.execute("SELECT type FROM sqlite_master WHERE name = 'case_labels'").fetchone()[0]
     connection.close()
     assert kind == "view"

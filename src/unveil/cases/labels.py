@@ -16,6 +16,7 @@ from typing import Any
 
 from unveil import db
 from unveil.cases.items import LABELLED_KINDS, LABELS, check_labelled_item_exists
+from unveil.cases.schema import CASES
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
@@ -99,7 +100,7 @@ def label_item(
     check_label(label, kind)
     if check:
         check_labelled_item_exists(workspace, kind, ref)
-    connection = db.connect(workspace)
+    connection = db.connect(workspace, CASES)
     try:
         with connection:
             at = now()
@@ -123,7 +124,7 @@ def clear_label(workspace: Workspace, kind: str, ref: str, actor: str, reason: s
     """Remove an item's workspace-wide current label (an event ``cleared``; the history stays)."""
     if current_label(workspace, kind, ref) is None:
         raise NotFound(f"label of {kind}", ref)
-    connection = db.connect(workspace)
+    connection = db.connect(workspace, CASES)
     try:
         with connection:
             at = now()
@@ -164,7 +165,7 @@ def latest_labels(events: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
 
 
 def _select(workspace: Workspace, where: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    connection = db.connect(workspace)
+    connection = db.connect(workspace, CASES)
     try:
         rows = connection.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM label_events {where}", params).fetchall()
     finally:

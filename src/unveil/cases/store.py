@@ -17,6 +17,7 @@ from typing import Any
 
 from unveil import db
 from unveil.cases.items import STATUSES, check_item_exists, item_kind
+from unveil.cases.schema import CASES
 from unveil.errors import NotFound, UsageError
 from unveil.workspace import Workspace
 
@@ -56,7 +57,7 @@ def now() -> str:
 
 @contextmanager
 def _transaction(workspace: Workspace) -> Iterator[sqlite3.Connection]:
-    connection = db.connect(workspace)
+    connection = db.connect(workspace, CASES)
     try:
         with connection:
             yield connection

@@ -17,12 +17,14 @@ from unveil import __version__
 from unveil.auth.audit import AuditWriter
 from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.auth.throttle import LoginThrottle
+from unveil.cases.schema import CASES
 from unveil.db import connect
 from unveil.web.deps import verify_csrf
 from unveil.web.errors import install_error_handlers
 from unveil.web.pages import create_environment
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import discover
+from unveil.web.schema import WEB
 from unveil.web.security import SecurityHeadersMiddleware
 from unveil.workspace import Workspace
 
@@ -36,7 +38,7 @@ WORKSPACE_VARIABLE = "UNVEIL_SERVE_WORKSPACE"
 
 def create_app(workspace: Workspace) -> FastAPI:
     """Build the app for one workspace (creating missing database tables, loading the read model)."""
-    connect(workspace).close()
+    connect(workspace, WEB, CASES).close()  # the tables of the areas whose state the pages read and write
     app = FastAPI(
         title=f"Unveil — {workspace.settings.name}",
         version=__version__,
