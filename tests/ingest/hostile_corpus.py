@@ -92,6 +92,22 @@ def _blank_warc(folder: Path) -> None:
     (folder / "blank.warc.gz").write_bytes(gzip.compress(b" " * 8_000_000))
 
 
+def _warc_response(url: str, body: bytes, number: int) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2024-01-01T00:00:00Z\r\n"
+        f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n"
+    )
+    return head.encode() + http + b"\r\n\r\n"
+
+
+def _cut_warc(folder: Path) -> None:
+    pages = [f"<html><body><p>page {n} {'x' * 2000}</p></body></html>".encode() for n in range(2)]
+    data = b"".join(_warc_response(f"http://e.example/{n}", page, n) for n, page in enumerate(pages))
+    (folder / "cut.warc").write_bytes(data[:-1500])  # the archive ends inside the second record
+
+
 def _special_files(folder: Path) -> None:
     (folder / "ok.jsonl").write_text(_lines([{"id": "S1", "text": "a fine post"}]))
     (folder / "dangling.jsonl").symlink_to(folder / "missing.jsonl")
@@ -119,6 +135,7 @@ CASES = [
     Case("two-empty-files", _empty_twice, 2, 0, 0, 2),
     Case("html-nested-200000", _deep_html, 1, 0, 0, 1, seconds=10),
     Case("warc-8mb-of-blanks", _blank_warc, 1, 0, 0, 1, seconds=10),
+    Case("warc-cut-inside-a-record", _cut_warc, 2, 1, 0, 1),
     Case("fifo-and-dangling-link", _special_files, 1, 1, 0, 0, skipped=2),
     Case("bad-json-lines", _bad_lines, 4, 1, 0, 3),
 ]

@@ -54,6 +54,9 @@ def _item(record: Any, number: int, source: Source) -> Item:
     body = record.content_stream().read(source.limits.max_record_bytes + 1)
     if len(body) > source.limits.max_record_bytes:
         return Rejected(number, f"response body at {url} exceeds {source.limits.max_record_bytes:,} bytes")
+    missing = getattr(record.raw_stream, "limit", 0)
+    if isinstance(missing, int) and missing > 0:  # the archive ends inside this record
+        return Rejected(number, f"record at {url} is cut: {missing:,} of its declared bytes are missing")
     if mime in IMAGE_TYPES:
         return Row("images", number, "", {"url": url}, image_bytes=body)
     charset = content_type.partition("charset=")[2].strip(" \"'") or detect_encoding(body[:65536])
