@@ -4,19 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := src synth tests bench
+LOCK := requirements.lock
 
-.PHONY: demo test lint typecheck bench clean system-packages web-assets
+.PHONY: demo test lint typecheck lock bench clean system-packages web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The synthetic world (synth/, distribution unveil-synth) is installed beside the product, never
-# as one of its dependencies: only `unveil demo` and `unveil synth` use it.
-$(STAMP): pyproject.toml synth/pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
-	$(BIN)/pip install --quiet -e ./synth
+# Every dependency at the version and hashes of requirements.lock, then the two distributions of
+# this repository without dependencies: unveil, and the synthetic world (synth/, unveil-synth),
+# installed beside the product, never as one of its dependencies (only `unveil demo` and
+# `unveil synth` use it). `pip check` fails when pyproject.toml asks for what the lock lacks.
+$(STAMP): pyproject.toml synth/pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e . -e ./synth
+	$(BIN)/pip check
 	touch $(STAMP)
+
+## Re-pin every dependency, with hashes, from pyproject.toml and synth/pyproject.toml (after changing one).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	    --strip-extras --no-emit-index-url --no-emit-find-links --extra dev --extra spark \
+	    --output-file $(LOCK) pyproject.toml synth/pyproject.toml
 
 ## Browser, Java and fonts from Debian's packages (tests drive Chromium; Spark needs Java).
 system-packages:
