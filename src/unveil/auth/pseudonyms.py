@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
 
 
 class Pseudonymiser:
@@ -21,13 +20,3 @@ class Pseudonymiser:
         """``kind#xxxxxxxxxx``: stable for one (kind, value) in this workspace."""
         digest = hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
         return f"{kind}#{digest[:10]}"
-
-    def mask_in_text(self, text: str, identifiers: Iterable[tuple[str, str, str]]) -> str:
-        """Replace, in a text, each written form of an identifier by the pseudonym of its canonical value.
-
-        ``identifiers`` holds (kind, canonical value, written form) triples; longer forms go first.
-        """
-        triples = sorted({t for t in identifiers if t[2]}, key=lambda t: -len(t[2]))
-        for kind, value, written in triples:
-            text = text.replace(written, self.mask(kind, value))
-        return text

@@ -126,12 +126,6 @@ def empty_frame() -> pd.DataFrame:
     return conform(pd.DataFrame(columns=COLUMNS))
 
 
-def parse_breakdown(text: str) -> dict[str, str]:
-    """``key=value;key=value`` into a dict."""
-    pairs = (item.split("=", 1) for item in text.split(";") if "=" in item)
-    return {key: value for key, value in pairs}
-
-
 def format_breakdown(values: dict[str, str]) -> str:
     """A dict into ``key=value;key=value`` (separators in values replaced)."""
     clean = {k: str(v).replace(";", ",").replace("=", "-") for k, v in values.items() if v not in (None, "")}

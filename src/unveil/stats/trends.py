@@ -218,24 +218,6 @@ def panel(frame: pd.DataFrame, start_year: int, end_year: int) -> Panel:
     return Panel(len(first), len(last), len(both), frame[unit.isin(both)])
 
 
-def growth_table(frame: pd.DataFrame, start_year: int, end_year: int, by: str = "category") -> pd.DataFrame:
-    """Growth factor and annual rate of each ``by`` group between two years."""
-    data = series(frame, by)
-    rows = []
-    for key, group in data.groupby(by, sort=True):
-        change = growth(group, start_year, end_year)
-        rows.append(
-            {
-                by: key,
-                "start": change.start,
-                "end": change.end,
-                "factor": change.factor,
-                "annual_rate": change.annual_rate,
-            }
-        )
-    return pd.DataFrame(rows, columns=[by, "start", "end", "factor", "annual_rate"])
-
-
 def bounds(value: float, suppressed: int) -> tuple[float, float]:
     """The range a sum can take when ``suppressed`` of its cells were published as ``<5`` (1 to 4 each)."""
     return value + SUPPRESSED_LOW * suppressed, value + SUPPRESSED_HIGH * suppressed
