@@ -160,6 +160,9 @@ def test_style_links_join_rewritten_ads_of_one_author_and_explain_why(linked: Li
     edges = workspace.table("link.edges").read().to_pylist()
     style_edges = [e for e in edges if e["kind"] == "style"]
     assert style_edges and all("probability" in e["reason"] for e in style_edges)
+    members = workspace.table("link.network_posts").read().to_pylist()
+    styled = {e["src_post_id"] for e in style_edges} | {e["dst_post_id"] for e in style_edges}
+    assert all("; same author by writing (probability" in m["reason"] for m in members if m["post_id"] in styled)
 
 
 def test_network_command_shows_the_rare_phrases_and_habits_behind_a_style_link(linked: Linked) -> None:

@@ -392,10 +392,34 @@ def _network_posts(graph: PostGraph, network_of: I64) -> pa.Table:
         {
             "network_id": _network_ids(network_of[posts][members]),
             "post_id": graph.names.take(pa.array(posts[members])),
-            "reason": pc.binary_join_element_wise("shares ", joined, suffix, "").take(pa.array(members)),
+            "reason": pc.binary_join_element_wise(
+                "shares ", joined, suffix, _style_notes(graph, inside, posts), ""
+            ).take(pa.array(members)),
         },
         schema=NETWORK_POSTS,
     )
+
+
+def _style_notes(graph: PostGraph, inside: I64, posts: I64) -> pa.Array:
+    """For each post with a style link inside its network: "; " and the sentence of its most probable
+    one (the probability and the features that drove it), so the network page says why."""
+    notes = pa.array([""] * posts.size, pa.string())
+    if graph.edge_reason is None:
+        return notes
+    style = inside[pc.equal(graph.key_kind.take(pa.array(graph.key[inside])), "style").to_numpy(zero_copy_only=False)]
+    if style.size == 0:
+        return notes
+    vertex = np.concatenate([graph.src[style], graph.dst[style]])
+    edge = np.concatenate([style, style])
+    order = np.lexsort((edge, -graph.weight[edge], vertex))
+    vertex, edge = vertex[order], edge[order]
+    first = np.r_[True, vertex[1:] != vertex[:-1]]
+    best = np.full(len(graph.names), -1, dtype=np.int64)
+    best[vertex[first]] = edge[first]
+    chosen = best[posts]
+    has = chosen >= 0
+    sentences = graph.edge_reason.take(pa.array(np.where(has, chosen, 0)))
+    return pc.if_else(pa.array(has), pc.binary_join_element_wise("; ", sentences, ""), notes)
 
 
 def _key_rank(graph: PostGraph) -> I64:
