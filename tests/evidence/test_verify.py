@@ -100,3 +100,10 @@ def test_a_stray_file_in_the_store_is_reported(ingested: Workspace) -> None:
     stray = ingested.evidence_dir / "notes.txt"
     Path(stray).write_text("planted", "utf-8")
     assert any("not an evidence blob" in problem for problem in problems(ingested))
+
+
+def test_a_blob_made_writable_is_named(ingested: Workspace) -> None:
+    blob = next(EvidenceStore(ingested).blobs())
+    os.chmod(blob, 0o644)
+    found = problems(ingested)
+    assert len(found) == 1 and blob.name in found[0] and "made writable (mode 644" in found[0]

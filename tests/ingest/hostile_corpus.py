@@ -108,6 +108,22 @@ def _cut_warc(folder: Path) -> None:
     (folder / "cut.warc").write_bytes(data[:-1500])  # the archive ends inside the second record
 
 
+def _long_header_csv(folder: Path) -> None:
+    header = ",".join(f"column_{n}" for n in range(120_000))  # over the 1 MB record bound
+    (folder / "wide.csv").write_text(header + "\n" + "".join(f"{n},row {n}\n" for n in range(5)), "utf-8")
+
+
+def _xlsx_extra_cells(folder: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(folder / "sheet.xlsx"))
+    sheet = book.add_worksheet()
+    for row, cells in enumerate([["id", "text"], ["X1", "fine"], ["X2", "more", "+32 470 12 34 56"], ["X3", "ok"]]):
+        for column, value in enumerate(cells):
+            sheet.write(row, column, value)
+    book.close()
+
+
 def _special_files(folder: Path) -> None:
     (folder / "ok.jsonl").write_text(_lines([{"id": "S1", "text": "a fine post"}]))
     (folder / "dangling.jsonl").symlink_to(folder / "missing.jsonl")
@@ -136,6 +152,8 @@ CASES = [
     Case("html-nested-200000", _deep_html, 1, 0, 0, 1, seconds=10),
     Case("warc-8mb-of-blanks", _blank_warc, 1, 0, 0, 1, seconds=10),
     Case("warc-cut-inside-a-record", _cut_warc, 2, 1, 0, 1),
+    Case("csv-header-over-1mb", _long_header_csv, 6, 0, 0, 6),
+    Case("xlsx-cells-beyond-the-header", _xlsx_extra_cells, 3, 2, 0, 1),
     Case("fifo-and-dangling-link", _special_files, 1, 1, 0, 0, skipped=2),
     Case("bad-json-lines", _bad_lines, 4, 1, 0, 3),
 ]

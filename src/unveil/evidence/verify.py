@@ -71,6 +71,9 @@ def _check_blobs(store: EvidenceStore, captured: dict[str, int], result: Verific
             result.problems.append(f"{relative}: content changed (its bytes now hash to {actual})")
         elif path.name not in captured:
             result.problems.append(f"{relative}: no capture event names it (stored outside the custody log)")
+        elif path.stat().st_mode & 0o222:
+            mode = oct(path.stat().st_mode & 0o777)[2:]
+            result.problems.append(f"{relative}: made writable (mode {mode}, stored read-only 444)")
     for sha256, seq in sorted(captured.items(), key=lambda item: item[1]):
         if sha256 not in present:
             relative = store.path(sha256).relative_to(store.root.parent)

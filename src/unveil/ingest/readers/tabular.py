@@ -120,6 +120,7 @@ def _csv_records(
     lines: _Lines, dialect: type[csv.Dialect], oversized: list[tuple[int, int]], limit: int
 ) -> Iterator[Record | Rejected]:
     header: list[str] | None = None
+    header_lost = False
     record_no = 0
     reader = csv.reader(lines, dialect)
     while True:
@@ -152,7 +153,14 @@ def _csv_records(
             number, size = oversized.pop(0)
             record_no += 1
             yield Rejected(record_no, f"CSV line {number} of {size:,} bytes exceeds {limit:,}")
+            header_lost = header_lost or (header is None and number == 1)
         if not cells or not any(cell.strip() for cell in cells):
+            continue
+        if header_lost:  # without its header no row can be read: each is counted and quarantined
+            record_no += 1
+            yield Rejected(
+                record_no, "the header line is too long to read, so no row can be mapped", excerpt(",".join(cells))
+            )
             continue
         if header is None:
             header = [cell.strip().lstrip("\ufeff") for cell in cells]
@@ -215,13 +223,20 @@ def excel_rows(source: Source) -> Iterator[Record | Rejected]:
 
 def _sheet_records(rows: Iterator[tuple[Any, ...]]) -> Iterator[Record | Rejected]:
     header: list[str] | None = None
+    unnamed: set[int] = set()
     record_no = 0
     for cells in rows:
         if not any(cell not in (None, "") for cell in cells):
             continue
         if header is None:
             header = [str(cell or f"column_{i}").strip() for i, cell in enumerate(cells)]
+            unnamed = {i for i, cell in enumerate(cells) if cell in (None, "")}
             yield 0, {name: name for name in header}
             continue
         record_no += 1
+        extra = [i for i, cell in enumerate(cells) if cell not in (None, "") and (i >= len(header) or i in unnamed)]
+        if extra:  # cells under no header name would be dropped silently
+            where = ", ".join(f"column {i + 1}" for i in extra[:5])
+            yield Rejected(record_no, f"row has filled cells where the header names no column ({where})")
+            continue
         yield record_no, {name: cell for name, cell in zip(header, cells, strict=False)}
