@@ -23,7 +23,8 @@ def _cyclic_garbage(out: Path, posts: int) -> int:
 
 
 def test_cyclic_garbage_does_not_grow_with_the_posts(tmp_path: Path) -> None:
-    # the one Excel workbook (xlsxwriter) holds a few cycles; nothing written per post, party or photo does
+    # the statistics workbooks (xlsxwriter, a fixed set of official-style tables) hold cycles of their own;
+    # nothing written per post, party or photo does, so the count is the same for both sizes
     small, larger = _cyclic_garbage(tmp_path / "small", 700), _cyclic_garbage(tmp_path / "larger", 4000)
-    assert larger == small < 200
+    assert larger == small < 50_000
     assert gc.isenabled()  # the generator switches the collector back on when it was on
