@@ -12,12 +12,14 @@ import fcntl
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+import pyarrow as pa
 
 from unveil import __version__
 from unveil.engine import Engine
@@ -71,6 +73,9 @@ class Stage:
     # Refreshes a source table the stage reads that no stage computes (``rank``: the label events of
     # unveil.db) before the run looks at input hashes; must write nothing when the source is unchanged.
     prepare: Callable[[Workspace], object] | None = None
+    # The Arrow schema of each output that declares one: checked when the stage commits (column
+    # names, order and types; nullability aside), so a table never changes shape unannounced.
+    schemas: Mapping[str, pa.Schema] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -257,9 +262,21 @@ def _describe_outputs(stage: Stage, staging: Path) -> tuple[dict[str, dict[str, 
         ref = TableRef(f"{stage.name}.{table}", staging / table)
         if not ref.exists():
             raise StageError(stage.name, f"did not write its declared table {table!r}")
+        if table in stage.schemas:
+            check_schema(stage.name, table, ref.schema(), stage.schemas[table])
         parts[table] = describe_parts(ref)
         outputs[table] = {"rows": ref.num_rows(), "hash": hash_of_parts(hashes_of(parts[table]))}
     return outputs, parts
+
+
+def check_schema(stage: str, table: str, written: pa.Schema, declared: pa.Schema) -> None:
+    """Refuse a table whose columns (names, order, types) differ from its declared schema."""
+    got = [(f.name, f.type) for f in written]
+    want = [(f.name, f.type) for f in declared]
+    if got != want:
+        differ = [f"{n}: {t}" for n, t in got if (n, t) not in want] or ["columns in another order"]
+        missing = [f"{n}: {t}" for n, t in want if (n, t) not in got]
+        raise StageError(stage, f"wrote {table!r} unlike its declared schema (unexpected {differ}, missing {missing})")
 
 
 @contextmanager

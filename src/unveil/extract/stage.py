@@ -78,4 +78,12 @@ EXTRACT = Stage(
     run=run_extract,
     description="identifiers, places, prices, ages, language and indicators of every post",
     version="4",
+    schemas={
+        "mentions": MENTIONS,
+        "identifiers": IDENTIFIERS,
+        "places": PLACES,
+        "prices": PRICES,
+        "ages": AGES,
+        "posts": POSTS,
+    },
 )

@@ -7,7 +7,7 @@ language is detected once, the ages found once): they are the ``indicator`` rows
 
 from __future__ import annotations
 
-from unveil.indicators.schema import INDICATORS
+from unveil.indicators.schema import INDICATORS, SCORES
 from unveil.pipeline import Stage, StageContext
 
 INDICATORS_SQL = (
@@ -49,4 +49,5 @@ SCORE = Stage(
     run=run_score,
     description="trafficking, labour, smuggling and control indicators with a score per domain",
     version="2",
+    schemas={"indicators": INDICATORS, "scores": SCORES},
 )
