@@ -98,6 +98,20 @@ def crafted_posts() -> list[dict[str, object]]:
                 "text": cut_text(phone_at),
             }
         )
+    posts.append(
+        {
+            "id": "W-BIDI",
+            "title": "\u202eHot new\u202c girl",
+            "kind": "ad",
+            "platform": "ads.example",
+            "url": "https://ads.example/bidi",
+            "author": "\u202eadmin",
+            "city": "Brussels",
+            "country": "BE",
+            "posted_at": "2024-03-15T21:00:00+00:00",
+            "text": "Sweet\u200b girl, new here, call\u2066 me\u2069 tonight.",
+        }
+    )
     for n in range(6):
         posts.append(
             {
@@ -163,7 +177,9 @@ def web_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 def web(web_workspace: Workspace) -> Iterator[WebWorld]:
     """The app served by uvicorn on loopback for the whole session."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(web_workspace), host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(web_workspace), host="127.0.0.1", port=port, log_level="error", proxy_headers=False)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

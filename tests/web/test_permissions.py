@@ -45,12 +45,27 @@ def all_routes(workspace: Workspace) -> Iterator[tuple[str, str, Permission | No
                 yield method, route.path, required_permission(route.dependant), needs_login(route.dependant)
 
 
-@pytest.fixture(scope="module")
-def values(web: WebWorld) -> dict[str, str]:
-    """Values for path parameters: real objects of the crafted workspace."""
+def shared_scope(web: WebWorld) -> tuple[str, str, str]:
+    """A case of the investigator holding the network of W-PHONE-0, shared with the magistrate:
+    (case id, post id, network id), the same on every call."""
+    from unveil import cases
+
     post_id = web.post_id("W-PHONE-0")
     network = web.workspace.table("link.network_posts").read().to_pylist()
     network_id = next(row["network_id"] for row in network if row["post_id"] == post_id)
+    found = [c for c in cases.list_cases(web.workspace) if c.title == "Shared with the magistrate"]
+    if found:
+        return found[0].case_id, post_id, network_id
+    case = cases.create_case(web.workspace, "Shared with the magistrate", USERS["investigator"])
+    cases.add_item(web.workspace, case.case_id, "network", network_id, USERS["investigator"])
+    cases.add_member(web.workspace, case.case_id, USERS["magistrate"], USERS["investigator"])
+    return case.case_id, post_id, network_id
+
+
+@pytest.fixture(scope="module")
+def values(web: WebWorld) -> dict[str, str]:
+    """Values for path parameters: real objects of the crafted workspace (in a case shared with the magistrate)."""
+    _, post_id, network_id = shared_scope(web)
     return {
         "post_id": post_id,
         "network_id": network_id,
@@ -133,7 +148,12 @@ def test_every_route_but_login_declares_a_user(routes: list[tuple[str, str, Perm
 
 def test_every_data_route_asks_for_a_permission(routes: list[tuple[str, str, Permission | None, bool]]) -> None:
     only_login = {(m, p) for m, p, permission, login in routes if login and permission is None}
-    assert only_login <= {("POST", "/logout"), ("DELETE", "/api/session"), ("GET", "/api/me")}
+    assert only_login <= {
+        ("POST", "/logout"),
+        ("DELETE", "/api/session"),
+        ("GET", "/api/me"),
+        ("GET", "/api/openapi.json"),
+    }
 
 
 def test_anonymous_is_sent_to_login_or_refused(

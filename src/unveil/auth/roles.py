@@ -29,6 +29,7 @@ class Permission(StrEnum):
     READ_CASES = "read cases and bundles"
     EDIT_CASES = "create and edit cases"
     EXPORT = "export data"
+    BROWSE_ALL = "see every case, post, network and identifier (without it: only those of cases shared with them)"
     MANAGE_USERS = "manage users"
     READ_AUDIT = "read the audit log"
 
@@ -47,6 +48,7 @@ _INVESTIGATOR = frozenset(
         Permission.READ_CASES,
         Permission.EDIT_CASES,
         Permission.EXPORT,
+        Permission.BROWSE_ALL,
     }
 )
 
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_NETWORKS,
             Permission.VIEW_STATISTICS,
             Permission.SAVE_SEARCHES,
+            Permission.BROWSE_ALL,
         }
     ),
     Role.MAGISTRATE: frozenset(

@@ -65,12 +65,41 @@ def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
         raise NotFound("user", name)
 
 
-def set_active(db: sqlite3.Connection, name: str, active: bool) -> None:
-    """Enable or disable an account (disabled accounts cannot log in; their sessions end)."""
+def guard_admins(
+    db: sqlite3.Connection, name: str, actor: str | None, role: Role | None = None, active: bool | None = None
+) -> None:
+    """Refuse a change that would leave no active admin, or an admin disabling or demoting themselves."""
+    target = get_user(db, name)
+    if target is None:
+        raise NotFound("user", name)
+    loses = (role is not None and role != target.role) or active is False
+    if actor == name and loses:
+        raise UsageError("you cannot disable yourself or change your own role: ask another admin")
+    if target.role == Role.ADMIN and target.active and ((role is not None and role != Role.ADMIN) or active is False):
+        others = db.execute(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND name <> ?", (name,)
+        ).fetchone()[0]
+        if not others:
+            raise UsageError(f"{name} is the last active admin: add or enable another admin first")
+
+
+def set_active(db: sqlite3.Connection, name: str, active: bool, actor: str | None = None) -> None:
+    """Enable or disable an account (disabled accounts cannot log in; their sessions end).
+
+    Never disables the last active admin, nor, when ``actor`` is given, the actor themselves.
+    """
+    guard_admins(db, name, actor, active=active)
     with db:
         changed = db.execute("UPDATE users SET active = ? WHERE name = ?", (int(active), name))
     if changed.rowcount == 0:
         raise NotFound("user", name)
+
+
+def set_role(db: sqlite3.Connection, name: str, role: Role, actor: str | None = None) -> None:
+    """Change an account's role (never the last active admin's, nor, when ``actor`` is given, the actor's own)."""
+    guard_admins(db, name, actor, role=role)
+    with db:
+        db.execute("UPDATE users SET role = ? WHERE name = ?", (role.value, name))
 
 
 def get_user(db: sqlite3.Connection, name: str) -> User | None:

@@ -1,4 +1,4 @@
-"""The cases' tables in the workspace database: cases, items, notes, label events, status history.
+"""The cases' tables in the workspace database: cases, items, notes, members, label events, status history.
 
 Every module of the cases area connects with ``db.connect(workspace, CASES)``.
 """
@@ -51,6 +51,14 @@ CASES = Schema(
         detail TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX IF NOT EXISTS label_events_item ON label_events (item_kind, item_ref, id);
+    CREATE TABLE IF NOT EXISTS case_members (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        user_name TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        PRIMARY KEY (case_id, user_name)
+    );
+    CREATE INDEX IF NOT EXISTS case_members_user ON case_members (user_name);
     CREATE TABLE IF NOT EXISTS case_status_history (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         case_id TEXT NOT NULL REFERENCES cases (case_id),

@@ -3,6 +3,11 @@
 A case gathers the items an investigator wants to take to court (posts, networks, identifiers,
 parties, alerts, transfers). Each change writes one row into the core ``audit_log`` table (actor,
 action, object) in the same transaction as the change itself.
+
+Access: a case has an owner (``created_by``) and members (``case_members``, a table added to
+existing databases on connect). ``require_editor`` lets only them change it; ``cases_of`` and
+``scope_of`` say what a user who does not see every case (a magistrate) may read. An archived case
+is read-only: items and notes are refused (``CaseReadOnly``, 409) whoever asks.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 from unveil import db
 from unveil.cases.items import STATUSES, check_item_exists, item_kind
 from unveil.cases.schema import CASES
-from unveil.errors import NotFound, UsageError
+from unveil.errors import NotFound, PermissionDenied, UnveilError, UsageError
 from unveil.workspace import Workspace
 
 
@@ -50,6 +55,22 @@ class CaseDetail:
         return [item["ref"] for item in self.items if item["kind"] == kind]
 
 
+class CaseReadOnly(UnveilError):
+    """An archived case cannot change (reopen it first)."""
+
+    http_status = 409
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"case {case_id} is archived: it is read-only (its owner may change its status)")
+
+
+class NotCaseMember(PermissionDenied):
+    """Only a case's owner and members may change it; a case not shared with a user is not theirs to read."""
+
+    def __init__(self, case_id: str, user: str, action: str = "change") -> None:
+        UnveilError.__init__(self, f"{user} may not {action} case {case_id}: only its owner and members may")
+
+
 def now() -> str:
     """The current UTC time as ISO 8601."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -77,6 +98,103 @@ def _require_case(connection: sqlite3.Connection, case_id: str) -> sqlite3.Row:
     if row is None:
         raise NotFound("case", case_id)
     return row  # type: ignore[no-any-return]
+
+
+def _require_open(connection: sqlite3.Connection, case_id: str) -> sqlite3.Row:
+    row = _require_case(connection, case_id)
+    if row["status"] == "archived":
+        raise CaseReadOnly(case_id)
+    return row
+
+
+def _is_member(connection: sqlite3.Connection, case_id: str, user: str) -> bool:
+    row = _require_case(connection, case_id)
+    if row["created_by"] == user:
+        return True
+    found = connection.execute(
+        "SELECT 1 FROM case_members WHERE case_id = ? AND user_name = ?", (case_id, user)
+    ).fetchone()
+    return found is not None
+
+
+def is_member(workspace: Workspace, case_id: str, user: str) -> bool:
+    """True when ``user`` owns the case or is one of its members."""
+    with _transaction(workspace) as connection:
+        return _is_member(connection, case_id, user)
+
+
+def require_editor(workspace: Workspace, case_id: str, user: str, status_change: bool = False) -> None:
+    """Refuse a change by anyone but the owner and members, and any change but a status change by the owner
+    to an archived case (``NotCaseMember``, ``CaseReadOnly``)."""
+    with _transaction(workspace) as connection:
+        row = _require_case(connection, case_id)
+        if not _is_member(connection, case_id, user):
+            raise NotCaseMember(case_id, user)
+        if row["status"] == "archived" and not (status_change and row["created_by"] == user):
+            raise CaseReadOnly(case_id)
+
+
+def add_member(workspace: Workspace, case_id: str, user: str, actor: str) -> None:
+    """Share a case with a user (a magistrate reads it, an investigator may change it)."""
+    if not user.strip():
+        raise UsageError("name the user to share the case with")
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        if connection.execute("SELECT 1 FROM users WHERE name = ?", (user,)).fetchone() is None:
+            raise NotFound("user", user)
+        inserted = connection.execute(
+            "INSERT OR IGNORE INTO case_members VALUES (?, ?, ?, ?)", (case_id, user, now(), actor)
+        ).rowcount
+        if inserted:
+            _touch(connection, case_id)
+            _audit(connection, actor, "case.add_member", case_id, {"user": user})
+
+
+def remove_member(workspace: Workspace, case_id: str, user: str, actor: str) -> None:
+    """Stop sharing a case with a user."""
+    with _transaction(workspace) as connection:
+        _require_case(connection, case_id)
+        removed = connection.execute(
+            "DELETE FROM case_members WHERE case_id = ? AND user_name = ?", (case_id, user)
+        ).rowcount
+        if not removed:
+            raise NotFound(f"member of case {case_id}", user)
+        _touch(connection, case_id)
+        _audit(connection, actor, "case.remove_member", case_id, {"user": user})
+
+
+def members(workspace: Workspace, case_id: str) -> list[dict[str, Any]]:
+    """A case's members (the owner is ``created_by``)."""
+    with _transaction(workspace) as connection:
+        rows = connection.execute(
+            "SELECT * FROM case_members WHERE case_id = ? ORDER BY user_name", (case_id,)
+        ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def cases_of(workspace: Workspace, user: str) -> list[Case]:
+    """The cases a user owns or is a member of, newest first."""
+    with _transaction(workspace) as connection:
+        found = connection.execute(
+            "SELECT * FROM cases WHERE created_by = ? OR case_id IN "
+            "(SELECT case_id FROM case_members WHERE user_name = ?) ORDER BY created_at DESC, case_id DESC",
+            (user, user),
+        ).fetchall()
+    return [Case(**dict(row)) for row in found]
+
+
+def scope_of(workspace: Workspace, user: str) -> dict[str, set[str]]:
+    """The items of every case a user owns or is a member of, by kind (``post``, ``network``, ``identifier``...)."""
+    with _transaction(workspace) as connection:
+        rows = connection.execute(
+            "SELECT kind, ref FROM case_items WHERE case_id IN (SELECT case_id FROM cases WHERE created_by = ? "
+            "UNION SELECT case_id FROM case_members WHERE user_name = ?)",
+            (user, user),
+        ).fetchall()
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["kind"], set()).add(row["ref"])
+    return found
 
 
 def _touch(connection: sqlite3.Connection, case_id: str) -> None:
@@ -116,7 +234,7 @@ def add_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str
     item_kind(kind)
     check_item_exists(workspace, kind, ref)
     with _transaction(workspace) as connection:
-        _require_case(connection, case_id)
+        _require_open(connection, case_id)
         at = now()
         inserted = connection.execute(
             "INSERT OR IGNORE INTO case_items VALUES (?, ?, ?, ?, ?)", (case_id, kind, ref, at, actor)
@@ -130,7 +248,7 @@ def add_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str
 def remove_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str) -> None:
     """Take an item out of a case."""
     with _transaction(workspace) as connection:
-        _require_case(connection, case_id)
+        _require_open(connection, case_id)
         removed = connection.execute(
             "DELETE FROM case_items WHERE case_id = ? AND kind = ? AND ref = ?", (case_id, kind, ref)
         ).rowcount
@@ -152,7 +270,7 @@ def add_note(
     if not text.strip():
         raise UsageError("a note cannot be empty")
     with _transaction(workspace) as connection:
-        _require_case(connection, case_id)
+        _require_open(connection, case_id)
         at = now()
         cursor = connection.execute(
             "INSERT INTO case_notes (case_id, at, author, text, item_kind, item_ref) VALUES (?, ?, ?, ?, ?, ?)",

@@ -19,7 +19,7 @@ from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.auth.throttle import LoginThrottle
 from unveil.cases.schema import CASES
 from unveil.db import connect
-from unveil.web.deps import verify_csrf
+from unveil.web.deps import trusted_networks, verify_csrf
 from unveil.web.errors import install_error_handlers
 from unveil.web.pages import create_environment
 from unveil.web.readmodel import ReadModel
@@ -46,7 +46,7 @@ def create_app(workspace: Workspace) -> FastAPI:
         "the API uses the same session and permissions as the pages.",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served by ``routes/auth.py`` after login: it names the workspace
         dependencies=[Depends(verify_csrf)],
     )
     app.state.workspace = workspace
@@ -54,6 +54,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.state.read_model = ReadModel(workspace)
     app.state.pseudonymiser = Pseudonymiser(workspace.settings.secret_key)
     app.state.throttle = LoginThrottle()
+    app.state.trusted_proxies = trusted_networks(workspace.settings.trusted_proxies)
     app.state.db_pool = queue.SimpleQueue()
     app.state.audit_writer = AuditWriter(workspace.database)
     first = {name: n for n, name in enumerate(FIRST_ROUTES)}

@@ -61,7 +61,8 @@ def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1
     if workers == 1:
         app = create_app(workspace)
         Console().print(f"Serving {workspace.root} on http://{host}:{port}/ (Ctrl+C to stop)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # proxy_headers off: the app decides which X-Forwarded-For to believe (``trusted_proxies``)
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
         return
     build_snapshot(workspace).connection.close()
     os.environ[WORKSPACE_VARIABLE] = str(workspace.root)
@@ -73,6 +74,7 @@ def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1
         port=port,
         workers=workers,
         log_level="warning",
+        proxy_headers=False,
         # a worker imports every page's modules (statistics, exports) before it answers: on a busy
         # machine that takes longer than uvicorn's default 5 s, which would kill and restart it
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
@@ -90,6 +92,15 @@ def _database(directory: Path) -> Iterator[sqlite3.Connection]:
             yield connection
     finally:
         connection.close()
+
+
+def _audit(db: sqlite3.Connection, name: str, detail: str) -> None:
+    """Record an account change made on the command line (actor ``cli:<system user>``)."""
+    import getpass
+
+    from unveil.auth import audit
+
+    audit.record(db, f"cli:{getpass.getuser()}", audit.CHANGE, "user", name, detail)
 
 
 def _read_password(password_stdin: bool) -> str | None:
@@ -118,6 +129,7 @@ def user_add(
     password = password or generate_password()
     with _database(workspace_dir) as db:
         add_user(db, name, chosen, password)
+        _audit(db, name, f"created with role {chosen.value}")
     console.print(f"Created user [bold]{name}[/] ({chosen.value}).")
     if shown:
         console.print(f"Password: {password}", markup=False, highlight=False)
@@ -147,7 +159,41 @@ def user_disable(
     with _database(workspace_dir) as db:
         set_active(db, name, False)
         end_user_sessions(db, name)
+        _audit(db, name, "disabled")
     console.print(f"Disabled {name}.", markup=False)
+
+
+@user_app.command("enable")
+def user_enable(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+) -> None:
+    """Enable a disabled account again."""
+    from unveil.auth.users import set_active
+
+    with _database(workspace_dir) as db:
+        set_active(db, name, True)
+        _audit(db, name, "enabled")
+    console.print(f"Enabled {name}.", markup=False)
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option(help="admin, investigator, analyst or magistrate.")],
+    workspace_dir: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+) -> None:
+    """Change an account's role (never the last admin's) and end its sessions."""
+    from unveil.auth.roles import parse_role
+    from unveil.auth.sessions import end_user_sessions
+    from unveil.auth.users import set_role
+
+    chosen = parse_role(role)
+    with _database(workspace_dir) as db:
+        set_role(db, name, chosen)
+        end_user_sessions(db, name)
+        _audit(db, name, f"role set to {chosen.value}")
+    console.print(f"{name} is now {chosen.value}.", markup=False)
 
 
 @user_app.command("password")
@@ -167,6 +213,7 @@ def user_password(
     with _database(workspace_dir) as db:
         set_password(db, name, password)
         end_user_sessions(db, name)
+        _audit(db, name, "password reset")
     console.print(f"New password set for {name}.", markup=False)
     if shown:
         console.print(f"Password: {password}", markup=False, highlight=False)

@@ -12,12 +12,15 @@ and nowhere else::
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import queue
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 
 from unveil.auth import audit as audit_log
 from unveil.auth.pseudonyms import Pseudonymiser
@@ -46,6 +49,42 @@ class CsrfFailed(PermissionDenied):
 
     def __init__(self) -> None:
         super().__init__("anonymous", "send a form without its CSRF token (reload the page and try again)")
+
+
+def client_address(request: Request) -> str:
+    """The address of the client: the TCP peer, or, when the peer is a configured proxy
+    (``trusted_proxies``), the last address of ``X-Forwarded-For`` that is not one. Nothing
+    else is believed: by default no proxy is trusted and the header is ignored."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = request.app.state.trusted_proxies
+    if not trusted or not _in(peer, trusted):
+        return peer
+    forwarded = [part.strip() for value in request.headers.getlist("x-forwarded-for") for part in value.split(",")]
+    for address in reversed([part for part in forwarded if part]):
+        if not _in(address, trusted):
+            return address if _valid(address) else peer
+    return peer
+
+
+def _in(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def trusted_networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The ``trusted_proxies`` setting as networks (an address or a CIDR range each)."""
+    return [ipaddress.ip_network(address.strip(), strict=False) for address in addresses if address.strip()]
 
 
 async def get_workspace(request: Request) -> Workspace:
@@ -170,6 +209,57 @@ async def get_auditor(request: Request, user: CurrentUser) -> Auditor:
 Audit = Annotated[Auditor, Depends(get_auditor)]
 
 
+class CaseScope:
+    """What a user without ``BROWSE_ALL`` (a magistrate) may see: the items of the cases shared with them.
+
+    Posts: post items and the posts of network items; networks: network items; identifiers:
+    identifier items and the identifiers of those posts. Anything else answers 403.
+    """
+
+    def __init__(self, workspace: Workspace, tables: ReadModel, user: User) -> None:
+        from unveil.cases import scope_of
+
+        items = scope_of(workspace, user.name)
+        self.user = user
+        self.networks = set(items.get("network", set()))
+        self.posts = set(items.get("post", set()))
+        self.identifiers = set(items.get("identifier", set()))
+        if self.networks and tables.has("link.network_posts"):
+            marks = ", ".join("?" for _ in self.networks)
+            self.posts |= {
+                str(row[0])
+                for row in tables.tuples(
+                    f"SELECT post_id FROM link.network_posts WHERE network_id IN ({marks})", sorted(self.networks)
+                )
+            }
+        if self.posts and tables.has("extract.identifiers"):
+            marks = ", ".join("?" for _ in self.posts)
+            self.identifiers |= {
+                f"{row[0]}:{row[1]}"
+                for row in tables.tuples(
+                    f"SELECT DISTINCT type, value FROM extract.identifiers WHERE post_id IN ({marks})",
+                    sorted(self.posts),
+                )
+            }
+
+    def require(self, kind: str, ref: str) -> None:
+        """``PermissionDenied`` unless the item is in a case shared with the user."""
+        held = {"post": self.posts, "network": self.networks, "identifier": self.identifiers}.get(kind, set())
+        if ref not in held:
+            raise PermissionDenied(self.user.role.value, f"see {kind} {ref}: it is in no case shared with you")
+
+
+async def get_scope(request: Request, user: CurrentUser) -> CaseScope | None:
+    """None for users who see everything (on the event loop: no thread hop on hot pages); else the items
+    of the cases shared with them (read in a worker thread)."""
+    if user.may(Permission.BROWSE_ALL):
+        return None
+    return await run_in_threadpool(CaseScope, request.app.state.workspace, request.app.state.read_model, user)
+
+
+Scope = Annotated[CaseScope | None, Depends(get_scope)]
+
+
 async def get_privacy(request: Request, user: CurrentUser) -> PrivacyView:
     """How this user may see identifiers: in clear, or as pseudonyms (analysts)."""
     pseudonymiser: Pseudonymiser = request.app.state.pseudonymiser
@@ -188,14 +278,25 @@ async def get_page(request: Request, session: OptionalSession) -> PageRenderer:
 Page = Annotated[PageRenderer, Depends(get_page)]
 
 
-def _is_json(request: Request) -> bool:
-    """JSON bodies cannot be sent across sites without CORS (which this app never allows)."""
-    return request.headers.get("content-type", "").split(";")[0].strip() == "application/json"
+def _json_api_route(request: Request) -> bool:
+    """True for a JSON API route that takes a JSON body, called with ``Content-Type: application/json``.
+
+    Browsers cannot send such a request across sites without CORS (which this app never allows), so
+    these alone need no token. A route without a JSON body (a form, a ``DELETE``, a page) always does,
+    whatever ``Content-Type`` the request claims.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return False
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.path.startswith("/api/"):
+        return False
+    body = route.body_field
+    return body is not None and not isinstance(body.field_info, params.Form)
 
 
 async def verify_csrf(request: Request, session: OptionalSession) -> None:
     """Refuse unsafe requests that lack the CSRF token of their session (or of the login form)."""
-    if request.method not in UNSAFE_METHODS or _is_json(request):
+    if request.method not in UNSAFE_METHODS or _json_api_route(request):
         return
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and "form" in request.headers.get("content-type", ""):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+import markupsafe
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -15,6 +17,18 @@ from unveil.auth.sessions import Session
 from unveil.web.routes import NavEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Bidirectional controls and zero-width characters: an author ``\u202eadmin`` would show as "nimda"."""
+
+
+def neutralise(value: Any) -> Any:
+    """Every ``{{ ... }}`` of a page: invisible and direction-changing characters shown as ``[U+202E]``."""
+    if isinstance(value, str) and INVISIBLE.search(value):
+        shown = INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+        return markupsafe.Markup(shown) if isinstance(value, markupsafe.Markup) else shown
+    return value
+
+
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
@@ -45,6 +59,7 @@ def create_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates are part of the installed code: no file checks per page
+        finalize=neutralise,
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     environment.filters["when"] = _when
@@ -93,7 +108,8 @@ class PageRenderer:
             "user": user,
             "nav": allowed,
             "csrf_token": self.session.csrf_token if self.session else "",
-            "workspace_name": self.request.app.state.workspace.settings.name,
+            # the investigation's name is for those who logged in (the login page says only "Unveil")
+            "workspace_name": self.request.app.state.workspace.settings.name if user is not None else "",
             "current_path": self.request.url.path,
             **values,
         }

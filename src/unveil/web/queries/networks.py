@@ -19,13 +19,24 @@ LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_plac
 """Columns that ``web.network_pages`` adds to a network's row of ``link.networks`` (see ``serving.py``)."""
 
 
-def network_list(tables: ReadModel, page: int = 1, city: str = "") -> tuple[list[dict[str, Any]], bool]:
-    """One page of networks, riskiest then largest first; and whether there is a next page."""
+def network_list(
+    tables: ReadModel, page: int = 1, city: str = "", only: set[str] | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of networks, riskiest then largest first; and whether there is a next page.
+
+    ``only``: the networks a user may see (a magistrate's cases), None for every network.
+    """
     tables.require("link.networks")
     columns = tables.columns("link.networks")
     risk = "risk" if "risk" in columns else "NULL::DOUBLE"
     summary = "summary" if "summary" in columns else "NULL::VARCHAR"
-    where, params = ("WHERE list_contains(cities, ?)", [city]) if city else ("", [])
+    conditions, params = (["list_contains(cities, ?)"], [city]) if city else ([], [])
+    if only is not None:
+        if not only:
+            return [], False
+        conditions.append(f"network_id IN ({', '.join('?' for _ in only)})")
+        params += sorted(only)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = tables.rows(
         f"SELECT network_id, posts, identifiers, cities, first_seen, last_seen, {risk} AS risk, {summary} AS summary "
         f"FROM link.networks {where} ORDER BY {risk} DESC NULLS LAST, posts DESC, network_id LIMIT ? OFFSET ?",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from unveil.auth import audit
 from unveil.auth.roles import Permission
 from unveil.auth.sessions import end_session, start_session
-from unveil.auth.throttle import LoginThrottle
+from unveil.auth.throttle import LoginThrottle, TooManyAttempts, login_keys
 from unveil.auth.users import User, authenticate
 from unveil.errors import AuthenticationError
-from unveil.web.deps import CurrentUser, Db, OptionalSession, Page
+from unveil.web.deps import CurrentUser, Db, OptionalSession, Page, client_address
 from unveil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 
 router = APIRouter(tags=["session"])
@@ -66,17 +66,23 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, max
 def _login(request: Request, db: Db, name: str, password: str) -> tuple[User, str]:
     """Check credentials under the rate limit; return the user and a new session token."""
     throttle: LoginThrottle = request.app.state.throttle
-    address = request.client.host if request.client else "unknown"
-    keys = (f"user:{name}", f"address:{address}")
-    throttle.check(*keys)
+    address = client_address(request)
+    peer = request.client.host if request.client else "unknown"
+    origin = f"from {address}" + (f" via {peer}" if peer != address else "")
+    keys = login_keys(name, address)
+    try:
+        throttle.check(*keys)
+    except TooManyAttempts:
+        audit.record(db, name[:64] or "?", audit.LOGIN_FAILED, "user", name[:64], f"{origin}; throttled")
+        raise
     user = authenticate(db, name, password)
     if user is None:
         throttle.fail(*keys)
-        audit.record(db, name[:64] or "?", audit.LOGIN_FAILED, "user", name[:64], f"from {address}")
+        audit.record(db, name[:64] or "?", audit.LOGIN_FAILED, "user", name[:64], origin)
         raise AuthenticationError("wrong user name or password")
     throttle.succeed(*keys)
     token, _ = start_session(db, user)
-    audit.record(db, user.name, audit.LOGIN, "user", user.name, f"from {address}")
+    audit.record(db, user.name, audit.LOGIN, "user", user.name, origin)
     return user, token
 
 
@@ -143,6 +149,13 @@ def api_logout(request: Request, db: Db, user: CurrentUser) -> Response:
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/api/openapi.json", include_in_schema=False)
+def openapi_schema(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """The OpenAPI schema of the JSON API (after login: it names the workspace)."""
+    schema: dict[str, Any] = request.app.openapi()
+    return schema
 
 
 @router.get("/api/me")

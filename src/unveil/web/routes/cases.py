@@ -42,19 +42,41 @@ class ItemAdd(BaseModel):
     ref: str = Field(min_length=1, max_length=500)
 
 
+def readable(workspace: WorkspaceDep, user: User, case_id: str) -> None:
+    """Refuse a case that is not shared with a user who does not see every case (a magistrate)."""
+    if not user.may(Permission.BROWSE_ALL) and not cases.is_member(workspace, case_id, user.name):
+        raise cases.NotCaseMember(case_id, user.name, "read")
+
+
+def editable(workspace: WorkspaceDep, user: User, case_id: str, status_change: bool = False) -> None:
+    """Refuse a change by anyone but the case's owner and members, and changes to an archived case."""
+    cases.require_editor(workspace, case_id, user.name, status_change)
+
+
+def _visible_cases(workspace: WorkspaceDep, user: User) -> list[Any]:
+    return cases.list_cases(workspace) if user.may(Permission.BROWSE_ALL) else cases.cases_of(workspace, user.name)
+
+
 def _detail(workspace: WorkspaceDep, case_id: str) -> dict[str, Any]:
     detail = cases.show_case(workspace, case_id)
     labels = {(x["item_kind"], x["item_ref"]): x for x in detail.labels}
     items = [{**item, "label": labels.get((item["kind"], item["ref"]))} for item in detail.items]
-    return {"case": asdict(detail.case), "items": items, "notes": detail.notes, "history": detail.history}
+    return {
+        "case": asdict(detail.case),
+        "items": items,
+        "notes": detail.notes,
+        "history": detail.history,
+        "members": cases.members(workspace, case_id),
+    }
 
 
 @router.get("/cases", response_class=HTMLResponse, include_in_schema=False)
-def cases_page(user: CanReadCases, workspace: WorkspaceDep, page: Page) -> HTMLResponse:
-    """Every case, and a form to open one."""
+def cases_page(user: CanReadCases, workspace: WorkspaceDep, audit: Audit, page: Page) -> HTMLResponse:
+    """Every case (a magistrate's: those shared with them), and a form to open one."""
+    audit.view("cases", "list")
     return page.render(
         "cases/list.html",
-        {"cases": cases.list_cases(workspace), "can_edit": user.may(Permission.EDIT_CASES)},
+        {"cases": _visible_cases(workspace, user), "can_edit": user.may(Permission.EDIT_CASES)},
     )
 
 
@@ -72,11 +94,15 @@ def create_form(
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: Audit, page: Page) -> HTMLResponse:
-    """A case's workspace: items with labels, notes, status, bundle and export buttons."""
+    """A case's workspace: items with labels, notes, status, members, bundle and export buttons."""
+    readable(workspace, user, case_id)
     context = _detail(workspace, case_id)
     audit.view("case", case_id)
+    member = cases.is_member(workspace, case_id, user.name)
     context.update(
-        can_edit=user.may(Permission.EDIT_CASES),
+        can_edit=user.may(Permission.EDIT_CASES) and member and context["case"]["status"] != "archived",
+        can_status=user.may(Permission.EDIT_CASES) and member,
+        can_bundle=True,
         can_export=user.may(Permission.EXPORT),
         kinds=list(cases.ITEM_KINDS),
         labels=cases.LABELS,
@@ -95,6 +121,7 @@ def add_item_form(
     ref: Annotated[str, Form(max_length=500)],
 ) -> Response:
     """Add an item to a case."""
+    editable(workspace, user, case_id)
     cases.add_item(workspace, case_id, kind, ref.strip(), user.name)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -104,6 +131,7 @@ def add_note_form(
     case_id: str, user: CanEditCases, workspace: WorkspaceDep, text: Annotated[str, Form(max_length=20000)]
 ) -> Response:
     """Write a note on a case."""
+    editable(workspace, user, case_id)
     cases.add_note(workspace, case_id, text, user.name)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -119,6 +147,7 @@ def label_form(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Mark an item as a true or false positive."""
+    editable(workspace, user, case_id)
     cases.set_label(workspace, case_id, kind, ref, label, user.name, reason)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -128,7 +157,25 @@ def status_form(
     case_id: str, user: CanEditCases, workspace: WorkspaceDep, status: Annotated[str, Form(max_length=20)]
 ) -> Response:
     """Change a case's status."""
+    editable(workspace, user, case_id, status_change=True)
     cases.set_status(workspace, case_id, status, user.name)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/members", include_in_schema=False)
+def member_form(
+    case_id: str,
+    user: CanEditCases,
+    workspace: WorkspaceDep,
+    name: Annotated[str, Form(max_length=100)],
+    remove: Annotated[bool, Form()] = False,
+) -> Response:
+    """Share a case with a user (a magistrate then reads it), or stop sharing it."""
+    editable(workspace, user, case_id)
+    if remove:
+        cases.remove_member(workspace, case_id, name.strip(), user.name)
+    else:
+        cases.add_member(workspace, case_id, name.strip(), user.name)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -137,8 +184,9 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
 
 
 @router.post("/cases/{case_id}/bundle", include_in_schema=False)
-def bundle_download(case_id: str, user: CanExport, workspace: WorkspaceDep, audit: Audit) -> Response:
-    """The case's court bundle, as a download."""
+def bundle_download(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: Audit) -> Response:
+    """The case's court bundle, as a download (for whoever may read the case: a magistrate its members)."""
+    readable(workspace, user, case_id)
     with tempfile.TemporaryDirectory(prefix="unveil-bundle-") as scratch:
         result = cases.make_bundle(workspace, case_id, Path(scratch) / "bundle.zip", user.name)
         data = result.path.read_bytes()
@@ -173,6 +221,7 @@ def export_download(
     pseudonymise: Annotated[bool, Form()] = False,
 ) -> Response:
     """The case's material in one of the tools' formats, as a download."""
+    readable(workspace, user, case_id)
     data = export_bytes(workspace, user, format_name, case_id, pseudonymise)
     audit.event(f"export.{format_name}", "case", case_id, "pseudonymised" if pseudonymise else "")
     suffix = EXPORT_FILES[format_name]
@@ -180,9 +229,10 @@ def export_download(
 
 
 @router.get("/api/cases")
-def cases_api(user: CanReadCases, workspace: WorkspaceDep) -> list[dict[str, Any]]:
-    """Every case."""
-    return [asdict(case) for case in cases.list_cases(workspace)]
+def cases_api(user: CanReadCases, workspace: WorkspaceDep, audit: Audit) -> list[dict[str, Any]]:
+    """Every case (a magistrate's: those shared with them)."""
+    audit.view("cases", "list")
+    return [asdict(case) for case in _visible_cases(workspace, user)]
 
 
 @router.post("/api/cases", status_code=201)
@@ -193,7 +243,8 @@ def create_api(user: CanEditCases, workspace: WorkspaceDep, body: CaseCreate) ->
 
 @router.get("/api/cases/{case_id}")
 def case_api(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: Audit) -> dict[str, Any]:
-    """A case with its items (and their labels), notes and status history."""
+    """A case with its items (and their labels), notes, status history and members."""
+    readable(workspace, user, case_id)
     context = _detail(workspace, case_id)
     audit.view("case", case_id)
     return context
@@ -201,5 +252,20 @@ def case_api(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: A
 
 @router.post("/api/cases/{case_id}/items", status_code=201)
 def add_item_api(case_id: str, user: CanEditCases, workspace: WorkspaceDep, body: ItemAdd) -> dict[str, Any]:
-    """Add an item to a case."""
+    """Add an item to a case (its owner and members only; not to an archived case)."""
+    editable(workspace, user, case_id)
     return cases.add_item(workspace, case_id, body.kind, body.ref, user.name)
+
+
+class MemberAdd(BaseModel):
+    """A user to share a case with."""
+
+    name: str = Field(min_length=1, max_length=100)
+
+
+@router.post("/api/cases/{case_id}/members", status_code=201)
+def add_member_api(case_id: str, user: CanEditCases, workspace: WorkspaceDep, body: MemberAdd) -> dict[str, Any]:
+    """Share a case with a user (its owner and members only)."""
+    editable(workspace, user, case_id)
+    cases.add_member(workspace, case_id, body.name, user.name)
+    return {"case_id": case_id, "members": cases.members(workspace, case_id)}

@@ -40,8 +40,9 @@ def _page_of(kind: str, ref: str) -> str:
 
 
 def _add(workspace: WorkspaceDep, audit: Audit, item: CaseItem) -> None:
-    from unveil.cases import add_item
+    from unveil.cases import add_item, require_editor
 
+    require_editor(workspace, item.case_id, audit.user.name)
     add_item(workspace, item.case_id, item.kind, item.ref, audit.user.name)
     audit.event("change", "case", item.case_id, f"added {item.kind} {item.ref}")
 
@@ -68,10 +69,11 @@ def add_to_case_api(user: CanEditCases, workspace: WorkspaceDep, audit: Audit, i
 
 
 OPEN_CASES = (
-    "SELECT case_id, title FROM cases WHERE status IN ('open', 'review') ORDER BY created_at DESC, case_id DESC"
+    "SELECT case_id, title FROM cases WHERE status IN ('open', 'review') AND (created_by = ? OR case_id IN "
+    "(SELECT case_id FROM case_members WHERE user_name = ?)) ORDER BY created_at DESC, case_id DESC"
 )
-"""The cases an item can be added to (table ``cases`` of ``unveil.cases``), read on the request's pooled
-connection: ``unveil.cases.list_cases`` opens a new connection (and checks the schema) per call."""
+"""The cases a user can add an item to (open, theirs or shared with them; tables of ``unveil.cases``), read on
+the request's pooled connection: ``unveil.cases.list_cases`` opens a new connection (and checks the schema) per call."""
 
 
 @functools.cache
@@ -79,12 +81,12 @@ def _has_case_pages() -> bool:
     return importlib.util.find_spec("unveil.web.routes.cases") is not None
 
 
-def case_choice(db: sqlite3.Connection, kind: str, ref: str, added: str) -> dict[str, object]:
-    """What the "add to case" form of an item's page needs."""
+def case_choice(db: sqlite3.Connection, kind: str, ref: str, added: str, user: str) -> dict[str, object]:
+    """What the "add to case" form of an item's page needs (the cases ``user`` may change)."""
     return {
         "item_kind": kind,
         "item_ref": ref,
-        "cases": [dict(row) for row in db.execute(OPEN_CASES).fetchall()],
+        "cases": [dict(row) for row in db.execute(OPEN_CASES, (user, user)).fetchall()],
         "added": added,
         "has_case_pages": _has_case_pages(),
     }

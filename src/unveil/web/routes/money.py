@@ -36,9 +36,16 @@ def _masked_alert(alert: dict[str, Any], privacy: PrivacyView) -> dict[str, Any]
 
 @router.get("/money/alerts", response_class=HTMLResponse, include_in_schema=False)
 def alerts_page(
-    user: CanViewMoney, tables: Tables, page: Page, privacy: Privacy, p: PageNumber = 1, typology: TypologyName = ""
+    user: CanViewMoney,
+    tables: Tables,
+    page: Page,
+    privacy: Privacy,
+    audit: Audit,
+    p: PageNumber = 1,
+    typology: TypologyName = "",
 ) -> HTMLResponse:
     """Alerts, highest score first, with their reasons; filter by typology."""
+    audit.view("money alerts", "list", f"page={p}" + (f"; typology={typology}" if typology else ""))
     found = queries.alerts(tables, typology, p)
     rows, has_more = found if found is not None else ([], False)
     context = {
@@ -54,9 +61,10 @@ def alerts_page(
 
 @router.get("/api/money/alerts")
 def alerts_api(
-    user: CanViewMoney, tables: Tables, privacy: Privacy, p: PageNumber = 1, typology: TypologyName = ""
+    user: CanViewMoney, tables: Tables, privacy: Privacy, audit: Audit, p: PageNumber = 1, typology: TypologyName = ""
 ) -> dict[str, Any]:
     """One page of alerts (50), highest score first; ``typology`` keeps one detector's alerts."""
+    audit.view("money alerts", "list", f"page={p}" + (f"; typology={typology}" if typology else ""))
     found = queries.alerts(tables, typology, p) or ([], False)
     return {"page": p, "has_more": found[1], "alerts": [_masked_alert(alert, privacy) for alert in found[0]]}
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
 from unveil.web.charts import bars, project
-from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Tables
+from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Scope, Tables
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import NetworkDetail, graph, network_detail, network_list
 from unveil.web.queries.posts import identifiers_of_posts
@@ -77,11 +77,13 @@ def networks_page(
     page: Page,
     privacy: Privacy,
     audit: Audit,
+    scope: Scope,
     p: PageNumber = 1,
     city: City = "",
 ) -> HTMLResponse:
-    """Networks, riskiest and largest first."""
-    rows, has_more = network_list(tables, p, city) if tables.has("link.networks") else ([], False)
+    """Networks, riskiest and largest first (a magistrate's: those of the cases shared with them)."""
+    only = scope.networks if scope is not None else None
+    rows, has_more = network_list(tables, p, city, only) if tables.has("link.networks") else ([], False)
     audit.view("networks", "list", f"page={p}" + (f"; city={city}" if city else ""))
     return page.render(
         "networks/list.html",
@@ -97,10 +99,16 @@ def networks_page(
 
 @router.get("/api/networks")
 def networks_api(
-    user: CanViewNetworks, tables: Tables, privacy: Privacy, audit: Audit, p: PageNumber = 1, city: City = ""
+    user: CanViewNetworks,
+    tables: Tables,
+    privacy: Privacy,
+    audit: Audit,
+    scope: Scope,
+    p: PageNumber = 1,
+    city: City = "",
 ) -> dict[str, Any]:
     """One page of networks (50), riskiest and largest first; ``city`` keeps those seen in that city."""
-    rows, has_more = network_list(tables, p, city)
+    rows, has_more = network_list(tables, p, city, scope.networks if scope is not None else None)
     audit.view("networks", "list", f"page={p}" + (f"; city={city}" if city else ""))
     return {"page": p, "has_more": has_more, "networks": visible_networks(rows, privacy)}
 
@@ -113,10 +121,13 @@ def network_page(
     db: Db,
     audit: Audit,
     privacy: Privacy,
+    scope: Scope,
     page: Page,
     added: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """Summary first, then graph, timeline, map, and why each post is linked."""
+    if scope is not None:
+        scope.require("network", network_id)
     detail = network_detail(tables, network_id)
     audit.view("network", network_id)
     context = visible_network(tables, detail, privacy)
@@ -130,15 +141,17 @@ def network_page(
         can_cases=user.may(Permission.EDIT_CASES),
     )
     if context["can_cases"]:
-        context.update(case_choice(db, "network", network_id, added))
+        context.update(case_choice(db, "network", network_id, added, user.name))
     return page.render("networks/detail.html", context)
 
 
 @router.get("/api/networks/{network_id}")
 def network_api(
-    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy
+    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope
 ) -> dict[str, Any]:
     """A network: summary, members with the reason each is linked, cities, weekly timeline, places, route."""
+    if scope is not None:
+        scope.require("network", network_id)
     detail = network_detail(tables, network_id)
     audit.view("network", network_id)
     return visible_network(tables, detail, privacy)
@@ -146,9 +159,11 @@ def network_api(
 
 @router.get("/api/networks/{network_id}/graph")
 def network_graph_api(
-    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy
+    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope
 ) -> dict[str, list[dict[str, Any]]]:
     """Graph elements for Cytoscape.js: posts (at most 300), shared identifiers, template and image links."""
+    if scope is not None:
+        scope.require("network", network_id)
     detail = network_detail(tables, network_id, with_post_ids=True)
     audit.view("network", network_id, "graph")
     return graph(tables, detail, privacy.identifier)

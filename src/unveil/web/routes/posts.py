@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from unveil.auth.roles import Permission
 from unveil.errors import NotFound
 from unveil.evidence.store import EvidenceStore
-from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, Db, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, CaseScope, Db, Page, Privacy, Scope, Tables, WorkspaceDep
 from unveil.web.highlight import Span, mask_identifiers, segments
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.posts import PostDetail, post_detail, spans_of
@@ -73,7 +73,11 @@ def visible_post(detail: PostDetail, privacy: PrivacyView) -> dict[str, Any]:
     }
 
 
-def _post_context(tables: ReadModel, post_id: str, privacy: PrivacyView, audit: Audit) -> dict[str, Any]:
+def _post_context(
+    tables: ReadModel, post_id: str, privacy: PrivacyView, audit: Audit, scope: CaseScope | None
+) -> dict[str, Any]:
+    if scope is not None:
+        scope.require("post", post_id)
     detail = post_detail(tables, post_id)
     audit.view("post", post_id)
     return {**detail.__dict__, **visible_post(detail, privacy)}
@@ -87,11 +91,12 @@ def post_page(
     db: Db,
     audit: Audit,
     privacy: Privacy,
+    scope: Scope,
     page: Page,
     added: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """A post with its flags explained."""
-    context = _post_context(tables, post_id, privacy, audit)
+    context = _post_context(tables, post_id, privacy, audit, scope)
     can_cases = user.may(Permission.EDIT_CASES)
     context.update(
         can_raw=user.may(Permission.VIEW_RAW),
@@ -99,14 +104,16 @@ def post_page(
         can_cases=can_cases,
     )
     if can_cases:
-        context.update(case_choice(db, "post", post_id, added))
+        context.update(case_choice(db, "post", post_id, added, user.name))
     return page.render("posts/detail.html", context)
 
 
 @router.get("/api/posts/{post_id}")
-def post_api(post_id: str, user: CanViewPosts, tables: Tables, audit: Audit, privacy: Privacy) -> dict[str, Any]:
+def post_api(
+    post_id: str, user: CanViewPosts, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope
+) -> dict[str, Any]:
     """A post, its identifiers, indicators, places, prices, ages, scores, networks and images."""
-    context = _post_context(tables, post_id, privacy, audit)
+    context = _post_context(tables, post_id, privacy, audit, scope)
     context["segments"] = [
         {"text": s.text, "flags": [f"{x.kind}:{x.label}" for x in s.spans]} for s in context["segments"]
     ]
@@ -126,9 +133,11 @@ def read_capture(workspace: Workspace, sha256: str) -> str:
 
 @router.get("/posts/{post_id}/raw", include_in_schema=False)
 def raw_page(
-    post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, page: Page
+    post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, scope: Scope, page: Page
 ) -> HTMLResponse:
     """The raw capture behind a post, shown as escaped text."""
+    if scope is not None:
+        scope.require("post", post_id)
     detail = post_detail(tables, post_id)
     sha = detail.post["evidence_sha256"] or ""
     audit.view("capture", sha, f"post {post_id}")
@@ -136,8 +145,12 @@ def raw_page(
 
 
 @router.get("/posts/{post_id}/raw.txt", include_in_schema=False)
-def raw_text(post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit) -> Response:
+def raw_text(
+    post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, scope: Scope
+) -> Response:
     """The raw capture as plain text under a sandboxing policy (nothing in it can run)."""
+    if scope is not None:
+        scope.require("post", post_id)
     detail = post_detail(tables, post_id)
     sha = detail.post["evidence_sha256"] or ""
     audit.view("capture", sha, f"post {post_id}, plain text")
@@ -146,13 +159,18 @@ def raw_text(post_id: str, user: CanViewRaw, tables: Tables, workspace: Workspac
 
 
 @router.get("/images/{image_sha256}", include_in_schema=False)
-def image(image_sha256: str, user: CanViewPosts, tables: Tables, workspace: WorkspaceDep, audit: Audit) -> Response:
-    """An image of a post, only if ingestion recorded it as an image in a safe format."""
+def image(
+    image_sha256: str, user: CanViewPosts, tables: Tables, workspace: WorkspaceDep, audit: Audit, scope: Scope
+) -> Response:
+    """An image of a post, only if ingestion recorded it as an image in a safe format (and, for a
+    magistrate, of a post of a case shared with them)."""
     rows = (
-        tables.rows("SELECT format FROM ingest.images WHERE image_sha256 = ? LIMIT 1", [image_sha256])
+        tables.rows("SELECT format, post_id FROM ingest.images WHERE image_sha256 = ?", [image_sha256])
         if tables.has("ingest.images")
         else []
     )
+    if scope is not None:
+        rows = [row for row in rows if row["post_id"] in scope.posts]
     media_type = IMAGE_TYPES.get(str(rows[0]["format"]).lower()) if rows else None
     path = EvidenceStore(workspace).path(image_sha256)
     if media_type is None or len(image_sha256) != 64 or not path.is_file():
