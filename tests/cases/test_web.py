@@ -89,8 +89,14 @@ def test_an_investigator_builds_a_case_in_the_browser_pages(
     assert "posts.csv" in zipfile.ZipFile(io.BytesIO(export.content)).namelist()
 
 
-def test_a_magistrate_reads_cases_but_cannot_change_them(app_client: httpx.Client, top_case: str) -> None:
+def test_a_magistrate_reads_cases_but_cannot_change_them(
+    app_client: httpx.Client, top_case: str, case_workspace: Workspace
+) -> None:
+    from unveil.cases import add_member
+
     log_in(app_client, "magistrate")
+    assert app_client.get(f"/cases/{top_case}").status_code == 403  # not shared with them yet
+    add_member(case_workspace, top_case, USERS["magistrate"], USERS["investigator"])
     assert app_client.get(f"/cases/{top_case}").status_code == 200
     assert app_client.get("/api/cases").status_code == 200
     assert app_client.post(f"/cases/{top_case}/notes", data={"text": "no"}).status_code == 403
