@@ -85,8 +85,9 @@ def serve_workspace(workspace: Workspace, host: str, port: int, workers: int = 1
 def _database(directory: Path) -> Iterator[sqlite3.Connection]:
     """The workspace database, committed and closed at the end."""
     from unveil.db import connect
+    from unveil.web.schema import WEB
 
-    connection = connect(Workspace.open(directory))
+    connection = connect(Workspace.open(directory), WEB)  # sessions: a changed account's end
     try:
         with connection:
             yield connection

@@ -9,6 +9,7 @@ from unveil.auth.roles import Role
 from unveil.auth.sessions import end_user_sessions
 from unveil.auth.users import add_user, get_user, set_password
 from unveil.db import connect
+from unveil.web.schema import WEB
 from unveil.workspace import Workspace
 
 DEMO_USERS = {
@@ -22,7 +23,7 @@ DEMO_USERS = {
 def create_demo_users(workspace: Workspace, console: Console) -> dict[str, str]:
     """Create (or reset the passwords of) the demo accounts and print how to log in."""
     passwords: dict[str, str] = {}
-    db = connect(workspace)
+    db = connect(workspace, WEB)  # the second run ends the accounts' sessions
     try:
         for role, name in DEMO_USERS.items():
             password = generate_password()
