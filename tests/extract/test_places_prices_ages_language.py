@@ -140,3 +140,30 @@ def test_language_agrees_with_lingua_on_clear_sentences() -> None:
         detected = lingua.detect_language_of(sentence)
         assert detected is not None
         assert detect_language(sentence) == detected.iso_code_639_1.name.lower()
+
+
+def test_prices_as_the_market_writes_them() -> None:
+    """No currency sign, market units; the currency comes from the post's region (issue 17)."""
+    from unveil.extract.extractor import extract_post
+
+    found = extract_post("New in Houston, TX 💋 150 hh, 250 hr, 100 qv, 40/hr, ovn 800, donation 200").prices
+    assert [(p.amount, p.currency, p.unit) for p in found] == [
+        (150.0, "USD", "half_hour"), (250.0, "USD", "hour"), (100.0, "USD", "quick_visit"), (40.0, "USD", "hour"),
+        (800.0, "USD", "night"), (200.0, "USD", None),
+    ]  # fmt: skip
+    assert [(p.amount, p.unit) for p in find_prices("1 hr 250")] == [(250.0, "hour")]
+    assert find_prices("5'7 120 lbs 36DD, 115 pounds, open 24 hr, 24 hours") == []
+    assert [p.currency for p in find_prices("150 pounds per hour")] == ["GBP"]
+
+
+def test_a_clients_age_is_not_the_posters() -> None:
+    assert find_ages("only men over 35 years old, clients 35+ welcome") == []
+    assert [age.age for age in find_ages("I am 22 years old")] == [22]
+
+
+def test_world_cities_need_a_place_cue() -> None:
+    assert place_names("Paris Hilton style, Asian Spa, Florence is 22") == []
+    assert [(m.place.name, m.place.country) for m in find_places("Call girls in Delhi, Dallas, TX")] == [
+        ("Delhi", "IN"), ("Dallas", "US"),
+    ]  # fmt: skip
+    assert [m.place.country for m in find_places("Sydney CBD, 0412 345 678")] == ["AU"]

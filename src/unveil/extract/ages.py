@@ -18,6 +18,11 @@ NUMBER = re.compile(r"\d(?<![\d.,/:]\d)\d(?!\d)")
 AGE_AFTER = re.compile(rf"(?i)\s?(?:{AFTER})(?![^\W\d_])(?!\s?(?:de\s+)?(?:experien|ervaring|exp\b))")
 AGE_BEFORE = re.compile(rf"(?i)(?<![^\W\d_])(?:{BEFORE})\s?[:=]?\s?$")
 NOT_AN_AGE_AFTER = re.compile(r"(?i)[:/h]|[.,]\d|\s?(?:€|eur|h\b|uur|min|cm|kg|%)")
+# A client's age, a range or a limit ("men over 35", "clients 35+", "under 25"): not the poster's age.
+NOT_POSTER_BEFORE = re.compile(
+    r"(?i)(?:over|under|above|below|older\s+than|younger\s+than|plus\s+de|moins\s+de|meer\s+dan|ouder\s+dan"
+    r"|jonger\s+dan|min\.?|minimum|max\.?|maximum|men|clients?|gentlemen|guys|mannen|hommes)\s*$"
+)
 MIN_AGE, MAX_AGE = 12, 75
 # The same patterns without IGNORECASE, for the lower-cased text (faster; every literal is lower-case).
 LOWER = tuple(re.compile(p.pattern.removeprefix("(?i)")) for p in (AGE_AFTER, AGE_BEFORE, NOT_AN_AGE_AFTER))
@@ -42,7 +47,9 @@ def find_ages(text: str) -> list[Age]:
     ages: list[Age] = []
     for number in NUMBER.finditer(text):
         value = int(number.group())
-        if not MIN_AGE <= value <= MAX_AGE:
+        if not MIN_AGE <= value <= MAX_AGE or text[number.end() : number.end() + 1] == "+":
+            continue
+        if NOT_POSTER_BEFORE.search(text, max(0, number.start() - 16), number.start()) is not None:
             continue
         after = after_pattern.match(text, number.end())
         if after is not None:

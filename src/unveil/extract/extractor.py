@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from unveil.extract.ages import Age, find_ages
 from unveil.extract.language import detect_language
 from unveil.extract.places import PlaceMention, best_city, find_places
 from unveil.extract.prices import Price, find_prices
-from unveil.extract.regions import post_regions
+from unveil.extract.regions import post_regions, region_currency, region_of_phone
 from unveil.identifiers import find_identifiers
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.regions import DEFAULT_REGIONS
@@ -58,6 +58,10 @@ def extract_post(
     roses = [p for p in prices if p.currency == "ROSES"]
     masks = [(p.start, p.end) for p in prices if p.currency != "ROSES"] + [(a.start, a.end) for a in ages]
     identifiers = find_identifiers(text, regions, masks)
+    if any(price.currency is None for price in prices):
+        phones = [region_of_phone(item.value) for item in identifiers if item.type == "phone"]
+        currency = region_currency(regions, [region for region in phones if region])
+        prices = [replace(p, currency=currency) if p.currency is None else p for p in prices]
     if roses:
         phones = [(item.start, item.end) for item in identifiers if item.type == "phone"]
         prices = [p for p in prices if p.currency != "ROSES" or not overlaps(p.start, p.end, phones)]

@@ -196,10 +196,12 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
             for size in range(min(MAX_CITY_WORDS, len(words) - k), 0, -1):
                 start = run.start() + words[k].start()
                 end = run.start() + words[k + size - 1].end()
-                row = cities.get(fold(text[start:end]))
-                if row is not None and not any(m.start < end and start < m.end for m in taken):
-                    if _world_cue(text, start, end, row):
-                        found.append(PlaceMention(world_place(row), start, end))
+                name = text[start:end]
+                row = cities.get(name.lower() if name.isascii() else fold(name))
+                if row is None or any(m.start < end and start < m.end for m in taken):
+                    continue
+                if _world_cue(text, start, end, row):
+                    found.append(PlaceMention(world_place(row), start, end))
                     k += size - 1
                     break
             k += 1

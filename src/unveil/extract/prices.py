@@ -50,13 +50,33 @@ UNIT_AFTER_LOWER = re.compile(UNIT_AFTER.pattern.removeprefix("(?i)"))
 
 @dataclass(frozen=True, slots=True)
 class Price:
-    """A price in a text: amount, ISO currency (or ``ROSES``), unit (hour, night, person...)."""
+    """A price in a text: amount, ISO currency (or ``ROSES``; None: written without one), unit (hour, night...)."""
 
     amount: float
-    currency: str
+    currency: str | None
     unit: str | None
     start: int
     end: int
+
+
+# Prices as the US, UK and Australian markets write them, without a currency sign: "150 hh", "100 qv",
+# "40/hr", "1 hr 250", "ovn 800", "donation 200". Amounts of 20 to 5,000.
+MARKET_UNITS = {
+    "hh": "half_hour", "half hour": "half_hour", "half hr": "half_hour", "30 min": "half_hour", "30min": "half_hour",
+    "qv": "quick_visit", "qk": "quick_visit", "quickie": "quick_visit", "hr": "hour",
+    "1 hr": "hour", "1hr": "hour", "1 hour": "hour", "ovn": "night", "overnight": "night", "donation": None,
+}  # fmt: skip
+_MARKET = "|".join(sorted((re.escape(unit) for unit in MARKET_UNITS), key=len, reverse=True))
+_MARKET_AMOUNT = r"(?<![\d.,/'’$€£:-])(?P<amount>[3-9]\d|[1-9]\d{2}|[1-4]\d{3})(?![\d'’])"
+MARKET_PRICE = re.compile(
+    rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET})\b"
+    rf"|\b(?P<before>{_MARKET})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
+)
+MARKET_HINT = re.compile(r"\b(?:hh|qv|qk|hr|hour|ovn|overnight|donation|quickie|30 ?min)\b|\d/hr")
+# "115 pounds" next to a body's measurements is a weight, not money.
+WEIGHT_CONTEXT = re.compile(
+    r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
+)
 
 
 def find_prices(text: str) -> list[Price]:
@@ -80,8 +100,24 @@ def find_prices(text: str) -> list[Price]:
         unit, end = _unit_after(scanned, match.end(), unit_pattern)
         if unit is None:
             unit = _duration_before(text, match.start())
+        if currency == "GBP" and unit is None and _is_a_weight(scanned, amount, match.group("after")):
+            continue
         prices.append(Price(amount, currency, unit, match.start(), end))
+    if MARKET_HINT.search(scanned) is not None:
+        taken = [(p.start, p.end) for p in prices]
+        for match in MARKET_PRICE.finditer(scanned):
+            if any(match.start() < b and a < match.end() for a, b in taken):
+                continue
+            written = (match.group("after") or match.group("before")).lower()
+            amount_text = match.group("amount") or match.group("amount2")
+            prices.append(Price(float(amount_text), None, MARKET_UNITS.get(written), match.start(), match.end()))
+        prices.sort(key=lambda price: price.start)
     return prices
+
+
+def _is_a_weight(text: str, amount: float, written: str | None) -> bool:
+    """ "115 pounds" or "120 lbs" among a body's measurements ("5'7", "34C", "height") is a weight."""
+    return written in ("pound", "pounds") and 80 <= amount <= 350 and WEIGHT_CONTEXT.search(text) is not None
 
 
 def _unit_after(text: str, position: int, pattern: re.Pattern[str] = UNIT_AFTER) -> tuple[str | None, int]:

@@ -102,3 +102,37 @@ def post_regions(
     clues += [(region, "language") for region in LANGUAGE_REGIONS.get(language, ())]
     votes += LANGUAGE_VOTES.get(language, ())
     return build_regions(country, clues, workspace, tuple(votes))
+
+
+EURO_AREA = frozenset(
+    "BE NL FR DE LU ES IT PT AT IE GR FI SK SI EE LV LT MT CY HR MC SM VA AD ME XK".split()  # noqa: SIM905
+)
+REGION_CURRENCY = {
+    "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "GB": "GBP", "IN": "INR", "NG": "NGN", "RO": "RON",
+    "BG": "BGN", "PL": "PLN", "CH": "CHF", "MA": "MAD", "AL": "ALL", "UA": "UAH", "MD": "MDL", "RS": "RSD",
+    "HU": "HUF", "CZ": "CZK", "TR": "TRY", "ZA": "ZAR", "GH": "GHS", "KE": "KES", "PH": "PHP", "TH": "THB",
+}  # fmt: skip
+
+
+def region_currency(regions: Regions, phone_regions: list[str]) -> str | None:
+    """The currency of the post's region, for prices written without one: its country, then the evidence
+    named in the post, then the country of its first phone number, then the workspace's regions."""
+    named = [region for region, source in regions.evidence if source != "workspace"]
+    workspace = [region for region, source in regions.evidence if source == "workspace"]
+    for region in [regions.country, *named, *phone_regions, *workspace]:
+        if region is None:
+            continue
+        if region in EURO_AREA:
+            return "EUR"
+        if region in REGION_CURRENCY:
+            return REGION_CURRENCY[region]
+    return None
+
+
+def region_of_phone(value: str) -> str | None:
+    """The main region of an E.164 number's country code."""
+    for size in (1, 2, 3):
+        code = int(value[1 : 1 + size]) if value[1 : 1 + size].isdigit() else 0
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return _main_region(code)
+    return None

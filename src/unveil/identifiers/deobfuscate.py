@@ -88,7 +88,10 @@ EN_PIECES = {**NUMBER_WORDS["en"], **HOMOPHONES}
 _PIECE = "(?:" + "|".join(sorted(EN_PIECES, key=len, reverse=True)) + "|[0-9])"
 COMPOUND = re.compile(rf"(?<![^\W_]){_PIECE}{_PIECE}+(?![^\W_])")
 COMPOUND_PIECE = re.compile(_PIECE)
-COMPOUND_HINT = re.compile(r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d)(?=[a-z0-9])|\d(?=[a-z])")
+COMPOUND_HINT = re.compile(
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine)(?=[a-z0-9])"
+    r"|\d(?=zero|one|two|three|four|five|six|seven|eight|nine|oh|to|for|ate)"
+)
 HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:oh|too|to|for|ate)(?![^\W\d_])")
 # Digit groups separated by "x" or "×" ("0470x12x34x56").
 X_SEPARATED = re.compile(r"(?<![^\W_])[0-9]+(?:[x×][0-9]+)+(?![^\W_])")

@@ -69,6 +69,8 @@ def parse_as_written(digits: str, region: str) -> str | None:
         value = parse_phone(digits, region, False)
         if value is not None or digits.startswith("00"):
             return value
+        if prefix and digits.startswith(prefix) and not _complex_national_prefix(region):
+            return None  # the fast reading with the trunk prefix is the library's: no need to parse again
     try:
         number = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
@@ -80,6 +82,16 @@ def parse_as_written(digits: str, region: str) -> str | None:
             return value
     # a country code written without "+" ("32470123456")
     return parse_phone(digits, region, False) if prefix == "0" and not digits.startswith("0") else None
+
+
+@lru_cache(maxsize=512)
+def _complex_national_prefix(region: str) -> bool:
+    """True for plans whose national prefix for parsing is more than the trunk prefix (carrier codes: AR, BR)."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None:
+        return False
+    parsing = metadata.national_prefix_for_parsing
+    return bool(parsing) and parsing != (metadata.national_prefix or "")
 
 
 def _from_international(digits: str, region: str) -> str | None:

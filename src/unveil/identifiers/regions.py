@@ -193,10 +193,32 @@ def best_world_reading(
     return readings[0], True
 
 
+# The plans checked for another reading of a number already read (``ambiguous``): those of the workspace and
+# of the countries whose numbers ads most often carry; all 245 plans would cost a hundred checks a number.
+AMBIGUITY_REGIONS = frozenset(PRIOR) | frozenset(DEFAULT_REGIONS)
+
+
+@lru_cache(maxsize=65536)
 def other_mobile_readings(digits: str, value: str) -> bool:
-    """True when another country's plan reads ``digits`` as a (different) mobile number too."""
+    """True when another country's plan (of ``AMBIGUITY_REGIONS``) reads ``digits`` as a mobile number too."""
     code = split_e164(value)[0]
-    return any(reading.mobile and split_e164(reading.value)[0] != code for reading in world_readings(digits))
+    for _region, other, prefix in _ambiguity_index().get(len(digits), ()):
+        if other == code or (prefix and not digits.startswith(prefix)):
+            continue
+        national = digits[len(prefix) :]
+        if national[:1] == "0" and other not in _LEADING_ZERO_CODES:
+            continue
+        if is_valid(other, national) and is_mobile(f"+{other}{national}"):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _ambiguity_index() -> dict[int, tuple[tuple[str, int, str], ...]]:
+    return {
+        length: tuple(entry for entry in entries if entry[0] in AMBIGUITY_REGIONS)
+        for length, entries in _world_index().items()
+    }
 
 
 @lru_cache(maxsize=65536)
