@@ -63,8 +63,8 @@ def extract_post(
         currency = region_currency(regions, [region for region in phones if region])
         prices = [replace(p, currency=currency) if p.currency is None else p for p in prices]
     if roses:
-        phones = [(item.start, item.end) for item in identifiers if item.type == "phone"]
-        prices = [p for p in prices if p.currency != "ROSES" or not overlaps(p.start, p.end, phones)]
+        spans = [(item.start, item.end) for item in identifiers if item.type == "phone"]
+        prices = [p for p in prices if p.currency != "ROSES" or not overlaps(p.start, p.end, spans)]
     taken = [(item.start, item.end) for item in identifiers]
     places = [m for m in found_places if not overlaps(m.start, m.end, taken)] if taken else found_places
     indicators = find_indicators(text, language, ages)

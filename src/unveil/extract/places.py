@@ -174,6 +174,12 @@ def world_cities() -> dict[str, str]:
     return cities
 
 
+@lru_cache(maxsize=1)
+def world_first_words() -> frozenset[str]:
+    """The first word of every world city's name or alias (a cheap test before the lookups)."""
+    return frozenset(key.split(" ", 1)[0] for key in world_cities())
+
+
 @lru_cache(maxsize=4096)
 def world_place(row: str) -> Place:
     """The ``Place`` of one row of the world cities file."""
@@ -188,8 +194,11 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
     county code after ("Dallas, TX"). So "Paris Hilton", "Asian Spa", "Florence is 22" are not places.
     """
     cities = world_cities()
+    firsts = world_first_words()
     found: list[PlaceMention] = []
     for run in CAPITALISED.finditer(text):
+        if run.group().split(None, 1)[0].lower() not in firsts and run.group().isascii() and " " not in run.group():
+            continue  # one word that starts no city's name: most runs (names, a sentence's first word)
         words = list(re.finditer(r"\S+", run.group()))
         k = 0
         while k < len(words):

@@ -97,8 +97,9 @@ def post_regions(
         clues.append((site_region, "domain"))
     votes: list[str] = []
     for price in prices:
-        clues += [(region, "currency") for region in CURRENCY_REGIONS.get(price.currency, ())]
-        votes += CURRENCY_VOTES.get(price.currency, ())
+        if price.currency is not None:
+            clues += [(region, "currency") for region in CURRENCY_REGIONS.get(price.currency, ())]
+            votes += CURRENCY_VOTES.get(price.currency, ())
     clues += [(region, "language") for region in LANGUAGE_REGIONS.get(language, ())]
     votes += LANGUAGE_VOTES.get(language, ())
     return build_regions(country, clues, workspace, tuple(votes))
@@ -119,9 +120,7 @@ def region_currency(regions: Regions, phone_regions: list[str]) -> str | None:
     named in the post, then the country of its first phone number, then the workspace's regions."""
     named = [region for region, source in regions.evidence if source != "workspace"]
     workspace = [region for region, source in regions.evidence if source == "workspace"]
-    for region in [regions.country, *named, *phone_regions, *workspace]:
-        if region is None:
-            continue
+    for region in (region for region in [regions.country, *named, *phone_regions, *workspace] if region):
         if region in EURO_AREA:
             return "EUR"
         if region in REGION_CURRENCY:

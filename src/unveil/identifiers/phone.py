@@ -189,6 +189,7 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     # ("04 97 10 20 30 - 40"): the writer wrote a longer number, not this one.
     dangling = [_dangling_after(text, tokens, k) for k in range(size)]
     found: list[tuple[int, int, Reading]] = []
+    joined: dict[tuple[int, int], str] = {}
     for tier in _tiers(regions, labelled):
         i = 0
         while i < size:
@@ -200,7 +201,9 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
                 end += 1
             match = None
             for j in range(end, i - 1, -1):
-                candidate = "".join(digits[i : j + 1])
+                candidate = joined.get((i, j))
+                if candidate is None:
+                    candidate = joined[i, j] = "".join(digits[i : j + 1])
                 if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2 and not glued[j] and not dangling[j]:
                     reading = tier(text, tokens, i, j, candidate, international[i])
                     if reading is not None:
