@@ -120,3 +120,21 @@ def test_an_existing_database_gains_the_members_table_and_keeps_its_cases(tmp_pa
     assert not cases.is_member(workspace, case.case_id, "max")
     assert cases.cases_of(workspace, "ivan")[0].title == "Before members existed"
     assert cases.members(workspace, case.case_id) == []
+
+
+def test_the_cli_shares_a_case(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unveil.cases.commands import case_app
+
+    workspace = Workspace.init(tmp_path / "ws", "cli")
+    db = connect(workspace)
+    add_user(db, "max", Role.MAGISTRATE, PASSWORD)
+    db.close()
+    case = cases.create_case(workspace, "Shared by the command line", "ivan")
+    result = CliRunner().invoke(case_app, ["share", str(workspace.root), case.case_id, "max", "--actor", "ivan"])
+    assert result.exit_code == 0, result.output
+    assert [c.case_id for c in cases.cases_of(workspace, "max")] == [case.case_id]
+    result = CliRunner().invoke(case_app, ["share", str(workspace.root), case.case_id, "max", "--remove"])
+    assert result.exit_code == 0, result.output
+    assert cases.cases_of(workspace, "max") == []

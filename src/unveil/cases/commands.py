@@ -1,4 +1,4 @@
-"""Commands: ``unveil case new|add|remove|note|label|status|show|list|export``, ``unveil verify-bundle``,
+"""Commands: ``unveil case new|add|remove|note|label|status|share|show|list|export``, ``unveil verify-bundle``,
 ``unveil export``."""
 
 from __future__ import annotations
@@ -121,6 +121,26 @@ def status(
 
     set_status(Workspace.open(directory), case_id, value, actor_name(actor), reason)
     console.print(f"{case_id} is now {value}")
+
+
+@case_app.command("share")
+def share(
+    directory: WorkspaceDir,
+    case_id: CaseId,
+    user: Annotated[str, typer.Argument(help="User name to share the case with (a magistrate then reads it).")],
+    remove: Annotated[bool, typer.Option("--remove", help="Stop sharing it instead.")] = False,
+    actor: Actor = None,
+) -> None:
+    """Share a case with a user, who then reads it (and, an investigator, may change it)."""
+    from unveil.cases import add_member, remove_member
+
+    workspace = Workspace.open(directory)
+    if remove:
+        remove_member(workspace, case_id, user, actor_name(actor))
+        console.print(f"{case_id} is no longer shared with {user}")
+    else:
+        add_member(workspace, case_id, user, actor_name(actor))
+        console.print(f"{case_id} is shared with {user}")
 
 
 @case_app.command("list")
