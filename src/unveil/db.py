@@ -1,7 +1,7 @@
-"""The workspace's SQLite database: the core tables (users, audit log) and ``connect``.
+"""The workspace's SQLite database: the core tables (users, their sessions, audit log) and ``connect``.
 
 Each area that keeps state here declares its tables as a ``Schema`` in its own package (cases:
-``unveil.cases.schema``; web sessions and saved searches: ``unveil.web.schema``) and passes it to
+``unveil.cases.schema``; saved searches: ``unveil.web.schema``) and passes it to
 ``connect``, which creates what is missing, so an older workspace gains new tables when it is opened.
 """
 
@@ -39,6 +39,14 @@ CORE = Schema(
         password_hash TEXT NOT NULL,
         created_at TEXT NOT NULL,
         active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE IF NOT EXISTS web_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS audit_log (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

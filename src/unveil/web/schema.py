@@ -1,4 +1,7 @@
-"""The web app's tables in the workspace database: sessions and saved searches (created when the app starts)."""
+"""The web app's own tables in the workspace database: saved searches (created when the app starts).
+
+Sessions belong with the accounts, in the core tables (``unveil.db``): the user commands end them.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,6 @@ from unveil.db import Schema
 WEB = Schema(
     "web",
     """
-    CREATE TABLE IF NOT EXISTS web_sessions (
-        token_hash TEXT PRIMARY KEY,
-        user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
-        csrf_token TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL
-    );
     CREATE TABLE IF NOT EXISTS saved_searches (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         owner TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
