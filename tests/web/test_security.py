@@ -179,6 +179,8 @@ def test_lists_dashboard_and_saved_searches_are_audited(web: WebWorld, login: Ca
     analyst, investigator = login("analyst"), login("investigator")
     for path in ("/", "/api/dashboard", "/networks", "/api/networks", "/saved-searches", "/api/saved-searches"):
         assert analyst.get(path).status_code == 200, path
+    for path in ("/statistics", "/api/statistics/report", "/api/statistics/series"):
+        assert analyst.get(path).status_code < 500, path
     for path in ("/money/alerts", "/api/money/alerts", "/cases", "/api/cases"):
         assert investigator.get(path).status_code in (200, 409), path
     db = connect(web.workspace)
@@ -187,7 +189,7 @@ def test_lists_dashboard_and_saved_searches_are_audited(web: WebWorld, login: Ca
         for row in db.execute("SELECT actor, object_kind FROM audit_log WHERE action = 'view'").fetchall()
     }
     db.close()
-    for kind in ("dashboard", "networks", "saved searches"):
+    for kind in ("dashboard", "networks", "saved searches", "statistics"):
         assert (USERS["analyst"], kind) in kinds, kind
     for kind in ("money alerts", "cases"):
         assert (USERS["investigator"], kind) in kinds, kind

@@ -22,7 +22,7 @@ from unveil.stats.report.build import build_report
 from unveil.stats.report.charts import HEIGHT, WIDTH, geometry
 from unveil.stats.report.model import Report, compress_rows
 from unveil.stats.store import imported_sources, read_observations
-from unveil.web.deps import CanViewStatistics, Page, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewStatistics, Page, Tables, WorkspaceDep
 from unveil.web.routes import NavEntry
 
 router = APIRouter(tags=["statistics"])
@@ -58,9 +58,15 @@ def _chart_view(chart: Any) -> dict[str, Any]:
 
 @router.get("/statistics", response_class=HTMLResponse, include_in_schema=False)
 def statistics_page(
-    workspace: WorkspaceDep, tables: Tables, user: CanViewStatistics, page: Page, year: int | None = None
+    workspace: WorkspaceDep,
+    tables: Tables,
+    user: CanViewStatistics,
+    audit: Audit,
+    page: Page,
+    year: int | None = None,
 ) -> HTMLResponse:
     """The year's figures: sentences, charts, tables, and the rows behind every number."""
+    audit.view("statistics", "report", f"year={year}" if year else "")
     report, years = _report(workspace, tables, year)
     charts = {s.key: [_chart_view(c) for c in s.charts] for s in report.sections} if report else {}
     context = {
@@ -78,13 +84,15 @@ def series_page(
     workspace: WorkspaceDep,
     tables: Tables,
     user: CanViewStatistics,
+    audit: Audit,
     page: Page,
     indicator: str = "offences_recorded",
     by: str = "category",
     dimension: str | None = None,
 ) -> HTMLResponse:
     """One indicator's series by category, place or region, as a chart and a table."""
-    rows = series_api(workspace, tables, user, indicator, by, dimension)
+    audit.view("statistics", "series", f"indicator={indicator}; by={by}")
+    rows = _series(workspace, tables, indicator, by, dimension)
     frame = _observations(workspace, tables)
     indicators = sorted(frame["indicator"].unique()) if not frame.empty else []
     chart = None
@@ -105,11 +113,19 @@ def series_api(
     workspace: WorkspaceDep,
     tables: Tables,
     user: CanViewStatistics,
+    audit: Audit,
     indicator: str = "offences_recorded",
     by: str = "category",
     dimension: str | None = None,
 ) -> list[dict[str, Any]]:
     """Values of one indicator per year and ``by`` (category, place or region), with suppressed cells counted."""
+    audit.view("statistics", "series", f"indicator={indicator}; by={by}")
+    return _series(workspace, tables, indicator, by, dimension)
+
+
+def _series(
+    workspace: WorkspaceDep, tables: Tables, indicator: str, by: str, dimension: str | None
+) -> list[dict[str, Any]]:
     if by not in ("category", "place", "region"):
         raise UsageError(f"by must be category, place or region, not {by!r}")
     frame = _observations(workspace, tables)
@@ -124,9 +140,10 @@ def series_api(
 
 @router.get("/api/statistics/report")
 def report_api(
-    workspace: WorkspaceDep, tables: Tables, user: CanViewStatistics, year: int | None = None
+    workspace: WorkspaceDep, tables: Tables, user: CanViewStatistics, audit: Audit, year: int | None = None
 ) -> dict[str, Any]:
     """The year's report as data: sections (sentences, tables, charts) and the references of every number."""
+    audit.view("statistics", "report", f"year={year}" if year else "")
     report, years = _report(workspace, tables, year)
     if report is None:
         return {"years": years, "report": None}
