@@ -248,8 +248,12 @@ Tokens = tuple[DigitToken, ...]
 Tier = Callable[[str, Tokens, int, int, str, bool], "Reading | None"]
 
 
-def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
-    """The readers of one post, strongest evidence first (``identifiers.regions``)."""
+@lru_cache(maxsize=1024)
+def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
+    """The readers of one post, strongest evidence first (``identifiers.regions``).
+
+    Cached per evidence: posts of one city and language share their readers (pure functions of it).
+    """
     fallback = regions.country or (regions.evidence[0][0] if regions.evidence else "BE")
 
     def written_with_prefix(
@@ -275,7 +279,7 @@ def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
 
         tiers.append(in_country)
     if labelled:
-        return tiers
+        return tuple(tiers)
     evidence = regions.evidence
     strong = tuple((region, source) for region, source in evidence if source in ANY_TYPE_SOURCES)
     weak = tuple((region, source) for region, source in evidence if source not in ANY_TYPE_SOURCES)
@@ -341,7 +345,7 @@ def _tiers(regions: Regions, labelled: bool) -> list[Tier]:
     readers.append(mobile_in_weak)
     if languages:
         readers.append(exactly_as_written_in(languages))
-    return [*tiers, *readers, any_in_evidence, in_every_region]
+    return (*tiers, *readers, any_in_evidence, in_every_region)
 
 
 PHONE_CUE = re.compile(
