@@ -122,20 +122,26 @@ def _spark_options(master: str | None, conf: list[str] | None) -> dict[str, str]
 @app.command()
 def status(directory: WorkspaceDir) -> None:
     """Show each stage's state and each table's row count."""
+    from unveil.evidence.parts import stage_problems
     from unveil.pipeline import stage_status
     from unveil.stages import SOURCE_STAGES, all_stages
 
     workspace = Workspace.open(directory)
     table = Table("stage", "state", "tables (rows)", "last run")
+    changed: list[str] = []
     for source in SOURCE_STAGES:
         recorded = workspace.read_state(source) or {}
-        table.add_row(source, "source", _rows(recorded.get("outputs", {})), "")
+        problems = stage_problems(workspace, source)
+        changed += problems
+        table.add_row(source, "changed" if problems else "source", _rows(recorded.get("outputs", {})), "")
     for stage in all_stages():
         state = stage_status(workspace, stage)
         rows = ", ".join(f"{k} {v:,}" for k, v in state.rows.items())
         when = f"{state.finished_at} ({state.seconds:.1f} s)" if state.finished_at else ""
         table.add_row(stage.name, state.state, rows, when)
     console.print(table)
+    for problem in changed:  # parts changed, removed or added outside the tool (or left by a crash)
+        console.print(f"changed: {problem} (run `unveil verify`; re-ingest to restore)", markup=False, highlight=False)
     quarantined = _quarantine_count(workspace)
     console.print(f"Quarantined records: {quarantined:,}")
 

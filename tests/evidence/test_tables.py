@@ -141,3 +141,12 @@ def test_parts_of_an_interrupted_ingestion_are_rolled_back(ingested: Workspace, 
     assert any("part-crashed" in p for p in problems(ingested))
     assert recover(ingested) == ["ingest: 1 part(s) of an interrupted run rolled back"]
     assert problems(ingested) == []
+
+
+def test_status_names_a_changed_ingest_part(ingested: Workspace) -> None:
+    from tests.conftest import run_cli
+
+    part = posts_part(ingested, "post 0")
+    part.unlink()
+    result = run_cli(["status", str(ingested.root)])
+    assert result.returncode == 0 and f"changed: ingest.posts {part.name}: removed" in result.stdout
