@@ -27,15 +27,26 @@ def alerts(tables: Tables, typology: str = "", page: int = 1) -> tuple[list[dict
     rows = tables.rows(
         "SELECT alert_id, typology, title, score, party_id, party_name, reasons, source, amount_eur, first_at, "
         "last_at, len(transfer_ids) AS transfers, len(post_ids) AS posts, network_ids "
-        "FROM money.alerts WHERE ? = '' OR typology = ? ORDER BY score DESC, alert_id LIMIT ? OFFSET ?",
+        f"FROM money.alerts WHERE (? = '' OR typology = ?) AND {not_suppressed(tables)} "
+        "ORDER BY score DESC, alert_id LIMIT ? OFFSET ?",
         [typology, typology, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE],
     )
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def not_suppressed(tables: Tables) -> str:
+    """A condition leaving out alerts an investigator labelled false positive (``rank.alert_feedback``)."""
+    if not tables.has("rank.alert_feedback"):
+        return "TRUE"
+    return "alert_id NOT IN (SELECT alert_id FROM rank.alert_feedback WHERE suppressed)"
+
+
 def typology_counts(tables: Tables) -> list[dict[str, Any]]:
     """Alerts per typology, for the filter."""
-    return tables.rows("SELECT typology, title, count(*) AS alerts FROM money.alerts GROUP BY 1, 2 ORDER BY 3 DESC, 1")
+    return tables.rows(
+        f"SELECT typology, title, count(*) AS alerts FROM money.alerts WHERE {not_suppressed(tables)} "
+        "GROUP BY 1, 2 ORDER BY 3 DESC, 1"
+    )
 
 
 def party(tables: Tables, party_id: str) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from unveil.money.queries import not_suppressed
 from unveil.pipeline import stage_status
 from unveil.stages import all_stages
 from unveil.web.readmodel import ReadModel
@@ -76,6 +77,6 @@ def money_alerts(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | N
     name = "party_name" if "party_name" in tables.columns("money.alerts") else "NULL::VARCHAR"
     return tables.rows(
         f"SELECT alert_id, typology, score, party_id, {name} AS party_name, reasons FROM money.alerts "
-        "ORDER BY score DESC, alert_id LIMIT ?",
+        f"WHERE {not_suppressed(tables)} ORDER BY score DESC, alert_id LIMIT ?",
         [limit],
     )
