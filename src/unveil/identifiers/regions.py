@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumberType
+from phonenumbers import NumberFormat, PhoneMetadata, PhoneNumberType
 
 from unveil.identifiers.phonemeta import is_valid, number_type
 
@@ -234,6 +235,24 @@ def national_groupings(value: str, written: str) -> tuple[frozenset[int], ...]:
     if offset < 0 or not written.endswith(national):
         return ()
     groupings: list[frozenset[int]] = []
+    for _, match in _national_formats(code, national):
+        breaks = {match.end(group) + offset for group in range(1, (match.lastindex or 0))}
+        if offset:
+            breaks.add(offset)
+        groupings.append(frozenset(breaks))
+    return tuple(groupings)
+
+
+def trunk_optional(value: str) -> bool:
+    """True when the national format of the number's plan may leave the trunk prefix out (India's mobiles)."""
+    code, national = split_e164(value)
+    for number_format, _ in _national_formats(code, national):
+        return bool(number_format.national_prefix_optional_when_formatting)
+    return False
+
+
+def _national_formats(code: int, national: str) -> Iterator[tuple[NumberFormat, re.Match[str]]]:
+    """The national formats of the country code's plans that fit the number, in metadata order, with their match."""
     for region in regions_of_country_code(code):
         metadata = PhoneMetadata.metadata_for_region(region)
         if metadata is None:
@@ -243,26 +262,5 @@ def national_groupings(value: str, written: str) -> tuple[frozenset[int], ...]:
             if number_format.pattern is None or (leading and re.match(leading[-1], national) is None):
                 continue
             match = re.fullmatch(number_format.pattern, national)
-            if match is None:
-                continue
-            breaks = {match.end(group) + offset for group in range(1, (match.lastindex or 0))}
-            if offset:
-                breaks.add(offset)
-            groupings.append(frozenset(breaks))
-    return tuple(groupings)
-
-
-def trunk_optional(value: str) -> bool:
-    """True when the national format of the number's plan may leave the trunk prefix out (India's mobiles)."""
-    code, national = split_e164(value)
-    for region in regions_of_country_code(code):
-        metadata = PhoneMetadata.metadata_for_region(region)
-        if metadata is None:
-            continue
-        for number_format in metadata.number_format or ():
-            leading = number_format.leading_digits_pattern
-            if number_format.pattern is None or (leading and re.match(leading[-1], national) is None):
-                continue
-            if re.fullmatch(number_format.pattern, national):
-                return bool(number_format.national_prefix_optional_when_formatting)
-    return False
+            if match is not None:
+                yield number_format, match
