@@ -96,3 +96,22 @@ def test_case_commands_create_add_show_and_list(
     code, out, err = cli(["case", "export", str(root), case_id, "--out", str(bundle), "--actor", "frank"], capsys)
     assert code == 0, err
     assert cli(["verify-bundle", str(bundle)], capsys)[0] == 0
+
+
+def test_an_archived_case_refuses_labels_and_removals_also_from_the_cli(
+    case_workspace: Workspace, top_network: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unveil.cases import CaseReadOnly, item_history
+
+    case = create_case(case_workspace, "To archive", "frank")
+    add_item(case_workspace, case.case_id, "network", top_network, "frank")
+    set_status(case_workspace, case.case_id, "archived", "frank")
+    root = str(case_workspace.root)
+    code, _, err = cli(["case", "label", root, case.case_id, "network", top_network, "true_positive"], capsys)
+    assert code != 0 and "archived" in err
+    with pytest.raises(CaseReadOnly):
+        remove_item(case_workspace, case.case_id, "network", top_network, "frank", "wrong case")
+    set_status(case_workspace, case.case_id, "open", "frank")
+    remove_item(case_workspace, case.case_id, "network", top_network, "frank", "wrong case")
+    history = item_history(case_workspace, case.case_id)
+    assert [(h["action"], h["reason"]) for h in history] == [("added", ""), ("removed", "wrong case")]

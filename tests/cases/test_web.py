@@ -105,3 +105,63 @@ def test_a_magistrate_reads_cases_but_cannot_change_them(
 def test_an_analyst_sees_no_cases(app_client: httpx.Client, top_case: str) -> None:
     log_in(app_client, "analyst")
     assert app_client.get(f"/api/cases/{top_case}").status_code == 403
+
+
+def _first(workspace: Workspace, table: str, column: str, n: int = 1) -> list[str]:
+    return [str(v) for v in workspace.table(table).read(columns=[column]).column(0).to_pylist()[:n]]
+
+
+def test_a_case_reads_like_a_file_with_items_added_from_their_pages_and_removed_with_a_reason(
+    app_client: httpx.Client, case_workspace: Workspace, top_network: str, top_alert: str
+) -> None:
+    log_in(app_client, "investigator")
+    case_id = app_client.post("/api/cases", json={"title": "Readable file"}).json()["case_id"]
+    posts = _first(case_workspace, "ingest.posts", "post_id", 3)
+    party = _first(case_workspace, "money.parties", "party_id")[0]
+    transfer = _first(case_workspace, "ingest.transfers", "transfer_id")[0]
+    # the money pages carry the control: a party, its alerts and transfers, the alert list
+    party_page = app_client.get(f"/money/parties/{party}").text
+    assert 'action="/case-items"' in party_page and 'value="party"' in party_page and 'value="transfer"' in party_page
+    assert 'value="alert"' in app_client.get("/money/alerts").text
+    # one route for every page, several refs at once (bulk add), back to the page it came from
+    bulk = app_client.post(
+        "/case-items",
+        data={"case_id": case_id, "kind": "post", "ref": posts, "next": "/search?q=x&added=C9"},
+    )
+    assert bulk.status_code == 303 and bulk.headers["location"] == f"/search?q=x&added={case_id}&added_count=3"
+    for kind, ref in (("network", top_network), ("alert", top_alert), ("party", party), ("transfer", transfer)):
+        added = app_client.post("/case-items", data={"case_id": case_id, "kind": kind, "ref": ref, "next": "//evil"})
+        assert added.status_code == 303 and added.headers["location"].startswith("/"), added.text
+        assert not added.headers["location"].startswith("//")
+    assert app_client.post("/case-items", data={"case_id": case_id, "kind": "post", "ref": "nope"}).status_code == 404
+    assert f'href="/cases/{case_id}"' in app_client.get(f"/money/parties/{party}?added={case_id}").text
+    page = app_client.get(f"/cases/{case_id}").text
+    for kind_name in ("Post", "Network", "Money alert", "Party", "Transfer"):
+        assert f"<td>{kind_name}</td>" in page
+    title = case_workspace.table("ingest.posts").read(columns=["post_id", "title"]).to_pylist()
+    titles = {row["post_id"]: row["title"] for row in title}
+    assert all(str(titles[p]) in page for p in posts if titles[p])  # titles, not bare ids
+    assert f'href="/posts/{posts[0]}"' in page and f'href="/networks/{top_network}"' in page
+    assert '<time class="local" datetime=' in page and "+00:00</td>" not in page  # local times, not raw ISO
+    assert '<option value="" selected disabled>' in page and '<option value="true_positive" selected' not in page
+    # a label must be chosen; removing needs a reason, kept in the history
+    assert app_client.post(
+        f"/cases/{case_id}/labels", data={"kind": "post", "ref": posts[0], "label": ""}
+    ).status_code in (400, 422)
+    no_reason = app_client.post(f"/cases/{case_id}/items/remove", data={"kind": "post", "ref": posts[1]})
+    assert no_reason.status_code == 400
+    removed = app_client.post(
+        f"/cases/{case_id}/items/remove", data={"kind": "post", "ref": posts[1], "reason": "a duplicate of <b>p0</b>"}
+    )
+    assert removed.status_code == 303
+    assert posts[1] not in show_case(case_workspace, case_id).refs("post")
+    page = app_client.get(f"/cases/{case_id}").text
+    assert "removed post" in page and "a duplicate of &lt;b&gt;p0&lt;/b&gt;" in page
+    # the magistrate reads the same file (links only to what they may open) and downloads the bundle
+    app_client.post(f"/cases/{case_id}/members", data={"name": USERS["magistrate"]})
+    log_in(app_client, "magistrate")
+    seen = app_client.get(f"/cases/{case_id}").text
+    assert f'href="/posts/{posts[0]}"' in seen and "<td>Money alert</td>" in seen
+    assert "/money/parties/" not in seen and 'action="/case-items"' not in seen and "Mark or remove" not in seen
+    bundle = app_client.post(f"/cases/{case_id}/bundle")
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"

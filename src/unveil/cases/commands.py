@@ -58,20 +58,25 @@ def add(
     actor: Actor = None,
 ) -> None:
     """Add items to a case (each is checked against the workspace's tables)."""
-    from unveil.cases import add_item
+    from unveil.cases import add_items
 
-    workspace = Workspace.open(directory)
-    for ref in refs:
-        add_item(workspace, case_id, kind, ref, actor_name(actor))
-    console.print(f"added {len(refs)} {kind} item(s) to {case_id}")
+    added = add_items(Workspace.open(directory), case_id, kind, list(refs), actor_name(actor))
+    console.print(f"added {added} {kind} item(s) to {case_id}")
 
 
 @case_app.command("remove")
-def remove(directory: WorkspaceDir, case_id: CaseId, kind: str, ref: str, actor: Actor = None) -> None:
+def remove(
+    directory: WorkspaceDir,
+    case_id: CaseId,
+    kind: str,
+    ref: str,
+    reason: Annotated[str, typer.Option(help="Why it leaves the case (kept in the case's history).")] = "",
+    actor: Actor = None,
+) -> None:
     """Take an item out of a case."""
     from unveil.cases import remove_item
 
-    remove_item(Workspace.open(directory), case_id, kind, ref, actor_name(actor))
+    remove_item(Workspace.open(directory), case_id, kind, ref, actor_name(actor), reason)
     console.print(f"removed {kind} {ref} from {case_id}")
 
 

@@ -68,6 +68,23 @@ def check_item_exists(workspace: Workspace, kind_name: str, ref: str) -> None:
         raise NotFound(kind.name, ref)
 
 
+def missing_items(workspace: Workspace, kind_name: str, refs: list[str]) -> list[str]:
+    """The references among ``refs`` that are not in the kind's table (one read for all of them)."""
+    kind = item_kind(kind_name)
+    found: set[str] = set()
+    if kind.name == "identifier":
+        values = sorted({split_identifier(ref)[1] for ref in refs})
+        table = read_table(workspace, kind.table, ["type", "value"], ("value", values))
+        if table is not None:
+            columns = table.to_pydict()
+            found = {f"{t}:{v}" for t, v in zip(columns["type"], columns["value"], strict=True)}
+    else:
+        table = read_table(workspace, kind.table, [kind.key], (kind.key, sorted(set(refs))))
+        if table is not None:
+            found = {str(value) for value in table.column(kind.key).to_pylist()}
+    return [ref for ref in refs if ref not in found]
+
+
 def check_labelled_item_exists(workspace: Workspace, kind_name: str, ref: str) -> None:
     """Raise ``NotFound`` unless the item to label (a case item or a template) is in its table."""
     if kind_name != "template":

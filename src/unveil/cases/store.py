@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from unveil import db
-from unveil.cases.items import STATUSES, check_item_exists, item_kind
+from unveil.cases.items import STATUSES, check_item_exists, item_kind, missing_items
 from unveil.cases.schema import CASES
 from unveil.errors import NotFound, PermissionDenied, UnveilError, UsageError
 from unveil.workspace import Workspace
@@ -245,8 +245,34 @@ def add_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str
     return {"case_id": case_id, "kind": kind, "ref": ref, "added_at": at, "added_by": actor}
 
 
-def remove_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str) -> None:
-    """Take an item out of a case."""
+def add_items(workspace: Workspace, case_id: str, kind: str, refs: list[str], actor: str) -> int:
+    """Add several items of one kind (each checked against its table, in one read) to a case, in one
+    transaction: all of them or none. Returns how many were new to the case."""
+    item_kind(kind)
+    refs = list(dict.fromkeys(ref.strip() for ref in refs if ref.strip()))
+    if not refs:
+        raise UsageError(f"name at least one {kind} to add")
+    missing = missing_items(workspace, kind, refs)
+    if missing:
+        raise NotFound(kind, ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
+    added = 0
+    with _transaction(workspace) as connection:
+        _require_open(connection, case_id)
+        at = now()
+        for ref in refs:
+            inserted = connection.execute(
+                "INSERT OR IGNORE INTO case_items VALUES (?, ?, ?, ?, ?)", (case_id, kind, ref, at, actor)
+            ).rowcount
+            if inserted:
+                added += 1
+                _audit(connection, actor, "case.add_item", case_id, {"kind": kind, "ref": ref})
+        if added:
+            _touch(connection, case_id)
+    return added
+
+
+def remove_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: str, reason: str = "") -> None:
+    """Take an item out of a case; the reason is kept in the case's history (its audit rows)."""
     with _transaction(workspace) as connection:
         _require_open(connection, case_id)
         removed = connection.execute(
@@ -255,7 +281,7 @@ def remove_item(workspace: Workspace, case_id: str, kind: str, ref: str, actor: 
         if not removed:
             raise NotFound(f"{kind} in case {case_id}", ref)
         _touch(connection, case_id)
-        _audit(connection, actor, "case.remove_item", case_id, {"kind": kind, "ref": ref})
+        _audit(connection, actor, "case.remove_item", case_id, {"kind": kind, "ref": ref, "reason": reason})
 
 
 def add_note(
@@ -294,7 +320,7 @@ def set_label(
     check_label(label, kind)
     snapshot = item_snapshot(workspace, kind, ref)
     with _transaction(workspace) as connection:
-        _require_case(connection, case_id)
+        _require_open(connection, case_id)
         at = now()
         record_label_event(
             connection,
@@ -349,6 +375,31 @@ def show_case(workspace: Workspace, case_id: str) -> CaseDetail:
             labels=fetch("SELECT * FROM case_labels WHERE case_id = ? ORDER BY item_kind, item_ref"),
             history=fetch("SELECT * FROM case_status_history WHERE case_id = ? ORDER BY id"),
         )
+
+
+def item_history(workspace: Workspace, case_id: str) -> list[dict[str, Any]]:
+    """Every item added to or removed from a case, oldest first: ``at``, ``actor``, ``action`` (``added`` or
+    ``removed``), ``kind``, ``ref``, ``reason`` (read from the case's audit rows, written with each change)."""
+    with _transaction(workspace) as connection:
+        found = connection.execute(
+            "SELECT at, actor, action, detail FROM audit_log WHERE object_kind = 'case' AND object_id = ? "
+            "AND action IN ('case.add_item', 'case.remove_item') ORDER BY id",
+            (case_id,),
+        ).fetchall()
+    history = []
+    for row in found:
+        detail = json.loads(row["detail"] or "{}")
+        history.append(
+            {
+                "at": row["at"],
+                "actor": row["actor"],
+                "action": "added" if row["action"] == "case.add_item" else "removed",
+                "kind": detail.get("kind", ""),
+                "ref": detail.get("ref", ""),
+                "reason": detail.get("reason", ""),
+            }
+        )
+    return history
 
 
 def case_audit(workspace: Workspace, case_id: str) -> list[dict[str, Any]]:

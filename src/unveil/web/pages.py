@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -63,6 +64,7 @@ def create_environment() -> jinja2.Environment:
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     environment.filters["when"] = _when
+    environment.filters["local"] = local_time
     environment.filters["decimals"] = _decimals
     environment.globals["query_with"] = query_with
     return environment
@@ -80,6 +82,25 @@ def _when(value: Any) -> str:
         return ""
     text = value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)
     return text[:16]
+
+
+def local_time(value: Any) -> markupsafe.Markup:
+    """A time as ``<time datetime="...">2026-03-04 21:05 UTC</time>``: ``unveil.js`` shows it in the reader's
+    own time zone and language (``4 Mar 2026, 22:05``); without script the UTC time stays. Naive times are UTC."""
+    if value is None or value == "":
+        return markupsafe.Markup("")
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return markupsafe.escape(value)
+    if not isinstance(value, datetime):
+        return markupsafe.escape(str(value))
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
+    return markupsafe.Markup('<time class="local" datetime="{}">{} UTC</time>').format(
+        utc.isoformat(timespec="seconds"), utc.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 def query_with(params: Mapping[str, Any], **changes: Any) -> str:

@@ -18,7 +18,8 @@ from unveil.auth.roles import Permission
 from unveil.auth.users import User
 from unveil.cases.exports import FORMATS, export_workspace
 from unveil.errors import UsageError
-from unveil.web.deps import Audit, CanEditCases, CanExport, CanReadCases, Page, WorkspaceDep
+from unveil.web.case_file import describe_items
+from unveil.web.deps import Audit, CanEditCases, CanExport, CanReadCases, Page, Tables, WorkspaceDep
 from unveil.web.routes import NavEntry
 
 router = APIRouter(tags=["cases"])
@@ -57,15 +58,27 @@ def _visible_cases(workspace: WorkspaceDep, user: User) -> list[Any]:
     return cases.list_cases(workspace) if user.may(Permission.BROWSE_ALL) else cases.cases_of(workspace, user.name)
 
 
-def _detail(workspace: WorkspaceDep, case_id: str) -> dict[str, Any]:
+OPENS = {
+    "post": Permission.VIEW_POSTS,
+    "network": Permission.VIEW_NETWORKS,
+    "identifier": Permission.VIEW_IDENTIFIERS,
+    "party": Permission.VIEW_MONEY,
+    "alert": Permission.VIEW_MONEY,
+    "transfer": Permission.VIEW_MONEY,
+}
+"""The permission that opens the page of each kind of item (a magistrate's case links only to what they see)."""
+
+
+def _detail(workspace: WorkspaceDep, tables: Tables, case_id: str) -> dict[str, Any]:
     detail = cases.show_case(workspace, case_id)
     labels = {(x["item_kind"], x["item_ref"]): x for x in detail.labels}
     items = [{**item, "label": labels.get((item["kind"], item["ref"]))} for item in detail.items]
     return {
         "case": asdict(detail.case),
-        "items": items,
+        "items": describe_items(tables, items),
         "notes": detail.notes,
         "history": detail.history,
+        "removed": [h for h in cases.item_history(workspace, case_id) if h["action"] == "removed"],
         "members": cases.members(workspace, case_id),
     }
 
@@ -93,10 +106,12 @@ def create_form(
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
-def case_page(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: Audit, page: Page) -> HTMLResponse:
+def case_page(
+    case_id: str, user: CanReadCases, workspace: WorkspaceDep, tables: Tables, audit: Audit, page: Page
+) -> HTMLResponse:
     """A case's workspace: items with labels, notes, status, members, bundle and export buttons."""
     readable(workspace, user, case_id)
-    context = _detail(workspace, case_id)
+    context = _detail(workspace, tables, case_id)
     audit.view("case", case_id)
     member = cases.is_member(workspace, case_id, user.name)
     context.update(
@@ -108,6 +123,7 @@ def case_page(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: 
         labels=cases.LABELS,
         statuses=cases.STATUSES,
         formats=FORMATS,
+        may_open={kind for kind, permission in OPENS.items() if user.may(permission)},
     )
     return page.render("cases/detail.html", context)
 
@@ -123,6 +139,23 @@ def add_item_form(
     """Add an item to a case."""
     editable(workspace, user, case_id)
     cases.add_item(workspace, case_id, kind, ref.strip(), user.name)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/items/remove", include_in_schema=False)
+def remove_item_form(
+    case_id: str,
+    user: CanEditCases,
+    workspace: WorkspaceDep,
+    kind: Annotated[str, Form(max_length=20)],
+    ref: Annotated[str, Form(max_length=500)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Take an item out of a case, saying why (the reason stays in the case's history)."""
+    editable(workspace, user, case_id)
+    if not reason.strip():
+        raise UsageError("say why the item leaves the case")
+    cases.remove_item(workspace, case_id, kind, ref, user.name, reason.strip())
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -242,10 +275,11 @@ def create_api(user: CanEditCases, workspace: WorkspaceDep, body: CaseCreate) ->
 
 
 @router.get("/api/cases/{case_id}")
-def case_api(case_id: str, user: CanReadCases, workspace: WorkspaceDep, audit: Audit) -> dict[str, Any]:
-    """A case with its items (and their labels), notes, status history and members."""
+def case_api(case_id: str, user: CanReadCases, workspace: WorkspaceDep, tables: Tables, audit: Audit) -> dict[str, Any]:
+    """A case with its items (their labels, titles, risk and times), notes, status history, removed items and
+    members."""
     readable(workspace, user, case_id)
-    context = _detail(workspace, case_id)
+    context = _detail(workspace, tables, case_id)
     audit.view("case", case_id)
     return context
 

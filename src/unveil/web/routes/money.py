@@ -8,17 +8,26 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
+from unveil.auth.users import User
 from unveil.errors import NotFound
 from unveil.money import queries
-from unveil.web.deps import Audit, CanViewMoney, Page, Privacy, Tables
+from unveil.web.deps import Audit, CanViewMoney, Db, Page, Privacy, Tables
 from unveil.web.privacy import PrivacyView
 from unveil.web.routes import NavEntry
+from unveil.web.routes.collect import editable_cases
 
 router = APIRouter(tags=["money"])
 nav = NavEntry("Money", "/money/alerts", Permission.VIEW_MONEY, order=50)
 
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 TypologyName = Annotated[str, Query(max_length=60)]
+Added = Annotated[str, Query(max_length=100)]
+
+
+def _case_context(db: Db, user: User, added: str) -> dict[str, Any]:
+    """What the "add to case" controls of a money page need (none for a role that may not edit cases)."""
+    can_cases = user.may(Permission.EDIT_CASES)
+    return {"can_cases": can_cases, "cases": editable_cases(db, user.name) if can_cases else [], "added": added}
 
 
 def _masked_alert(alert: dict[str, Any], privacy: PrivacyView) -> dict[str, Any]:
@@ -41,8 +50,10 @@ def alerts_page(
     page: Page,
     privacy: Privacy,
     audit: Audit,
+    db: Db,
     p: PageNumber = 1,
     typology: TypologyName = "",
+    added: Added = "",
 ) -> HTMLResponse:
     """Alerts, highest score first, with their reasons; filter by typology."""
     audit.view("money alerts", "list", f"page={p}" + (f"; typology={typology}" if typology else ""))
@@ -55,6 +66,7 @@ def alerts_page(
         "p": p,
         "typology": typology,
         "typologies": queries.typology_counts(tables) if found is not None else [],
+        **_case_context(db, user, added),
     }
     return page.render("money/alerts.html", context)
 
@@ -70,11 +82,13 @@ def alerts_api(
 
 
 @router.get("/money/parties/{party_id}", response_class=HTMLResponse, include_in_schema=False)
-def party_page(party_id: str, user: CanViewMoney, tables: Tables, audit: Audit, page: Page) -> HTMLResponse:
+def party_page(
+    party_id: str, user: CanViewMoney, tables: Tables, audit: Audit, page: Page, db: Db, added: Added = ""
+) -> HTMLResponse:
     """One party: who it is, its alerts, the records linked into it and why, its ads, its transfers."""
     detail = _party(tables, party_id)
     audit.view("party", party_id)
-    return page.render("money/party.html", detail)
+    return page.render("money/party.html", {**detail, **_case_context(db, user, added)})
 
 
 @router.get("/api/money/parties/{party_id}")
@@ -93,13 +107,14 @@ def _party(tables: Tables, party_id: str) -> dict[str, Any]:
 
 
 @router.get("/money/networks/{network_id}", response_class=HTMLResponse, include_in_schema=False)
-def network_money_page(network_id: str, user: CanViewMoney, tables: Tables, audit: Audit, page: Page) -> HTMLResponse:
+def network_money_page(
+    network_id: str, user: CanViewMoney, tables: Tables, audit: Audit, page: Page, db: Db, added: Added = ""
+) -> HTMLResponse:
     """A network's money: the alerts on parties found in its posts and the flows between them."""
     detail = queries.network_money(tables, network_id)
     audit.view("network", network_id)
-    return page.render(
-        "money/network.html", {"computed": detail is not None, "network_id": network_id, **(detail or {})}
-    )
+    context = {"computed": detail is not None, "network_id": network_id, **(detail or {})}
+    return page.render("money/network.html", {**context, **_case_context(db, user, added)})
 
 
 @router.get("/api/money/networks/{network_id}")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from unveil.auth.roles import Permission
 from unveil.errors import NotFound
 from unveil.evidence.store import EvidenceStore
+from unveil.web.capture import RECORD_LIMIT, Capture, locate_record
 from unveil.web.deps import Audit, CanViewPosts, CanViewRaw, CaseScope, Db, Page, Privacy, Scope, Tables, WorkspaceDep
 from unveil.web.highlight import Span, mask_identifiers, segments
 from unveil.web.privacy import PrivacyView
@@ -20,7 +21,6 @@ from unveil.workspace import Workspace
 
 router = APIRouter(tags=["posts"])
 
-RAW_LIMIT = 200_000
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 RAW_POLICY = "sandbox; default-src 'none'"
 
@@ -120,42 +120,41 @@ def post_api(
     return context
 
 
-def read_capture(workspace: Workspace, sha256: str) -> str:
-    """The start of a stored capture as text (never interpreted as HTML)."""
-    path = EvidenceStore(workspace).path(sha256)
-    if len(sha256) != 64 or not path.is_file():
+def _capture(workspace: Workspace, post: dict[str, Any]) -> Capture:
+    """The post's own record in its stored capture (never interpreted as HTML)."""
+    sha256 = post.get("evidence_sha256") or ""
+    path = EvidenceStore(workspace).path(sha256) if len(sha256) == 64 else None
+    if path is None or not path.is_file():
         raise NotFound("capture", sha256)
-    with path.open("rb") as handle:
-        data = handle.read(RAW_LIMIT + 1)
-    text = data[:RAW_LIMIT].decode("utf-8", errors="replace")
-    return text + ("\n[... cut at 200 kB]" if len(data) > RAW_LIMIT else "")
+    return locate_record(path, post.get("record_no"), post.get("source_id"))
 
 
 @router.get("/posts/{post_id}/raw", include_in_schema=False)
 def raw_page(
     post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, scope: Scope, page: Page
 ) -> HTMLResponse:
-    """The raw capture behind a post, shown as escaped text."""
+    """The post's record in its raw capture, shown as escaped text (with the lines around it)."""
     if scope is not None:
         scope.require("post", post_id)
     detail = post_detail(tables, post_id)
-    sha = detail.post["evidence_sha256"] or ""
-    audit.view("capture", sha, f"post {post_id}")
-    return page.render("posts/raw.html", {"post": detail.post, "raw": read_capture(workspace, sha)})
+    capture = _capture(workspace, detail.post)
+    audit.view("capture", detail.post["evidence_sha256"] or "", f"post {post_id}")
+    return page.render("posts/raw.html", {"post": detail.post, "capture": capture, "limit": RECORD_LIMIT})
 
 
 @router.get("/posts/{post_id}/raw.txt", include_in_schema=False)
 def raw_text(
     post_id: str, user: CanViewRaw, tables: Tables, workspace: WorkspaceDep, audit: Audit, scope: Scope
 ) -> Response:
-    """The raw capture as plain text under a sandboxing policy (nothing in it can run)."""
+    """The post's record in its raw capture as plain text under a sandboxing policy (nothing in it can run)."""
     if scope is not None:
         scope.require("post", post_id)
     detail = post_detail(tables, post_id)
-    sha = detail.post["evidence_sha256"] or ""
-    audit.view("capture", sha, f"post {post_id}, plain text")
+    capture = _capture(workspace, detail.post)
+    audit.view("capture", detail.post["evidence_sha256"] or "", f"post {post_id}, plain text")
     headers = {"content-security-policy": RAW_POLICY, "content-disposition": "inline; filename=capture.txt"}
-    return Response(read_capture(workspace, sha), media_type="text/plain; charset=utf-8", headers=headers)
+    text = capture.text + (f"\n[... cut at {RECORD_LIMIT // 1000} kB]" if capture.cut else "")
+    return Response(text, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 @router.get("/images/{image_sha256}", include_in_schema=False)
