@@ -147,6 +147,9 @@ def analyst_urls(web: WebWorld, shown: Callable[[str, str], str]) -> list[str]:
         f"identifier={pseudonym}",
         f"q={pseudonym}",
         "date_from=2024-01-01",
+        "month=2024-03",
+        "site=ads.example",
+        "q=call&group=template",
         "risk_min=0",
         "date_from=2024-01-01&sort=risk",
     ):

@@ -36,7 +36,10 @@ T = TypeVar("T")
 SNAPSHOT_DIR = ".web"
 """Folder of the workspace holding the snapshot files (derived data, rebuilt when missing)."""
 SNAPSHOT_CODE = hashlib.sha256(
-    b"".join(Path(__file__).with_name(name).read_bytes() for name in ("readmodel.py", "serving.py", "lookups.py"))
+    b"".join(
+        Path(__file__).with_name(name).read_bytes()
+        for name in ("readmodel.py", "serving.py", "lookups.py", "facets.py")
+    )
 ).hexdigest()
 """What builds a snapshot: a new version of this code builds new files."""
 

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 
 import duckdb
 
+from unveil.web.facets import build_facets
+
 WORD = r"[\p{L}\p{N}]+"
 """A word, for search: letters and digits (after lower-casing and removing accents)."""
 
@@ -308,3 +310,4 @@ def build_serving(connection: duckdb.DuckDBPyConnection, post_files: Sequence[st
     build_networks(connection, tables)
     build_search(connection, tables)
     build_hidden_terms(connection, tables)
+    build_facets(connection, tables)

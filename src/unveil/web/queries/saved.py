@@ -17,7 +17,10 @@ from unveil.web.privacy import PrivacyView
 from unveil.web.queries.search import SearchFilters, analyst_query, conditions, normalise_identifier
 from unveil.web.readmodel import ReadModel
 
-FIELDS = ("q", "identifier", "date_from", "date_to", "city", "language", "indicator", "risk_min", "network", "sort")
+FIELDS = (
+    "q", "identifier", "date_from", "date_to", "city", "language", "indicator", "risk_min", "network", "site", "month",
+    "template", "sort",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

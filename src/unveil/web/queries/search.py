@@ -17,6 +17,7 @@ from typing import Any
 
 from unveil.errors import PermissionDenied
 from unveil.identifiers import canonical_phone, find_identifiers
+from unveil.web.facets import month_range
 from unveil.web.lookups import FIRST_PAGE, SEARCH_COLUMNS, search_row
 from unveil.web.privacy import PSEUDONYM, PrivacyView
 from unveil.web.readmodel import ReadModel
@@ -25,7 +26,8 @@ from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
 PAGE_SIZE = 50
 NO_MATCH = ("pseudonym", "")
 """An identifier pair that matches nothing (a pseudonym this workspace does not know)."""
-HIDDEN = "p.pos NOT IN (SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?)"
+HIDDEN_RANGE = "SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?"
+HIDDEN = f"p.pos NOT IN ({HIDDEN_RANGE})"
 MAX_WORDS = 10
 WORD = re.compile(r"[^\W_]+")
 r"""Letters and digits: the ``[\p{L}\p{N}]+`` of ``serving.WORD`` in Python's terms."""
@@ -47,6 +49,9 @@ class SearchFilters:
     indicator: str = ""
     risk_min: float | None = None
     network: str = ""
+    site: str = ""
+    month: str = ""
+    template: str = ""
     sort: str = "newest"
 
     def is_empty(self) -> bool:
@@ -73,6 +78,10 @@ class SearchResult:
     page: int
     identifiers: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    filters: SearchFilters | None = None
+    """The filters as the search ran them (an analyst's: pseudonyms taken out of the words)."""
+    hidden: bool = False
+    """True when words hidden from the user were left out (an analyst's search)."""
 
 
 def normalise_identifier(query: str, region: str) -> list[tuple[str, str]]:
@@ -110,7 +119,7 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(WORD.findall(plain)))[:MAX_WORDS]
 
 
-def _like(text: str) -> str:
+def like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -134,21 +143,36 @@ def conditions(
             params += [word, word + LAST_CHARACTER]
     if filters.q and not words:  # no letter or digit: match the text as written
         where.append("(p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\')")
-        params += [_like(filters.q), _like(filters.q)]
+        params += [like(filters.q), like(filters.q)]
     if pairs:
         if tables.has("extract.identifiers"):
-            ors, values = _identifier_condition(pairs)
+            ors, values = identifier_condition(pairs)
             where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
             params += values
         else:
             missing.append("extract.identifiers")
             where.append("FALSE")
-    if filters.date_from:
+    start, end = filters.date_from, filters.date_to
+    if filters.month:
+        first, following = month_range(filters.month)
+        start = max(start, first) if start else first
+        end = min(end, following - timedelta(days=1)) if end else following - timedelta(days=1)
+    if start:
         where.append("p.posted_at >= ?")
-        params.append(datetime.combine(filters.date_from, time()).isoformat())
-    if filters.date_to:
+        params.append(datetime.combine(start, time()).isoformat())
+    if end:
         where.append("p.posted_at < ?")
-        params.append(datetime.combine(filters.date_to + timedelta(days=1), time()).isoformat())
+        params.append(datetime.combine(end + timedelta(days=1), time()).isoformat())
+    if filters.site:
+        where.append("p.platform = ?")
+        params.append(filters.site)
+    if filters.template:
+        if tables.has("link.template_members"):
+            where.append("p.post_id IN (SELECT post_id FROM link.template_members WHERE template_id = ?)")
+            params.append(filters.template)
+        else:
+            missing.append("link.template_members")
+            where.append("FALSE")
     if filters.city:
         where.append("lower(p.best_city) = lower(?)")
         params.append(filters.city)
@@ -235,7 +259,7 @@ def search_posts(
         assert privacy is not None
         filters, pairs = analyst_query(tables, filters, region, privacy)
         if not pairs and filters.is_empty():
-            return SearchResult([], False, max(page, 1))
+            return SearchResult([], False, max(page, 1), filters=filters, hidden=True)
     else:
         pairs = normalise_identifier(filters.identifier, region)
     offset = (max(page, 1) - 1) * PAGE_SIZE
@@ -256,7 +280,7 @@ def search_posts(
         rows = tables.rows(f"{SELECT_ROWS} {clause} {order} LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset])
     for row in rows:
         row.pop("pos", None)
-    return SearchResult(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, max(page, 1), pairs, missing)
+    return SearchResult(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, max(page, 1), pairs, missing, filters, hide)
 
 
 def _ranks_of_words_and_identifiers(
@@ -285,13 +309,13 @@ def _ranks_of_words_and_identifiers(
     repeat = term.count("?") // 2
     params: list[Any] = [value for word in words for _ in range(repeat) for value in (word, word + LAST_CHARACTER)]
     if pairs:
-        where, values = _identifier_condition(pairs)
+        where, values = identifier_condition(pairs)
         parts.append(f"SELECT pos FROM web.identifier_posts WHERE {where}")
         params += values
     return " INTERSECT ".join(parts), params
 
 
-def _identifier_condition(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
+def identifier_condition(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
     """The condition on ``web.identifier_posts`` matching any of the (type, value) pairs, and its parameters.
 
     ``value_lower`` is compared with a constant (``lower`` of a parameter is folded), so DuckDB skips

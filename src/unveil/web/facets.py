@@ -1,0 +1,342 @@
+"""Totals, facet counts and template groups of a search, over every matching post, in milliseconds.
+
+A search page shows how many posts match and, for each facet (city, language, indicator, network,
+site, month), the values of the matching posts with their counts. Over a million posts a common
+word matches a third of them: counting them with SQL per request (a semi-join of the matches with
+the posts, then a GROUP BY per facet) costs tens of milliseconds of CPU, which twenty users on two
+cores cannot afford. So the snapshot build writes two facet tables (``build_facets``), and each
+serving process loads them once per snapshot into arrays indexed by the post's rank (``pos``):
+
+- ``web.post_facets``: one row per post, in rank order: ``city``, ``language``, ``site`` (platform),
+  ``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), ``risk``,
+  ``posted`` (epoch seconds);
+- ``web.post_facet_values``: the facets a post may have several of: ``indicator`` (``indicator_id``),
+  ``domain`` (an indicator's domain, for the indicator filter) and ``network``, as (facet, pos, value).
+
+A search is then a boolean mask over the ranks: the words' and identifiers' posting lists come from
+``web.terms`` and ``web.identifier_posts`` (sorted: a few row groups each), every other filter is a
+comparison on an array. The total is the mask's count; a facet's counts are one ``bincount`` of its
+codes at the matching ranks. Results are kept per snapshot for the last ``CACHE_SIZE`` searches
+(paging through a search, or clicking a facet and back, costs nothing again).
+
+``build_facets`` is a page-table builder: it belongs with the other serving tables (``serving.py``,
+or the pipeline's ``publish`` stage once it writes them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from unveil.web.queries.search import SearchFilters
+    from unveil.web.readmodel import ReadModel
+
+FACETS = ("city", "language", "indicator", "network", "site", "month")
+"""The facets a search page shows, in order (each is also a filter of ``SearchFilters``)."""
+SINGLE = ("city", "language", "site", "month", "template")
+MULTI = ("indicator", "domain", "network")
+TOP = 10
+"""Values shown per facet (the months: the newest ``MONTHS``)."""
+MONTHS = 24
+CACHE_SIZE = 512
+GROUP_PAGE = 50
+GROUP_EXAMPLES = 5
+
+Codes = npt.NDArray[np.int32]
+Mask = npt.NDArray[np.bool_]
+
+
+def build_facets(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """``web.post_facets`` and ``web.post_facet_values`` from ``web.posts`` and the stage tables present."""
+    template, join = "NULL::VARCHAR", ""
+    if "link.template_members" in tables:
+        join = (
+            "LEFT JOIN (SELECT post_id, min(template_id) AS template_id FROM link.template_members GROUP BY post_id) t "
+            "ON t.post_id = p.post_id"
+        )
+        template = "t.template_id"
+    connection.execute(
+        "CREATE TABLE web.post_facets AS SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, "
+        f"strftime(p.posted_at, '%Y-%m') AS month, {template}::VARCHAR AS template, p.risk::FLOAT AS risk, "
+        f"epoch(p.posted_at)::DOUBLE AS posted FROM web.posts p {join} ORDER BY p.pos"
+    )
+    parts = ["SELECT NULL::VARCHAR AS facet, NULL::INTEGER AS pos, NULL::VARCHAR AS value WHERE FALSE"]
+    if "score.indicators" in tables:
+        parts.append(
+            "SELECT 'indicator', p.pos, i.indicator_id FROM score.indicators i "
+            "JOIN web.posts p ON p.post_id = i.post_id"
+        )
+        parts.append(
+            "SELECT 'domain', p.pos, i.domain FROM score.indicators i JOIN web.posts p ON p.post_id = i.post_id"
+        )
+    if "link.network_posts" in tables:
+        parts.append(
+            "SELECT 'network', p.pos, n.network_id FROM link.network_posts n JOIN web.posts p ON p.post_id = n.post_id"
+        )
+    connection.execute(
+        f"CREATE TABLE web.post_facet_values AS SELECT DISTINCT facet, pos, value FROM ({' UNION ALL '.join(parts)}) "
+        "WHERE value IS NOT NULL ORDER BY facet, pos, value"
+    )
+
+
+@dataclass
+class Single:
+    """A facet with at most one value per post: ``codes[pos]`` indexes ``labels`` (-1: none)."""
+
+    codes: Codes
+    labels: list[str]
+
+    def matching(self, wanted: str, fold: bool = False) -> Mask:
+        """The posts whose value is ``wanted`` (case-insensitive with ``fold``)."""
+        hits = [
+            n for n, label in enumerate(self.labels) if (label.lower() == wanted.lower() if fold else label == wanted)
+        ]
+        return np.isin(self.codes, np.array(hits, dtype=np.int32)) if hits else np.zeros(len(self.codes), bool)
+
+
+@dataclass
+class Multi:
+    """A facet with any number of values per post: (``pos``, ``codes``) pairs indexing ``labels``."""
+
+    pos: Codes
+    codes: Codes
+    labels: list[str]
+
+    def matching(self, wanted: str, size: int) -> Mask:
+        """The posts holding the value ``wanted``."""
+        mask = np.zeros(size, bool)
+        if wanted in self.labels:
+            mask[self.pos[self.codes == self.labels.index(wanted)]] = True
+        return mask
+
+
+@dataclass
+class FacetIndex:
+    """The facet tables of one snapshot, as arrays indexed by ``pos``."""
+
+    size: int
+    single: dict[str, Single]
+    multi: dict[str, Multi]
+    risk: npt.NDArray[np.float32]
+    posted: npt.NDArray[np.float64]
+    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _encode(column: pa.ChunkedArray | pa.Array) -> Single:
+    encoded = pc.dictionary_encode(column).combine_chunks() if isinstance(column, pa.ChunkedArray) else None
+    if encoded is None:
+        encoded = pc.dictionary_encode(column)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return Single(codes, [str(label) for label in encoded.dictionary.to_pylist()])
+
+
+def load_index(tables: ReadModel) -> FacetIndex:
+    """The facet tables of the current snapshot as arrays (read once per snapshot and process)."""
+    with tables.cursor() as cursor:
+        posts = cursor.sql(
+            "SELECT city, language, site, month, template, risk, posted FROM web.post_facets ORDER BY pos"
+        ).to_arrow_table()
+        values = cursor.sql("SELECT facet, pos, value FROM web.post_facet_values ORDER BY facet, pos").to_arrow_table()
+    single = {name: _encode(posts[name]) for name in SINGLE}
+    multi = {}
+    for name in MULTI:
+        part = values.filter(pc.equal(values["facet"], name))
+        encoded = _encode(part["value"])
+        multi[name] = Multi(part["pos"].to_numpy().astype(np.int32), encoded.codes, encoded.labels)
+    risk = posts["risk"].to_numpy(zero_copy_only=False).astype(np.float32)
+    posted = posts["posted"].to_numpy(zero_copy_only=False).astype(np.float64)
+    return FacetIndex(posts.num_rows, single, multi, risk, posted)
+
+
+def index_of(tables: ReadModel) -> FacetIndex:
+    """This process's facet index of the current snapshot."""
+    return tables.cached("facet_index", lambda: load_index(tables))
+
+
+def _positions(tables: ReadModel, sql: str, params: list[Any]) -> npt.NDArray[np.int64]:
+    with tables.cursor() as cursor:
+        found = cursor.execute(sql, params).fetchnumpy()
+    return np.asarray(found["pos"], dtype=np.int64)
+
+
+def _epoch(tables: ReadModel, day: date) -> float:
+    """``day`` at midnight as the search's SQL reads it (a naive time in the database's time zone), in epoch seconds."""
+    return float(tables.value("SELECT epoch(?::TIMESTAMPTZ)", [datetime.combine(day, time()).isoformat()]))
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """The first day of ``YYYY-MM`` and of the next month."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following
+
+
+def match_mask(
+    tables: ReadModel, index: FacetIndex, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool
+) -> Mask:
+    """The posts (by rank) matching every criterion, as ``queries.search.conditions`` selects them."""
+    from unveil.web.queries.search import HIDDEN_RANGE, LAST_CHARACTER, identifier_condition, like, query_words
+
+    mask = np.ones(index.size, bool)
+    words = query_words(filters.q) if filters.q else []
+    for word in words:
+        found = np.zeros(index.size, bool)
+        found[
+            _positions(tables, "SELECT pos FROM web.terms WHERE term >= ? AND term < ?", [word, word + LAST_CHARACTER])
+        ] = True
+        if hide:
+            found[_positions(tables, HIDDEN_RANGE, [word, word + LAST_CHARACTER])] = False
+        mask &= found
+    if filters.q and not words:
+        text = like(filters.q)
+        found = np.zeros(index.size, bool)
+        found[
+            _positions(
+                tables,
+                "SELECT pos FROM web.posts p WHERE p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\'",
+                [text, text],
+            )
+        ] = True
+        mask &= found
+    if pairs:
+        found = np.zeros(index.size, bool)
+        if tables.has("extract.identifiers"):
+            where, params = identifier_condition(pairs)
+            found[_positions(tables, f"SELECT pos FROM web.identifier_posts WHERE {where}", params)] = True
+        mask &= found
+    start, end = filters.date_from, filters.date_to
+    if filters.month:
+        first, following = month_range(filters.month)
+        start = max(start, first) if start else first
+        end = min(end, following - timedelta(days=1)) if end else following - timedelta(days=1)
+    if start:
+        mask &= index.posted >= _epoch(tables, start)
+    if end:
+        mask &= index.posted < _epoch(tables, end + timedelta(days=1))
+    if filters.city:
+        mask &= index.single["city"].matching(filters.city, fold=True)
+    for name in ("language", "site", "template"):
+        wanted = getattr(filters, name)
+        if wanted:
+            mask &= index.single[name].matching(wanted)
+    if filters.indicator and tables.has("score.indicators"):
+        mask &= index.multi["indicator"].matching(filters.indicator, index.size) | index.multi["domain"].matching(
+            filters.indicator, index.size
+        )
+    if filters.risk_min is not None:
+        mask &= index.risk >= filters.risk_min
+    if filters.network:
+        mask &= index.multi["network"].matching(filters.network, index.size)
+    return mask
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a search page shows beside its results: the total and each facet's values with counts."""
+
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+
+
+def _top(counts: npt.NDArray[np.int64], labels: list[str], name: str) -> list[tuple[str, int]]:
+    present = np.flatnonzero(counts)
+    if name == "month":  # newest months first
+        chosen = sorted(present, key=lambda n: labels[n], reverse=True)[:MONTHS]
+    else:
+        chosen = sorted(present, key=lambda n: (-int(counts[n]), labels[n]))[:TOP]
+    return [(labels[n], int(counts[n])) for n in chosen]
+
+
+def facet_counts(index: FacetIndex, mask: Mask) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's most frequent values among the masked posts, with their counts."""
+    ranks = np.flatnonzero(mask)
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name in FACETS:
+        if name in index.single:
+            column = index.single[name]
+            codes = column.codes[ranks]
+            counts = np.bincount(codes[codes >= 0], minlength=len(column.labels))
+            facets[name] = _top(counts, column.labels, name)
+        else:
+            values = index.multi[name]
+            counts = np.bincount(values.codes[mask[values.pos]], minlength=len(values.labels))
+            facets[name] = _top(counts, values.labels, name)
+    return facets
+
+
+def _key(filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, what: str) -> tuple[Any, ...]:
+    return (what, replace(filters, sort="newest"), tuple(pairs), hide)
+
+
+def _cached(index: FacetIndex, key: tuple[Any, ...], compute: Any) -> Any:
+    with index.lock:
+        if key in index.cache:
+            index.cache.move_to_end(key)
+            return index.cache[key]
+    value = compute()
+    with index.lock:
+        index.cache[key] = value
+        while len(index.cache) > CACHE_SIZE:
+            index.cache.popitem(last=False)
+    return value
+
+
+def summarise(tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool) -> Summary:
+    """The total and the facet counts of a search (``filters`` and ``pairs`` as the search ran them)."""
+    index = index_of(tables)
+
+    def compute() -> Summary:
+        mask = match_mask(tables, index, filters, pairs, hide)
+        return Summary(int(mask.sum()), facet_counts(index, mask))
+
+    summary: Summary = _cached(index, _key(filters, pairs, hide, "summary"), compute)
+    return summary
+
+
+@dataclass(frozen=True)
+class Group:
+    """One template's matching posts (or one post without a template): its count, newest first."""
+
+    template: str
+    count: int
+    ranks: list[int]
+
+
+def template_groups(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, page: int
+) -> tuple[list[Group], int]:
+    """One page of the matching posts grouped by template (newest group first), and the number of groups."""
+    index = index_of(tables)
+
+    def compute() -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        ranks = np.flatnonzero(match_mask(tables, index, filters, pairs, hide))
+        column = index.single["template"]
+        codes = column.codes[ranks].astype(np.int64)
+        keys = np.where(codes >= 0, codes, len(column.labels) + ranks)
+        order = np.argsort(keys, kind="stable")  # ranks ascending within each key: newest first
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else np.array([], int)
+        newest = ranks[order[starts]] if len(keys) else np.array([], int)
+        by_newest = np.argsort(newest, kind="stable")
+        return column.labels, ranks[order], starts[by_newest], np.diff(np.r_[starts, len(keys)])[by_newest]
+
+    labels, ordered, starts, sizes = _cached(index, _key(filters, pairs, hide, "groups"), compute)
+    first = (max(page, 1) - 1) * GROUP_PAGE
+    column = index.single["template"]
+    groups = []
+    for start, size in zip(starts[first : first + GROUP_PAGE], sizes[first : first + GROUP_PAGE], strict=True):
+        ranks = [int(rank) for rank in ordered[start : start + min(int(size), GROUP_EXAMPLES)]]
+        code = int(column.codes[ranks[0]])
+        groups.append(Group(labels[code] if code >= 0 else "", int(size), ranks))
+    return groups, len(starts)

@@ -1,0 +1,83 @@
+"""Search hits marked in a result's snippet, as pieces the template escapes one by one.
+
+The snippet is marked **as the user sees it**: for an analyst, after ``PrivacyView.text`` has put
+pseudonyms in place of identifiers, so a mark only ever wraps text already on the page and can
+never bring back what the pseudonym hides. The pieces are plain strings; the template writes each
+with autoescaping, inside ``<mark>`` when it is a hit (hostile text stays text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from unveil.identifiers import canonical_phone
+from unveil.web.privacy import DIGIT_RUN
+
+WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Hits:
+    """What to mark: word prefixes (folded like ``queries.search.query_words``), literal texts, phones (E.164)."""
+
+    words: tuple[str, ...] = ()
+    literals: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    region: str = "BE"
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.literals or self.phones)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents (how search words are compared)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
+    """The stretches of ``text`` that are hits, merged and in order."""
+    found: list[tuple[int, int]] = []
+    if hits.words:
+        for match in WORD.finditer(text):
+            if fold(match.group()).startswith(hits.words):
+                found.append(match.span())
+    lowered = text.lower()
+    for literal in hits.literals:
+        needle = literal.lower()
+        at = lowered.find(needle) if needle else -1
+        while at >= 0:
+            found.append((at, at + len(needle)))
+            at = lowered.find(needle, at + len(needle))
+    if hits.phones:
+        for match in DIGIT_RUN.finditer(text):
+            start = match.start() - (match.start() > 0 and text[match.start() - 1] == "+")
+            if canonical_phone(text[start : match.end()], hits.region) in hits.phones:
+                found.append((start, match.end()))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def pieces(text: str | None, hits: Hits) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is_hit) pairs; one unmarked piece when nothing matches."""
+    if not text:
+        return []
+    if not hits:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in spans(text, hits):
+        if start > cursor:
+            out.append((text[cursor:start], False))
+        out.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        out.append((text[cursor:], False))
+    return out
