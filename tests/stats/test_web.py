@@ -74,3 +74,26 @@ def test_the_series_api_gives_values_and_suppressed_cells(analyst: httpx.Client)
 def test_an_unknown_year_is_a_clear_error(analyst: httpx.Client) -> None:
     response = analyst.get("/api/statistics/report", params={"year": 1990})
     assert response.status_code == 400 and "no statistics for 1990" in response.text
+
+
+def test_charts_and_tables_show_the_same_figures_and_legends_are_listed_in_full(analyst: httpx.Client) -> None:
+    import re
+
+    rows = analyst.get("/api/statistics/series", params={"indicator": "offences_recorded", "by": "region"}).json()
+    wallonia = next(r for r in rows if r["region"] == "Wallonia" and r["year"] == 2016)
+    # a suppressed cell (<5) is the range 1-4 in the table, drawn at its middle in the chart, as in the report
+    assert wallonia["shown"] == "1–4*" and wallonia["middle"] == 2.5
+    series = analyst.get("/statistics/series?indicator=offences_recorded&by=category").text
+    report = analyst.get("/statistics?year=2016").text
+    smuggling = next(
+        r
+        for r in analyst.get("/api/statistics/series", params={"indicator": "offences_recorded"}).json()
+        if r["year"] == 2016 and "smuggling" in r["category"].lower()
+    )
+    assert smuggling["shown"] == "41–44*" and smuggling["shown"] in series and "41–44*" in report
+    # legends are HTML lists beside the figure (never cut by its box), escaped; none drawn inside the SVG
+    legend = re.search(r'<ul class="chart-legend">(.*?)</ul>', series, re.S)
+    assert legend and "&lt;script&gt;alert(1)&lt;/script&gt;" in legend.group(1)
+    assert "<script>alert(1)" not in series
+    svg_texts = re.findall(r'<text x="([\d.]+)"', series)
+    assert svg_texts and max(float(x) for x in svg_texts) < 640 - 100

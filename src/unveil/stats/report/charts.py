@@ -43,12 +43,12 @@ def _format(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.2g}"
 
 
-def _axes(top: float) -> list[Shape]:
-    shapes = [Shape("line", (LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM))]
+def _axes(top: float, right: float = RIGHT) -> list[Shape]:
+    shapes = [Shape("line", (LEFT, HEIGHT - BOTTOM, WIDTH - right, HEIGHT - BOTTOM))]
     for step in range(5):
         value = top * step / 4
         y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * step / 4
-        shapes.append(Shape("line", (LEFT, y, WIDTH - RIGHT, y), "#dddddd"))
+        shapes.append(Shape("line", (LEFT, y, WIDTH - right, y), "#dddddd"))
         shapes.append(Shape("text", (LEFT - 6, y + 4), label=_format(value), anchor="end"))
     return shapes
 
@@ -66,15 +66,26 @@ def wrap(label: str, width: int, most: int = 3) -> list[str]:
     return lines or [""]
 
 
-def geometry(chart: Chart) -> list[Shape]:
-    """The shapes of a chart."""
+NO_LEGEND_RIGHT = 20.0
+"""The right margin of a chart whose legend is drawn beside it (the web page's HTML list), not inside."""
+
+
+def legend(chart: Chart) -> list[tuple[str, str]]:
+    """Each series' name and colour, in the order the chart draws them."""
+    return [(name, PALETTE[number % len(PALETTE)]) for number, name in enumerate(chart.series)]
+
+
+def geometry(chart: Chart, with_legend: bool = True) -> list[Shape]:
+    """The shapes of a chart; ``with_legend=False`` leaves the legend out (the caller lists ``legend(chart)``
+    in full) and gives its room to the plot."""
     values = [v for points in chart.series.values() for _, v in points]
     top = _nice_max(max(values, default=0.0))
-    shapes = _axes(top)
+    right = RIGHT if with_legend else NO_LEGEND_RIGHT
+    shapes = _axes(top, right)
     labels = list(dict.fromkeys(x for points in chart.series.values() for x, _ in points))
     if not labels:
         return shapes
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
     every = max(1, math.ceil(len(labels) / 12))
     chars = max(6, int(slot * every / 6.5))
@@ -100,6 +111,8 @@ def geometry(chart: Chart) -> list[Shape]:
             for (x1, y1), (x2, y2) in itertools.pairwise(coordinates):
                 shapes.append(Shape("line", (x1, y1, x2, y2), colour))
             shapes.extend(Shape("rect", (x - 2, y - 2, 4, 4), colour) for x, y in coordinates)
+        if not with_legend:
+            continue
         shapes.append(Shape("rect", (WIDTH - RIGHT + 10, legend_y, 10, 10), colour))
         for line_number, line in enumerate(wrap(name, 20)):
             shapes.append(Shape("text", (WIDTH - RIGHT + 24, legend_y + 9 + 11 * line_number), label=line))

@@ -19,8 +19,9 @@ from unveil.errors import UsageError
 from unveil.stats import trends
 from unveil.stats.online import online_figures
 from unveil.stats.report.build import build_report
-from unveil.stats.report.charts import HEIGHT, WIDTH, geometry
+from unveil.stats.report.charts import HEIGHT, WIDTH, geometry, legend
 from unveil.stats.report.model import Report, compress_rows
+from unveil.stats.report.sentences import bounded
 from unveil.stats.store import imported_sources, read_observations
 from unveil.web.deps import Audit, CanViewStatistics, Page, Tables, WorkspaceDep
 from unveil.web.routes import NavEntry
@@ -52,8 +53,9 @@ def _report(workspace: WorkspaceDep, tables: Tables, year: int | None) -> tuple[
 
 
 def _chart_view(chart: Any) -> dict[str, Any]:
-    shapes = [asdict(shape) for shape in geometry(chart)]
-    return {"title": chart.title, "width": WIDTH, "height": HEIGHT, "shapes": shapes}
+    """A chart's shapes, its legend listed beside it in HTML (read in full, never cut by the figure's box)."""
+    shapes = [asdict(shape) for shape in geometry(chart, with_legend=False)]
+    return {"title": chart.title, "width": WIDTH, "height": HEIGHT, "shapes": shapes, "legend": legend(chart)}
 
 
 @router.get("/statistics", response_class=HTMLResponse, include_in_schema=False)
@@ -101,7 +103,7 @@ def series_page(
 
         points: dict[str, list[tuple[str, float]]] = {}
         for row in rows:
-            points.setdefault(str(row[by]), []).append((str(row["year"]), float(row["value"])))
+            points.setdefault(str(row[by]), []).append((str(row["year"]), float(row["middle"])))
         top = sorted(points, key=lambda key: -sum(v for _, v in points[key]))[:8]
         chart = _chart_view(Chart(f"{indicator} by {by}", "line", {key: points[key] for key in top}))
     context = {"rows": rows, "indicator": indicator, "by": by, "dimension": dimension, "indicators": indicators}
@@ -133,7 +135,15 @@ def _series(
         return []
     data = trends.series(trends.select(frame, indicator, dimension), by)
     return [
-        {by: str(row[by]), "year": int(row["year"]), "value": float(row["value"]), "suppressed": int(row["suppressed"])}
+        {
+            by: str(row[by]),
+            "year": int(row["year"]),
+            "value": float(row["value"]),
+            "suppressed": int(row["suppressed"]),
+            # as the year's tables and charts show it: the range a suppressed cell leaves, drawn at its middle
+            "shown": bounded(float(row["value"]), int(row["suppressed"])) + ("*" if row["suppressed"] else ""),
+            "middle": float(row["value"]) + trends.SUPPRESSED_MIDDLE * int(row["suppressed"]),
+        }
         for row in data.to_dict("records")
     ]
 
