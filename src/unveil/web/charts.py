@@ -1,11 +1,10 @@
-"""Charts drawn on the server as SVG geometry (no script, no tiles): a weekly timeline and a city map.
+"""Charts drawn on the server as SVG geometry (no script): a weekly timeline with its axes (the map: ``geo.py``).
 
 Functions return numbers and labels; templates write the ``<svg>`` elements, escaping every label.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -23,66 +22,71 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class Point:
-    """A city on the map."""
+class Tick:
+    """A labelled tick of an axis (``at``: x for the time axis, y for the count axis)."""
 
-    x: float
-    y: float
-    r: float
+    at: float
     label: str
 
 
 @dataclass(frozen=True)
-class Line:
-    """A move between two cities, in time order."""
+class Timeline:
+    """A weekly bar chart with its axes: bars, ticks of the time axis (months) and of the count axis."""
 
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    label: str
+    bars: list[Bar]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    left: float
+    right: float
+    top: float
+    bottom: float
 
 
-def bars(series: list[dict[str, Any]], width: int = 800, height: int = 160, margin: int = 24) -> list[Bar]:
-    """Bars for ``[{"week": date, "posts": n}, ...]`` scaled into the box (weeks without posts: no bar)."""
+def _nice_step(top: int, ticks: int = 4) -> int:
+    """A round step (1, 2, 5 times a power of ten) that splits ``top`` into about ``ticks`` parts."""
+    raw = max(top / ticks, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    return int(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
+
+
+def timeline_chart(series: list[dict[str, Any]], width: int = 800, height: int = 200) -> Timeline | None:
+    """Posts per week with a count axis (round steps, gridlines) and a time axis (first week of each month or year)."""
     if not series:
-        return []
-    top = max(item["posts"] for item in series) or 1
-    step = (width - 2 * margin) / len(series)
-    out = []
-    for i, item in enumerate(series):
-        if not item["posts"]:
-            continue  # a timeline over months is mostly empty weeks: no label to format for them
-        h = (height - 2 * margin) * item["posts"] / top
-        label = f"week of {item['week']}: {item['posts']} posts"
-        out.append(Bar(margin + i * step, height - margin - h, max(step - 1, 1), h, label))
-    return out
+        return None
+    left, right, top, bottom = 44.0, width - 12.0, 12.0, height - 28.0
+    peak = max(item["posts"] for item in series) or 1
+    step = _nice_step(peak)
+    y_max = step * math.ceil(peak / step)
+    slot = (right - left) / len(series)
 
+    def y(value: float) -> float:
+        return bottom - (bottom - top) * value / y_max
 
-def project(
-    places: list[dict[str, Any]], route: list[dict[str, Any]], width: int = 800, height: int = 500, margin: int = 40
-) -> tuple[list[Point], list[Line]]:
-    """Equirectangular projection (longitudes shrunk by the cosine of the mean latitude) fitted to the box."""
-    if not places:
-        return [], []
-    lats = [p["lat"] for p in places]
-    lons = [p["lon"] for p in places]
-    shrink = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * shrink, 0.5)
-    span_y = max(max(lats) - min(lats), 0.5)
-    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
-    mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
-
-    def xy(lat: float, lon: float) -> tuple[float, float]:
-        return width / 2 + (lon - mid_lon) * shrink * scale, height / 2 - (lat - mid_lat) * scale
-
-    biggest = max(p["posts"] for p in places) or 1
-    points = [
-        Point(*xy(p["lat"], p["lon"]), 4 + 10 * math.sqrt(p["posts"] / biggest), f"{p['name']}: {p['posts']} posts")
-        for p in places
+    bars_out = [
+        Bar(
+            left + i * slot,
+            y(item["posts"]),
+            max(slot - 1, 1),
+            bottom - y(item["posts"]),
+            f"week of {item['week']}: {item['posts']} posts",
+        )
+        for i, item in enumerate(series)
+        if item["posts"]
     ]
-    lines = []
-    for a, b in itertools.pairwise(route):
-        (x1, y1), (x2, y2) = xy(a["lat"], a["lon"]), xy(b["lat"], b["lon"])
-        lines.append(Line(x1, y1, x2, y2, f"{a['name']} → {b['name']} ({str(b['at'])[:10]})"))
-    return points, lines
+    y_ticks = [Tick(y(v), str(v)) for v in range(0, y_max + 1, step)]
+    months = len({(item["week"].year, item["week"].month) for item in series})
+    every = 1 if months <= 12 else 3 if months <= 36 else 12
+    x_ticks: list[Tick] = []
+    seen: set[tuple[int, int]] = set()
+    for i, item in enumerate(series):
+        week = item["week"]
+        key = (week.year, week.month)
+        if key in seen or (week.month - 1) % every:
+            continue
+        seen.add(key)
+        label = week.strftime("%b %Y") if every < 12 else str(week.year)
+        x_ticks.append(Tick(left + i * slot, label))
+    if len(x_ticks) > 14:  # keep labels apart
+        keep = math.ceil(len(x_ticks) / 14)
+        x_ticks = x_ticks[::keep]
+    return Timeline(bars_out, x_ticks, y_ticks, left, right, top, bottom)

@@ -161,21 +161,43 @@ def build_post_details(connection: duckdb.DuckDBPyConnection, tables: set[str]) 
     return fields
 
 
+LINKS_KEPT = 200
+"""What links a network's posts, kept per network (``list_links``): the keys with most pairs."""
+
+
 def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     """``web.network_pages``: per network, its row of ``link.networks`` and, as ``list_members``,
-    ``list_identifiers`` and ``list_places``, its posts with why, the identifiers two or more share, its places.
+    ``list_identifiers``, ``list_places`` and ``list_links``, its posts with why (and their template), the
+    identifiers two or more share, its places, and what links its posts (``link.edges`` per kind and key).
 
     ``list_identifier_posts`` holds each shared identifier's posts (same order as ``list_identifiers``):
     only the graph reads them, and the page is cheaper without them.
     """
     if "link.network_posts" not in tables or "link.networks" not in tables:
         return
+    template, template_join = "NULL::VARCHAR", ""
+    if "link.template_members" in tables:
+        template = "tm.template_id"
+        template_join = (
+            "LEFT JOIN (SELECT post_id, min(template_id) AS template_id FROM link.template_members "
+            "GROUP BY post_id) tm ON tm.post_id = np.post_id "
+        )
     members = (
         "SELECT np.network_id, list({'post_id': np.post_id, 'reason': np.reason, 'found': p.post_id IS NOT NULL, "
         "'title': p.title, 'snippet': left(p.text, 160), 'posted_at': p.posted_at, 'city': p.best_city, "
-        "'risk': p.risk} ORDER BY p.posted_at NULLS LAST, np.post_id) AS members "
-        "FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id GROUP BY np.network_id"
+        f"'risk': p.risk, 'template_id': {template}}} ORDER BY p.posted_at NULLS LAST, np.post_id) AS members "
+        f"FROM link.network_posts np LEFT JOIN web.posts p ON p.post_id = np.post_id {template_join}"
+        "GROUP BY np.network_id"
     )
+    links = "SELECT NULL::VARCHAR AS network_id, NULL AS links WHERE FALSE"
+    if "link.edges" in tables:
+        # what links the posts: each identifier, template, photo group or style, with its pairs and a reason
+        links = (
+            "SELECT network_id, list({'kind': kind, 'key': key, 'pairs': pairs, 'weight': weight, 'reason': reason} "
+            f"ORDER BY pairs DESC, kind, key)[:{LINKS_KEPT}] AS links FROM (SELECT network_id, kind, key, "
+            "count(*) AS pairs, round(max(weight), 3) AS weight, arg_max(reason, weight) AS reason "
+            "FROM link.edges GROUP BY ALL) GROUP BY network_id"
+        )
     identifiers = "SELECT NULL::VARCHAR AS network_id, NULL AS identifiers, NULL AS identifier_posts WHERE FALSE"
     if "extract.identifiers" in tables:
         identifiers = (
@@ -198,8 +220,9 @@ def build_networks(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> N
     connection.execute(
         "CREATE TABLE web.network_pages AS SELECT n.*, coalesce(m.members, []) AS list_members, "
         "coalesce(i.identifiers, []) AS list_identifiers, coalesce(i.identifier_posts, []) AS list_identifier_posts, "
-        "coalesce(pl.places, []) AS list_places "
+        "coalesce(pl.places, []) AS list_places, coalesce(lk.links, []) AS list_links "
         f"FROM link.networks n LEFT JOIN ({members}) m USING (network_id) "
+        f"LEFT JOIN ({links}) lk USING (network_id) "
         f"LEFT JOIN ({identifiers}) i USING (network_id) "
         f"LEFT JOIN ({places}) pl USING (network_id) ORDER BY n.network_id"
     )

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from unveil.errors import NotFound
 from unveil.web.lookups import decode
@@ -14,8 +13,7 @@ from unveil.web.readmodel import ReadModel
 
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
-GRAPH_POST_LIMIT = 300
-LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places")
+LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places", "list_links")
 """Columns that ``web.network_pages`` adds to a network's row of ``link.networks`` (see ``serving.py``)."""
 
 
@@ -54,9 +52,11 @@ class NetworkDetail:
     member_count: int = 0
     cities: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
-    places: list[dict[str, Any]] | None = None
-    route: list[dict[str, Any]] = field(default_factory=list)
     identifiers: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    """Every post of the network that is stored, oldest first, with why it is linked and its template."""
+    links: list[dict[str, Any]] = field(default_factory=list)
+    """What links the posts (``link.edges`` per kind and key): pairs, weight and a reason."""
 
 
 def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = False) -> NetworkDetail:
@@ -86,7 +86,9 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
     detail.member_count = len(rows)
     posts = [{k: v for k, v in r.items() if k not in ("found", "reason")} for r in rows if r["found"]]
     why = {r["post_id"]: r["reason"] for r in rows}
-    detail.members = [dict(post, reason=why.get(post["post_id"], "")) for post in posts[:MEMBER_LIMIT]]
+    detail.posts = [dict(post, reason=why.get(post["post_id"], "")) for post in posts]
+    detail.members = detail.posts[:MEMBER_LIMIT]
+    detail.links = row.get("list_links") or []
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
     if tables.has("extract.identifiers"):
@@ -94,8 +96,6 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
         if with_post_ids:
             posts_of = row["list_identifier_posts"] or []
             detail.identifiers = [dict(i, post_ids=p) for i, p in zip(detail.identifiers, posts_of, strict=True)]
-    if tables.has("extract.places"):
-        detail.places, detail.route = _places(row["list_places"] or [], posts)
     return detail
 
 
@@ -140,66 +140,149 @@ def timeline(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return series
 
 
-def _places(
-    rows: list[dict[str, Any]], posts: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Places with coordinates named in the posts (in text order), and the order the network moved between them."""
-    first_place: dict[str, dict[str, Any]] = {}
-    places: dict[str, dict[str, Any]] = {}
-    found: dict[str, Any] | None
-    for row in rows:
-        first_place.setdefault(row["post_id"], row)
-        place = places.setdefault(row["name"], {"name": row["name"], "lat": row["lat"], "lon": row["lon"], "posts": 0})
-        place["posts"] += 1
-    route: list[dict[str, Any]] = []
-    for post in posts:
-        found = first_place.get(post["post_id"])
-        if found and post["posted_at"] is not None and (not route or route[-1]["name"] != found["name"]):
-            route.append({"name": found["name"], "lat": found["lat"], "lon": found["lon"], "at": post["posted_at"]})
-    return sorted(places.values(), key=lambda p: -p["posts"]), route
+POSTS_PAGE = 25
+"""Posts on one page of a network (grouped by template)."""
 
 
-def graph(tables: ReadModel, detail: NetworkDetail, show: Any) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape elements: posts, the identifiers they share, and template/image edges when linked."""
-    posts = detail.members[:GRAPH_POST_LIMIT]
-    kept = {post["post_id"] for post in posts}
-    nodes = [
-        {
-            "data": {
-                "id": f"p:{p['post_id']}",
-                "label": p["city"] or p["post_id"][:8],
-                "kind": "post",
-                "href": f"/posts/{quote(p['post_id'], safe='')}",
+def grouped_posts(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A network's posts grouped by template (largest template first, each oldest first), then those in none."""
+    sizes = Counter(post.get("template_id") for post in posts if post.get("template_id"))
+
+    def order(post: dict[str, Any]) -> tuple[Any, ...]:
+        template = post.get("template_id")
+        return (template is None, -sizes.get(template, 0), template or "", str(post.get("posted_at") or ""))
+
+    return sorted(posts, key=order)
+
+
+def template_groups(ordered: list[dict[str, Any]], page_size: int = POSTS_PAGE) -> list[dict[str, Any]]:
+    """One row per template of ``grouped_posts``: its posts, first and last seen, cities, and the page it starts on."""
+    groups: dict[str | None, dict[str, Any]] = {}
+    for index, post in enumerate(ordered):
+        key = post.get("template_id")
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "template_id": key,
+                "posts": 0,
+                "first_seen": None,
+                "last_seen": None,
+                "cities": Counter(),
+                "page": index // page_size + 1,
             }
-        }
-        for p in posts
-    ]
-    edges: list[dict[str, Any]] = []
-    for item in detail.identifiers:
-        members = [post_id for post_id in item["post_ids"] if post_id in kept]
-        if len(members) < 2:
+        group["posts"] += 1
+        when = post.get("posted_at")
+        if when is not None:
+            group["first_seen"] = when if group["first_seen"] is None else min(group["first_seen"], when)
+            group["last_seen"] = when if group["last_seen"] is None else max(group["last_seen"], when)
+        if post.get("city"):
+            group["cities"][post["city"]] += 1
+    return [dict(g, cities=[c for c, _ in g["cities"].most_common(3)]) for g in groups.values()]
+
+
+def non_identifier_edges(tables: ReadModel, network_id: str, limit: int = 5000) -> list[dict[str, Any]]:
+    """Template, style and photo pairs of a network's posts (``link.edges``), strongest first."""
+    if not tables.has("link.edges"):
+        return []
+    return tables.rows(
+        "SELECT src_post_id, dst_post_id, kind, key, weight, reason FROM link.edges "
+        "WHERE network_id = ? AND kind <> 'identifier' ORDER BY weight DESC, src_post_id, dst_post_id LIMIT ?",
+        [network_id, limit],
+    )
+
+
+EXPLAINED = 10
+"""Links without a shared identifier explained on a network's page (the strongest; style links first)."""
+CONTEXT = 60
+"""Characters shown on each side of a shared phrase."""
+
+
+def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> list[dict[str, Any]]:
+    """Why posts without a shared identifier are linked (``unveil network``'s explanations): for the
+    strongest template and style links, the rare phrases both posts share with where each stands in
+    each text, and the writing habits they share (rarest first)."""
+    from unveil.link.report import HABITS_SHOWN, PHRASES, _habit, _shingles, _span
+    from unveil.link.style import style_marks
+    from unveil.web.queries.posts import post_detail
+
+    edges = [e for e in non_identifier_edges(tables, network_id, 2000) if e["kind"] in ("template", "style")]
+    chosen = sorted(edges, key=lambda e: (e["kind"] != "style", -e["weight"], e["src_post_id"], e["dst_post_id"]))
+    chosen = chosen[:limit]
+    if not chosen:
+        return []
+    ids = sorted({e["src_post_id"] for e in chosen} | {e["dst_post_id"] for e in chosen})
+    posts: dict[str, dict[str, Any]] = {}
+    for post_id in ids:
+        try:
+            detail = post_detail(tables, post_id)
+        except NotFound:
             continue
-        shown = show(item["type"], item["value"])  # the node's id holds what the user may see, never more
-        node = f"i:{item['type']}:{shown}"
-        nodes.append({"data": {"id": node, "label": shown, "kind": item["type"]}})
-        edges += [
-            {"data": {"id": f"{node}>{m}", "source": f"p:{m}", "target": node, "kind": "identifier"}} for m in members
+        posts[post_id] = {**detail.post, "identifiers": detail.identifiers}
+    text_of = {p: "\n".join(x for x in (row.get("title"), row.get("text")) if x) for p, row in posts.items()}
+    shingles = {p: _shingles(text_of.get(p, "")) for p in ids}
+    marks = {p: style_marks(text_of.get(p, "")) for p in ids}
+    wanted = sorted(set().union(*(set(s) for s in shingles.values()), *(set(m) for m in marks.values())))
+    held: dict[int, int] = {}
+    if wanted and tables.has("link.shingle_weights"):
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            marks_sql = ", ".join("?" for _ in chunk)
+            for row in tables.rows(
+                f"SELECT shingle, posts FROM link.shingle_weights WHERE shingle IN ({marks_sql})", chunk
+            ):
+                held[int(row["shingle"])] = int(row["posts"])
+    out = []
+    for edge in chosen:
+        a, b = edge["src_post_id"], edge["dst_post_id"]
+        common = sorted(
+            (held.get(h, 1), phrase) for h, phrase in shingles[a].items() if h in shingles[b] and held.get(h, 1) >= 2
+        )
+        phrases = [
+            {
+                "words": words,
+                "posts": count,
+                "a": _in_context(posts.get(a), words, _span),
+                "b": _in_context(posts.get(b), words, _span),
+            }
+            for count, words in common[:PHRASES]
         ]
-    if tables.has("link.edges"):
-        for row in tables.rows(
-            "SELECT src_post_id, dst_post_id, kind, reason FROM link.edges "
-            "WHERE network_id = ? AND kind <> 'identifier' LIMIT 2000",
-            [detail.network["network_id"]],
-        ):
-            if row["src_post_id"] in kept and row["dst_post_id"] in kept:
-                edges.append(
-                    {
-                        "data": {
-                            "id": f"e:{row['src_post_id']}>{row['dst_post_id']}:{row['kind']}",
-                            "source": f"p:{row['src_post_id']}",
-                            "target": f"p:{row['dst_post_id']}",
-                            "kind": row["kind"],
-                        }
-                    }
-                )
-    return {"nodes": nodes, "edges": edges}
+        shared = sorted((held.get(h, 1), marks[a][h]) for h in marks[a].keys() & marks[b].keys())
+        out.append(
+            {
+                "post_a": a,
+                "post_b": b,
+                "title_a": (posts.get(a) or {}).get("title"),
+                "title_b": (posts.get(b) or {}).get("title"),
+                "kind": edge["kind"],
+                "weight": edge["weight"],
+                "reason": edge["reason"],
+                "phrases": phrases,
+                "habits": [_habit(m, n) for n, m in shared[:HABITS_SHOWN]],
+                "identifiers_a": (posts.get(a) or {}).get("identifiers") or [],
+                "identifiers_b": (posts.get(b) or {}).get("identifiers") or [],
+            }
+        )
+    return out
+
+
+def _in_context(post: dict[str, Any] | None, words: str, find: Any) -> dict[str, Any] | None:
+    """The phrase in the post's text with ``CONTEXT`` characters each side: before, the phrase, after, and offsets."""
+    if post is None:
+        return None
+    text = post.get("text") or ""
+    span = find(text, words)
+    if span is None:
+        return None
+    start, end = span
+    left = max(start - CONTEXT, 0)
+    right = min(end + CONTEXT, len(text))
+    return {
+        "before": text[left:start],
+        "match": text[start:end],
+        "after": text[end:right],
+        "left": left,
+        "start": start,
+        "end": end,
+        "cut_left": left > 0,
+        "cut_right": right < len(text),
+    }

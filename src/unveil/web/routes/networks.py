@@ -8,10 +8,21 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
-from unveil.web.charts import bars, project
+from unveil.web.charts import timeline_chart
 from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Scope, Tables
+from unveil.web.geo import city_map, moves
+from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, collapsed_graph
 from unveil.web.privacy import PrivacyView
-from unveil.web.queries.networks import NetworkDetail, graph, network_detail, network_list
+from unveil.web.queries.networks import (
+    POSTS_PAGE,
+    NetworkDetail,
+    explanations,
+    grouped_posts,
+    network_detail,
+    network_list,
+    non_identifier_edges,
+    template_groups,
+)
 from unveil.web.queries.posts import identifiers_of_posts
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import NavEntry
@@ -24,27 +35,69 @@ PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 City = Annotated[str, Query(max_length=200)]
 
 
-def visible_network(tables: ReadModel, detail: NetworkDetail, privacy: PrivacyView) -> dict[str, Any]:
-    """The network as this user may see it: for analysts, every text goes through ``PrivacyView.text``
-    (snippets by the identifier spans of their post, as extracted) and identifiers are pseudonyms only."""
+def _identifiers_by_post(tables: ReadModel, post_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    by_post: dict[str, list[dict[str, Any]]] = {}
+    for row in identifiers_of_posts(tables, post_ids):
+        by_post.setdefault(row["post_id"], []).append(row)
+    return by_post
+
+
+def visible_posts(
+    tables: ReadModel, posts: list[dict[str, Any]], known: list[dict[str, Any]], privacy: PrivacyView
+) -> list[dict[str, Any]]:
+    """Posts of a network page as this user may see them: for analysts, snippets by the identifier spans of
+    their post (as extracted), titles and reasons by the known identifiers' written forms."""
+    if not privacy.masked:
+        return posts
+    by_post = _identifiers_by_post(tables, [p["post_id"] for p in posts])
+    return [
+        dict(
+            p,
+            reason=privacy.text(p["reason"], [*known, *by_post.get(p["post_id"], [])]),
+            snippet=privacy.text(p["snippet"], by_post.get(p["post_id"], []), offset=0),
+            title=privacy.maybe(p["title"], by_post.get(p["post_id"], [])),
+        )
+        for p in posts
+    ]
+
+
+def visible_links(
+    links: list[dict[str, Any]], known: list[dict[str, Any]], privacy: PrivacyView
+) -> list[dict[str, Any]]:
+    """What links the posts, each with a label: identifiers as this user may see them (pseudonyms for analysts)."""
+    out = []
+    for link in links:
+        kind, key = link["kind"], link["key"] or ""
+        item: dict[str, Any] = {"kind": kind, "pairs": link["pairs"], "weight": link.get("weight")}
+        if kind == "identifier":
+            id_type, _, value = key.partition(":")
+            item.update(type=id_type, shown=privacy.identifier(id_type, value), value=None if privacy.masked else value)
+            item["label"] = f"{id_type} {item['shown']}"
+        elif kind == "image":
+            item["label"] = f"photo group {key.partition(':')[2][:16]}"
+        elif kind == "template":
+            item.update(label=f"template {key}", template_id=key)
+        else:
+            item["label"] = "writing style"
+        item["reason"] = privacy.text(link.get("reason"), known) if privacy.masked else link.get("reason") or ""
+        out.append(item)
+    return out
+
+
+def visible_network(
+    tables: ReadModel, detail: NetworkDetail, privacy: PrivacyView, p: int = 1, page_size: int = POSTS_PAGE
+) -> dict[str, Any]:
+    """The network as this user may see it, with one page of its posts grouped by template.
+
+    For analysts every text goes through ``PrivacyView.text`` and identifiers are pseudonyms only.
+    """
     network = dict(detail.network)
-    members = detail.members
-    identifiers: list[dict[str, Any]]
+    ordered = grouped_posts(detail.posts)
+    pages = max(1, -(-len(ordered) // page_size))
+    page = min(max(p, 1), pages)
+    known = list(detail.identifiers)
     if privacy.masked:
-        by_post: dict[str, list[dict[str, Any]]] = {}
-        for row in identifiers_of_posts(tables, [m["post_id"] for m in detail.members]):
-            by_post.setdefault(row["post_id"], []).append(row)
-        known = [*detail.identifiers, *(row for rows in by_post.values() for row in rows)]
         network["summary"] = privacy.maybe(network.get("summary"), known)
-        members = [
-            dict(
-                m,
-                reason=privacy.text(m["reason"], known),
-                snippet=privacy.text(m["snippet"], by_post.get(m["post_id"], []), offset=0),
-                title=privacy.maybe(m["title"], by_post.get(m["post_id"], [])),
-            )
-            for m in detail.members
-        ]
         identifiers = [
             {"type": i["type"], "shown": privacy.identifier(i["type"], i["value"]), "posts": i.get("posts")}
             for i in detail.identifiers
@@ -53,13 +106,16 @@ def visible_network(tables: ReadModel, detail: NetworkDetail, privacy: PrivacyVi
         identifiers = [dict(i, shown=i["value"], post_ids=None) for i in detail.identifiers]
     return {
         "network": network,
-        "members": members,
+        "members": visible_posts(tables, ordered[(page - 1) * page_size : page * page_size], known, privacy),
+        "groups": template_groups(ordered, page_size),
+        "page": page,
+        "pages": pages,
         "identifiers": identifiers,
+        "links": visible_links(detail.links, known, privacy),
         "member_count": detail.member_count,
         "cities": detail.cities,
         "timeline": detail.timeline,
-        "places": detail.places,
-        "route": detail.route,
+        "moves": moves(detail.posts),
     }
 
 
@@ -124,46 +180,107 @@ def network_page(
     scope: Scope,
     page: Page,
     added: Annotated[str, Query(max_length=100)] = "",
+    p: PageNumber = 1,
 ) -> HTMLResponse:
-    """Summary first, then graph, timeline, map, and why each post is linked."""
+    """Summary and what links the posts first; then the posts by template (paged), graph, map and timeline."""
     if scope is not None:
         scope.require("network", network_id)
     detail = network_detail(tables, network_id)
-    audit.view("network", network_id)
-    context = visible_network(tables, detail, privacy)
-    points, lines = project(detail.places or [], detail.route)
+    audit.view("network", network_id, f"page={p}" if p > 1 else "")
+    context = visible_network(tables, detail, privacy, p)
     context.update(
-        bars=bars(detail.timeline),
-        points=points,
-        lines=lines,
-        places_computed=detail.places is not None,
+        chart=timeline_chart(detail.timeline),
+        map=city_map(detail.posts),
+        places_computed=True,
         can_identifiers=user.may(Permission.VIEW_IDENTIFIERS),
         can_cases=user.may(Permission.EDIT_CASES),
+        has_text_links=any(link["kind"] in ("template", "style") for link in context["links"]),
     )
     if context["can_cases"]:
         context.update(case_choice(db, "network", network_id, added, user.name))
     return page.render("networks/detail.html", context)
 
 
-@router.get("/api/networks/{network_id}")
-def network_api(
+@router.get("/networks/{network_id}/explanations", response_class=HTMLResponse, include_in_schema=False)
+def network_explanations_fragment(
+    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope, page: Page
+) -> HTMLResponse:
+    """The shared rare phrases (with where they stand in each post) and habits of its text links (htmx fragment)."""
+    if scope is not None:
+        scope.require("network", network_id)
+    network_detail(tables, network_id)  # NotFound for an unknown network
+    audit.view("network", network_id, "explanations")
+    return page.render("networks/_explanations.html", {"explained": visible_explanations(tables, network_id, privacy)})
+
+
+@router.get("/api/networks/{network_id}/explanations")
+def network_explanations_api(
     network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope
 ) -> dict[str, Any]:
-    """A network: summary, members with the reason each is linked, cities, weekly timeline, places, route."""
+    """Why posts without a shared identifier are linked: the rare phrases both share (with their spans), habits."""
+    if scope is not None:
+        scope.require("network", network_id)
+    network_detail(tables, network_id)
+    audit.view("network", network_id, "explanations")
+    return {"network_id": network_id, "explanations": visible_explanations(tables, network_id, privacy)}
+
+
+def visible_explanations(tables: ReadModel, network_id: str, privacy: PrivacyView) -> list[dict[str, Any]]:
+    """``explanations`` as this user may see them (each piece of text masked by its post's identifier spans)."""
+    out = []
+    for item in explanations(tables, network_id):
+        ids_a, ids_b = item.pop("identifiers_a"), item.pop("identifiers_b")
+        if privacy.masked:
+            item["title_a"] = privacy.maybe(item["title_a"], ids_a)
+            item["title_b"] = privacy.maybe(item["title_b"], ids_b)
+            item["reason"] = privacy.text(item["reason"], [*ids_a, *ids_b])
+            for phrase in item["phrases"]:
+                phrase["words"] = privacy.text(phrase["words"], [*ids_a, *ids_b])
+                for side, ids in (("a", ids_a), ("b", ids_b)):
+                    at = phrase[side]
+                    if at is not None:
+                        at["before"] = privacy.text(at["before"], ids, offset=at["left"])
+                        at["match"] = privacy.text(at["match"], ids, offset=at["start"])
+                        at["after"] = privacy.text(at["after"], ids, offset=at["end"])
+            item["habits"] = [privacy.text(h, [*ids_a, *ids_b]) for h in item["habits"]]
+        out.append(item)
+    return out
+
+
+@router.get("/api/networks/{network_id}")
+def network_api(
+    network_id: str,
+    user: CanViewNetworks,
+    tables: Tables,
+    audit: Audit,
+    privacy: Privacy,
+    scope: Scope,
+    p: PageNumber = 1,
+) -> dict[str, Any]:
+    """A network: summary, what links its posts, one page of posts (by template) with why each is linked,
+    the templates, cities, weekly timeline and moves between cities in time order."""
     if scope is not None:
         scope.require("network", network_id)
     detail = network_detail(tables, network_id)
-    audit.view("network", network_id)
-    return visible_network(tables, detail, privacy)
+    audit.view("network", network_id, f"page={p}" if p > 1 else "")
+    return visible_network(tables, detail, privacy, p)
 
 
 @router.get("/api/networks/{network_id}/graph")
 def network_graph_api(
-    network_id: str, user: CanViewNetworks, tables: Tables, audit: Audit, privacy: Privacy, scope: Scope
-) -> dict[str, list[dict[str, Any]]]:
-    """Graph elements for Cytoscape.js: posts (at most 300), shared identifiers, template and image links."""
+    network_id: str,
+    user: CanViewNetworks,
+    tables: Tables,
+    audit: Audit,
+    privacy: Privacy,
+    scope: Scope,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Graph elements for Cytoscape.js, laid out: identifiers and templates as hubs, posts collapsed per template,
+    the biggest ``limit`` nodes (``next_limit``: the next "show more")."""
     if scope is not None:
         scope.require("network", network_id)
     detail = network_detail(tables, network_id, with_post_ids=True)
     audit.view("network", network_id, "graph")
-    return graph(tables, detail, privacy.identifier)
+    edges = non_identifier_edges(tables, network_id)
+    return collapsed_graph(detail.posts, detail.identifiers, edges, privacy.identifier, limit)
