@@ -465,6 +465,24 @@ LINK_STEPS = (
 )
 
 
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this process (all its threads, DuckDB's included) and of its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + _pool_cpu_seconds()
+
+
+def _pool_cpu_seconds() -> float:
+    """CPU seconds of this process's live children (the engine's worker pool)."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _link_child(root: str, queue: Any) -> None:
     """Run the link stage on a prepared workspace; report wall seconds per step and peak memory."""
     steps: dict[str, float] = {}
@@ -472,9 +490,10 @@ def _link_child(root: str, queue: Any) -> None:
         original = getattr(link_stage, name)
 
         def step(*args: Any, _name: str = name, _fn: Any = original) -> Any:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), _own_cpu_seconds()
             result = _fn(*args)
             steps[_name.strip("_")] = round(time.perf_counter() - started, 2)
+            steps[f"{_name.strip('_')}_cpu"] = round(_own_cpu_seconds() - cpu_started, 2)
             steps[f"{_name.strip('_')}_peak_rss_mb"] = round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
             )
@@ -505,6 +524,7 @@ def link_in_child(workspace: Workspace) -> Metrics:
     metrics: Metrics = {"link_stage_s": round(seconds, 1), "link_stage_main_process_cpu_s": round(cpu, 1)}
     metrics["link_peak_rss_mb"] = round(peak_mb, 1)
     metrics |= {f"step_{name}" if name.endswith("_mb") else f"step_{name}_s": value for name, value in steps.items()}
+    metrics["link_stage_cpu_s"] = round(sum(v for k, v in steps.items() if k.endswith("_cpu")), 1)
     return metrics
 
 
@@ -577,6 +597,17 @@ def synthetic_world(scale: str) -> Metrics:
         actors = _labels([r["network_id"] or r["actor_id"] for r in truth])
         by_actor = pairwise(_predicted(post_ids, members, "network_id"), actors)
         metrics["hubs_found"] = workspace.table("link.hubs").num_rows()
+        metrics["rewritten_posts"] = sum(1 for row in truth if row.get("rewritten") == "1")
+        metrics["agency_posts"] = sum(1 for row in truth if "AGENCY" in row.get("boilerplate", ""))
+        metrics["footer_posts"] = sum(1 for row in truth if "footer" in row.get("boilerplate", ""))
+        _, style, _, text_only = _text_links(workspace)
+        metrics["style_links"] = style.num_rows
+        by_text = pairwise(_predicted(post_ids, text_only, "network_id"), actors)
+        metrics |= {f"networks_without_identifiers_vs_actor_{k}": round(v, 4) for k, v in by_text.items()}
+        metrics["rewrite_pairs_joined_by_networks"] = round(_rewrite_recall(post_ids, truth, members, "network_id"), 4)
+        metrics["rewrite_pairs_joined_without_identifiers"] = round(
+            _rewrite_recall(post_ids, truth, text_only, "network_id"), 4
+        )
     metrics |= {f"neardup_{k}": round(v, 4) for k, v in text.items()}
     metrics |= {f"network_vs_planted_{k}": round(v, 4) for k, v in planted.items()}
     metrics |= {f"network_vs_planted_or_actor_{k}": round(v, 4) for k, v in by_actor.items()}
@@ -618,6 +649,55 @@ def _quality(name: str, post_ids: list[str], clusters: pa.Table, truth: np.ndarr
     return {f"{name}_{k}": round(v, 4) for k, v in quality.items() if k in ("precision", "recall")}
 
 
+def _text_links(workspace: Workspace) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """A linked workspace's template pairs (calibrated, generic guard), style links, template members,
+    and the networks they make without any identifier edge (network_id, post_id)."""
+    table = workspace.table
+    thresholds = {row["method"]: row["threshold"] for row in table("link.calibration").read().to_pylist()}
+    with create_engine("duckdb", workspace.settings) as engine:
+        text_inputs = {n: table(f"link.{n}") for n in ("near_pairs", "template_members", "templates", "pairs")}
+        template_pairs = engine.query(link_stage.template_pairs_sql(thresholds.get("text")), text_inputs)
+        style = engine.query(
+            "SELECT post_a, post_b, probability, reason FROM s ORDER BY post_a, post_b",
+            {"s": table("link.style_links")},
+        )
+        members_all = engine.query(MEMBERS_SQL, text_inputs)
+    no_ids = pa.table(
+        {"post_id": [], "type": [], "value": [], "city": [], "post_identifiers": []},
+        schema=pa.schema(
+            [
+                ("post_id", pa.string()),
+                ("type", pa.string()),
+                ("value", pa.string()),
+                ("city", pa.string()),
+                ("post_identifiers", pa.int64()),
+            ]
+        ),
+    )
+    text_only = networks.build_networks(
+        no_ids, template_pairs, members_all, workspace.settings.hub_max_posts, style_links=style
+    )
+    return template_pairs, style, members_all, text_only.network_posts
+
+
+def _rewrite_recall(post_ids: list[str], truth: list[dict[str, str]], clusters: pa.Table, column: str) -> float:
+    """Share of the pairs (a rewriter's post before her rewrite, one after it) that ``clusters`` joins."""
+    labels = _predicted(post_ids, clusters, column)
+    phases: dict[str, tuple[list[int], list[int]]] = {}
+    for i, row in enumerate(truth):
+        if row.get("rewritten") is not None and row["actor_id"].startswith("A"):
+            phases.setdefault(row["actor_id"], ([], []))[int(row["rewritten"] or 0)].append(i)
+    pairs = joined = 0
+    for before, after in phases.values():
+        if not after:
+            continue
+        for a in before:
+            for b in after:
+                pairs += 1
+                joined += int(labels[a] >= 0 and labels[a] == labels[b])
+    return joined / pairs if pairs else 0.0
+
+
 @benchmark("link.vendors")
 def vendor_linking(scale: str) -> Metrics:
     """Linking ads that share no identifier, on a world of vendors with boilerplate, rewrites and
@@ -651,33 +731,11 @@ def vendor_linking(scale: str) -> Metrics:
         templates = table("link.templates").read(["template_id", "generic"]).to_pylist()
         metrics["templates"] = len(templates)
         metrics["templates_generic"] = sum(1 for t in templates if t["generic"])
-        with create_engine("duckdb", workspace.settings) as engine:
-            text_inputs = {n: table(f"link.{n}") for n in ("near_pairs", "template_members", "templates", "pairs")}
-            template_pairs = engine.query(link_stage.template_pairs_sql(calibration["text"]["threshold"]), text_inputs)
-            style = engine.query(
-                "SELECT post_a, post_b, probability, reason FROM s ORDER BY post_a, post_b",
-                {"s": table("link.style_links")},
-            )
-            members_all = engine.query(MEMBERS_SQL, text_inputs)
+        template_pairs, style, members_all, text_only = _text_links(workspace)
         metrics |= _quality("templates", post_ids, _components_of(template_pairs), truth, "cluster")
         metrics["style_links"] = style.num_rows
         metrics |= _quality("style_links", post_ids, _components_of(style), truth, "cluster")
-        no_ids = pa.table(
-            {"post_id": [], "type": [], "value": [], "city": [], "post_identifiers": []},
-            schema=pa.schema(
-                [
-                    ("post_id", pa.string()),
-                    ("type", pa.string()),
-                    ("value", pa.string()),
-                    ("city", pa.string()),
-                    ("post_identifiers", pa.int64()),
-                ]
-            ),
-        )
-        text_only = networks.build_networks(
-            no_ids, template_pairs, members_all, workspace.settings.hub_max_posts, style_links=style
-        )
-        metrics |= _quality("networks_without_identifiers", post_ids, text_only.network_posts, truth, "network_id")
+        metrics |= _quality("networks_without_identifiers", post_ids, text_only, truth, "network_id")
         full = table("link.network_posts").read(["network_id", "post_id"])
         metrics |= _quality("networks", post_ids, full, truth, "network_id")
         identifier_only = networks.build_networks(

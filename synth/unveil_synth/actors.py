@@ -3,6 +3,17 @@
 Networks rotate several phones over time, share a few text templates with slots, re-use photos
 and move their victims around a circuit of cities. Independent authors re-post their own ad. Both
 are rebuilt on demand from their index (cached), so memory does not grow with the number of posts.
+
+Two classes of independent escort and massage authors carry what makes linking without identifiers
+hard on real ads (chosen from the author's id, so the rest of the world does not move):
+
+- **rewriters** (``REWRITER_PERCENT``): half-way through their activity they change phone, drop
+  their e-mail and handle and reword their ad (every phrase another alternative of its role), but
+  keep their personal style: the ad's dress (emoji, separators) and a sign-off line with a
+  nickname of their own (``Actor.signoff``). Truth: the same ``actor_id``, ``rewritten`` 1;
+- **agency clients** (``AGENCY_PERCENT``): unrelated authors who post an agency's stock text (one
+  of ``AGENCIES`` per bank and language) with their own name, age, phone and city. Truth: their
+  own ``actor_id``, the agency's ``template_id``, ``boilerplate`` ``agency-N``.
 """
 
 from __future__ import annotations
@@ -44,6 +55,23 @@ SMUGGLING_ROUTES = (
     ("France", "car", 300, 900),
 )
 CITY_SHARES = {city.name: city.weight for city in CITIES}
+STYLE_BANKS = ("escort", "massage")
+REWRITER_PERCENT = 25  # of independent escort and massage authors
+AGENCY_PERCENT = 15  # of independent escort and massage authors (not rewriters)
+AGENCIES = 2  # stock texts per bank and language
+NICK_SYLLABLES = ("bi", "lu", "mi", "ko", "za", "ri", "fe", "ny", "do", "sha", "vi", "ta", "ki", "mo", "lo", "pe")
+SIGNOFFS = (
+    "kisses from your {nick} {emoji}",
+    "ask for {nick}, you will not regret it{mark}",
+    "{nick} is waiting for you{mark} {emoji}",
+    "xoxo {nick} {emoji}",
+    "your sweet {nick} loves long dates{mark}",
+    "only for gentlemen who like {nick}{mark}",
+    "{emoji} {nick} says hello {emoji}",
+    "ps {nick} never rushes{mark}",
+)
+SIGNOFF_EMOJI = ("😘", "💋", "🌹", "💕", "✨", "🍓", "🦋", "🌸", "💎", "🍒")
+SIGNOFF_MARKS = ("!", "!!", "!!!", "...", " ~", "")
 
 
 # Templates, personas and actors are never changed once built. They are plain slotted classes compared by
@@ -102,6 +130,8 @@ class Actor:
     job: int
     salon: str
     hotel: str
+    signoff: str = ""  # a rewriter's personal line under every ad
+    rewrite_at: float = 2.0  # when (0..1 of the world's span) a rewriter changes phone and words; 2: never
 
 
 _CUMULATIVE: dict[int, tuple[list[str], list[float]]] = {}
@@ -218,8 +248,12 @@ def _phone_country(rng: random.Random, home: str) -> str:
     return rng.choice(("NL", "FR", "DE", "GB"))
 
 
-def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
-    """Independent author ``index`` of ``kind_name`` (a sex worker, a salon, an employer, an NGO...)."""
+def build_author(
+    seed: int, kind_name: str, index: int, photo: int, posting_from: float = 0.0, posting_to: float = 1.0
+) -> Actor:
+    """Independent author ``index`` of ``kind_name`` (a sex worker, a salon, an employer, an NGO...), who
+    posts between ``posting_from`` and ``posting_to`` (0..1 of the world's span; a rewriter rewrites
+    in between)."""
     kind = KIND_BY_NAME[kind_name]
     # an integer seed: seeding with a string hashes it with SHA-512, too slow for 100,000 authors
     rng = FastRandom((seed * 1_000_003 + zlib.crc32(kind_name.encode())) * 10_000_019 + index)
@@ -232,7 +266,7 @@ def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
     )
     home = _pick(rng, CITY_SHARES)
     persona = _persona(rng, kind, photo, 0.0)
-    return _actor(
+    actor = _actor(
         rng,
         f"A{kind_name[:3].upper()}{index:06d}",
         kind,
@@ -245,6 +279,56 @@ def build_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
         (home,),
         CITY_BY_NAME[home].country,
     )
+    if kind.bank not in STYLE_BANKS:
+        return actor
+    code = zlib.crc32(actor.actor_id.encode()) % 100
+    if code < REWRITER_PERCENT:
+        return _rewriter(seed, actor, country, max(0.0, posting_from), min(1.0, posting_to))
+    if code < REWRITER_PERCENT + AGENCY_PERCENT:
+        return _agency_client(seed, actor)
+    return actor
+
+
+def _rewriter(seed: int, actor: Actor, country: str, posting_from: float, posting_to: float) -> Actor:
+    """The author with a second phone, a reworded template in the same dress and a sign-off of her
+    own; no e-mail or handle (nothing but the writing joins her two phases). Drawn from a generator
+    of its own, so the author's other draws stay as they were."""
+    rng = FastRandom(f"{seed}/rewriter/{actor.actor_id}")
+    first = actor.templates[0]
+    alternatives = {index: count for index, _, count in _ROLES[(actor.kind.bank, first.language)]}
+    reworded = tuple(
+        (role, (choice + 1 + int(rng.random() * (alternatives[role] - 1))) % alternatives[role])
+        if alternatives[role] > 1
+        else (role, choice)
+        for role, choice in first.choices
+    )
+    second = Template(
+        f"{actor.actor_id}-T1",
+        first.language,
+        reworded,
+        first.prefix,
+        first.suffix,
+        first.joiner,
+        first.with_indicators,
+    )
+    nick = "".join(rng.choice(NICK_SYLLABLES) for _ in range(2 + int(rng.random() * 2))).capitalize()
+    signoff = rng.choice(SIGNOFFS).format(nick=nick, emoji=rng.choice(SIGNOFF_EMOJI), mark=rng.choice(SIGNOFF_MARKS))
+    actor.phones = (actor.phones[0], make_phone(rng, country))
+    actor.templates = (first, second)
+    actor.emails, actor.handles = (), ()
+    actor.signoff = signoff
+    actor.rewrite_at = posting_from + (posting_to - posting_from) * rng.uniform(0.35, 0.65)
+    return actor
+
+
+def _agency_client(seed: int, actor: Actor) -> Actor:
+    """The author posting one of her agency's stock texts (shared with unrelated authors)."""
+    first = actor.templates[0]
+    number = zlib.crc32(actor.actor_id.encode()) // 100 % AGENCIES
+    template_id = f"AGENCY-{actor.kind.bank}-{first.language}-{number}"
+    rng = FastRandom(f"{seed}/{template_id}")
+    actor.templates = (_template(rng, template_id, actor.kind, first.language, first.with_indicators),)
+    return actor
 
 
 def _actor(
@@ -314,6 +398,8 @@ def _channel_name(rng: random.Random, kind: Kind, name: str, departure: str) -> 
 
 
 @lru_cache(maxsize=8192)
-def cached_author(seed: int, kind_name: str, index: int, photo: int) -> Actor:
+def cached_author(
+    seed: int, kind_name: str, index: int, photo: int, posting_from: float = 0.0, posting_to: float = 1.0
+) -> Actor:
     """``build_author`` with a bounded cache (authors re-post, so the same one is asked for often)."""
-    return build_author(seed, kind_name, index, photo)
+    return build_author(seed, kind_name, index, photo, posting_from, posting_to)

@@ -205,6 +205,7 @@ TRUTH_POST_COLUMNS = (
     "platform",
     "images",
     "boilerplate",
+    "rewritten",
 )
 
 
@@ -212,7 +213,8 @@ def _truth_line(post: Post) -> str:
     """The post's row of ``truth/posts.csv`` (every field is an id, a code or a city name: nothing to quote)."""
     return (
         f"{post.post_id},{post.form.truth},{post.edit},{int(post.with_indicators)},{int(post.minor)},"
-        f"{post.city},{post.country},{post.posted_at},{post.actor.platform},{len(post.images)},{post.boilerplate}\r\n"
+        f"{post.city},{post.country},{post.posted_at},{post.actor.platform},{len(post.images)},{post.boilerplate},"
+        f"{int(post.rewritten)}\r\n"
     )
 
 

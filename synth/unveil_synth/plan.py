@@ -69,8 +69,14 @@ class WorldPlan:
         if actor is None:
             if len(self._authors) > 20_000:  # bounded: authors are asked for within a few weeks of each other
                 self._authors.clear()
+            span = max(1, total - pool)  # author ``index`` posts while int(when * span) is in index - pool + 1 .. index
             actor = self._authors[(kind.name, index)] = cached_author(
-                self.seed, kind.name, index, self.author_photo(kind.name, index)
+                self.seed,
+                kind.name,
+                index,
+                self.author_photo(kind.name, index),
+                (index - pool + 1) / span,
+                (index + 1) / span,
             )
         return actor
 

@@ -65,7 +65,8 @@ class Post:
     identifiers: list[tuple[str, str, str, str, str]]  # type, value, written, rule, role
     posted_at: str
     form: _Form  # the template dressed for the post's actor and persona (pre-rendered pieces)
-    boilerplate: str = ""  # the site footer pasted under the ad ("footer-N"), shared by unrelated advertisers
+    boilerplate: str = ""  # shared by unrelated advertisers: the site footer ("footer-N"), the agency's stock text
+    rewritten: bool = False  # written by a rewriter after she changed phone and words (``actors.REWRITER_PERCENT``)
 
 
 def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
@@ -78,6 +79,9 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     if profile is None or profile.actor is not actor:
         profile = _profile(actor)
     chosen_template, chosen_persona = int(draw() * profile.templates), int(draw() * profile.personas)
+    rewritten = when >= actor.rewrite_at  # a rewriter's second phase: her second phone and reworded template
+    if actor.rewrite_at <= 1.0:
+        chosen_template = int(rewritten)
     choice = chosen_template * 64 + chosen_persona
     form = profile.forms.get(choice)
     if form is None:
@@ -87,7 +91,10 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     language = form.language
     city, days = _place(profile, form.offset, when, draw)
     phones = profile.phones
-    phone = phones[0] if len(phones) == 1 else _active_phone(profile, when, draw)
+    if actor.rewrite_at <= 1.0:
+        phone = phones[int(rewritten)]
+    else:
+        phone = phones[0] if len(phones) == 1 else _active_phone(profile, when, draw)
     rule = RULE_NAMES[bisect.bisect(RULE_CUMULATIVE, draw() * RULE_TOTAL)]
     if rule == "plain" or (rule == "arabic_indic" and language != "ar"):  # Arabic-Indic digits in Arabic only
         rule, contact = "plain", local_display(phone)
@@ -100,6 +107,8 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         text += _extra_contacts(actor, rng, identifiers, profile.role)
     if profile.hubs:
         text += _hub_line(plan, actor, rng, identifiers, language)
+    if actor.signoff:
+        text += "\n" + actor.signoff
     footer = _footer(actor, profile.bank)
     if footer:
         text += "\n" + SITE_FOOTERS[footer - 1]
@@ -115,6 +124,9 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     if prefix is None:
         prefix = profile.urls[city] = _url_prefix(actor, city)
     epoch = _START_SECONDS + when * _SPAN_SECONDS  # epoch_of(when), inline
+    images = _images(form.photo, draw) if form.photo >= 0 else []
+    if rewritten:
+        images = []  # a rewriter's second phase shows none of her earlier photos
     return Post(
         number,
         "P" + str(number).zfill(8),
@@ -127,7 +139,7 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         form.title.format_map(slots)[:80] if form.title_slots else form.title,
         f"{prefix}{profile.url_offset + number}",
         form.author,
-        _images(form.photo, draw) if form.photo >= 0 else [],
+        images,
         form.template_id,
         edit,
         form.with_indicators,
@@ -135,7 +147,12 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         identifiers,
         iso_time(epoch),
         form,
-        f"footer-{footer}" if footer else "",
+        ";".join(
+            name
+            for name in (form.template_id if form.template_id.startswith("AGENCY-") else "", f"footer-{footer}")
+            if name and name != "footer-0"
+        ),
+        rewritten,
     )
 
 

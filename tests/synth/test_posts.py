@@ -138,3 +138,29 @@ def test_images_of_posts_exist_and_copies_share_a_photo(small_world: Path) -> No
     photos = Counter(row["photo_id"] for row in images.values())
     assert set(photos.values()) == {4}
     assert {row["variant"] for row in images.values()} == {"orig", "crop", "jpeg", "tint"}
+
+
+def test_rewriters_change_phone_and_words_but_keep_their_sign_off() -> None:
+    plan = make_plan(6_000, 5)
+    rng = random.Random(5)
+    phases: dict[str, dict[bool, list[tuple[str, str, str]]]] = defaultdict(lambda: {False: [], True: []})
+    agencies: dict[str, set[str]] = defaultdict(set)
+    signed = 0
+    for number in range(6_000):
+        post = make_post(plan, rng, number)
+        if post.actor.signoff:
+            phone = post.identifiers[0][1] if post.identifiers else ""
+            phases[post.actor.actor_id][post.rewritten].append((post.text, phone, post.template_id))
+            signed += post.actor.signoff in post.text
+            assert not post.actor.emails and not post.actor.handles
+        if post.template_id.startswith("AGENCY-"):
+            agencies[post.template_id].add(post.actor.actor_id)
+            assert post.boilerplate.startswith("AGENCY-")
+    both = {actor: p for actor, p in phases.items() if p[False] and p[True]}
+    assert len(both) >= 10
+    for actor, phase in both.items():
+        before, after = phase[False], phase[True]
+        assert {t for _, _, t in before} == {f"{actor}-T0"} and {t for _, _, t in after} == {f"{actor}-T1"}
+        assert not {p for _, p, _ in before if p} & {p for _, p, _ in after if p}  # a new phone
+    assert signed >= 0.8 * sum(len(p[False]) + len(p[True]) for p in phases.values())  # edits may cut it
+    assert sum(len(actors) >= 2 for actors in agencies.values()) >= 3  # a stock text posted by unrelated authors

@@ -61,6 +61,7 @@ SELECT DISTINCT a.image_sha256 AS image_a, b.image_sha256 AS image_b, a.phash AS
 FROM banded a
 JOIN usable u ON u.band_key = a.band_key
 JOIN banded b ON b.band_key = a.band_key AND a.image_sha256 < b.image_sha256
+WHERE bit_count(xor(a.phash, b.phash)) <= {MAX_DISTANCE}
 ORDER BY image_a, image_b
 """
 
