@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CODE := src synth tests bench
 LOCK := requirements.lock
 
-.PHONY: demo test lint typecheck lock bench clean system-packages web-assets
+.PHONY: demo test lint typecheck lock bench clean system-packages web-assets screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ typecheck: $(STAMP)
 
 test: lint typecheck system-packages web-assets
 	$(BIN)/python -m pytest
+
+## Screenshots of each main page at 1,366 x 768 (synthetic world, Chromium) into docs/screenshots/.
+screenshots: $(STAMP) system-packages web-assets
+	$(BIN)/python scripts/screenshots.py --out docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
