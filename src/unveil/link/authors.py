@@ -62,16 +62,25 @@ GROUP BY e.shingle, t.posts
 ORDER BY e.shingle
 """
 
-POST_SHINGLES_SQL = """
-WITH exploded AS (SELECT post_id, unnest(shingles) AS shingle FROM post_style)
-SELECT e.post_id, e.shingle, w.posts, w.weight
-FROM exploded e JOIN shingle_weights w ON w.shingle = e.shingle
+# A post's number (``post_index``, 1.. in post_id order) and, per shingle, ``post_key``: the number
+# times 2**33 plus the shingle (kind bit and 32-bit hash), one BIGINT, so the pair features join
+# integers instead of (post id, shingle) pairs of strings and numbers.
+KEY_SHIFT = 1 << 33
+NUMBERED = "SELECT post_id, CAST(row_number() OVER (ORDER BY post_id) AS BIGINT) AS post_index FROM post_style"
+
+POST_SHINGLES_SQL = f"""
+WITH exploded AS (SELECT post_id, unnest(shingles) AS shingle FROM post_style),
+numbered AS ({NUMBERED})
+SELECT e.post_id, e.shingle, w.posts, w.weight, n.post_index, n.post_index * {KEY_SHIFT} + e.shingle AS post_key
+FROM exploded e
+JOIN shingle_weights w ON w.shingle = e.shingle
+JOIN numbered n ON n.post_id = e.post_id
 WHERE w.posts >= 2
-ORDER BY e.post_id, e.shingle
 """
 
 POST_TOTALS_SQL = f"""
-WITH unique_weight AS (
+WITH numbered AS ({NUMBERED}),
+unique_weight AS (
     SELECT CAST(round(1000 * ln(CAST(count(*) AS DOUBLE) + 1)) AS BIGINT) AS weight FROM post_style
 ),
 shared AS (
@@ -82,11 +91,12 @@ shared AS (
            CAST(sum(CASE WHEN shingle >= {STYLE_KIND} THEN 1 ELSE 0 END) AS BIGINT) AS style_count
     FROM post_shingles GROUP BY post_id
 )
-SELECT s.post_id,
+SELECT s.post_id, n.post_index,
        coalesce(h.text_weight, 0) + (s.text_shingles - coalesce(h.text_count, 0)) * u.weight AS text_total,
        coalesce(h.style_weight, 0) + (s.style_marks - coalesce(h.style_count, 0)) * u.weight AS style_total,
        {", ".join(f"s.{name}" for name in HABITS)}
 FROM post_style s CROSS JOIN unique_weight u
+JOIN numbered n ON n.post_id = s.post_id
 LEFT JOIN shared h ON h.post_id = s.post_id
 ORDER BY s.post_id
 """
@@ -104,21 +114,30 @@ rare_pairs AS (
     GROUP BY a.post_id, b.post_id
     HAVING count(*) >= {RARE_MIN_SHARED}
 ),
-pairs AS (
+listed AS (
     SELECT post_a, post_b FROM candidates
     UNION
     SELECT post_a, post_b FROM rare_pairs
 ),
+pairs AS (
+    SELECT l.post_a, l.post_b, ta.post_index AS index_a, tb.post_index AS index_b
+    FROM listed l
+    JOIN post_totals ta ON ta.post_id = l.post_a
+    JOIN post_totals tb ON tb.post_id = l.post_b
+),
+halves AS (
+    SELECT p.index_a, p.index_b, a.shingle, a.posts, a.weight, p.index_b * {KEY_SHIFT} + a.shingle AS key_b
+    FROM pairs p JOIN post_shingles a ON a.post_index = p.index_a
+),
 shared AS (
-    SELECT p.post_a, p.post_b,
-           CAST(sum(CASE WHEN a.shingle < {STYLE_KIND} THEN a.weight ELSE 0 END) AS BIGINT) AS text_shared,
-           CAST(sum(CASE WHEN a.shingle >= {STYLE_KIND} THEN a.weight ELSE 0 END) AS BIGINT) AS style_shared,
-           CAST(sum(CASE WHEN a.shingle < {STYLE_KIND} AND a.posts <= {RARE_MAX_POSTS} THEN 1 ELSE 0 END)
+    SELECT h.index_a, h.index_b,
+           CAST(sum(CASE WHEN h.shingle < {STYLE_KIND} THEN h.weight ELSE 0 END) AS BIGINT) AS text_shared,
+           CAST(sum(CASE WHEN h.shingle >= {STYLE_KIND} THEN h.weight ELSE 0 END) AS BIGINT) AS style_shared,
+           CAST(sum(CASE WHEN h.shingle < {STYLE_KIND} AND h.posts <= {RARE_MAX_POSTS} THEN 1 ELSE 0 END)
                 AS BIGINT) AS rare_shared
-    FROM pairs p
-    JOIN post_shingles a ON a.post_id = p.post_a
-    JOIN post_shingles b ON b.post_id = p.post_b AND b.shingle = a.shingle
-    GROUP BY p.post_a, p.post_b
+    FROM halves h
+    JOIN post_shingles b ON b.post_key = h.key_b
+    GROUP BY h.index_a, h.index_b
 )
 SELECT p.post_a, p.post_b,
        CAST(({AGREEING}) AS DOUBLE) / {SIGNATURE_SIZE} AS minhash,
@@ -133,9 +152,9 @@ SELECT p.post_a, p.post_b,
        coalesce(s.rare_shared, 0) AS rare_shared,
        {HABIT_DISTANCES}
 FROM pairs p
-LEFT JOIN shared s ON s.post_a = p.post_a AND s.post_b = p.post_b
-JOIN post_totals ta ON ta.post_id = p.post_a
-JOIN post_totals tb ON tb.post_id = p.post_b
+LEFT JOIN shared s ON s.index_a = p.index_a AND s.index_b = p.index_b
+JOIN post_totals ta ON ta.post_index = p.index_a
+JOIN post_totals tb ON tb.post_index = p.index_b
 JOIN signatures ga ON ga.post_id = p.post_a
 JOIN signatures gb ON gb.post_id = p.post_b
 ORDER BY p.post_a, p.post_b
