@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -98,3 +99,123 @@ def test_an_analyst_counts_and_facets_only_what_they_may_see(
     assert TOTAL.search(page).group(1) == "2"
     assert f'<mark class="hit">{pseudonym}</mark>' in page
     assert "0468" not in page and "468 49" not in page
+
+
+def test_results_grouped_by_template_add_up_to_the_total(login: Callable[[str], httpx.Client]) -> None:
+    client = login("investigator")
+    total = client.get("/api/posts", params={"q": "new"}).json()["total"]
+    page = client.get("/search", params={"q": "new", "group": "template"}).text
+    counts = [int(n) for n in re.findall(r'<td class="num"><strong>(\d+)</strong></td>', page)]
+    assert sum(counts) == total and len(counts) == int(re.search(r'class="group-count">(\d+)', page).group(1))
+    assert page.count("<details") == len(counts)
+    template = re.search(r'href="\?q=new&amp;template=(T\d+)"', page)
+    if template:  # a template's link lists its posts only
+        assert client.get("/api/posts", params={"q": "new", "template": template.group(1)}).json()["total"] > 1
+
+
+def test_selected_results_are_added_to_a_case_in_bulk_only_where_the_user_may(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    from unveil.cases import create_case, set_status, show_case
+
+    mine = create_case(web.workspace, "Bulk from search", "ivan")
+    other = create_case(web.workspace, "Someone else's", "ada")
+    archived = create_case(web.workspace, "Closed", "ivan")
+    set_status(web.workspace, archived.case_id, "archived", "ivan")
+    client = login("investigator")
+    page = client.get("/search", params={"q": "lina"}).text
+    offered = re.findall(r'<option value="([^"]+)">', page.split('id="bulk-case"')[1].split("</select>")[0])
+    assert mine.case_id in offered and other.case_id not in offered and archived.case_id not in offered
+    refs = re.findall(r'name="ref" value="([^"]+)" form="bulk-add"', page)
+    assert len(refs) == 4
+    back = re.search(r'name="next" value="([^"]+)"', page).group(1).replace("&amp;", "&")
+    form = {"case_id": mine.case_id, "kind": "post", "ref": refs[:3], "next": back}
+    added = client.post("/case-items", data=form)
+    assert added.status_code == 303 and added.headers["location"].startswith("/search?q=lina")
+    assert "Added 3 posts to case" in client.get(added.headers["location"]).text
+    assert {item["ref"] for item in show_case(web.workspace, mine.case_id).items} == set(refs[:3])
+    for case in (other, archived):
+        refused = client.post("/case-items", data={**form, "case_id": case.case_id})
+        assert refused.status_code in (403, 409), refused.status_code
+        assert not show_case(web.workspace, case.case_id).items
+    assert 'name="ref"' not in login("analyst").get("/search", params={"q": "lina"}).text
+
+
+def test_a_result_set_is_exported_as_csv_audited_without_formulas(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    import csv
+    import io
+    import sqlite3
+
+    client = login("investigator")
+    answer = client.get("/search/export.csv", params={"q": "new"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert (
+        len(rows)
+        == int(answer.headers["x-unveil-total"])
+        == client.get("/api/posts", params={"q": "new"}).json()["total"]
+    )
+    assert all((row["title"] or " ")[0] not in "=+-@" for row in rows)
+    assert any("<script>" in row["text"] for row in rows)  # the data as it is, for the investigator's tools
+    db = sqlite3.connect(web.workspace.root / "unveil.db")
+    logged = db.execute(
+        "SELECT count(*) FROM audit_log WHERE actor = 'ivan' AND action = 'export' AND object_kind = 'search'"
+    ).fetchone()[0]
+    db.close()
+    assert logged >= 1
+    assert login("analyst").get("/search/export.csv", params={"q": "new"}).status_code == 403
+
+
+def test_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
+    from unveil.web.routes.search import cell
+
+    assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert cell("+32 470") == "'+32 470" and cell("@x") == "'@x" and cell("plain") == "plain" and cell(None) == ""
+
+
+def test_batch_search_says_which_identifiers_are_known_where_and_in_which_networks(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    client = login("investigator")
+    pasted = "0470/12.34.56\n0499 99 99 99\nMia.Secret@EXAMPLE.org; 0470 12 34 56\n\n"
+    lines = client.post("/api/search/batch", json={"values": pasted}).json()
+    assert [line["value"] for line in lines] == [PHONE_E164, "+32499999999", "mia.secret@example.org", PHONE_E164]
+    assert [line["posts"] for line in lines] == [4, 0, 2, 4]
+    assert {c["city"] for c in lines[0]["cities"]} == {"Antwerp", "Ghent"} and lines[0]["networks"]
+    page = client.post("/search/batch", data={"values": pasted}).text
+    assert re.search(r'class="known-count">3<', page) and "/identifiers/phone/%2B32470123456" in page
+
+
+def test_an_analyst_batch_takes_pseudonyms_only_and_never_tests_a_real_identifier(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    analyst = login("analyst")
+    pseudonym = PrivacyView(Pseudonymiser(web.workspace.settings.secret_key)).identifier("phone", CUT_PHONE_E164)
+    for pasted in ("0468 49 09 22", "0499 99 99 99", f"{pseudonym}\nmia.secret@example.org", "+32468490922"):
+        for answer in (
+            analyst.post("/api/search/batch", json={"values": pasted}),
+            analyst.post("/search/batch", data={"values": pasted}),
+        ):
+            assert answer.status_code == 403 and "no access" in answer.text, pasted
+    lines = analyst.post("/api/search/batch", json={"values": f"{pseudonym}\nphone#0000000000"}).json()
+    assert [(line["value"], line["posts"]) for line in lines] == [(pseudonym, 2), ("phone#0000000000", 0)]
+    assert "468" not in json.dumps(lines) and "mia" not in json.dumps(lines).lower()
+
+
+def test_the_dashboard_shows_one_high_risk_post_per_template(web: WebWorld) -> None:
+    from unveil.web.queries.dashboard import new_high_risk_posts
+    from unveil.web.readmodel import ReadModel
+
+    tables = ReadModel(web.workspace)
+    rows = new_high_risk_posts(tables, limit=100, threshold=0.0) or []
+    templates = [row["template_id"] for row in rows if row["template_id"]]
+    assert len(templates) == len(set(templates))
+    members = web.workspace.table("link.template_members").read().to_pylist()
+    sizes = {t: sum(1 for m in members if m["template_id"] == t) for t in templates}
+    scored = {row["post_id"] for row in tables.rows("SELECT post_id FROM web.posts WHERE risk >= 0")}
+    for row in rows:
+        if row["template_id"]:
+            in_scope = [m for m in members if m["template_id"] == row["template_id"] and m["post_id"] in scored]
+            assert row["template_posts"] == len(in_scope) <= sizes[row["template_id"]]

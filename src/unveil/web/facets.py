@@ -340,3 +340,15 @@ def template_groups(
         code = int(column.codes[ranks[0]])
         groups.append(Group(labels[code] if code >= 0 else "", int(size), ranks))
     return groups, len(starts)
+
+
+def matching_ranks(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, limit: int
+) -> tuple[list[int], int]:
+    """The first ``limit`` matching ranks in the search's order (newest or riskiest first), and the total."""
+    index = index_of(tables)
+    ranks = np.flatnonzero(match_mask(tables, index, filters, pairs, hide))
+    if filters.sort == "risk":
+        risk = np.nan_to_num(index.risk[ranks], nan=-1.0)
+        ranks = ranks[np.lexsort((ranks, -risk))]
+    return [int(rank) for rank in ranks[:limit]], len(ranks)

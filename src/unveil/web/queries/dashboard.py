@@ -44,15 +44,27 @@ def quarantined(workspace: Workspace) -> int:
     return total
 
 
-def new_high_risk_posts(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | None:
-    """The latest ingested posts with risk >= 0.7, or None when scores are not computed."""
+def new_high_risk_posts(
+    tables: ReadModel, limit: int = 10, threshold: float = HIGH_RISK
+) -> list[dict[str, Any]] | None:
+    """The latest ingested posts with risk >= 0.7, one per template (its newest post, with how many high-risk
+    posts it has: ``template_posts``), or None when scores are not computed.
+
+    Near-copies of one ad (a template of ``link.template_members``) are one line: ten copies of one ad are
+    one finding, not ten. A post without a template is its own line.
+    """
     if not tables.has("score.scores"):
         return None
+    # web.post_facets (facets.py) holds each post's template, by rank
     return tables.rows(
-        "SELECT p.post_id, p.title, p.city, p.posted_at, p.ingested_at, max(s.risk) AS risk "
-        "FROM score.scores s JOIN ingest.posts p USING (post_id) WHERE s.risk >= ? "
-        "GROUP BY ALL ORDER BY p.ingested_at DESC, risk DESC, p.post_id LIMIT ?",
-        [HIGH_RISK, limit],
+        "SELECT post_id, title, city, posted_at, ingested_at, risk, template_id, template_posts FROM ("
+        "SELECT p.post_id, p.title, p.city, p.posted_at, p.ingested_at, p.risk, f.template AS template_id, "
+        "count(*) OVER (PARTITION BY coalesce(f.template, p.post_id)) AS template_posts, "
+        "row_number() OVER (PARTITION BY coalesce(f.template, p.post_id) "
+        "ORDER BY p.ingested_at DESC, p.risk DESC, p.pos) AS n "
+        "FROM web.posts p JOIN web.post_facets f ON f.pos = p.pos WHERE p.risk >= ?) WHERE n = 1 "
+        "ORDER BY ingested_at DESC, risk DESC, posted_at DESC NULLS LAST, post_id LIMIT ?",
+        [threshold, limit],
     )
 
 

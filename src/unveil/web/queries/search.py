@@ -356,6 +356,26 @@ def _identifier_rows(tables: ReadModel, pairs: list[tuple[str, str]], offset: in
     return [{k: v for k, v in row.items() if k not in ("type", "value")} for row in ordered]
 
 
+def identifier_posts(tables: ReadModel, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every post holding one of the (type, value) pairs (what a result shows), newest first."""
+    if not pairs or not tables.has("extract.identifiers"):
+        return []
+    found: dict[int, dict[str, Any]] = {}
+    columns = ", ".join(f'"{column}"' for column in ("pos", "type", "value", *RESULT_NAMES))
+    for looked_up in dict.fromkeys(value for _, value in pairs):
+        wanted = {(kind, value) for kind, value in pairs if value == looked_up}
+        if tables.has_lookups():
+            matches = _stored_rows(tables, "identifier", _lower(tables, looked_up))
+        else:
+            matches = tables.rows(
+                f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]
+            )
+        for row in matches:
+            if ("", looked_up) in wanted or (row["type"], row["value"]) in wanted:
+                found.setdefault(row["pos"], row)
+    return [found[pos] for pos in sorted(found)]
+
+
 def _lower(tables: ReadModel, text: str) -> str:
     """``text`` in lower case as DuckDB writes it (the serving tables' keys): Python's for ASCII, else DuckDB's."""
     return text.lower() if text.isascii() else str(tables.value("SELECT lower(?)", [text]))
@@ -419,6 +439,17 @@ def _rows_at(tables: ReadModel, ranked: tuple[str, list[Any]], offset: int) -> l
         f"{SELECT_ROWS} WHERE p.pos BETWEEN ? AND ? AND p.pos IN ({marks})", [ranks[0], ranks[-1], *ranks]
     )
     return sorted(rows, key=lambda row: int(row["pos"]))
+
+
+def rows_at_ranks(tables: ReadModel, ranks: list[int], columns: str = RESULT_COLUMNS) -> list[dict[str, Any]]:
+    """The rows (``columns`` over ``web.posts p``, and ``pos``) of the posts at these ranks, in the ranks' order."""
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ranks), 1000):
+        chunk = ranks[start : start + 1000]
+        marks = ", ".join("?" for _ in chunk)
+        for row in tables.rows(f"SELECT {columns}, p.pos FROM web.posts p WHERE p.pos IN ({marks})", chunk):
+            found[int(row["pos"])] = row
+    return [found[rank] for rank in ranks if rank in found]
 
 
 def facet_values(tables: ReadModel) -> dict[str, list[str]]:

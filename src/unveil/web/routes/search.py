@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
 
 from unveil.auth.roles import Permission
 from unveil.errors import UsageError
 from unveil.web import marks
-from unveil.web.deps import Audit, CanSearch, Page, Privacy, Tables, WorkspaceDep
-from unveil.web.facets import Summary, summarise
+from unveil.web.deps import Audit, CanExport, CanSearch, Db, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.facets import GROUP_PAGE, Summary, matching_ranks, summarise, template_groups
 from unveil.web.marks import Hits
 from unveil.web.privacy import PrivacyView
+from unveil.web.queries.batch import Line, batch, lines_of
 from unveil.web.queries.posts import identifiers_of_posts
-from unveil.web.queries.search import SORTS, SearchFilters, SearchResult, facet_values, query_words, search_posts
+from unveil.web.queries.search import (
+    SORTS,
+    SearchFilters,
+    SearchResult,
+    analyst_query,
+    facet_values,
+    normalise_identifier,
+    query_words,
+    rows_at_ranks,
+    search_posts,
+)
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import NavEntry
+from unveil.web.routes.collect import editable_cases
 
 router = APIRouter(tags=["search"])
 nav = NavEntry("Search", "/search", Permission.SEARCH, order=20)
@@ -103,14 +118,19 @@ PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 def shown_rows(tables: ReadModel, result: SearchResult, privacy: PrivacyView) -> list[dict[str, Any]]:
     """Result rows as the user may see them (snippets and titles masked for analysts)."""
+    return masked_rows(tables, result.rows, privacy)
+
+
+def masked_rows(tables: ReadModel, given: list[dict[str, Any]], privacy: PrivacyView) -> list[dict[str, Any]]:
+    """Rows with a ``snippet`` (the start of the text) and a ``title`` as the user may see them."""
     if not privacy.masked:
-        return result.rows
-    found = identifiers_of_posts(tables, [row["post_id"] for row in result.rows])
+        return given
+    found = identifiers_of_posts(tables, [row["post_id"] for row in given])
     by_post: dict[str, list[dict[str, Any]]] = {}
     for item in found:
         by_post.setdefault(item["post_id"], []).append(item)
     rows = []
-    for row in result.rows:
+    for row in given:
         known = by_post.get(row["post_id"], [])
         # the snippet is the start of the text: the identifiers' spans mask it, also where it cuts one
         rows.append(
@@ -161,18 +181,55 @@ def marked_rows(rows: list[dict[str, Any]], hits: Hits) -> list[dict[str, Any]]:
     ]
 
 
+GROUPINGS = ("", "template")
+Grouping = Annotated[str, Query(max_length=20, pattern="^(template)?$")]
+Short = Annotated[str, Query(max_length=100)]
+
+
+def grouped(
+    tables: ReadModel, result: SearchResult, privacy: PrivacyView, hits: Hits, page: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the matching posts grouped by template: each group's count, template text and newest posts."""
+    filters = result.filters or SearchFilters()
+    groups, count = template_groups(tables, filters, result.identifiers, result.hidden, page)
+    ranks = [rank for group in groups for rank in group.ranks]
+    rows = {row["pos"]: row for row in marked_rows(masked_rows(tables, rows_at_ranks(tables, ranks), privacy), hits)}
+    texts: dict[str, str] = {}
+    named = sorted({group.template for group in groups if group.template})
+    if named and tables.has("link.templates"):
+        marks_ = ", ".join("?" for _ in named)
+        for template_id, text in tables.tuples(
+            f"SELECT template_id, text FROM link.templates WHERE template_id IN ({marks_})", named
+        ):
+            texts[str(template_id)] = privacy.text(text) if privacy.masked else str(text or "")
+    shown = [
+        {
+            "template": group.template,
+            "text": texts.get(group.template, ""),
+            "count": group.count,
+            "posts": [rows[rank] for rank in group.ranks if rank in rows],
+        }
+        for group in groups
+    ]
+    return shown, count
+
+
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
     user: CanSearch,
     tables: Tables,
     workspace: WorkspaceDep,
+    db: Db,
     audit: Audit,
     privacy: Privacy,
     page: Page,
     filters: Filters,
     p: PageNumber = 1,
+    group: Grouping = "",
+    added: Short = "",
+    added_count: Short = "",
 ) -> HTMLResponse:
-    """The search form, the total and facets of the matching posts, and one page of results."""
+    """The search form, the total and facets of the matching posts, and one page of results (or of template groups)."""
     result = run_search(tables, workspace, filters, p, audit, privacy)
     choices = tables.cached("facets", lambda: facet_values(tables)) if tables.has("ingest.posts") else {}
     rows = shown_rows(tables, result, privacy) if result else []
@@ -181,21 +238,80 @@ def search_page(
     ]
     summary = summary_of(tables, result) if result else None
     hits = hits_of(result, privacy, workspace.settings.default_region) if result else Hits()
+    groups, group_count = grouped(tables, result, privacy, hits, p) if result and group == "template" else ([], 0)
+    can_add = user.may(Permission.EDIT_CASES)
     return page.render(
         "search/index.html",
         {
             "filters": filters,
             "params": filters.params(),
+            "group_view": group,
+            "links": {**filters.params(), **({"group": group} if group else {})},
             "result": result,
             "rows": marked_rows(rows, hits),
+            "groups": groups,
+            "group_count": group_count,
+            "group_page": GROUP_PAGE,
             "facets": choices,
             "summary": summary,
             "facet_names": FACET_NAMES,
             "interpreted": shown_identifiers,
             "can_save": user.may(Permission.SAVE_SEARCHES),
+            "can_export": user.may(Permission.EXPORT),
+            "can_add": can_add,
+            "cases": editable_cases(db, user.name) if can_add and result else [],
+            "added": added,
+            "added_count": added_count,
             "masked": privacy.masked,
         },
     )
+
+
+EXPORT_LIMIT = 10_000
+"""The most posts one export writes (the newest, or riskiest, of the search's matches)."""
+EXPORT_COLUMNS = (
+    "p.post_id, p.posted_at, p.title, p.text, p.best_city AS city, p.language, p.risk, p.network_id, "
+    "p.platform AS site, p.url"
+)
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text: post text is written by criminals (no formulas)."""
+    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+@router.get("/search/export.csv", include_in_schema=False)
+@router.get("/api/search/export.csv")
+def export_csv(
+    user: CanExport, tables: Tables, workspace: WorkspaceDep, audit: Audit, privacy: Privacy, filters: Filters
+) -> Response:
+    """Every matching post (up to ``EXPORT_LIMIT``, in the search's order) as CSV; the export is audited."""
+    if filters.is_empty():
+        raise UsageError("give at least one criterion (q, identifier, date_from, city, ...)")
+    region = workspace.settings.default_region
+    if privacy.masked:
+        effective, pairs = analyst_query(tables, filters, region, privacy)
+    else:
+        effective, pairs = filters, normalise_identifier(filters.identifier, region)
+    ranks, total = matching_ranks(tables, effective, pairs, privacy.masked, EXPORT_LIMIT)
+    rows = rows_at_ranks(tables, ranks, EXPORT_COLUMNS)
+    audit.event("export", "search", filters.describe()[:200], f"{len(rows)} of {total} posts as CSV")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = ["post_id", "posted_at", "title", "text", "city", "language", "risk", "network_id", "site", "url"]
+    writer.writerow(names)
+    for row in rows:
+        if privacy.masked:  # no role that may export sees pseudonyms today; if one ever does, it gets them here too
+            row = dict(row, title=privacy.maybe(row["title"]), text=privacy.maybe(row["text"]), url=None)
+        writer.writerow([cell(row[name]) for name in names])
+    headers = {
+        "Content-Disposition": 'attachment; filename="unveil-search.csv"',
+        "X-Unveil-Total": str(total),
+        "X-Unveil-Exported": str(len(rows)),
+    }
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 FACET_NAMES = {
@@ -233,3 +349,69 @@ def search_api(
         "posts": shown_rows(tables, result, privacy),
         "identifiers": [privacy.identifier(k, v) if k else v for k, v in result.identifiers],
     }
+
+
+class BatchQuery(BaseModel):
+    """A pasted list of identifiers: one a line (commas and semicolons separate too), at most 200."""
+
+    values: str = Field(max_length=20_000)
+
+
+def run_batch(tables: ReadModel, workspace: WorkspaceDep, audit: Audit, privacy: PrivacyView, text: str) -> list[Line]:
+    """The batch search, audited with what was pasted (as the user wrote it)."""
+    lines = lines_of(text)
+    if not lines:
+        raise UsageError("paste at least one phone, e-mail, handle or other identifier, one a line")
+    audit.search(f"batch of {len(lines)}: " + ", ".join(lines)[:450])
+    return batch(tables, text, workspace.settings.default_region, privacy)
+
+
+@router.get("/search/batch", response_class=HTMLResponse, include_in_schema=False)
+def batch_form(user: CanSearch, page: Page, privacy: Privacy) -> HTMLResponse:
+    """The batch search form."""
+    return page.render("search/batch.html", {"values": "", "lines": None, "masked": privacy.masked})
+
+
+@router.post("/search/batch", response_class=HTMLResponse, include_in_schema=False)
+def batch_page(
+    user: CanSearch,
+    tables: Tables,
+    workspace: WorkspaceDep,
+    audit: Audit,
+    privacy: Privacy,
+    page: Page,
+    values: Annotated[str, Form(max_length=20_000)],
+) -> HTMLResponse:
+    """Which of the pasted identifiers are known, in how many posts, where and in which networks."""
+    lines = run_batch(tables, workspace, audit, privacy, values)
+    return page.render(
+        "search/batch.html",
+        {
+            "values": values,
+            "lines": lines,
+            "masked": privacy.masked,
+            "can_open": user.may(Permission.VIEW_IDENTIFIERS),
+            "known": sum(line.known for line in lines),
+        },
+    )
+
+
+@router.post("/api/search/batch")
+def batch_api(
+    user: CanSearch, tables: Tables, workspace: WorkspaceDep, audit: Audit, privacy: Privacy, body: BatchQuery
+) -> list[dict[str, Any]]:
+    """Each pasted identifier: ``type``, ``value`` (canonical; a pseudonym for analysts), ``posts``, ``first_seen``,
+    ``last_seen``, ``cities`` and ``networks`` (the five most frequent, with counts)."""
+    return [
+        {
+            "written": line.written,
+            "type": line.type,
+            "value": line.shown,
+            "posts": line.posts,
+            "first_seen": line.first_seen,
+            "last_seen": line.last_seen,
+            "cities": [{"city": c, "posts": n} for c, n in line.cities],
+            "networks": [{"network_id": c, "posts": n} for c, n in line.networks],
+        }
+        for line in run_batch(tables, workspace, audit, privacy, body.values)
+    ]
