@@ -151,6 +151,7 @@ REGION_AFTER = re.compile(r",\s?(?:[A-Z]{2}|NSW|VIC|QLD|TAS|ACT)\b")
 # Only spaces, punctuation or emoji before the name on its line: an ad's heading ("Sydney CBD, ...").
 LINE_START = re.compile(r"(?:^|\n)[^\w\n]*$")
 MAX_CITY_WORDS = 4
+NON_SPACE = re.compile(r"\S+")
 
 
 @lru_cache(maxsize=1)
@@ -197,9 +198,10 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
     firsts = world_first_words()
     found: list[PlaceMention] = []
     for run in CAPITALISED.finditer(text):
-        if run.group().split(None, 1)[0].lower() not in firsts and run.group().isascii() and " " not in run.group():
+        written = run.group()
+        if " " not in written and written.isascii() and written.lower() not in firsts:
             continue  # one word that starts no city's name: most runs (names, a sentence's first word)
-        words = list(re.finditer(r"\S+", run.group()))
+        words = list(NON_SPACE.finditer(written))
         k = 0
         while k < len(words):
             for size in range(min(MAX_CITY_WORDS, len(words) - k), 0, -1):

@@ -290,6 +290,9 @@ def _with_homophones(lowered: str, tokens: list[DigitToken]) -> list[DigitToken]
     """Homophones standing alone ("four oh seven", "5 to 5") read as digits only between two digit tokens."""
     if len(tokens) < 2:
         return tokens
+    between = lowered[tokens[0].end : tokens[-1].start]
+    if "to" not in between and "for" not in between and "oh" not in between and "ate" not in between:
+        return tokens
     ends = {token.end for token in tokens}
     starts = {token.start for token in tokens}
     found = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import cast
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberFormat
@@ -71,10 +72,18 @@ def parse_as_written(digits: str, region: str) -> str | None:
             return value
         if prefix and digits.startswith(prefix) and not _complex_national_prefix(region):
             return None  # the fast reading with the trunk prefix is the library's: no need to parse again
-    try:
-        number = phonenumbers.parse(digits, region)
-    except phonenumbers.NumberParseException:
-        number = None
+    number = None
+    # The library's reading is kept only when its national significant number is ``digits`` itself (the
+    # trunk prefix aside): when ``digits`` is no valid number of the region's plan, the parse is skipped.
+    if (
+        (prefix and digits.startswith(prefix))
+        or _complex_national_prefix(region)
+        or is_valid(_country_code(region), digits)
+    ):
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            number = None
     if number is not None and phonenumbers.is_valid_number(number):
         national = "".join(ch for ch in phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL) if ch.isdigit())
         value = phonenumbers.format_number(number, PhoneNumberFormat.E164)
@@ -174,8 +183,12 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     """
     tokens = chain.tokens[:MAX_CHAIN]
     size = len(tokens)
-    digits = [token.digits for token in tokens]
-    international = [written_international(text, token.start) for token in tokens]
+    # The chain's digits once, and where each token's digits start in it: a candidate is a slice.
+    whole = "".join(token.digits for token in tokens)
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token.digits))
+    international: list[bool | None] = [None] * size  # read when a number is tried from that token
     labelled = _not_a_phone_before(text, tokens[0].start)
     taken = [False] * size
     # Two tokens of one word ("seven02", "zero4nine3"): a number never starts or ends between them.
@@ -187,13 +200,29 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     ] + [False]
     # A short group left after a number, set off only by the number's own kind of separator
     # ("04 97 10 20 30 - 40"): the writer wrote a longer number, not this one.
-    dangling = [_dangling_after(text, tokens, k) for k in range(size)]
+    dangling = [False] * size
+    if size >= 2:
+        dangling[size - 2] = _dangling_after(text, tokens, size - 2)
     found: list[tuple[int, int, Reading]] = []
-    joined: dict[tuple[int, int], str] = {}
-    for tier in _tiers(regions, labelled):
+    # "+", "wa.me/", "phone=" before a token: none of these characters, no number written as international.
+    maybe_international = "+" in text or "/" in text or "=" in text
+    tiers = regions.derived.get(labelled)
+    if tiers is None:
+        tiers = regions.derived[labelled] = _tiers(regions, labelled)
+    for tier_number, tier in enumerate(cast("tuple[Tier, ...]", tiers)):
+        if tier_number == 0 and not maybe_international and "00" not in whole:
+            continue
         i = 0
         while i < size:
             if taken[i] or (i > 0 and glued[i - 1]):
+                i += 1
+                continue
+            intl = international[i]
+            if intl is None:
+                intl = international[i] = maybe_international and written_international(text, tokens[i].start)
+            # The first tier reads only numbers written with "+" or "00", every other tier only the others.
+            first = offsets[i]
+            if (not intl and not whole.startswith("00", first)) if tier_number == 0 else intl:
                 i += 1
                 continue
             end = i
@@ -201,11 +230,8 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
                 end += 1
             match = None
             for j in range(end, i - 1, -1):
-                candidate = joined.get((i, j))
-                if candidate is None:
-                    candidate = joined[i, j] = "".join(digits[i : j + 1])
-                if MIN_DIGITS <= len(candidate) <= MAX_DIGITS + 2 and not glued[j] and not dangling[j]:
-                    reading = tier(text, tokens, i, j, candidate, international[i])
+                if MIN_DIGITS <= offsets[j + 1] - first <= MAX_DIGITS + 2 and not glued[j] and not dangling[j]:
+                    reading = tier(text, tokens, i, j, whole[first : offsets[j + 1]], intl)
                     if reading is not None:
                         match = j, reading
                         break
@@ -248,11 +274,11 @@ Tokens = tuple[DigitToken, ...]
 Tier = Callable[[str, Tokens, int, int, str, bool], "Reading | None"]
 
 
-@lru_cache(maxsize=1024)
 def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
     """The readers of one post, strongest evidence first (``identifiers.regions``).
 
-    Cached per evidence: posts of one city and language share their readers (pure functions of it).
+    Kept with the evidence (``Regions.derived``): posts of one city and language share their readers
+    (pure functions of it).
     """
     fallback = regions.country or (regions.evidence[0][0] if regions.evidence else "BE")
 

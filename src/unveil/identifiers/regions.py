@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
@@ -58,16 +58,24 @@ class Regions:
     votes: tuple[str, ...] = ()
     # The workspace's first region (its default): its landlines are read too, not only its mobiles.
     home: str | None = DEFAULT_REGIONS[0]
+    # What the phone reader derives from this evidence (its readers), kept with it: posts with the same
+    # evidence share one ``Regions`` (``build_regions`` is cached), so nothing is hashed per chain.
+    derived: dict[object, object] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, region: str | Regions | None) -> Regions:
         """A ``Regions`` from a record's country code (the old single ``region`` argument)."""
         if isinstance(region, Regions):
             return region
-        return cls(country=region.upper() if region and region.upper() in SUPPORTED else None)
+        return _of_country(region)
 
 
 SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+@lru_cache(maxsize=1024)
+def _of_country(region: str | None) -> Regions:
+    return Regions(country=region.upper() if region and region.upper() in SUPPORTED else None)
 
 
 def build_regions(
@@ -76,11 +84,21 @@ def build_regions(
     workspace: tuple[str, ...] = DEFAULT_REGIONS,
     votes: tuple[str, ...] = (),
 ) -> Regions:
-    """The ``Regions`` of a post: ``clues`` are (region, source) in the order of evidence."""
+    """The ``Regions`` of a post: ``clues`` are (region, source) in the order of evidence.
+
+    Posts with the same evidence get the same object (cached), and with it the readers derived from it.
+    """
+    return _build_regions(country, tuple(clues), workspace, votes)
+
+
+@lru_cache(maxsize=4096)
+def _build_regions(
+    country: str | None, clues: tuple[tuple[str, str], ...], workspace: tuple[str, ...], votes: tuple[str, ...]
+) -> Regions:
     code = country.upper() if country and country.upper() in SUPPORTED else None
     seen = {code} if code else set()
     evidence: list[tuple[str, str]] = []
-    for region, source in [*clues, *((region, "workspace") for region in workspace)]:
+    for region, source in (*clues, *((region, "workspace") for region in workspace)):
         if region in SUPPORTED and region not in seen:
             seen.add(region)
             evidence.append((region, source))
