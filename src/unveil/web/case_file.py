@@ -36,15 +36,19 @@ def _marks(refs: list[str]) -> str:
 
 
 def _posts(tables: ReadModel, refs: list[str]) -> dict[str, dict[str, Any]]:
-    source = "web.posts" if "risk" in tables.columns("web.posts") else "ingest.posts"
-    if not tables.columns(source):
+    if not tables.has("ingest.posts"):
         return {}
-    city = "best_city" if source == "web.posts" else "city"
-    risk = "risk" if source == "web.posts" else "NULL::DOUBLE"
+    risk, join = "NULL::DOUBLE", ""
+    if "risk" in tables.columns("score.scores"):
+        risk = "s.risk"
+        join = (
+            f"LEFT JOIN (SELECT post_id, max(risk) AS risk FROM score.scores WHERE post_id IN ({_marks(refs)}) "
+            "GROUP BY post_id) s ON s.post_id = p.post_id"
+        )
     rows = tables.rows(
-        f"SELECT post_id, title, posted_at, {city} AS city, platform, {risk} AS risk FROM {source} "
-        f"WHERE post_id IN ({_marks(refs)})",
-        refs,
+        f"SELECT p.post_id, p.title, p.posted_at, p.city, p.platform, {risk} AS risk FROM ingest.posts p {join} "
+        f"WHERE p.post_id IN ({_marks(refs)})",
+        [*refs, *refs] if join else refs,
     )
     return {
         str(r["post_id"]): {
