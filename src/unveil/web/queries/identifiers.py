@@ -1,4 +1,10 @@
-"""One identifier: every post that carries it, the cities, networks, transfers and parties it leads to."""
+"""One identifier's profile: its posts (paged, snippets around the hit), first and last seen, cities over
+time, the identifiers written beside it, networks, transfers and parties.
+
+The posts of an identifier come from the identifier rows of the lookup file (``search_rows``, one
+index range per value; ``web.identifier_posts`` without it): what a result shows of each post, newest
+first. Only the page's posts are opened (their text and spans) to cut a snippet around the hit.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unveil.errors import NotFound
+from unveil.web.lookups import search_row
 from unveil.web.readmodel import ReadModel
 
-POST_LIMIT = 500
+POSTS_PAGE = 25
 TRANSFER_LIMIT = 500
+CO_OCCURRING = 30
+SNIPPET_SIDE = 90
+"""Characters shown on each side of the identifier in a post's snippet."""
 TRANSFER_COLUMNS = {"phone": "phone", "email": "email", "iban": "account", "wallet": "wallet"}
 """Identifier type -> the ``money.transfers`` party column that holds the same canonical value."""
+ROW_NAMES = ("pos", "type", "value", "post_id", "title", "snippet", "posted_at", "city", "risk", "network_id")
 
 
 @dataclass
@@ -22,44 +33,163 @@ class IdentifierDetail:
     type: str
     value: str
     posts: list[dict[str, Any]] = field(default_factory=list)
+    """The page's posts, newest first, each with its snippet around the hit (``before``, ``hit``, ``after``)."""
     post_count: int = 0
+    page: int = 1
+    pages: int = 1
+    first_seen: Any = None
+    last_seen: Any = None
     cities: list[dict[str, Any]] = field(default_factory=list)
+    """Cities with posts, first and last seen, most posts first."""
+    months: list[dict[str, Any]] = field(default_factory=list)
+    """Posts per month and city, oldest month first (cities over time)."""
+    co_occurring: list[dict[str, Any]] = field(default_factory=list)
+    """Identifiers written in the same posts, with how many posts."""
     networks: list[dict[str, Any]] = field(default_factory=list)
     transfers: list[dict[str, Any]] | None = None
+    transfer_totals: dict[str, Any] | None = None
     parties: list[dict[str, Any]] | None = None
+    all_posts: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """Every post of the identifier (what a result shows), newest first: the map and the moves read it."""
 
 
-def identifier_detail(tables: ReadModel, kind: str, value: str) -> IdentifierDetail:
-    """Every trace of one identifier; ``NotFound`` when no post and no transfer carries it."""
+def identifier_posts(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]]:
+    """Every post carrying the identifier, newest first (post id, title, time, city, risk, network)."""
+    if tables.has_lookups():
+        names = ", ".join(ROW_NAMES)
+        columns, rows = tables.lookup(
+            f"SELECT {names} FROM search_rows WHERE key_kind = 'identifier' AND key = ? AND type = ? AND value = ? "
+            "ORDER BY pos",
+            [value.lower(), kind, value],
+        )
+        found = [search_row(columns, row) for row in rows]
+    else:
+        found = tables.rows(
+            f"SELECT {', '.join(ROW_NAMES)} FROM web.identifier_posts WHERE value_lower = ? AND type = ? AND value = ? "
+            "ORDER BY pos",
+            [value.lower(), kind, value],
+        )
+    seen: set[str] = set()
+    unique = []
+    for row in found:
+        if row["post_id"] not in seen:
+            seen.add(row["post_id"])
+            unique.append(row)
+    return unique
+
+
+def identifier_detail(
+    tables: ReadModel, kind: str, value: str, page: int = 1, only_posts: set[str] | None = None
+) -> IdentifierDetail:
+    """The identifier's profile with one page of its posts; ``NotFound`` when no post and no transfer carries it.
+
+    ``only_posts``: the posts the user may see (a magistrate's cases), None for every post.
+    """
     tables.require("extract.identifiers")
     detail = IdentifierDetail(kind, value)
-    ids = [
-        r["post_id"]
-        for r in tables.rows(
-            "SELECT DISTINCT post_id FROM extract.identifiers WHERE value = ? AND type = ? ORDER BY post_id",
-            [value, kind],
-        )
-    ]
-    detail.post_count = len(ids)
-    posts: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        marks = ", ".join("?" for _ in chunk)
-        posts += tables.rows(
-            "SELECT post_id, title, left(text, 160) AS snippet, posted_at, best_city AS city, risk, network_id "
-            f"FROM web.posts WHERE post_id IN ({marks})",
-            chunk,
-        )
-    posts.sort(key=lambda r: (r["posted_at"] is None, str(r["posted_at"])), reverse=False)
-    detail.posts = posts[:POST_LIMIT]
-    detail.cities = [{"city": c, "posts": n} for c, n in Counter(p["city"] for p in posts if p["city"]).most_common()]
-    networks = Counter(p["network_id"] for p in posts if p["network_id"])
+    posts = identifier_posts(tables, kind, value)
+    if only_posts is not None:
+        posts = [post for post in posts if post["post_id"] in only_posts]
+    detail.all_posts = posts
+    detail.post_count = len(posts)
+    detail.pages = max(1, -(-len(posts) // POSTS_PAGE))
+    detail.page = min(max(page, 1), detail.pages)
+    dated = [post["posted_at"] for post in posts if post["posted_at"] is not None]
+    detail.first_seen, detail.last_seen = (min(dated), max(dated)) if dated else (None, None)
+    detail.cities = _cities(posts)
+    detail.months = _months(posts)
+    networks = Counter(post["network_id"] for post in posts if post["network_id"])
     detail.networks = [{"network_id": n, "posts": count} for n, count in networks.most_common()]
+    start = (detail.page - 1) * POSTS_PAGE
+    detail.posts = _with_hits(tables, kind, value, posts[start : start + POSTS_PAGE])
+    detail.co_occurring = co_occurring(tables, kind, value, only_posts)
     detail.transfers = _transfers(tables, kind, value)
+    detail.transfer_totals = _totals(detail.transfers)
     detail.parties = _parties(tables, kind, value)
-    if not ids and not detail.transfers:
+    if not posts and not detail.transfers:
         raise NotFound("identifier", f"{kind}:{value}")
     return detail
+
+
+def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for post in posts:
+        if not post["city"]:
+            continue
+        city = found.setdefault(post["city"], {"city": post["city"], "posts": 0, "first_seen": None, "last_seen": None})
+        city["posts"] += 1
+        when = post["posted_at"]
+        if when is not None:
+            city["first_seen"] = when if city["first_seen"] is None else min(city["first_seen"], when)
+            city["last_seen"] = when if city["last_seen"] is None else max(city["last_seen"], when)
+    return sorted(found.values(), key=lambda c: (-c["posts"], c["city"]))
+
+
+def _months(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Posts per month, each month with its cities (most posts first)."""
+    months: dict[str, Counter[str]] = {}
+    for post in posts:
+        if post["posted_at"] is not None:
+            months.setdefault(post["posted_at"].strftime("%Y-%m"), Counter())[post["city"] or "(no city)"] += 1
+    return [
+        {"month": month, "posts": sum(cities.values()), "cities": sorted(cities.items(), key=lambda c: (-c[1], c[0]))}
+        for month, cities in sorted(months.items())
+    ]
+
+
+def _with_hits(tables: ReadModel, kind: str, value: str, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The posts with a snippet around the identifier's first span in the text (the start of the text without one)."""
+    from unveil.web.queries.posts import post_detail
+
+    out = []
+    for post in posts:
+        try:
+            detail = post_detail(tables, post["post_id"])
+        except NotFound:
+            out.append(dict(post, before=post.get("snippet") or "", hit="", after="", identifiers=[]))
+            continue
+        text = detail.post.get("text") or ""
+        spans = [
+            i
+            for i in detail.identifiers
+            if i["type"] == kind and i["value"] == value and i["start"] is not None and i["end"] is not None
+        ]
+        row = dict(post, title=detail.post.get("title"), identifiers=detail.identifiers)
+        if spans:
+            start, end = int(spans[0]["start"]), int(spans[0]["end"])
+            left, right = max(start - SNIPPET_SIDE, 0), min(end + SNIPPET_SIDE, len(text))
+            row.update(
+                before=("…" if left > 0 else "") + text[left:start],
+                hit=text[start:end],
+                after=text[end:right] + ("…" if right < len(text) else ""),
+                hit_start=start,
+                left=left,
+                end=end,
+            )
+        else:  # in the title only, or no span recorded
+            cut = text[: 2 * SNIPPET_SIDE]
+            row.update(before=cut + ("…" if len(text) > len(cut) else ""), hit="", after="", left=0)
+        out.append(row)
+    return out
+
+
+def co_occurring(
+    tables: ReadModel, kind: str, value: str, only_posts: set[str] | None = None, limit: int = CO_OCCURRING
+) -> list[dict[str, Any]]:
+    """Identifiers written in the same posts as this one, with in how many posts, most first."""
+    rows = tables.rows(
+        "WITH mine AS (SELECT DISTINCT post_id FROM extract.identifiers WHERE value = ? AND type = ?) "
+        "SELECT i.type, i.value, list(DISTINCT i.post_id) AS post_ids FROM extract.identifiers i "
+        "JOIN mine USING (post_id) WHERE NOT (i.value = ? AND i.type = ?) GROUP BY i.type, i.value",
+        [value, kind, value, kind],
+    )
+    counted = []
+    for row in rows:
+        ids = row["post_ids"] if only_posts is None else [p for p in row["post_ids"] if p in only_posts]
+        if ids:
+            counted.append({"type": row["type"], "value": row["value"], "posts": len(ids)})
+    counted.sort(key=lambda r: (-r["posts"], r["type"], r["value"]))
+    return counted[:limit]
 
 
 def _transfers(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:
@@ -77,6 +207,24 @@ def _transfers(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]]
         "ORDER BY executed_at DESC LIMIT ?",
         [value, value, value, TRANSFER_LIMIT],
     )
+
+
+def _totals(transfers: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """Transfers sent and received (count, sum in EUR), first and last."""
+    if not transfers:
+        return None
+    sent = [t for t in transfers if t["as_sender"]]
+    received = [t for t in transfers if not t["as_sender"]]
+    times = [t["executed_at"] for t in transfers if t["executed_at"] is not None]
+    return {
+        "sent": len(sent),
+        "sent_eur": round(sum(float(t["amount_eur"] or 0) for t in sent), 2),
+        "received": len(received),
+        "received_eur": round(sum(float(t["amount_eur"] or 0) for t in received), 2),
+        "first": min(times) if times else None,
+        "last": max(times) if times else None,
+        "capped": len(transfers) >= TRANSFER_LIMIT,
+    }
 
 
 def _parties(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:

@@ -201,8 +201,10 @@ def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> 
     """Why posts without a shared identifier are linked (``unveil network``'s explanations): for the
     strongest template and style links, the rare phrases both posts share with where each stands in
     each text, and the writing habits they share (rarest first)."""
-    from unveil.link.report import HABITS_SHOWN, PHRASES, _habit, _shingles, _span
-    from unveil.link.style import style_marks
+    import pyarrow as pa
+
+    from unveil.link.report import HABITS_SHOWN, PHRASES, _habit, _span
+    from unveil.link.style import batch_marks
     from unveil.web.queries.posts import post_detail
 
     edges = [e for e in non_identifier_edges(tables, network_id, 2000) if e["kind"] in ("template", "style")]
@@ -219,8 +221,12 @@ def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> 
             continue
         posts[post_id] = {**detail.post, "identifiers": detail.identifiers}
     text_of = {p: "\n".join(x for x in (row.get("title"), row.get("text")) if x) for p, row in posts.items()}
-    shingles = {p: _shingles(text_of.get(p, "")) for p in ids}
-    marks = {p: style_marks(text_of.get(p, "")) for p in ids}
+    texts = pa.array([text_of.get(p, "") for p in ids], pa.string())
+    shingles = dict(zip(ids, _batch_shingles(texts), strict=True))
+    marks: dict[str, dict[int, str]] = {p: {} for p in ids}
+    found = batch_marks(texts, labels=True)  # one pass over every text (Arrow's regex kernels cost per call)
+    for index, value, label in zip(found.text.tolist(), found.value.tolist(), found.label or [], strict=True):
+        marks[ids[index]][value] = label
     wanted = sorted(set().union(*(set(s) for s in shingles.values()), *(set(m) for m in marks.values())))
     held: dict[int, int] = {}
     if wanted and tables.has("link.shingle_weights"):
@@ -286,3 +292,29 @@ def _in_context(post: dict[str, Any] | None, words: str, find: Any) -> dict[str,
         "cut_left": left > 0,
         "cut_right": right < len(text),
     }
+
+
+def _batch_shingles(texts: Any) -> list[dict[int, str]]:
+    """The word-bigram shingles of each text and their words (``unveil.link.report``'s, for many texts at once:
+    the text is normalised in one pass, then each text's bigrams are hashed apart)."""
+    import itertools
+
+    import numpy as np
+    import pyarrow as pa
+
+    from unveil.link.minhash import shingle_hashes
+    from unveil.link.normalise import normalised_words
+
+    words, parents = normalised_words(texts)
+    owner = np.asarray(parents.to_numpy(zero_copy_only=False), dtype=np.int64)
+    out: list[dict[int, str]] = []
+    for index in range(len(texts)):
+        mine = words.take(pa.array(np.flatnonzero(owner == index)))
+        if len(mine) == 0:
+            out.append({})
+            continue
+        values, _ = shingle_hashes(mine, pa.array(np.zeros(len(mine), dtype=np.int64)), 1)
+        listed = [str(w) for w in mine.to_pylist()]
+        phrases = [f"{x} {y}" for x, y in itertools.pairwise(listed)] if len(listed) > 1 else listed
+        out.append(dict(zip(values.astype(np.int64).tolist(), phrases, strict=False)))
+    return out
