@@ -462,6 +462,7 @@ LINK_STEPS = (
     "_authors",
     "_networks",
     "_movements_and_summary",
+    "_phrases",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -179,3 +180,22 @@ def test_network_command_shows_the_rare_phrases_and_habits_behind_a_style_link(l
     assert "(style): same author by writing (probability" in result.output
     assert "shared rare phrase '" in result.output and " chars " in result.output
     assert "shared habits: " in result.output and "style threshold " in result.output
+
+
+def test_link_phrases_carry_the_shared_rare_phrases_and_where_they_are_in_both_posts(linked: Linked) -> None:
+    posts = _vendor_posts(40, seed=3)
+    workspace = linked(posts)
+    text_of = {p.post_id: p.text for p in posts}
+
+    rows = workspace.table("link.link_phrases").read().to_pylist()
+    assert rows and {r["kind"] for r in rows} >= {"style"}
+    edges = {(e["src_post_id"], e["dst_post_id"], e["kind"]) for e in workspace.table("link.edges").read().to_pylist()}
+    for row in rows:
+        assert (row["post_a"], row["post_b"], row["kind"]) in edges
+        assert 1 <= row["phrase_rank"] <= 4 and 1 <= row["link_rank"] <= 25 and row["posts"] >= 2
+        for side in ("a", "b"):
+            assert row[f"field_{side}"] == "text"
+            written = text_of[row[f"post_{side}"]][row[f"start_{side}"] : row[f"end_{side}"]]
+            assert re.findall(r"[^\W\d_]+", written.lower()) == row["phrase"].split()  # letters as normalised
+    first = [r for r in rows if r["link_rank"] == 1 and r["network_id"] == rows[0]["network_id"]]
+    assert [r["posts"] for r in first] == sorted(r["posts"] for r in first)  # rarest first

@@ -15,7 +15,9 @@ Steps, in order (each writes one ``link.*`` table through the engine):
    features, SQL), then ``templates`` (shared text, slots, the generic guard), ``calibration``
    (thresholds set on the labelled pairs) and ``style_links`` (the author model; ``unveil.link.authors``);
 7. ``network_posts``, ``edges``, ``hubs`` (hub guard, components, Leiden) and ``movements``,
-   ``networks`` (SQL).
+   ``networks`` (SQL);
+8. ``link_phrases``: the shared rare phrases of each network's strongest template and style links,
+   with their character spans in both posts (``unveil.link.phrases``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from functools import partial
 import numpy as np
 import pyarrow as pa
 
-from unveil.link import authors, images, minhash, movement, neardup, networks, style, summary, templates
+from unveil.link import authors, images, minhash, movement, neardup, networks, phrases, style, summary, templates
 from unveil.pipeline import Stage, StageContext
 from unveil.tables import TableRef
 
@@ -86,6 +88,7 @@ def run_link(context: StageContext) -> None:
     _templates(context)
     _authors(context)
     _networks(context)
+    _phrases(context)
 
 
 def _signatures_and_facts(context: StageContext) -> None:
@@ -272,6 +275,15 @@ def _networks(context: StageContext) -> None:
     context.progress.finish()
 
 
+def _phrases(context: StageContext) -> None:
+    """The shared rare phrases of each network's strongest template and style links, with their spans."""
+    engine, staged = context.engine, context.staged
+    inputs = {"edges": staged("edges"), "post_shingles": staged("post_shingles")}
+    shared = engine.query(phrases.SHARED_SQL, inputs)
+    texts = engine.query(phrases.POSTS_SQL, inputs | {"posts": context.input("ingest.posts")})
+    engine.write_table(phrases.phrase_rows(shared, texts), phrases.LINK_PHRASES, context.output("link_phrases"))
+
+
 def _movements_and_summary(context: StageContext, identifiers: TableRef) -> None:
     staged = context.staged
     inputs = {
@@ -314,11 +326,12 @@ LINK = Stage(
         "hubs",
         "movements",
         "networks",
+        "link_phrases",
     ),
     run=run_link,
     description=(
         "near-duplicate templates with a generic guard, re-used photos, rarity-weighted text and style links "
         "calibrated on the workspace's identifiers, identifier networks with a hub guard, movement"
     ),
-    version="5",
+    version="6",
 )
