@@ -219,3 +219,42 @@ def test_the_dashboard_shows_one_high_risk_post_per_template(web: WebWorld) -> N
         if row["template_id"]:
             in_scope = [m for m in members if m["template_id"] == row["template_id"] and m["post_id"] in scored]
             assert row["template_posts"] == len(in_scope) <= sizes[row["template_id"]]
+
+
+def test_saved_searches_are_described_in_words_and_counted_once_per_state_of_the_tables(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    import sqlite3
+
+    client = login("investigator")
+    query = "q=lina&city=Ghent&month=2024-03&risk_min=0"
+    created = client.post("/api/saved-searches", json={"name": "Lina in Ghent", "query": query}).json()
+    words = "Posts with the words “lina”, in Ghent, with a risk of at least 0.00, posted in March 2024; newest first."
+    page = client.get("/saved-searches").text
+    assert words in page and query not in page
+    db = sqlite3.connect(web.workspace.root / "unveil.db")
+    with db:
+        db.execute(
+            "UPDATE saved_searches SET last_visit_at = '2000-01-01T00:00:00+00:00' WHERE id = ?", (created["id"],)
+        )
+
+    def listed() -> dict[str, object]:
+        return next(s for s in client.get("/api/saved-searches").json() if s["id"] == created["id"])
+
+    assert listed()["new"] == 2 and listed()["words"] == words
+    state, new = db.execute(
+        "SELECT data_state, new_posts FROM saved_search_counts WHERE search_id = ?", (created["id"],)
+    ).fetchone()
+    assert new == 2 and state
+    with db:  # kept, not recounted per view ...
+        db.execute("UPDATE saved_search_counts SET new_posts = 7 WHERE search_id = ?", (created["id"],))
+    assert listed()["new"] == 7
+    dashboard = client.get("/").text
+    assert "Lina in Ghent" in dashboard and "7 new" in dashboard and words in dashboard
+    with db:  # ... until the tables change
+        db.execute("UPDATE saved_search_counts SET data_state = 'before' WHERE search_id = ?", (created["id"],))
+    assert listed()["new"] == 2
+    client.get(f"/saved-searches/{created['id']}")
+    assert listed()["new"] == 0
+    db.close()
+    client.delete(f"/api/saved-searches/{created['id']}")

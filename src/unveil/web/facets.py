@@ -9,7 +9,7 @@ serving process loads them once per snapshot into arrays indexed by the post's r
 
 - ``web.post_facets``: one row per post, in rank order: ``city``, ``language``, ``site`` (platform),
   ``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), ``risk``,
-  ``posted`` (epoch seconds);
+  ``posted`` and ``ingested`` (epoch seconds: the post's time, and when its part was ingested);
 - ``web.post_facet_values``: the facets a post may have several of: ``indicator`` (``indicator_id``),
   ``domain`` (an indicator's domain, for the indicator filter) and ``network``, as (facet, pos, value).
 
@@ -68,7 +68,8 @@ def build_facets(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> Non
     connection.execute(
         "CREATE TABLE web.post_facets AS SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, "
         f"strftime(p.posted_at, '%Y-%m') AS month, {template}::VARCHAR AS template, p.risk::FLOAT AS risk, "
-        f"epoch(p.posted_at)::DOUBLE AS posted FROM web.posts p {join} ORDER BY p.pos"
+        "epoch(p.posted_at)::DOUBLE AS posted, epoch(p.ingested_at)::DOUBLE AS ingested "
+        f"FROM web.posts p {join} ORDER BY p.pos"
     )
     parts = ["SELECT NULL::VARCHAR AS facet, NULL::INTEGER AS pos, NULL::VARCHAR AS value WHERE FALSE"]
     if "score.indicators" in tables:
@@ -129,6 +130,7 @@ class FacetIndex:
     multi: dict[str, Multi]
     risk: npt.NDArray[np.float32]
     posted: npt.NDArray[np.float64]
+    ingested: npt.NDArray[np.float64]
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,7 +147,7 @@ def load_index(tables: ReadModel) -> FacetIndex:
     """The facet tables of the current snapshot as arrays (read once per snapshot and process)."""
     with tables.cursor() as cursor:
         posts = cursor.sql(
-            "SELECT city, language, site, month, template, risk, posted FROM web.post_facets ORDER BY pos"
+            "SELECT city, language, site, month, template, risk, posted, ingested FROM web.post_facets ORDER BY pos"
         ).to_arrow_table()
         values = cursor.sql("SELECT facet, pos, value FROM web.post_facet_values ORDER BY facet, pos").to_arrow_table()
     single = {name: _encode(posts[name]) for name in SINGLE}
@@ -156,7 +158,8 @@ def load_index(tables: ReadModel) -> FacetIndex:
         multi[name] = Multi(part["pos"].to_numpy().astype(np.int32), encoded.codes, encoded.labels)
     risk = posts["risk"].to_numpy(zero_copy_only=False).astype(np.float32)
     posted = posts["posted"].to_numpy(zero_copy_only=False).astype(np.float64)
-    return FacetIndex(posts.num_rows, single, multi, risk, posted)
+    ingested = posts["ingested"].to_numpy(zero_copy_only=False).astype(np.float64)
+    return FacetIndex(posts.num_rows, single, multi, risk, posted, ingested)
 
 
 def index_of(tables: ReadModel) -> FacetIndex:
@@ -352,3 +355,11 @@ def matching_ranks(
         risk = np.nan_to_num(index.risk[ranks], nan=-1.0)
         ranks = ranks[np.lexsort((ranks, -risk))]
     return [int(rank) for rank in ranks[:limit]], len(ranks)
+
+
+def count_ingested_after(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, since: float
+) -> int:
+    """How many posts match the search among those ingested after ``since`` (epoch seconds)."""
+    index = index_of(tables)
+    return int((match_mask(tables, index, filters, pairs, hide) & (index.ingested > since)).sum())

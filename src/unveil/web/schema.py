@@ -1,4 +1,5 @@
-"""The web app's own tables in the workspace database: saved searches (created when the app starts).
+"""The web app's own tables in the workspace database: saved searches and their counts of new posts
+(``saved_search_counts``: counted once per state of the tables, see ``queries/saved.py``), created when the app starts.
 
 Sessions belong with the accounts, in the core tables (``unveil.db``): the user commands end them.
 """
@@ -19,5 +20,13 @@ WEB = Schema(
         last_visit_at TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS saved_searches_owner ON saved_searches (owner);
+    CREATE TABLE IF NOT EXISTS saved_search_counts (
+        search_id INTEGER PRIMARY KEY REFERENCES saved_searches (id) ON DELETE CASCADE,
+        data_state TEXT NOT NULL,
+        since TEXT NOT NULL,
+        new_posts INTEGER,
+        error TEXT NOT NULL DEFAULT '',
+        counted_at TEXT NOT NULL
+    );
     """,
 )

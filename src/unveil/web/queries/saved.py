@@ -1,21 +1,26 @@
 """Saved searches, kept per user in unveil.db, with what is new since the last visit.
 
 "New" means ingested after the last visit: each post knows when its part file was written
-(``web.posts.ingested_at``).
+(``web.posts.ingested_at``). Counts are made when new data is there, not when a list is shown: once
+per state of the tables (new posts ingested, a pipeline run) and per last visit, kept in
+``saved_search_counts`` and read by the saved searches page and the dashboard. Each search is
+described in words (``in_words``), not as its query string.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from unveil.errors import NotFound, UnveilError, UsageError
+from unveil.web.facets import count_ingested_after
 from unveil.web.privacy import PrivacyView
-from unveil.web.queries.search import SearchFilters, analyst_query, conditions, normalise_identifier
-from unveil.web.readmodel import ReadModel
+from unveil.web.queries.search import SearchFilters, analyst_query, normalise_identifier
+from unveil.web.readmodel import ReadModel, fingerprint, table_parts
 
 FIELDS = (
     "q", "identifier", "date_from", "date_to", "city", "language", "indicator", "risk_min", "network", "site", "month",
@@ -85,9 +90,10 @@ def delete(db: sqlite3.Connection, owner: str, search_id: int) -> None:
 
 
 def visit(db: sqlite3.Connection, saved: SavedSearch) -> None:
-    """Mark the search as seen now."""
+    """Mark the search as seen now: nothing is new since (its stored count is forgotten)."""
     with db:
         db.execute("UPDATE saved_searches SET last_visit_at = ? WHERE id = ?", (_now(), saved.id))
+        db.execute("DELETE FROM saved_search_counts WHERE search_id = ?", (saved.id,))
 
 
 def count_new(
@@ -101,27 +107,102 @@ def count_new(
         filters, pairs = analyst_query(tables, filters, region, privacy)
     else:
         pairs = normalise_identifier(filters.identifier, region)
-    where, params, _ = conditions(tables, filters, pairs, hide)
-    where.append("p.ingested_at > ?::TIMESTAMPTZ")
-    params.append(since)
-    value = tables.value(f"SELECT count(*) FROM web.posts p WHERE {' AND '.join(where)}", params)
-    return int(value or 0)
+    return count_ingested_after(tables, filters, pairs, hide, datetime.fromisoformat(since).timestamp())
+
+
+def data_state(tables: ReadModel) -> str:
+    """The state of the tables the counts were made on (a digest of every part file's name, size and time)."""
+
+    def digest() -> str:
+        parts = fingerprint(table_parts(tables.workspace))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+    return tables.cached("saved_searches:data_state", digest)
 
 
 def with_new_counts(
-    tables: ReadModel, searches: list[SavedSearch], to_filters: Any, region: str, privacy: PrivacyView | None = None
+    tables: ReadModel,
+    searches: list[SavedSearch],
+    to_filters: Any,
+    region: str,
+    privacy: PrivacyView | None = None,
+    db: sqlite3.Connection | None = None,
 ) -> list[dict[str, Any]]:
-    """Each saved search with how many matching posts arrived since the last visit.
+    """Each saved search with how many matching posts arrived since the last visit, and its criteria in words.
 
-    A search that can no longer run (a bad date, a refused identifier) is listed with its
-    ``error`` and no count: one bad search never breaks the list.
+    Counts are kept in ``saved_search_counts`` (with ``db``): a search is counted once per state of the
+    tables (new posts, a new pipeline run) and last visit, then read; a visit sets its count to 0.
+    A search that can no longer run (a bad date, a refused identifier) is listed with its ``error``
+    and no count: one bad search never breaks the list.
     """
-    listed = []
+    state = data_state(tables) if db is not None else ""
+    stored: dict[int, sqlite3.Row] = {}
+    if db is not None and searches:
+        marks = ", ".join("?" for _ in searches)
+        rows = db.execute(
+            f"SELECT * FROM saved_search_counts WHERE search_id IN ({marks})", [s.id for s in searches]
+        ).fetchall()
+        stored = {int(row["search_id"]): row for row in rows}
+    listed, counted = [], []
     for saved in searches:
+        words = ""
         try:
-            new: int | None = count_new(tables, to_filters(saved.query), saved.last_visit_at, region, privacy)
-            error = ""
+            filters = to_filters(saved.query)
+            words = in_words(filters)
         except UnveilError as problem:
-            new, error = None, str(problem)
-        listed.append({**saved.__dict__, "new": new, "error": error})
+            listed.append({**saved.__dict__, "new": None, "error": str(problem), "words": words})
+            continue
+        row = stored.get(saved.id)
+        if row is not None and row["data_state"] == state and row["since"] == saved.last_visit_at:
+            new, error = row["new_posts"], row["error"]
+        else:
+            try:
+                new, error = count_new(tables, filters, saved.last_visit_at, region, privacy), ""
+            except UnveilError as problem:
+                new, error = None, str(problem)
+            counted.append((saved.id, state, saved.last_visit_at, new, error, _now()))
+        listed.append({**saved.__dict__, "new": new, "error": error, "words": words})
+    if db is not None and counted:
+        with db:
+            db.executemany("INSERT OR REPLACE INTO saved_search_counts VALUES (?, ?, ?, ?, ?, ?)", counted)
     return listed
+
+
+SORT_WORDS = {"newest": "newest first", "risk": "riskiest first"}
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def in_words(filters: SearchFilters) -> str:
+    """A search's criteria as a sentence ("Posts with the words “lina” in Ghent, in language fr, ...")."""
+    parts = []
+    if filters.q:
+        parts.append(f"with the words “{filters.q}”")
+    if filters.identifier:
+        parts.append(f"holding the identifier {filters.identifier}")
+    if filters.city:
+        parts.append(f"in {filters.city}")
+    if filters.language:
+        parts.append(f"in language {filters.language}")
+    if filters.indicator:
+        parts.append(f"flagged {filters.indicator}")
+    if filters.risk_min is not None:
+        parts.append(f"with a risk of at least {filters.risk_min:.2f}")
+    if filters.network:
+        parts.append(f"in network {filters.network}")
+    if filters.site:
+        parts.append(f"on {filters.site}")
+    if filters.template:
+        parts.append(f"of template {filters.template}")
+    if filters.month:
+        parts.append(f"posted in {date.fromisoformat(filters.month + '-01'):%B %Y}")
+    if filters.date_from and filters.date_to:
+        parts.append(f"posted from {_day(filters.date_from)} to {_day(filters.date_to)}")
+    elif filters.date_from:
+        parts.append(f"posted from {_day(filters.date_from)}")
+    elif filters.date_to:
+        parts.append(f"posted until {_day(filters.date_to)}")
+    sentence = "Posts " + ", ".join(parts) if parts else "Every post"
+    return f"{sentence}; {SORT_WORDS.get(filters.sort, filters.sort)}."

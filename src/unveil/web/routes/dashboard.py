@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
-from unveil.web.deps import Audit, CanViewDashboard, CurrentUser, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanViewDashboard, CurrentUser, Db, Page, Privacy, Tables, WorkspaceDep
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries import dashboard
 from unveil.web.routes import NavEntry
@@ -57,19 +57,38 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
     return data
 
 
+def _saved(db: Db, tables: Tables, workspace: WorkspaceDep, user: CurrentUser, privacy: PrivacyView) -> Any:
+    """The user's saved searches with their new posts (counts kept per state of the tables), most new first."""
+    if not user.may(Permission.SAVE_SEARCHES):
+        return None
+    from unveil.web.routes.saved import listing
+
+    found = listing(db, tables, workspace, user.name, privacy)
+    return sorted(found, key=lambda s: (-(s["new"] or 0), s["name"]))[:10]
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def dashboard_page(
-    workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, privacy: Privacy, audit: Audit, page: Page
+    workspace: WorkspaceDep,
+    tables: Tables,
+    db: Db,
+    user: CanViewDashboard,
+    privacy: Privacy,
+    audit: Audit,
+    page: Page,
 ) -> HTMLResponse:
     """The start page."""
     audit.view("dashboard", "/")
-    return page.render("dashboard/index.html", _masked(_dashboard(workspace, tables, user), privacy))
+    data = _masked(_dashboard(workspace, tables, user), privacy)
+    return page.render("dashboard/index.html", {**data, "saved_searches": _saved(db, tables, workspace, user, privacy)})
 
 
 @router.get("/api/dashboard")
 def dashboard_api(
-    workspace: WorkspaceDep, tables: Tables, user: CanViewDashboard, privacy: Privacy, audit: Audit
+    workspace: WorkspaceDep, tables: Tables, db: Db, user: CanViewDashboard, privacy: Privacy, audit: Audit
 ) -> dict[str, Any]:
-    """The dashboard's data (sections the role may not see, or not computed yet, are null)."""
+    """The dashboard's data (sections the role may not see, or not computed yet, are null); ``saved_searches``:
+    the user's, with ``new`` posts since the last visit and ``words`` (the criteria in words)."""
     audit.view("dashboard", "/api/dashboard")
-    return _masked(_dashboard(workspace, tables, user), privacy)
+    data = _masked(_dashboard(workspace, tables, user), privacy)
+    return {**data, "saved_searches": _saved(db, tables, workspace, user, privacy)}

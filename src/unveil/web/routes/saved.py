@@ -33,9 +33,9 @@ def filters_of(query: str) -> SearchFilters:
     return search_filters(**{k: v for k, v in parse_qsl(query) if k in saved.FIELDS})
 
 
-def _listing(db: Db, tables: Tables, workspace: WorkspaceDep, owner: str, privacy: Privacy) -> list[dict[str, Any]]:
+def listing(db: Db, tables: Tables, workspace: WorkspaceDep, owner: str, privacy: Privacy) -> list[dict[str, Any]]:
     searches = saved.list_saved(db, owner)
-    return saved.with_new_counts(tables, searches, filters_of, workspace.settings.default_region, privacy)
+    return saved.with_new_counts(tables, searches, filters_of, workspace.settings.default_region, privacy, db)
 
 
 def _checked(query: str) -> str:
@@ -51,7 +51,7 @@ def saved_page(
 ) -> HTMLResponse:
     """The user's saved searches and how many new posts match each."""
     audit.view("saved searches", user.name)
-    return page.render("saved/list.html", {"searches": _listing(db, tables, workspace, user.name, privacy)})
+    return page.render("saved/list.html", {"searches": listing(db, tables, workspace, user.name, privacy)})
 
 
 @router.post("/saved-searches", include_in_schema=False)
@@ -91,7 +91,7 @@ def saved_api(
 ) -> list[dict[str, Any]]:
     """The user's saved searches with ``new``: posts ingested since the last visit (``error`` if one cannot run)."""
     audit.view("saved searches", user.name)
-    return _listing(db, tables, workspace, user.name, privacy)
+    return listing(db, tables, workspace, user.name, privacy)
 
 
 @router.post("/api/saved-searches", status_code=201)
