@@ -11,6 +11,7 @@ their spans are per-record work on the few posts involved (``phrase_rows``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from unveil.link.authors import KEY_SHIFT
 from unveil.link.minhash import shingle_hashes
 from unveil.link.normalise import normalised_words
 from unveil.link.style import STYLE_KIND
@@ -46,16 +48,18 @@ shared AS (
                PARTITION BY c.network_id, c.post_a, c.post_b, c.kind ORDER BY a.posts, a.shingle
            ) AS phrase_rank
     FROM chosen c
-    JOIN post_shingles a ON a.post_id = c.post_a AND a.shingle < {STYLE_KIND}
-    JOIN post_shingles b ON b.post_id = c.post_b AND b.shingle = a.shingle
+    JOIN post_totals ta ON ta.post_id = c.post_a
+    JOIN post_totals tb ON tb.post_id = c.post_b
+    JOIN post_shingles a ON a.post_index = ta.post_index AND a.shingle < {STYLE_KIND}
+    JOIN post_shingles b ON b.post_key = tb.post_index * {KEY_SHIFT} + a.shingle
 )
 SELECT network_id, post_a, post_b, kind, link_rank, phrase_rank, shingle, posts
 FROM shared WHERE phrase_rank <= {PHRASES_PER_LINK}
 """
 SHARED_SQL = f"SELECT * FROM ({SHARED_BODY}) x ORDER BY network_id, link_rank, phrase_rank"
 POSTS_SQL = f"""
-WITH phrases AS ({SHARED_BODY}),
-named AS (SELECT post_a AS post_id FROM phrases UNION SELECT post_b AS post_id FROM phrases)
+WITH chosen AS ({CHOSEN_SQL}),
+named AS (SELECT post_a AS post_id FROM chosen UNION SELECT post_b AS post_id FROM chosen)
 SELECT p.post_id, p.title, p.text FROM posts p JOIN named n ON n.post_id = p.post_id ORDER BY p.post_id
 """
 
@@ -79,28 +83,49 @@ LINK_PHRASES = pa.schema(
 )
 
 
-def bigram_words(texts: pa.Array) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
-    """Every word bigram of every text (a text of one word: the word): its text, its hash (as in
-    ``link.post_style``) and its words."""
+def bigram_words(texts: pa.Array, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The words of the word bigrams (a text of one word: the word) that ``wanted`` names as (text,
+    hash as in ``link.post_style``)."""
     words, parents = normalised_words(texts)
-    values, counts = shingle_hashes(words, parents, len(texts))
-    listed = [str(w) for w in words.to_pylist()]
+    values, _ = shingle_hashes(words, parents, len(texts))
     owner = np.asarray(parents.to_numpy(zero_copy_only=False), dtype=np.int64)
     lengths = np.bincount(owner, minlength=len(texts))
     pair = np.flatnonzero(owner[:-1] == owner[1:]) if owner.size > 1 else np.zeros(0, dtype=np.int64)
     lone = np.flatnonzero(lengths[owner] == 1)
-    phrases = [f"{listed[i]} {listed[i + 1]}" for i in pair.tolist()] + [listed[i] for i in lone.tolist()]
-    owners = np.concatenate([owner[pair], owner[lone]])
-    order = np.argsort(owners, kind="stable")  # the order of ``shingle_hashes``: by text, bigrams then the lone word
-    del counts  # one per shingle, in this order
-    return owners[order], values.astype(np.int64), [phrases[i] for i in order.tolist()]
+    first = np.concatenate([pair, lone])  # a shingle's first word, in the order of ``shingle_hashes``
+    single = np.concatenate([np.zeros(pair.size, dtype=np.bool_), np.ones(lone.size, dtype=np.bool_)])
+    order = np.argsort(owner[first], kind="stable")
+    first, single = first[order], single[order]
+    keys = (owner[first] << 33) | values.astype(np.int64)
+    wanted_keys = np.fromiter(((i << 33) | h for i, h in wanted), dtype=np.int64, count=len(wanted))
+    chosen = np.flatnonzero(np.isin(keys, wanted_keys))
+    listed = words.to_pylist()
+    found: dict[tuple[int, int], str] = {}
+    for k in chosen.tolist():
+        at = int(first[k])
+        phrase = str(listed[at]) if single[k] else f"{listed[at]} {listed[at + 1]}"
+        found.setdefault((int(owner[at]), int(values[k])), phrase)
+    return found
+
+
+WORD = re.compile(r"[^\W\d_]+")  # a run of letters (Python's \w without digits and underscore)
+
+
+def bigram_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Every word bigram of ``text`` (lower case, as normalised) and where it is first written: from
+    its first word's first letter to its second word's last letter (a text of one word: that word)."""
+    found = [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+    if len(found) == 1:
+        return {found[0][0]: (found[0][1], found[0][2])}
+    spans: dict[str, tuple[int, int]] = {}
+    for (first, start, _), (second, _, end) in itertools.pairwise(found):
+        spans.setdefault(f"{first} {second}", (start, end))
+    return spans
 
 
 def span(text: str, phrase: str) -> tuple[int, int] | None:
     """Where a normalised phrase is written in ``text`` (code-point offsets), if it can be found."""
-    pattern = r"[\W\d_]+".join(re.escape(w) for w in phrase.split())
-    found = re.search(pattern, text, re.IGNORECASE)
-    return (found.start(), found.end()) if found else None
+    return bigram_spans(text).get(phrase)
 
 
 def phrase_rows(shared: pa.Table, posts: pa.Table) -> pa.Table:
@@ -112,32 +137,30 @@ def phrase_rows(shared: pa.Table, posts: pa.Table) -> pa.Table:
     titles = [t or "" for t in posts["title"].to_pylist()]
     bodies = [t or "" for t in posts["text"].to_pylist()]
     joined = pc.binary_join_element_wise(pa.array(titles, pa.string()), pa.array(bodies, pa.string()), "\n")
-    owner, value, phrases = bigram_words(joined)
     index = {post: i for i, post in enumerate(ids)}
-    words: dict[tuple[int, int], str] = {}
-    for i, h, phrase in zip(owner.tolist(), value.tolist(), phrases, strict=True):
-        words.setdefault((i, h), phrase)
+    listed = shared.to_pylist()
+    wanted = {(index[row["post_a"]], row["shingle"]) for row in listed if row["post_a"] in index}
+    words = bigram_words(joined, wanted)
+    spans: dict[tuple[int, str], dict[str, tuple[int, int]]] = {}
     rows: dict[str, list[Any]] = {name: [] for name in LINK_PHRASES.names}
-    for row in shared.to_pylist():
+    for row in listed:
         a, b = index.get(row["post_a"], -1), index.get(row["post_b"], -1)
         found = words.get((a, row["shingle"]))
         if found is None or b < 0:
             continue
-        phrase = found
         for name in ("network_id", "post_a", "post_b", "kind", "link_rank", "phrase_rank", "posts"):
             rows[name].append(row[name])
-        rows["phrase"].append(phrase)
+        rows["phrase"].append(found)
         for side, post in (("a", a), ("b", b)):
-            field, where = _located(bodies[post], titles[post], phrase)
+            field, place = None, None
+            for name, value in (("text", bodies[post]), ("title", titles[post])):
+                known = spans.get((post, name))
+                if known is None:
+                    known = spans[(post, name)] = bigram_spans(value)
+                if found in known:
+                    field, place = name, known[found]
+                    break
             rows[f"field_{side}"].append(field)
-            rows[f"start_{side}"].append(None if where is None else where[0])
-            rows[f"end_{side}"].append(None if where is None else where[1])
+            rows[f"start_{side}"].append(None if place is None else place[0])
+            rows[f"end_{side}"].append(None if place is None else place[1])
     return pa.table(rows, schema=LINK_PHRASES)
-
-
-def _located(text: str, title: str, phrase: str) -> tuple[str | None, tuple[int, int] | None]:
-    for field, value in (("text", text), ("title", title)):
-        where = span(value, phrase)
-        if where is not None:
-            return field, where
-    return None, None

@@ -278,7 +278,7 @@ def _networks(context: StageContext) -> None:
 def _phrases(context: StageContext) -> None:
     """The shared rare phrases of each network's strongest template and style links, with their spans."""
     engine, staged = context.engine, context.staged
-    inputs = {"edges": staged("edges"), "post_shingles": staged("post_shingles")}
+    inputs = {name: staged(name) for name in ("edges", "post_shingles", "post_totals")}
     shared = engine.query(phrases.SHARED_SQL, inputs)
     texts = engine.query(phrases.POSTS_SQL, inputs | {"posts": context.input("ingest.posts")})
     engine.write_table(phrases.phrase_rows(shared, texts), phrases.LINK_PHRASES, context.output("link_phrases"))
