@@ -31,6 +31,8 @@ def test_link_tables_are_identical_on_duckdb_and_spark(tmp_path: Path) -> None:
         run_pipeline(spark, engine, [LINK])
 
     assert duck.table("link.style_links").num_rows() > 0
+    assert duck.table("link.link_phrases").num_rows() > 0  # the page's phrase spans, compared too
+    assert all(row["calibrated"] for row in duck.table("link.calibration").read().to_pylist())
     for name in LINK.outputs:
         left, right = duck.table(f"link.{name}").read(), spark.table(f"link.{name}").read()
         assert sorted(left.column_names) == sorted(right.column_names), name
