@@ -169,3 +169,98 @@ def warc_pages(scale: str) -> Metrics:
         source = scratch / "pages.warc.gz"
         write_warc(source, PAGES[scale])
         return measure(scratch, source, PAGES[scale], baseline_warc)
+
+
+OVERHEAD_POSTS = {"small": 30_000, "full": 200_000}
+OVERHEAD_FILES = {"small": 30, "full": 200}
+OVERHEAD_REPEATS = {"small": 5, "full": 5}
+
+
+@contextmanager
+def custody_disabled() -> Iterator[None]:
+    """Ingestion without what evidence custody adds on top of storing the blobs.
+
+    Switched off: custody events (their lines, fsyncs and signed heads), the blob intent journal,
+    the pending-parts journal and the hashing of every part written. The evidence copy of each
+    file stays (it predates custody and the readers parse it).
+    """
+    from unittest import mock
+
+    from unveil.evidence.custody import CustodyLog
+    from unveil.evidence.pending import PendingParts
+    from unveil.evidence.store import EvidenceStore
+
+    with (
+        mock.patch.object(CustodyLog, "append", lambda self, *args, **kwargs: {}),
+        mock.patch.object(EvidenceStore, "_intend", lambda self, sha256, origin: None),
+        mock.patch.object(PendingParts, "add", lambda self, table, part: None),
+        mock.patch.object(PendingParts, "done", lambda self: None),
+        mock.patch("unveil.ingest.run.part_sha256_of", lambda path: ""),
+        mock.patch("unveil.evidence.parts.part_sha256", lambda path: ""),
+    ):
+        yield
+
+
+def _timed_ingest(scratch: Path, name: str, inputs: Path, custody: bool) -> tuple[float, float]:
+    """Process CPU seconds and wall seconds of one ingestion into a fresh workspace."""
+    workspace = Workspace.init(scratch / name)
+    cpu, wall = time.process_time(), time.perf_counter()
+    if custody:
+        summary = ingest(workspace, [inputs])
+    else:
+        with custody_disabled():
+            summary = ingest(workspace, [inputs])
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert summary.stored > 0 and summary.quarantined == 0
+    return cpu, wall
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"median": round(ordered[len(ordered) // 2], 3), "min": round(ordered[0], 3), "max": round(ordered[-1], 3)}
+
+
+@benchmark("ingest.custody_overhead")
+def custody_overhead(scale: str) -> Metrics:
+    """Ingestion with evidence custody vs the same ingestion with it switched off, interleaved in one process.
+
+    Posts split over several files (so per-file custody costs count); each repetition ingests the
+    same inputs into fresh workspaces, once each way, in alternating order.
+    """
+    import os
+    import statistics
+
+    with tempfile.TemporaryDirectory(prefix="unveil-bench-custody-") as folder:
+        scratch = Path(folder)
+        os.environ.setdefault("UNVEIL_HOME", str(scratch / "home"))
+        inputs = scratch / "in"
+        inputs.mkdir()
+        files, posts = OVERHEAD_FILES[scale], OVERHEAD_POSTS[scale]
+        rng = random.Random(13)
+        for number in range(files):
+            lines = (json.dumps(_post(rng, number * posts + n)) + "\n" for n in range(posts // files))
+            (inputs / f"posts-{number:03d}.jsonl").write_text("".join(lines), "utf-8")
+        _timed_ingest(scratch, "warm", inputs, True)  # imports and caches, not measured
+        cpu: dict[bool, list[float]] = {True: [], False: []}
+        wall: dict[bool, list[float]] = {True: [], False: []}
+        for repeat in range(OVERHEAD_REPEATS[scale]):
+            for custody in (True, False) if repeat % 2 == 0 else (False, True):
+                spent, elapsed = _timed_ingest(scratch, f"ws-{repeat}-{custody}", inputs, custody)
+                cpu[custody].append(spent)
+                wall[custody].append(elapsed)
+        ratios = [on / off for on, off in zip(cpu[True], cpu[False], strict=True)]
+        metrics: Metrics = {"posts": posts, "files": files, "repeats": OVERHEAD_REPEATS[scale]}
+        for label, series in (("cpu", cpu), ("wall", wall)):
+            for custody, name in ((True, "with"), (False, "without")):
+                for key, value in _spread(series[custody]).items():
+                    metrics[f"{label}_s_{name}_custody_{key}"] = value
+        metrics["overhead_cpu_median_pct"] = round(
+            100 * (statistics.median(cpu[True]) / statistics.median(cpu[False]) - 1), 1
+        )
+        metrics["overhead_wall_median_pct"] = round(
+            100 * (statistics.median(wall[True]) / statistics.median(wall[False]) - 1), 1
+        )
+        for key, value in _spread(ratios).items():
+            metrics[f"overhead_cpu_pairwise_pct_{key}"] = round(100 * (value - 1), 1)
+        metrics["load_average_1m"] = round(os.getloadavg()[0], 2)
+        return metrics

@@ -9,6 +9,7 @@ appear only with ``--debug``.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -227,6 +228,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # the command undid or journaled its work
+            _fail(
+                f"the disk is full ({exc.filename or exc}): nothing half-written was kept; free some space and "
+                "run the command again (it completes or undoes what was interrupted)",
+                1,
+            )
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
 
 

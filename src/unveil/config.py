@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     max_record_bytes: int = Field(
         1_000_000, ge=1024, description="Largest input record accepted; larger ones are quarantined."
     )
+    max_file_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="Longest time reading one input file may take; the rest of a slower file is quarantined.",
+    )
     hub_max_posts: int = Field(
         200, ge=2, description="An identifier shared by more posts than this is treated as a hub."
     )

@@ -8,6 +8,7 @@ folder that is renamed into place only when complete (see ``Workspace.commit_sta
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -24,9 +25,9 @@ import pyarrow as pa
 from unveil import __version__
 from unveil.engine import Engine
 from unveil.errors import StageError, UnveilError, UsageError
-from unveil.evidence.parts import COMMIT_INTENT
+from unveil.evidence.parts import COMMIT_INTENT, write_commit_intent
 from unveil.progress import Progress, SilentProgress
-from unveil.storage import remove_file, store_for, write_text
+from unveil.storage import remove_file, remove_tree, store_for
 from unveil.tables import TableRef, hash_of_parts
 from unveil.workspace import Workspace
 
@@ -190,8 +191,12 @@ def _execute(
     try:
         stage.run(StageContext(workspace, engine, staging, progress, stage))
     except UnveilError:
+        remove_tree(staging)
         raise
     except Exception as exc:
+        remove_tree(staging)  # what it wrote is never a table, and a full disk needs the space back
+        if _disk_full(exc):
+            raise StageError(stage.name, f"{DISK_FULL} while writing its tables: {NOTHING_COMMITTED}") from exc
         raise StageError(stage.name, f"{type(exc).__name__}: {exc}") from exc
     outputs, parts = _describe_outputs(stage, staging)
     seconds = round(time.perf_counter() - started, 3)
@@ -229,11 +234,34 @@ def _commit_authenticated(workspace: Workspace, stage: Stage, staging: Path, sta
         "part_sha256": part_sha256,
     }
     intent = workspace.tables_dir / COMMIT_INTENT
-    write_text(intent, json.dumps(detail, sort_keys=True))
-    workspace.commit_stage(stage.name, staging, state)
+    try:
+        write_commit_intent(workspace, detail)  # signed: recovery replays no intent written by hand
+        workspace.commit_stage(stage.name, staging, state)
+    except OSError as exc:
+        remove_file(intent)
+        remove_tree(staging)
+        reason = DISK_FULL if _disk_full(exc) else f"{type(exc).__name__}: {exc}"
+        raise StageError(stage.name, f"{reason} while committing: {NOTHING_COMMITTED}") from exc
     objects = sorted({sha for parts in part_sha256.values() for sha in parts.values()})
-    CustodyLog(workspace).append(default_actor(), "stage.commit", objects, detail)
+    try:
+        CustodyLog(workspace).append(default_actor(), "stage.commit", objects, detail)
+    except OSError as exc:  # the tables are in place; the signed intent lets the next command log them
+        reason = DISK_FULL if _disk_full(exc) else f"{type(exc).__name__}: {exc}"
+        raise StageError(
+            stage.name,
+            f"{reason} after its tables were committed: their custody event is written by the next command "
+            "(from tables/.commit-intent.json) once there is space",
+        ) from exc
     remove_file(intent)
+
+
+DISK_FULL = "the disk is full (No space left on device)"
+NOTHING_COMMITTED = "nothing was committed, its tables are as they were; free some space and run again"
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether an error (an OSError, or an engine's own I/O error) says the disk is full."""
+    return getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc)
 
 
 def _outputs_changed(workspace: Workspace, stage: Stage) -> bool:
@@ -243,11 +271,15 @@ def _outputs_changed(workspace: Workspace, stage: Stage) -> bool:
 
 
 def _refuse_changed_sources(workspace: Workspace) -> None:
-    """Source tables (ingest) cannot be rebuilt by ``run``: a changed part stops it, named."""
+    """Source tables (ingest) cannot be rebuilt by the pipeline: a changed part stops it, named.
+
+    Every ingest part is hashed (not only those whose size or time changed): a doctored text never
+    reaches a later stage, however carefully its file's size and time were kept.
+    """
     from unveil.errors import IntegrityError
     from unveil.evidence.parts import stage_problems
 
-    problems = stage_problems(workspace, "ingest")
+    problems = stage_problems(workspace, "ingest", full=True)
     if problems:
         advice = "re-ingest the sources (`unveil ingest`) to restore them from the evidence, then run again"
         raise IntegrityError(str(workspace.root), [*problems, advice])

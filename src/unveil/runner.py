@@ -21,9 +21,18 @@ def run_on_terminal(
 ) -> list[StageResult]:
     """Run stale stages with progress bars and report what ran (or that nothing had to)."""
     from unveil.engine import create_engine
+    from unveil.ingest.rebuild import rebuild_ingest
     from unveil.progress import RichProgress
     from unveil.stages import all_stages
 
+    rebuilt = rebuild_ingest(workspace)  # ingest parts that no longer match the custody log, read again
+    if rebuilt is not None:
+        for note in rebuilt.notes:
+            console.print(note, markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"ingest rebuilt from the evidence: {rebuilt.files:,} source(s) read again, "
+            f"{rebuilt.stored:,} row(s) restored, {rebuilt.duplicates:,} already present"
+        )
     progress = RichProgress()
     with create_engine(engine_name, workspace.settings, options) as engine:
         try:

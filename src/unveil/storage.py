@@ -233,8 +233,12 @@ def write_text(path: Path, text: str) -> None:
     """Write a small UTF-8 file atomically (a temporary name, then a rename)."""
     store = store_for(path)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with store.filesystem.open_output_stream(store.fs_path(temporary)) as handle:
-        handle.write(text.encode("utf-8"))
+    try:
+        with store.filesystem.open_output_stream(store.fs_path(temporary)) as handle:
+            handle.write(text.encode("utf-8"))
+    except BaseException:  # a full disk: no half-written temporary left behind
+        remove_file(temporary)
+        raise
     move(temporary, path)
 
 

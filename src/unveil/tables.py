@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from unveil.storage import TableStore, list_files, make_dirs, move, store_for
+from unveil.storage import TableStore, list_files, make_dirs, move, remove_file, store_for
 
 PART_SUFFIX = ".parquet"
 PART_GLOB = f"*{PART_SUFFIX}"
@@ -145,7 +145,11 @@ def write_part(folder: Path, table: pa.Table, name: str | None = None) -> Path:
     make_dirs(folder)
     final = folder / (name or f"part-{uuid.uuid4().hex}{PART_SUFFIX}")
     temporary = folder / f".{final.name}.tmp"
-    pq.write_table(table, store.fs_path(temporary), compression="zstd", filesystem=store.filesystem)
+    try:
+        pq.write_table(table, store.fs_path(temporary), compression="zstd", filesystem=store.filesystem)
+    except BaseException:  # a full disk: no half-written temporary left behind
+        remove_file(temporary)
+        raise
     move(temporary, final)
     return final
 

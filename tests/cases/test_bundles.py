@@ -297,3 +297,29 @@ def test_the_manifest_is_checked_entry_by_entry(bundle: BundleResult, tmp_path: 
     with pytest.raises(IntegrityError) as failure:
         verify_bundle(path)
     assert any("counts gives" in problem for problem in failure.value.problems)
+
+
+def test_no_bundle_is_made_from_a_doctored_post_whose_size_and_time_were_kept(
+    case_workspace: Workspace, top_case: str, tmp_path: Path
+) -> None:
+    import os
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from unveil.cases import make_bundle
+
+    copy = Workspace.open(Path(shutil.copytree(case_workspace.root, tmp_path / "ws")))
+    part = max(copy.table("ingest.posts").parts(), key=lambda p: p.stat().st_size)
+    before = part.stat()
+    table = pq.read_table(part)
+    texts = table.column("text").to_pylist()
+    number = next(n for n, text in enumerate(texts) if text and len(text) > 10)
+    texts[number] = texts[number][:-1] + ("X" if texts[number][-1] != "X" else "Y")  # same length
+    table = table.set_column(table.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
+    pq.write_table(table, part)
+    os.utime(part, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(IntegrityError, match=f"ingest/posts/{part.name}: content changed"):
+        make_bundle(copy, top_case, tmp_path / "bundle.zip", "alice")
+    assert not (tmp_path / "bundle.zip").exists()

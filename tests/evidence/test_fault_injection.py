@@ -188,3 +188,84 @@ def test_a_full_disk_during_ingest_and_verify_leaves_a_workspace_that_verifies(
     filler.unlink()
     assert verify_workspace(workspace).problems == []
     assert _rows(workspace)[0][1] == "small"
+
+
+BIG = {"on": False}
+
+
+def _mirror_stage() -> object:
+    """A stage copying the posts, and (when ``BIG["on"]``) writing megabytes that cannot be compressed."""
+    import pyarrow as pa
+
+    from unveil.pipeline import Stage
+    from unveil.tables import write_part
+
+    def copy(context: object) -> None:
+        rows = context.input("ingest.posts").read(["post_id", "text"])  # type: ignore[attr-defined]
+        write_part(context.output("copy"), rows)  # type: ignore[attr-defined]
+        for number in range(8 if BIG["on"] else 0):
+            noise = pa.table({"post_id": [f"n{number}"], "text": [os.urandom(400_000).hex()]})
+            write_part(context.output("copy"), noise)  # type: ignore[attr-defined]
+
+    return Stage("mirror", ("ingest.posts",), ("copy",), copy)
+
+
+def _run_mirror(workspace: Workspace, force: bool = False) -> list[str]:
+    from types import SimpleNamespace
+
+    from unveil.pipeline import run_pipeline
+
+    stage = _mirror_stage()
+    return [r.name for r in run_pipeline(workspace, SimpleNamespace(name="none"), [stage], force=force) if r.ran]  # type: ignore[arg-type, list-item]
+
+
+def test_a_full_disk_during_run_keeps_the_old_tables_and_the_next_run_recovers(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    from unveil.errors import StageError
+
+    workspace = Workspace.init(small_disk / "ws")
+    source = tmp_path / "posts.jsonl"
+    source.write_text("".join(json.dumps({"id": f"P{n}", "text": f"post {n}"}) + "\n" for n in range(20)))
+    ingest(workspace, [source])
+    BIG["on"] = False
+    assert _run_mirror(workspace) == ["mirror"]
+    before = sorted(workspace.table("mirror.copy").read().to_pylist(), key=str)
+    BIG["on"] = True
+    try:
+        with pytest.raises(StageError, match=r"the disk is full.*nothing was committed"):
+            _run_mirror(workspace, force=True)
+    finally:
+        BIG["on"] = False
+    assert sorted(workspace.table("mirror.copy").read().to_pylist(), key=str) == before  # the old table, whole
+    assert not (workspace.tables_dir / ".staging").exists() or not any((workspace.tables_dir / ".staging").iterdir())
+    assert verify_workspace(workspace).problems == []
+    assert _run_mirror(workspace) == []  # nothing was committed: the old tables are still fresh
+    assert _run_mirror(workspace, force=True) == ["mirror"] and verify_workspace(workspace).problems == []
+
+
+def test_a_full_disk_when_logging_a_commit_is_completed_by_the_next_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from unveil.errors import StageError
+
+    workspace = Workspace.init(tmp_path / "ws")
+    source = tmp_path / "posts.jsonl"
+    source.write_text(json.dumps({"id": "P1", "text": "post 1"}) + "\n")
+    ingest(workspace, [source])
+    real = CustodyLog.append
+
+    def full(self: CustodyLog, actor: str, action: str, *args: object, **kwargs: object) -> object:
+        if action == "stage.commit":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.head_temporary))
+        return real(self, actor, action, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CustodyLog, "append", full)
+    with pytest.raises(StageError, match=r"after its tables were committed.*next command"):
+        _run_mirror(workspace)
+    monkeypatch.undo()
+    notes = recover(workspace)
+    assert any("commit of stage mirror recorded" in note for note in notes)
+    assert verify_workspace(workspace).problems == [] and _run_mirror(workspace) == []

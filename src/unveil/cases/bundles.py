@@ -35,8 +35,9 @@ from unveil.cases.report import Integrity, build_report
 from unveil.cases.report_html import render_html
 from unveil.cases.report_pdf import render_pdf
 from unveil.cases.store import CaseDetail, show_case
+from unveil.errors import IntegrityError
 from unveil.evidence.custody import CustodyLog
-from unveil.evidence.parts import expected_parts
+from unveil.evidence.parts import expected_parts, table_problems
 from unveil.evidence.signing import BUNDLE_CONTEXT, sign
 from unveil.evidence.store import EvidenceStore
 from unveil.workspace import Workspace
@@ -152,9 +153,28 @@ def _manifest_items(detail: CaseDetail, material: Material, custody: dict[str, l
     return items
 
 
+def check_source_tables(workspace: Workspace) -> None:
+    """Refuse to make a bundle from tables whose parts differ from what the custody log committed.
+
+    Every part of every table the case's data is read from is hashed and compared with its
+    custody event: a doctored, removed or added part stops the export, named.
+    """
+    path = workspace.custody_log
+    lines = path.read_bytes().splitlines() if path.exists() else []
+    expected = {name: record for name, record in expected_parts(lines).items() if name in SOURCE_TABLES}
+    _, problems = table_problems(workspace, expected)
+    if problems:
+        advice = "no bundle made: run `unveil verify`, re-ingest or re-run to restore the tables, then export again"
+        raise IntegrityError(str(workspace.root), [*problems, advice])
+
+
 def make_bundle(workspace: Workspace, case_id: str, out: Path, operator: str) -> BundleResult:
-    """Write the court bundle of a case to ``out`` and record it in the custody log."""
+    """Write the court bundle of a case to ``out`` and record it in the custody log.
+
+    The tables its data comes from are checked against the custody log first (``check_source_tables``).
+    """
     detail = show_case(workspace, case_id)
+    check_source_tables(workspace)
     material = gather_case(workspace, detail)
     store = EvidenceStore(workspace)
     hashes = evidence_hashes(material)

@@ -24,6 +24,17 @@ COMMIT_INTENT = ".commit-intent.json"  # tables/: the commit a stage is making, 
 TABLE_EVENTS = ("stage.commit", "ingest", "ingest.tables", "ingest.repair")
 
 
+def write_commit_intent(workspace: Workspace, detail: dict[str, Any]) -> None:
+    """Name a stage commit before its swap: its custody detail, the custody seq it follows, signed."""
+    from unveil.evidence.custody import CustodyLog
+    from unveil.evidence.signing import sign_journal
+    from unveil.storage import write_text
+
+    head = CustodyLog(workspace).head() or {}
+    payload = {"detail": detail, "custody_seq": head.get("seq", 0)}
+    write_text(workspace.tables_dir / COMMIT_INTENT, sign_journal(payload))
+
+
 def describe_parts(ref: TableRef, names: Iterable[str] | None = None) -> dict[str, PartRecord]:
     """Hash, size and time of the table's parts (or of the named ones)."""
     stats = ref.part_stats()
@@ -39,29 +50,32 @@ def hashes_of(parts: dict[str, PartRecord]) -> dict[str, str]:
     return {name: str(record["sha256"]) for name, record in parts.items()}
 
 
-def changed_parts(ref: TableRef, recorded: dict[str, PartRecord]) -> list[str]:
-    """Parts removed, added or changed since recorded (by size and time first, then by hash)."""
+def changed_parts(ref: TableRef, recorded: dict[str, PartRecord], *, full: bool = False) -> list[str]:
+    """Parts removed, added or changed since recorded (by size and time first, then by hash; ``full``: every hash)."""
     stats = ref.part_stats()
     problems = [f"{ref.name} {name}: removed" for name in sorted(set(recorded) - set(stats))]
     problems += [f"{ref.name} {name}: added (not recorded)" for name in sorted(set(stats) - set(recorded))]
     for name in sorted(set(stats) & set(recorded)):
         record = recorded[name]
-        if (record.get("size"), record.get("mtime_ns")) == stats[name]:
+        if not full and (record.get("size"), record.get("mtime_ns")) == stats[name]:
             continue
         if part_sha256(ref.path / name) != record.get("sha256"):
             problems.append(f"{ref.name} {name}: content changed")
     return problems
 
 
-def stage_problems(workspace: Workspace, stage: str) -> list[str]:
-    """What changed in a stage's tables since its state recorded them ([] when nothing, or unrecorded)."""
+def stage_problems(workspace: Workspace, stage: str, *, full: bool = False) -> list[str]:
+    """What changed in a stage's tables since its state recorded them ([] when nothing, or unrecorded).
+
+    ``full`` hashes every part (a change that kept the part's size and restored its time is found too).
+    """
     state = workspace.read_state(stage) or {}
     recorded = state.get("parts")
     if not isinstance(recorded, dict):
         return []
     problems: list[str] = []
     for table, parts in sorted(recorded.items()):
-        problems += changed_parts(workspace.table(f"{stage}.{table}"), parts)
+        problems += changed_parts(workspace.table(f"{stage}.{table}"), parts, full=full)
     return problems
 
 

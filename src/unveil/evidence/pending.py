@@ -1,17 +1,21 @@
 """Parts a source command wrote but has not committed yet, and their roll-back after a crash.
 
 A command that appends parts to a source stage's tables (``unveil ingest``) names each part in
-``tables/<stage>/_pending.json`` before writing it and forgets them once its custody event is
-written. After a crash, ``roll_back_pending`` keeps the parts a custody event names (and records
-them in the stage's state) and deletes the others, for every stage that left such a file.
+``tables/<stage>/_pending.json`` (signed with the installation's key) before writing it and
+forgets them once its custody event is written. After a crash, ``roll_back_pending`` keeps the
+parts a custody event names (and records them in the stage's state) and deletes the others, for
+every stage that left such a file. A journal whose signature does not check out is set aside
+unread: recovery deletes or records nothing on the word of a journal written by hand.
 """
 
 from __future__ import annotations
 
-import json
+import time
+from pathlib import Path
 
 from unveil.evidence.parts import describe_parts, hashes_of
-from unveil.storage import read_text, remove_file, write_text
+from unveil.evidence.signing import check_journal, sign_journal
+from unveil.storage import move, read_text, remove_file, write_text
 from unveil.tables import hash_of_parts
 from unveil.workspace import Workspace
 
@@ -29,7 +33,7 @@ class PendingParts:
     def add(self, table: str, part: str) -> None:
         """Name a part before it is written."""
         self.parts.setdefault(table, []).append(part)
-        write_text(self.path, json.dumps({"run": self.run, "parts": self.parts}, sort_keys=True))
+        write_text(self.path, sign_journal({"run": self.run, "parts": self.parts}))
 
     def done(self) -> None:
         """The run committed: forget the pending parts."""
@@ -48,17 +52,20 @@ def roll_back_pending(workspace: Workspace, stage: str, named: dict[str, set[str
     text = read_text(path)
     if text is None:
         return []
-    try:
-        pending = json.loads(text).get("parts") or {}
-    except (ValueError, AttributeError):
-        pending = {}
+    payload, problems = check_journal(text, f"tables/{stage}/{PENDING_FILE}")
+    if payload is None:  # not written by this tool's key: nothing deleted or recorded on its word
+        aside = set_journal_aside(path)
+        after = f"ignored, set aside as {aside} (`unveil verify` names parts not committed)"
+        return [f"{problem}; {after}" for problem in problems]
+    parts = payload.get("parts")
+    pending: dict[str, object] = parts if isinstance(parts, dict) else {}
     kept: dict[str, list[str]] = {}
     deleted = 0
-    for table, parts in pending.items():
+    for table, names in pending.items():
         folder = workspace.table(f"{stage}.{table}").path
-        if not isinstance(parts, list) or "/" in table or table.startswith(".") or not folder.is_dir():
+        if not isinstance(names, list) or "/" in table or table.startswith(".") or not folder.is_dir():
             continue
-        for part in map(str, parts):
+        for part in map(str, names):
             if part in named.get(table, set()):
                 kept.setdefault(table, []).append(part)
             elif "/" not in part and (folder / part).exists():
@@ -71,6 +78,13 @@ def roll_back_pending(workspace: Workspace, stage: str, named: dict[str, set[str
     if kept:
         notes.append(f"{stage}: {sum(map(len, kept.values()))} committed part(s) recorded in the {stage} state")
     return notes
+
+
+def set_journal_aside(path: Path) -> str:
+    """Move a journal that is not to be trusted out of the way (kept for inspection); return its new name."""
+    aside = path.with_name(f".rejected-{int(time.time())}-{path.name}")
+    move(path, aside)
+    return aside.name
 
 
 def record_parts(workspace: Workspace, stage: str, written: dict[str, list[str]]) -> None:

@@ -65,11 +65,9 @@ def recover(workspace: Workspace, actor: str | None = None) -> list[str]:
 
 def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
     """A stage commit whose custody event is missing, and ingest parts never committed."""
-    import json
-
-    from unveil.evidence.parts import COMMIT_INTENT, expected_parts, hashes_of
+    from unveil.evidence.parts import COMMIT_INTENT, expected_parts
     from unveil.evidence.pending import PENDING_FILE, roll_back_pending
-    from unveil.storage import read_text, remove_file
+    from unveil.storage import read_text
 
     notes: list[str] = []
     intent_path = workspace.tables_dir / COMMIT_INTENT
@@ -80,21 +78,7 @@ def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
         return notes
     expected = expected_parts(log.lines())
     if text is not None:
-        try:
-            detail = json.loads(text)
-            stage = str(detail["stage"])
-            recorded = {t: hashes_of(p) for t, p in ((workspace.read_state(stage) or {}).get("parts") or {}).items()}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            detail, stage, recorded = {}, "", {}
-        wanted = detail.get("part_sha256") if isinstance(detail, dict) else None
-        logged = {t: expected[f"{stage}.{t}"].parts for t in wanted or {} if f"{stage}.{t}" in expected}
-        if wanted and recorded == wanted and logged != wanted:
-            objects = sorted({sha for parts in wanted.values() for sha in parts.values()})
-            log.append(default_actor(), "stage.commit", objects, {**detail, "recovered": True})
-            notes.append(
-                f"tables: the commit of stage {stage} recorded in the custody log (interrupted after its swap)"
-            )
-        remove_file(intent_path)
+        notes += _replay_commit_intent(workspace, log, text, expected)
     for stage in pending:
         named = {
             name.partition(".")[2]: set(record.parts)
@@ -102,4 +86,43 @@ def _recover_tables(workspace: Workspace, log: CustodyLog) -> list[str]:
             if name.startswith(f"{stage}.")
         }
         notes += roll_back_pending(workspace, stage, named)
+    return notes
+
+
+def _replay_commit_intent(workspace: Workspace, log: CustodyLog, text: str, expected: dict[str, Any]) -> list[str]:
+    """Write the custody event of a stage commit interrupted after its swap, if the intent is genuine.
+
+    The intent must be signed by a trusted key, follow the custody log's current last line (an
+    old intent is not replayed) and name exactly the parts the stage's state records; otherwise it
+    is set aside unread and ``verify`` names the parts no custody event committed.
+    """
+    from unveil.evidence.parts import COMMIT_INTENT, hashes_of
+    from unveil.evidence.pending import set_journal_aside
+    from unveil.evidence.signing import check_journal
+    from unveil.storage import remove_file
+
+    path = workspace.tables_dir / COMMIT_INTENT
+    payload, problems = check_journal(text, f"tables/{COMMIT_INTENT}")
+    head_seq = (log.head() or {}).get("seq", 0)
+    if payload is not None and payload.get("custody_seq") != head_seq:
+        problems = [f"tables/{COMMIT_INTENT}: written after custody seq {payload.get('custody_seq')}, not {head_seq}"]
+    detail = payload.get("detail") if payload is not None else None
+    if problems or not isinstance(detail, dict):
+        aside = set_journal_aside(path)
+        reasons = problems or [f"tables/{COMMIT_INTENT}: no commit in it"]
+        after = f"ignored, set aside as {aside} (`unveil verify` names parts not committed)"
+        return [f"{reason}; {after}" for reason in reasons]
+    stage = str(detail.get("stage"))
+    try:
+        recorded = {t: hashes_of(p) for t, p in ((workspace.read_state(stage) or {}).get("parts") or {}).items()}
+    except (TypeError, AttributeError, KeyError):
+        recorded = {}
+    wanted = detail.get("part_sha256")
+    logged = {t: expected[f"{stage}.{t}"].parts for t in wanted or {} if f"{stage}.{t}" in expected}
+    notes: list[str] = []
+    if wanted and recorded == wanted and logged != wanted:
+        objects = sorted({sha for parts in wanted.values() for sha in parts.values()})
+        log.append(default_actor(), "stage.commit", objects, {**detail, "recovered": True})
+        notes.append(f"tables: the commit of stage {stage} recorded in the custody log (interrupted after its swap)")
+    remove_file(path)
     return notes

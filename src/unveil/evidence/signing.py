@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ KEY_FILE = "signing-key.pem"
 ALGORITHM = "ed25519"
 HEAD_CONTEXT = b"unveil custody head v1\n"
 BUNDLE_CONTEXT = b"unveil bundle v1\n"
+JOURNAL_CONTEXT = b"unveil journal v1\n"  # commit intents and pending-parts journals
+_LOADED: dict[tuple[str, int, int, int], Ed25519PrivateKey] = {}  # (path, inode, size, mtime) -> key
 
 
 def key_path() -> Path:
@@ -71,14 +74,20 @@ def ensure_key() -> tuple[Path, bool]:
 
 
 def load_key() -> Ed25519PrivateKey:
-    """This installation's private key (created when absent)."""
+    """This installation's private key (created when absent; parsed again only when its file changes)."""
     path, _ = ensure_key()
     try:
+        stat = path.stat()
+        cache = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if cache in _LOADED:
+            return _LOADED[cache]
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError, OSError) as exc:
         raise UsageError(f"{path}: not a readable unencrypted PEM private key ({exc})") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise UsageError(f"{path}: the signing key must be an Ed25519 key")
+    _LOADED.clear()
+    _LOADED[cache] = key
     return key
 
 
@@ -156,3 +165,29 @@ def check_head(head: dict[str, Any], trusted: set[str]) -> list[str]:
     if not isinstance(seq, int) or not isinstance(sha256, str):
         return ["custody.head: unreadable"]
     return check(HEAD_CONTEXT, head_message(seq, sha256), head, trusted, "custody.head")
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+
+
+def sign_journal(payload: dict[str, Any]) -> str:
+    """A journal file's text (a commit intent, pending parts): the payload and its signature.
+
+    Recovery replays a journal only when its signature is by a trusted key (``check_journal``), so
+    that a journal written by hand cannot make the tool commit or record parts it did not write.
+    """
+    return json.dumps({"payload": payload, "signature": sign(JOURNAL_CONTEXT, _canonical(payload))}, sort_keys=True)
+
+
+def check_journal(text: str, what: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """The payload of a signed journal, or None with the reasons it is not to be trusted."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None, [f"{what}: unreadable"]
+    payload = document.get("payload") if isinstance(document, dict) else None
+    if not isinstance(payload, dict):
+        return None, [f"{what}: not a signed journal"]
+    problems = check(JOURNAL_CONTEXT, _canonical(payload), document.get("signature"), trusted_keys(), what)
+    return (None, problems) if problems else (payload, [])

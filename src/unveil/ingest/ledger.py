@@ -8,7 +8,9 @@ removes it too.
 
 Each ingestion's entries name its run, and one line per run names the parts it wrote: a source
 whose run wrote a part that is now missing or changed is not known any more, so re-ingesting it
-reads it again and restores its rows (the ledger is checked against the parts it names).
+reads it again and restores its rows (the ledger is checked against the parts it names). Each
+entry also says how the file was read (blob, reader, mapping, path), so that ``unveil run`` can
+rebuild a lost part from the evidence store alone (``unveil.ingest.rebuild``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class SourceLedger:
         self.path = workspace.stage_dir("ingest") / LEDGER_FILE
         self._done: dict[str, int] = {}
         self._pending: list[dict[str, Any]] = []
+        self.lost: list[dict[str, Any]] = []  # entries of runs that wrote a part now missing or changed
         entries: list[dict[str, Any]] = []
         lost_runs: set[str] = set()
         for line in (read_text(self.path) or "").splitlines():
@@ -45,6 +48,8 @@ class SourceLedger:
         for entry in entries:
             if str(entry.get("run")) not in lost_runs or "run" not in entry:
                 self._done[entry["key"]] = int(entry["records"])
+            else:
+                self.lost.append(entry)
 
     @staticmethod
     def key(sha256: str, reader: str, mapping: object, name: str = "") -> str:
@@ -55,10 +60,14 @@ class SourceLedger:
         """How many records the source held when it was ingested, or None if it was not."""
         return self._done.get(key)
 
-    def add(self, key: str, records: int, name: str) -> None:
-        """Note a source as read (written to disk by ``commit``)."""
+    def add(self, key: str, records: int, name: str, how: dict[str, Any] | None = None) -> None:
+        """Note a source as read (written to disk by ``commit``).
+
+        ``how`` is what reading it again from the evidence store takes (``sha256``, ``format``,
+        ``path``, ``root``, ``mapping``): ``unveil run`` rebuilds lost ingest parts from it.
+        """
         self._done[key] = records
-        self._pending.append({"key": key, "records": records, "file": name})
+        self._pending.append({"key": key, "records": records, "file": name, **(how or {})})
 
     def commit(self, run: str = "", parts: list[str] | None = None) -> None:
         """Append the sources read since the last commit (call after the rows are written).

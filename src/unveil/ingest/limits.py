@@ -27,6 +27,7 @@ class Limits:
         inflate_floor_bytes: ...once it has inflated beyond this many bytes.
         max_inflated_bytes: largest decompressed size of any one compressed file, whatever its ratio.
         max_html_depth: deepest element nesting of an HTML page, counted before it is parsed.
+        max_file_seconds: longest time reading one file may take (``unveil.ingest.deadline``).
     """
 
     max_record_bytes: int = 1_000_000
@@ -36,6 +37,7 @@ class Limits:
     inflate_floor_bytes: int = 64 * 1024 * 1024
     max_inflated_bytes: int = 4 * 1024 * 1024 * 1024
     max_html_depth: int = 512
+    max_file_seconds: float = 600.0
 
 
 class TooLarge(Exception):

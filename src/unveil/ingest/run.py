@@ -8,6 +8,7 @@ read ends as a stored row, a duplicate of a row already there, or a quarantine e
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,7 @@ from unveil.evidence.parts import stage_problems
 from unveil.evidence.pending import PendingParts
 from unveil.evidence.recovery import captured_blobs
 from unveil.evidence.store import EvidenceStore
+from unveil.ingest.deadline import FileTimeout, file_deadline
 from unveil.ingest.detect import detect_format, is_skipped
 from unveil.ingest.formats import BY_NAME, FORMATS
 from unveil.ingest.imagestore import ImageResolver
@@ -86,7 +88,9 @@ def ingest(
     if format not in FORMATS:
         raise InputError(format, f"unknown format (one of {', '.join(FORMATS)})")
     files = list(_expand(sources))
-    limits = limits or Limits(max_record_bytes=workspace.settings.max_record_bytes)
+    limits = limits or Limits(
+        max_record_bytes=workspace.settings.max_record_bytes, max_file_seconds=workspace.settings.max_file_seconds
+    )
     run = _Run(workspace, progress or SilentProgress(), limits, mapping, actor or default_actor(), part_rows)
     with workspace_lock(workspace):
         ensure_ingest_tables(workspace, run.actor)
@@ -166,10 +170,11 @@ class _Run:
         self.statistics: list[tuple[Path, str]] = []
         self.manifests: dict[Path, Manifest] = {}  # per source folder: what its producer says is not evidence
         self.ledger = SourceLedger(workspace)
+        self.extra_detail: dict[str, Any] = {}  # added to the ``ingest`` custody event
 
     def start(self) -> None:
         """Under the lock: set aside ingest parts changed outside the tool, load the ledger and custody."""
-        problems = stage_problems(self.workspace, "ingest")
+        problems = stage_problems(self.workspace, "ingest", full=True)
         lost = set_aside(self.workspace, problems, self.actor) if problems else set()
         if lost:
             self.summary.notes.append(
@@ -221,7 +226,20 @@ class _Run:
         if fmt == "statistics":
             self.statistics.append((path, sha256))
             return
-        key = self.ledger.key(sha256, fmt or "unsupported", self.mapping, relative.as_posix())
+        self.read_source(path, root, relative.as_posix(), sha256, fmt)
+
+    def read_source(self, path: Path, root: Path, name: str, sha256: str, fmt: str | None) -> None:
+        """Read one stored blob (unless the ledger knows it was read this way) and route its records.
+
+        Args:
+            path: the file's path when ingested (image references and platform hints start from it;
+                the bytes read are the evidence copy).
+            root: the folder the file was found in.
+            name: its name relative to ``root`` (``source_file``).
+            sha256: its evidence blob.
+            fmt: the reader (None: unsupported).
+        """
+        key = self.ledger.key(sha256, fmt or "unsupported", self.mapping, name)
         known = self.ledger.records(key)
         if known is not None:  # read before in the same way: every record is a duplicate
             self.summary.read += known
@@ -231,7 +249,7 @@ class _Run:
         source = Source(
             path,
             self.store.path(sha256),
-            relative.as_posix(),
+            name,
             sha256,
             self.limits,
             self.workspace.settings.default_region,
@@ -241,16 +259,36 @@ class _Run:
             read(source) if (read := _reader(fmt)) else iter([Rejected(1, f"unsupported file type {path.suffix!r}")])
         )
         self.occurrences = {}
-        with QuarantineFile(self.workspace, sha256, source.name) as quarantine:
+        seconds = self.limits.max_file_seconds
+        with QuarantineFile(self.workspace, sha256, source.name) as quarantine, file_deadline(seconds) as deadline:
             number = 0
-            try:
-                for item in items:
-                    number = max(number, item.record_no)
+            while True:
+                try:
+                    item = deadline.next_item(items)
+                except StopIteration:
+                    break
+                except FileTimeout:  # a slow (hostile) file costs its rest, not the batch nor the lock
+                    reason = f"time limit of {seconds:g} s per file reached after record {number}: the rest not read"
+                    self._route(Rejected(number + 1, reason), source, root, quarantine)
+                    break
+                except Exception as exc:  # a reader's bug on a hostile file costs that file, not the batch
+                    reason = f"file unreadable after record {number}: {type(exc).__name__}: {exc}"
+                    self._route(Rejected(number + 1, reason), source, root, quarantine)
+                    break
+                number = max(number, item.record_no)
+                try:
                     self._route(item, source, root, quarantine)
-            except Exception as exc:  # a reader's bug on a hostile file costs that file, not the batch
-                failure = Rejected(number + 1, f"file unreadable after record {number}: {type(exc).__name__}: {exc}")
-                self._route(failure, source, root, quarantine)
-        self.ledger.add(key, self.summary.read - read_before, source.name)
+                except OSError:
+                    raise  # a full disk or a failing device stops the ingestion (recovered on the next command)
+                except Exception as exc:  # a value no row can hold: that file's rest, as for a reader's bug
+                    reason = f"file unreadable at record {item.record_no}: {type(exc).__name__}: {exc}"
+                    self.summary.read -= 1  # the record is counted once, as quarantined
+                    self._route(Rejected(item.record_no, reason), source, root, quarantine)
+                    break
+        mapping = dataclasses.asdict(self.mapping) if self.mapping is not None else None
+        where = {"path": os.path.abspath(path), "root": os.path.abspath(root)}
+        how = {"sha256": sha256, "format": fmt, **where, "mapping": mapping}
+        self.ledger.add(key, self.summary.read - read_before, source.name, how)
 
     def _route(self, item: Item, source: Source, root: Path, quarantine: QuarantineFile) -> None:
         self.summary.read += 1
@@ -354,6 +392,7 @@ class _Run:
             if sink.written
         }
         detail: dict[str, Any] = {**counts, "parts": parts, "part_sha256": part_sha256, "run": self.run_id}
+        detail.update(self.extra_detail)
         if summary.skipped:
             detail["skipped"] = summary.skipped[:1000]
         self.custody.append(self.actor, "ingest", sorted(set(self.sources)), detail)  # the commit point
