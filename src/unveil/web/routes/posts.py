@@ -80,7 +80,69 @@ def _post_context(
         scope.require("post", post_id)
     detail = post_detail(tables, post_id)
     audit.view("post", post_id)
-    return {**detail.__dict__, **visible_post(detail, privacy)}
+    return {**detail.__dict__, **visible_post(detail, privacy), "versions": post_versions(tables, post_id, privacy)}
+
+
+VERSION_COLUMNS = "post_id, version_of, title, text, posted_at, captured_at, source_file, record_no, evidence_sha256"
+
+
+def _version_families(tables: ReadModel) -> dict[str, str]:
+    """Every post that has other versions -> the first version's post_id (one scan per snapshot)."""
+    if "version_of" not in tables.columns("ingest.posts"):
+        return {}
+    pairs = tables.tuples('SELECT post_id, version_of FROM "ingest"."posts" WHERE version_of IS NOT NULL')
+    families = {str(post_id): str(first) for post_id, first in pairs}
+    families.update({first: first for first in list(families.values())})
+    return families
+
+
+def post_versions(tables: ReadModel, post_id: str, privacy: PrivacyView) -> list[dict[str, Any]]:
+    """The versions of a post's record (the same id read again with another title or text), oldest first.
+
+    Empty when the record has one version. Each version says which it is (``number``), when it
+    was posted and captured, where it was read (file, record, evidence) and, beside the version
+    shown, the changes of its title and text as word runs (``diff``: ``(kind, text)`` with kind
+    ``same``, ``removed`` or ``added``; the template escapes them). In the pseudonymised view the
+    other versions' texts are not shown (their identifiers are not pseudonymised here).
+    """
+    first = tables.cached("post_versions", lambda: _version_families(tables)).get(post_id)
+    if first is None:
+        return []
+    rows = tables.rows(
+        f'SELECT {VERSION_COLUMNS} FROM "ingest"."posts" WHERE post_id = ? OR version_of = ?', [first, first]
+    )
+    rows.sort(key=lambda r: (r["version_of"] is not None, str(r["captured_at"] or ""), r["record_no"] or 0))
+    shown = next((row for row in rows if row["post_id"] == post_id), None)
+    versions = []
+    for number, row in enumerate(rows, start=1):
+        version = {k: row[k] for k in ("post_id", "posted_at", "captured_at", "source_file", "record_no")}
+        version.update(number=number, current=row["post_id"] == post_id, evidence_sha256=row["evidence_sha256"])
+        if not privacy.masked and shown is not None and not version["current"]:
+            version["title_diff"] = word_diff(shown["title"] or "", row["title"] or "")
+            version["title_changed"] = (shown["title"] or "") != (row["title"] or "")
+            version["diff"] = word_diff(shown["text"] or "", row["text"] or "")
+        if privacy.masked:
+            version["source_file"] = None
+        versions.append(version)
+    return versions
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The runs of words that stay, go or come from ``before`` to ``after`` (whitespace kept)."""
+    import difflib
+    import re
+
+    old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
+    runs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            runs.append(("same", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("removed", "".join(old[i1:i2])))
+        if j2 > j1:
+            runs.append(("added", "".join(new[j1:j2])))
+    return runs
 
 
 @router.get("/posts/{post_id}", response_class=HTMLResponse, include_in_schema=False)
