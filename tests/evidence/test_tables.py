@@ -284,3 +284,20 @@ def test_a_part_that_cannot_be_rebuilt_stops_run_naming_it_and_changes_nothing(i
         rebuild_ingest(ingested)
     assert any(part.name in problem for problem in raised.value.problems)
     assert len(CustodyLog(ingested).entries()) == seq and part.exists()
+
+
+def test_a_ledger_edited_to_read_a_blob_another_way_is_not_used_for_a_rebuild(ingested: Workspace) -> None:
+    from unveil.ingest.ledger import LEDGER_FILE
+    from unveil.ingest.rebuild import rebuild_ingest
+
+    ledger = ingested.stage_dir("ingest") / LEDGER_FILE
+    lines = ledger.read_text().splitlines()
+    mapping = {"kind": "posts", "profile": "posts", "columns": {"text": "id"}, "defaults": {}}
+    mapping_text = json.dumps({**mapping, "date_format": None, "decimal": None})
+    edited = [line.replace('"mapping": null', f'"mapping": {mapping_text}') for line in lines]
+    assert edited != lines
+    ledger.write_text("".join(line + "\n" for line in edited))
+    part = posts_part(ingested, "post 1")
+    part.unlink()
+    with pytest.raises(IntegrityError, match="ledger lines were changed since custody seq"):
+        rebuild_ingest(ingested)

@@ -33,6 +33,7 @@ class SourceLedger:
         self._done: dict[str, int] = {}
         self._pending: list[dict[str, Any]] = []
         self.lost: list[dict[str, Any]] = []  # entries of runs that wrote a part now missing or changed
+        self.lines: dict[str, list[str]] = {}  # run -> its ledger lines as written (checked against custody)
         entries: list[dict[str, Any]] = []
         lost_runs: set[str] = set()
         for line in (read_text(self.path) or "").splitlines():
@@ -40,6 +41,10 @@ class SourceLedger:
                 entry = json.loads(line)
             except ValueError:
                 continue
+            if not isinstance(entry, dict):
+                continue
+            if "run" in entry:
+                self.lines.setdefault(str(entry["run"]), []).append(line)
             if "parts" in entry:
                 if lost_parts and lost_parts.intersection(entry["parts"]):
                     lost_runs.add(str(entry.get("run")))
@@ -69,6 +74,14 @@ class SourceLedger:
         self._done[key] = records
         self._pending.append({"key": key, "records": records, "file": name, **(how or {})})
 
+    def pending_text(self, run: str = "", parts: list[str] | None = None) -> str:
+        """The lines ``commit`` will append (their SHA-256 goes into the ingestion's custody event)."""
+        if not self._pending:
+            return ""
+        lines = [json.dumps({"run": run, "parts": sorted(parts or [])})] if run else []
+        lines += [json.dumps({**entry, "run": run} if run else entry, ensure_ascii=False) for entry in self._pending]
+        return "".join(line + "\n" for line in lines)
+
     def commit(self, run: str = "", parts: list[str] | None = None) -> None:
         """Append the sources read since the last commit (call after the rows are written).
 
@@ -76,9 +89,14 @@ class SourceLedger:
             run: the ingestion's id, written into each entry.
             parts: the part files the ingestion wrote (any table).
         """
-        if not self._pending:
-            return
-        lines = [json.dumps({"run": run, "parts": sorted(parts or [])})] if run else []
-        lines += [json.dumps({**entry, "run": run} if run else entry, ensure_ascii=False) for entry in self._pending]
-        append_text(self.path, "".join(line + "\n" for line in lines))
+        text = self.pending_text(run, parts)
+        if text:
+            append_text(self.path, text)
         self._pending = []
+
+
+def ledger_sha256(text: str) -> str:
+    """The hash of one ingestion's ledger lines, as recorded in its custody event (``ledger_sha256``)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

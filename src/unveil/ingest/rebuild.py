@@ -8,9 +8,11 @@ evidence blob, the way it was read then (reader, column mapping, file name, path
 records them). Rows still present in intact parts are duplicates; the rows of the lost part come
 back, and an ``ingest`` event (``"rebuilt": true``) commits the new parts with their hashes.
 
-When that cannot be done (a part that no ledger entry names, a ledger entry written before this
-record existed, a blob missing from the store) nothing is changed and ``run`` stops, naming each
-part and why.
+The ledger lines of each ingestion read again must hash to the ``ledger_sha256`` its custody
+event recorded: a ledger edited to read a blob another way (another reader or column mapping)
+is refused. When the rebuild cannot be done (a part that no ledger entry names, ledger lines
+written before they were recorded this way or changed since, a blob missing from the store)
+nothing is changed and ``run`` stops, naming each part and why.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from unveil.errors import IntegrityError
-from unveil.evidence.custody import default_actor
+from unveil.evidence.custody import CustodyLog, default_actor
 from unveil.evidence.parts import stage_problems
 from unveil.evidence.store import EvidenceStore
-from unveil.ingest.ledger import LEDGER_FILE, SourceLedger
+from unveil.ingest.ledger import LEDGER_FILE, SourceLedger, ledger_sha256
 from unveil.ingest.limits import Limits
 from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.run import IngestSummary, _Run
@@ -67,7 +69,9 @@ def why_not_rebuildable(workspace: Workspace, problems: list[str]) -> list[str]:
         if not reason.startswith("added") and part not in named
     ]
     store = EvidenceStore(workspace)
-    for entry in SourceLedger(workspace, lost).lost:
+    ledger = SourceLedger(workspace, lost)
+    reasons += _unauthenticated_runs(workspace, ledger)
+    for entry in ledger.lost:
         name = entry.get("file", entry.get("key"))
         if any(key not in entry for key in NEEDED):
             reasons.append(
@@ -75,6 +79,37 @@ def why_not_rebuildable(workspace: Workspace, problems: list[str]) -> list[str]:
             )
         elif str(entry["sha256"]) not in store:
             reasons.append(f"source {name}: its evidence blob {entry['sha256']} is missing (run `unveil verify`)")
+    return reasons
+
+
+def _unauthenticated_runs(workspace: Workspace, ledger: SourceLedger) -> list[str]:
+    """Ingestions to read again whose ledger lines differ from the hash their custody event recorded."""
+    import json
+
+    runs = sorted({str(entry.get("run")) for entry in ledger.lost})
+    recorded: dict[str, tuple[int, str | None]] = {}
+    for line in CustodyLog(workspace).lines():
+        if b'"ingest"' not in line:
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        detail = event.get("detail") if isinstance(event, dict) else None
+        if event.get("action") == "ingest" and isinstance(detail, dict) and str(detail.get("run")) in runs:
+            recorded[str(detail["run"])] = (int(event.get("seq", 0)), detail.get("ledger_sha256"))
+    reasons = []
+    for run in runs:
+        seq, expected = recorded.get(run, (0, None))
+        text = "".join(line + "\n" for line in ledger.lines.get(run, []))
+        if not seq:
+            reasons.append(f"ingestion {run}: no custody event commits it, so its ledger lines cannot be trusted")
+        elif expected is None:
+            reasons.append(
+                f"ingestion {run} (custody seq {seq}): made before its ledger lines were hashed into custody"
+            )
+        elif ledger_sha256(text) != expected:
+            reasons.append(f"ingestion {run}: its ledger lines were changed since custody seq {seq} recorded them")
     return reasons
 
 

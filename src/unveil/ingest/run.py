@@ -26,7 +26,7 @@ from unveil.ingest.deadline import FileTimeout, file_deadline
 from unveil.ingest.detect import detect_format, is_skipped
 from unveil.ingest.formats import BY_NAME, FORMATS
 from unveil.ingest.imagestore import ImageResolver
-from unveil.ingest.ledger import SourceLedger
+from unveil.ingest.ledger import SourceLedger, ledger_sha256
 from unveil.ingest.limits import Limits
 from unveil.ingest.mapping import ColumnMapping
 from unveil.ingest.quarantine import QuarantineFile
@@ -395,8 +395,12 @@ class _Run:
         detail.update(self.extra_detail)
         if summary.skipped:
             detail["skipped"] = summary.skipped[:1000]
+        written = [part for names in parts.values() for part in names]
+        ledger_text = self.ledger.pending_text(self.run_id, written)
+        if ledger_text:  # the ledger lines are authenticated too: a rebuild trusts only these
+            detail["ledger_sha256"] = ledger_sha256(ledger_text)
         self.custody.append(self.actor, "ingest", sorted(set(self.sources)), detail)  # the commit point
-        self.ledger.commit(self.run_id, [part for written in parts.values() for part in written])
+        self.ledger.commit(self.run_id, written)
         record_ingest_state(self.workspace, parts)
         self.pending.done()
 
