@@ -7,9 +7,9 @@ and its posts are spread over two years), which keeps the build bounded on 2 cor
 ``UNVEIL_BENCH_BASE`` to an already built workspace to skip building the base world.
 
 The app is started exactly as an admin would, ``unveil serve DIR --workers N`` (one per core); 20 users
-(threads, each with its own session, no think time) then cycle through the search, post, network
-and dashboard pages for the measured period, after a short warm-up that is not counted. Every
-request must answer 200 (``errors`` counts the others).
+(threads, each with its own session, no think time) then cycle through the search, post, network (the
+page, its graph, its second page of posts), identifier and dashboard pages for the measured period,
+after a short warm-up that is not counted. Every request must answer 200 (``errors`` counts the others).
 
 Baseline, in the same run: the same post lookups answered the naive way, a fresh DuckDB query over
 the Parquet parts per request, beside the app's serving tables.
@@ -48,7 +48,7 @@ WARMUP_SECONDS = 10
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 """One ``unveil serve`` worker per core (2 on the reference machine)."""
 TARGET_P95_MS = 300
-KINDS = ("search", "post", "network", "dashboard")
+KINDS = ("search", "post", "network", "identifier", "dashboard")
 SUFFIXED = ("post_id", "network_id", "src_post_id", "dst_post_id", "value", "template_id")
 SHIFTED = ("posted_at", "captured_at", "first_seen", "last_seen")
 REPLICATE_CONFIG = {"memory_limit": "2GB", "preserve_insertion_order": False}
@@ -188,8 +188,12 @@ def _request(kind: str, found: dict[str, list[str]], rng: random.Random) -> str:
         return "/search?" + urlencode({"city": rng.choice(["Brussels", "Antwerp", "Ghent", "Liège"])})
     if kind == "post":
         return "/posts/" + quote(rng.choice(found["posts"]), safe="")
-    if kind == "network":
-        return "/networks/" + quote(rng.choice(found["networks"]), safe="")
+    if kind == "network":  # as a browser opens it: the page, its graph (fetched by the page), a next page of posts
+        network = "/networks/" + quote(rng.choice(found["networks"]), safe="")
+        choice = rng.random()
+        return network if choice < 0.6 else f"/api{network}/graph" if choice < 0.85 else network + "?p=2"
+    if kind == "identifier" and found["phones"]:
+        return "/identifiers/phone/" + quote(rng.choice(found["phones"]), safe="")
     return "/"
 
 
@@ -247,7 +251,7 @@ def _user(base_url: str, name: str, found: dict[str, list[str]], start: float, u
 
 
 def run_users(base_url: str, found: dict[str, list[str]], seconds: float, warmup: float = WARMUP_SECONDS) -> Load:
-    """``USERS`` users, each logged in, cycling through the four pages with no pause."""
+    """``USERS`` users, each logged in, cycling through the page kinds with no pause."""
     load = Load()
     start = time.monotonic() + warmup
     threads = [

@@ -8,12 +8,17 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import pytest
 
+from tests.web import test_browser
 from tests.web.conftest import PHONE_E164, WebWorld
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, _log_in, _page
 from unveil.web.charts import timeline_chart
 from unveil.web.geo import city_map, city_position, moves
 from unveil.web.netgraph import collapsed_graph, layout
 from unveil.web.queries.networks import grouped_posts, template_groups
+
+browser = test_browser.browser  # the browser tests' Chromium, shared
 
 
 def _post(n: int, template: str | None, city: str | None, day: int) -> dict[str, object]:
@@ -162,3 +167,41 @@ def test_phrases_are_the_shingles_unveil_network_explains_with() -> None:
 
     texts = ["Sweet Lina new in Namur, call 0470 12 34 56", "", "one", "Lina new in Ghent, Lina new"]
     assert _batch_shingles(pa.array(texts)) == [_shingles(text) for text in texts]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make system-packages)")
+def test_in_a_browser_the_graph_is_drawn_where_the_server_laid_it_out_and_phrases_load_when_scrolled_to(
+    browser: object, web: WebWorld
+) -> None:
+    page = _page(browser, 1366, 768)
+    _log_in(page, web.base_url, "investigator")
+    page.goto(f"{web.base_url}/posts/{web.post_id('W-PHONE-0')}")  # type: ignore[attr-defined]
+    network = page.locator("a[href^='/networks/']").first.get_attribute("href")  # type: ignore[attr-defined]
+    page.goto(f"{web.base_url}{network}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#graph[data-ready]")  # type: ignore[attr-defined]
+    assert page.locator("ul.legend li").count() == 7  # type: ignore[attr-defined]
+    assert page.locator("#graph-more").is_hidden()  # type: ignore[attr-defined]  # every node is shown
+    note = page.locator("#graph-note").inner_text()  # type: ignore[attr-defined]
+    assert re.search(r"Showing (\d+) of \1 nodes", note), note
+    assert page.locator("svg.map path.base").count() >= 2  # type: ignore[attr-defined]
+    assert page.locator("svg.map path.move").count() == 2  # type: ignore[attr-defined]  # Ghent→Antwerp, back
+    page.locator("#explanations").scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.wait_for_selector("#explanations mark.phrase")  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "network-page.png"), full_page=True)  # type: ignore[attr-defined]
+    assert not page.problems  # type: ignore[attr-defined]
+
+
+def test_a_template_link_whose_posts_are_grouped_elsewhere_gets_no_page_link() -> None:
+    from unveil.web.privacy import PrivacyView
+    from unveil.web.queries.networks import NetworkDetail
+    from unveil.web.routes.networks import visible_network
+
+    detail = NetworkDetail({"network_id": "N1"}, member_count=2)
+    detail.posts = [dict(_post(n, "T000001", "Ghent", n), reason="", title="", snippet="") for n in range(2)]
+    detail.links = [
+        {"kind": "template", "key": "T000001", "pairs": 1, "reason": "near-duplicate text"},
+        {"kind": "template", "key": "T000009", "pairs": 1, "reason": "near-duplicate text"},
+    ]
+    shown = visible_network(None, detail, PrivacyView(None))  # type: ignore[arg-type]
+    assert [link["page"] for link in shown["links"]] == [1, None]

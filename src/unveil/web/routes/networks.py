@@ -104,14 +104,20 @@ def visible_network(
         ]
     else:
         identifiers = [dict(i, shown=i["value"], post_ids=None) for i in detail.identifiers]
+    groups = template_groups(ordered, page_size)
+    starts = {g["template_id"]: g["page"] for g in groups}
+    links = visible_links(detail.links, known, privacy)
+    for link in links:  # the page of the posts a template link stands for (a key of link.edges may not be
+        if link["kind"] == "template":  # the template its posts are grouped under: then none)
+            link["page"] = starts.get(link["template_id"])
     return {
         "network": network,
         "members": visible_posts(tables, ordered[(page - 1) * page_size : page * page_size], known, privacy),
-        "groups": template_groups(ordered, page_size),
+        "groups": groups,
         "page": page,
         "pages": pages,
         "identifiers": identifiers,
-        "links": visible_links(detail.links, known, privacy),
+        "links": links,
         "member_count": detail.member_count,
         "cities": detail.cities,
         "timeline": detail.timeline,
