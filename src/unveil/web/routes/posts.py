@@ -80,7 +80,11 @@ def _post_context(
         scope.require("post", post_id)
     detail = post_detail(tables, post_id)
     audit.view("post", post_id)
-    return {**detail.__dict__, **visible_post(detail, privacy), "versions": post_versions(tables, post_id, privacy)}
+    versions = post_versions(tables, post_id, privacy)
+    if scope is not None:  # a magistrate sees only the versions that are in a case shared with them
+        versions = [v for v in versions if v["post_id"] in scope.posts]
+        versions = versions if len(versions) > 1 else []
+    return {**detail.__dict__, **visible_post(detail, privacy), "versions": versions}
 
 
 VERSION_COLUMNS = "post_id, version_of, title, text, posted_at, captured_at, source_file, record_no, evidence_sha256"
@@ -116,7 +120,8 @@ def post_versions(tables: ReadModel, post_id: str, privacy: PrivacyView) -> list
     versions = []
     for number, row in enumerate(rows, start=1):
         version = {k: row[k] for k in ("post_id", "posted_at", "captured_at", "source_file", "record_no")}
-        version.update(number=number, current=row["post_id"] == post_id, evidence_sha256=row["evidence_sha256"])
+        version.update(number=number, of=len(rows), current=row["post_id"] == post_id)
+        version["evidence_sha256"] = row["evidence_sha256"]
         if not privacy.masked and shown is not None and not version["current"]:
             version["title_diff"] = word_diff(shown["title"] or "", row["title"] or "")
             version["title_changed"] = (shown["title"] or "") != (row["title"] or "")
