@@ -49,13 +49,17 @@ def find_ages(text: str) -> list[Age]:
         value = int(number.group())
         if not MIN_AGE <= value <= MAX_AGE or text[number.end() : number.end() + 1] == "+":
             continue
-        if NOT_POSTER_BEFORE.search(text, max(0, number.start() - 16), number.start()) is not None:
-            continue
         after = after_pattern.match(text, number.end())
         if after is not None:
-            ages.append(Age(value, number.start(), after.end()))
+            if not _client_age(text, number.start()):
+                ages.append(Age(value, number.start(), after.end()))
             continue
         before = before_pattern.search(text, max(0, number.start() - 16), number.start())
-        if before is not None and not_after.match(text, number.end()) is None:
+        if before is not None and not_after.match(text, number.end()) is None and not _client_age(text, number.start()):
             ages.append(Age(value, before.start(), number.end()))
     return ages
+
+
+def _client_age(text: str, start: int) -> bool:
+    """A limit or a client's age before the number ("men over 35"): looked for only once an age was read."""
+    return NOT_POSTER_BEFORE.search(text, max(0, start - 16), start) is not None

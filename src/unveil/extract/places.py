@@ -143,8 +143,9 @@ def find_places(text: str) -> list[PlaceMention]:
 
 WORLD_FILE = "world_cities.tsv.gz"
 # A run of capitalised words (a name of one to four words): where a world city's name can stand.
+# (The boundary is checked after the capital, so the engine skips from capital to capital in C.)
 CAPITALISED = re.compile(
-    r"(?<![\w\-.@/])[A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*(?:[ \-][A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*){0,3}"
+    r"[A-ZÀ-Þ](?<![\w\-.@/].)[^\W\d_]*(?:['’\-][^\W\d_]+)*(?:[ \-][A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*){0,3}"
 )
 # A state, province or county code after the name ("Dallas, TX", "Parramatta, NSW"): a place cue.
 REGION_AFTER = re.compile(r",\s?(?:[A-Z]{2}|NSW|VIC|QLD|TAS|ACT)\b")
