@@ -28,8 +28,8 @@ def identifier_object(item: Found, text: str) -> dict[str, Any]:
 
 
 def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> dict[str, Any]:
-    """The whole output object of one input record."""
-    return {
+    """The whole output object of one input record (``truncated``: only when the text was too long to read whole)."""
+    result: dict[str, Any] = {
         "id": record_id,
         "language": extraction.language,
         "identifiers": [identifier_object(item, text) for item in extraction.identifiers],
@@ -63,6 +63,9 @@ def extraction_object(record_id: Any, text: str, extraction: PostExtraction) -> 
         ],
         "scores": domain_scores(extraction.indicators),
     }
+    if extraction.truncated:
+        result["truncated"] = True
+    return result
 
 
 def extract_line(line: str, default_region: str) -> dict[str, Any]:

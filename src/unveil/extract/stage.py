@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from unveil.collector import collector_off
 from unveil.extract.columns import MentionColumns
-from unveil.extract.extractor import MAX_TEXT, extract_post
+from unveil.extract.extractor import extract_post
 from unveil.extract.schema import AGES, IDENTIFIERS, MENTIONS, PLACES, POSTS, PRICES
 from unveil.pipeline import Stage, StageContext
 
@@ -32,7 +32,7 @@ def extract_batch(
     names = ("post_id", "text", "region")
     with collector_off():
         for post_id, text, region in zip(*(batch.column(name).to_pylist() for name in names), strict=True):
-            text = (text or "")[:MAX_TEXT]
+            text = text or ""
             columns.add_post(post_id, text, extract_post(text, region or default_region))
     return columns.batch()
 
