@@ -205,3 +205,20 @@ def test_a_template_link_whose_posts_are_grouped_elsewhere_gets_no_page_link() -
     ]
     shown = visible_network(None, detail, PrivacyView(None))  # type: ignore[arg-type]
     assert [link["page"] for link in shown["links"]] == [1, None]
+
+
+def test_graphs_are_laid_out_once_and_the_cache_keeps_the_latest() -> None:
+    from unveil.web.netgraph import GraphCache
+
+    cache = GraphCache(size=2)
+    computed: list[str] = []
+
+    def make(name: str) -> Callable[[], dict[str, object]]:
+        return lambda: computed.append(name) or {"name": name}  # type: ignore[func-returns-value]
+
+    first = cache.get(("N1", 40, False), make("a"))
+    assert cache.get(("N1", 40, False), make("b")) is first and computed == ["a"]
+    cache.get(("N1", 40, True), make("masked"))  # pseudonymised: its own graph
+    cache.get(("N2", 40, False), make("c"))
+    cache.get(("N1", 40, False), make("d"))  # evicted by the two after it
+    assert computed == ["a", "masked", "c", "d"]

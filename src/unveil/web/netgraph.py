@@ -17,7 +17,8 @@ node ids included, never the value itself.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,35 @@ DEFAULT_LIMIT = 40
 MAX_LIMIT = 400
 ITERATIONS = 120
 EDGE_KINDS = ("identifier", "template", "style", "image")
+CACHED_GRAPHS = 512
+"""Graphs kept per snapshot and process (``GraphCache``): a network's graph is laid out once, not per view."""
+
+
+class GraphCache:
+    """The last ``size`` graphs computed, by (network, limit, pseudonymised or not); safe across threads.
+
+    Kept per snapshot (``ReadModel.cached``), so new tables start a new cache. Every analyst sees the
+    same pseudonyms (one workspace key), so one masked graph serves them all.
+    """
+
+    def __init__(self, size: int = CACHED_GRAPHS) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, int, bool], dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, bool], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The graph under ``key``, computed (outside the lock) when absent."""
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                return found
+        graph = compute()
+        with self.lock:
+            self.items[key] = graph
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return graph
 
 
 def collapsed_graph(

@@ -11,7 +11,7 @@ from unveil.auth.roles import Permission
 from unveil.web.charts import timeline_chart
 from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Scope, Tables
 from unveil.web.geo import city_map, moves
-from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, collapsed_graph
+from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, GraphCache, collapsed_graph
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import (
     POSTS_PAGE,
@@ -286,7 +286,13 @@ def network_graph_api(
     the biggest ``limit`` nodes (``next_limit``: the next "show more")."""
     if scope is not None:
         scope.require("network", network_id)
-    detail = network_detail(tables, network_id, with_post_ids=True)
+
+    def compute() -> dict[str, Any]:
+        detail = network_detail(tables, network_id, with_post_ids=True)
+        edges = non_identifier_edges(tables, network_id)
+        return collapsed_graph(detail.posts, detail.identifiers, edges, privacy.identifier, limit)
+
+    cache = tables.cached("network-graphs", GraphCache)
+    graph = cache.get((network_id, limit, privacy.masked), compute)
     audit.view("network", network_id, "graph")
-    edges = non_identifier_edges(tables, network_id)
-    return collapsed_graph(detail.posts, detail.identifiers, edges, privacy.identifier, limit)
+    return graph
