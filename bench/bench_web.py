@@ -178,14 +178,24 @@ def samples(root: Path) -> dict[str, list[str]]:
     return {name: [r[0] for r in connection.execute(sql).fetchall()] for name, sql in queries.items()}
 
 
+WORDS = ("girl", "massage", "job", "new", "Brussels")
+CITIES = ("Brussels", "Antwerp", "Ghent", "Liège")
+LANGUAGES = ("fr", "nl", "en")
+
+
 def _request(kind: str, found: dict[str, list[str]], rng: random.Random) -> str:
+    """A page of ``kind``. Every search page counts its total and facets over all its matches (city,
+    language, indicator, network, site, month); a fifth of the searches are a facet clicked on a word search."""
     if kind == "search":
         choice = rng.random()
-        if choice < 0.5 and found["phones"]:
+        if choice < 0.4 and found["phones"]:
             return "/search?" + urlencode({"identifier": rng.choice(found["phones"]).split("~")[0]})
+        if choice < 0.65:
+            return "/search?" + urlencode({"q": rng.choice(WORDS)})
         if choice < 0.8:
-            return "/search?" + urlencode({"q": rng.choice(["girl", "massage", "job", "new", "Brussels"])})
-        return "/search?" + urlencode({"city": rng.choice(["Brussels", "Antwerp", "Ghent", "Liège"])})
+            return "/search?" + urlencode({"city": rng.choice(CITIES)})
+        facet = rng.choice((("city", CITIES), ("language", LANGUAGES)))
+        return "/search?" + urlencode({"q": rng.choice(WORDS), facet[0]: rng.choice(facet[1])})
     if kind == "post":
         return "/posts/" + quote(rng.choice(found["posts"]), safe="")
     if kind == "network":  # as a browser opens it: the page, its graph (fetched by the page), a next page of posts

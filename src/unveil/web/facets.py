@@ -4,14 +4,13 @@ A search page shows how many posts match and, for each facet (city, language, in
 site, month), the values of the matching posts with their counts. Over a million posts a common
 word matches a third of them: counting them with SQL per request (a semi-join of the matches with
 the posts, then a GROUP BY per facet) costs tens of milliseconds of CPU, which twenty users on two
-cores cannot afford. So the snapshot build writes two facet tables (``build_facets``), and each
-serving process loads them once per snapshot into arrays indexed by the post's rank (``pos``):
-
-- ``web.post_facets``: one row per post, in rank order: ``city``, ``language``, ``site`` (platform),
-  ``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), ``risk``,
-  ``posted`` and ``ingested`` (epoch seconds: the post's time, and when its part was ingested);
-- ``web.post_facet_values``: the facets a post may have several of: ``indicator`` (``indicator_id``),
-  ``domain`` (an indicator's domain, for the indicator filter) and ``network``, as (facet, pos, value).
+cores cannot afford. So the snapshot build writes a facet table (``build_facets``), and each
+serving process loads it once per snapshot into arrays indexed by the post's rank (``pos``):
+``web.post_facets``, one row per post in rank order: ``city``, ``language``, ``site`` (platform),
+``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), the *sets* of values
+a post may have several of (``indicator_set``, ``domain_set`` for the indicator filter, ``network_set``:
+sorted values joined by ``SEPARATOR``), ``risk``, ``posted`` and ``ingested`` (epoch seconds: the post's
+time, and when its part was ingested).
 
 A search is then a boolean mask over the ranks: the words' and identifiers' posting lists come from
 ``web.terms`` and ``web.identifier_posts`` (sorted: a few row groups each), every other filter is a
@@ -56,37 +55,43 @@ Codes = npt.NDArray[np.int32]
 Mask = npt.NDArray[np.bool_]
 
 
+SEPARATOR = "\x1f"
+"""Between the values of a post's set (``indicators``, ``domains``, ``networks`` of ``web.post_facets``)."""
+SETS = {
+    "indicator": ("score.indicators", "indicator_id"),
+    "domain": ("score.indicators", "domain"),
+    "network": ("link.network_posts", "network_id"),
+}
+"""Facets a post may have several values of: (table, column); ``domain`` serves the indicator filter."""
+
+
 def build_facets(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """``web.post_facets`` and ``web.post_facet_values`` from ``web.posts`` and the stage tables present."""
-    template, join = "NULL::VARCHAR", ""
+    """``web.post_facets`` from ``web.posts`` and the stage tables present (``SETS``, ``link.template_members``)."""
+    selects, joins = [], []
     if "link.template_members" in tables:
-        join = (
+        joins.append(
             "LEFT JOIN (SELECT post_id, min(template_id) AS template_id FROM link.template_members GROUP BY post_id) t "
             "ON t.post_id = p.post_id"
         )
-        template = "t.template_id"
+        selects.append("t.template_id::VARCHAR AS template")
+    else:
+        selects.append("NULL::VARCHAR AS template")
+    for name, (table, column) in SETS.items():
+        if table in tables:
+            stage, _, short = table.partition(".")
+            joins.append(
+                f"LEFT JOIN (SELECT post_id, array_to_string(list_sort(list(DISTINCT {column})), chr(31)) AS v "
+                f'FROM "{stage}"."{short}" WHERE {column} IS NOT NULL GROUP BY post_id) s_{name} '
+                f"ON s_{name}.post_id = p.post_id"
+            )
+            selects.append(f"s_{name}.v AS {name}_set")
+        else:
+            selects.append(f"NULL::VARCHAR AS {name}_set")
     connection.execute(
         "CREATE TABLE web.post_facets AS SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, "
-        f"strftime(p.posted_at, '%Y-%m') AS month, {template}::VARCHAR AS template, p.risk::FLOAT AS risk, "
+        f"strftime(p.posted_at, '%Y-%m') AS month, {', '.join(selects)}, p.risk::FLOAT AS risk, "
         "epoch(p.posted_at)::DOUBLE AS posted, epoch(p.ingested_at)::DOUBLE AS ingested "
-        f"FROM web.posts p {join} ORDER BY p.pos"
-    )
-    parts = ["SELECT NULL::VARCHAR AS facet, NULL::INTEGER AS pos, NULL::VARCHAR AS value WHERE FALSE"]
-    if "score.indicators" in tables:
-        parts.append(
-            "SELECT 'indicator', p.pos, i.indicator_id FROM score.indicators i "
-            "JOIN web.posts p ON p.post_id = i.post_id"
-        )
-        parts.append(
-            "SELECT 'domain', p.pos, i.domain FROM score.indicators i JOIN web.posts p ON p.post_id = i.post_id"
-        )
-    if "link.network_posts" in tables:
-        parts.append(
-            "SELECT 'network', p.pos, n.network_id FROM link.network_posts n JOIN web.posts p ON p.post_id = n.post_id"
-        )
-    connection.execute(
-        f"CREATE TABLE web.post_facet_values AS SELECT DISTINCT facet, pos, value FROM ({' UNION ALL '.join(parts)}) "
-        "WHERE value IS NOT NULL ORDER BY facet, pos, value"
+        f"FROM web.posts p {' '.join(joins)} ORDER BY p.pos"
     )
 
 
@@ -106,19 +111,44 @@ class Single:
 
 
 @dataclass
-class Multi:
-    """A facet with any number of values per post: (``pos``, ``codes``) pairs indexing ``labels``."""
+class Sets:
+    """A facet with any number of values per post, as the post's *set* of values: ``sets.codes[pos]`` indexes
+    the distinct sets; set ``k`` holds the values ``members[owner == k]`` (codes into ``labels``).
 
-    pos: Codes
-    codes: Codes
+    Posts share few distinct sets (of indicators, of networks): counting the values among matching posts
+    is a count of their sets (one gather and one ``bincount`` over the matching ranks, as a single-valued
+    facet), then one weighted ``bincount`` over the sets' members.
+    """
+
+    sets: Single
     labels: list[str]
+    members: Codes
+    owner: Codes
 
-    def matching(self, wanted: str, size: int) -> Mask:
+    def counts(self, ranks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """How many of the ranked posts hold each value."""
+        per_set = np.bincount(self.sets.codes[ranks] + 1, minlength=len(self.sets.labels) + 1)[1:]
+        found = np.bincount(self.members, weights=per_set[self.owner], minlength=len(self.labels))
+        return np.rint(found).astype(np.int64)
+
+    def matching(self, wanted: str) -> Mask:
         """The posts holding the value ``wanted``."""
-        mask = np.zeros(size, bool)
+        chosen = np.zeros(len(self.sets.labels) + 1, bool)  # the last entry stands for "none" (code -1)
         if wanted in self.labels:
-            mask[self.pos[self.codes == self.labels.index(wanted)]] = True
-        return mask
+            chosen[self.owner[self.members == self.labels.index(wanted)]] = True
+        return chosen[self.sets.codes]
+
+
+def _sets(column: pa.ChunkedArray) -> Sets:
+    encoded = _encode(column)
+    labels: dict[str, int] = {}
+    members: list[int] = []
+    owner: list[int] = []
+    for number, joined in enumerate(encoded.labels):
+        for value in joined.split(SEPARATOR):
+            members.append(labels.setdefault(value, len(labels)))
+            owner.append(number)
+    return Sets(encoded, list(labels), np.array(members, dtype=np.int32), np.array(owner, dtype=np.int32))
 
 
 @dataclass
@@ -127,7 +157,7 @@ class FacetIndex:
 
     size: int
     single: dict[str, Single]
-    multi: dict[str, Multi]
+    multi: dict[str, Sets]
     risk: npt.NDArray[np.float32]
     posted: npt.NDArray[np.float64]
     ingested: npt.NDArray[np.float64]
@@ -144,18 +174,12 @@ def _encode(column: pa.ChunkedArray | pa.Array) -> Single:
 
 
 def load_index(tables: ReadModel) -> FacetIndex:
-    """The facet tables of the current snapshot as arrays (read once per snapshot and process)."""
+    """The facet table of the current snapshot as arrays (read once per snapshot and process)."""
+    names = ", ".join([*SINGLE, *(f"{name}_set" for name in MULTI)])
     with tables.cursor() as cursor:
-        posts = cursor.sql(
-            "SELECT city, language, site, month, template, risk, posted, ingested FROM web.post_facets ORDER BY pos"
-        ).to_arrow_table()
-        values = cursor.sql("SELECT facet, pos, value FROM web.post_facet_values ORDER BY facet, pos").to_arrow_table()
+        posts = cursor.sql(f"SELECT {names}, risk, posted, ingested FROM web.post_facets ORDER BY pos").to_arrow_table()
     single = {name: _encode(posts[name]) for name in SINGLE}
-    multi = {}
-    for name in MULTI:
-        part = values.filter(pc.equal(values["facet"], name))
-        encoded = _encode(part["value"])
-        multi[name] = Multi(part["pos"].to_numpy().astype(np.int32), encoded.codes, encoded.labels)
+    multi = {name: _sets(posts[f"{name}_set"]) for name in MULTI}
     risk = posts["risk"].to_numpy(zero_copy_only=False).astype(np.float32)
     posted = posts["posted"].to_numpy(zero_copy_only=False).astype(np.float64)
     ingested = posts["ingested"].to_numpy(zero_copy_only=False).astype(np.float64)
@@ -234,13 +258,11 @@ def match_mask(
         if wanted:
             mask &= index.single[name].matching(wanted)
     if filters.indicator and tables.has("score.indicators"):
-        mask &= index.multi["indicator"].matching(filters.indicator, index.size) | index.multi["domain"].matching(
-            filters.indicator, index.size
-        )
+        mask &= index.multi["indicator"].matching(filters.indicator) | index.multi["domain"].matching(filters.indicator)
     if filters.risk_min is not None:
         mask &= index.risk >= filters.risk_min
     if filters.network:
-        mask &= index.multi["network"].matching(filters.network, index.size)
+        mask &= index.multi["network"].matching(filters.network)
     return mask
 
 
@@ -268,13 +290,11 @@ def facet_counts(index: FacetIndex, mask: Mask) -> dict[str, list[tuple[str, int
     for name in FACETS:
         if name in index.single:
             column = index.single[name]
-            codes = column.codes[ranks]
-            counts = np.bincount(codes[codes >= 0], minlength=len(column.labels))
+            counts = np.bincount(column.codes[ranks] + 1, minlength=len(column.labels) + 1)[1:]
             facets[name] = _top(counts, column.labels, name)
         else:
             values = index.multi[name]
-            counts = np.bincount(values.codes[mask[values.pos]], minlength=len(values.labels))
-            facets[name] = _top(counts, values.labels, name)
+            facets[name] = _top(values.counts(ranks), values.labels, name)
     return facets
 
 
