@@ -323,3 +323,29 @@ def test_no_bundle_is_made_from_a_doctored_post_whose_size_and_time_were_kept(
     with pytest.raises(IntegrityError, match=f"ingest/posts/{part.name}: content changed"):
         make_bundle(copy, top_case, tmp_path / "bundle.zip", "alice")
     assert not (tmp_path / "bundle.zip").exists()
+
+
+def test_a_bundle_carries_an_rfc3161_stamp_when_an_authority_is_configured(
+    case_workspace: Workspace, top_case: str, bundle: BundleResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.evidence.test_timestamp import make_authority
+    from unveil.cases import make_bundle
+    from unveil.evidence.timestamp import TSA_ENV
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    command, ca = make_authority(tmp_path / "tsa")
+    monkeypatch.setenv(TSA_ENV, command)
+    copy = Workspace.open(Path(shutil.copytree(case_workspace.root, tmp_path / "ws")))
+    stamped = make_bundle(copy, top_case, tmp_path / "stamped.zip", "alice").path
+    check = verify_bundle(stamped, tsa_ca=ca)
+    assert check.timestamp and check.timestamp_checked
+    assert CustodyLog(copy).entries()[-1]["detail"]["timestamp"] == check.timestamp
+    assert verify_bundle(stamped).timestamp_checked is False  # read, not checked, without --tsa-ca
+    with pytest.raises(IntegrityError, match=r"TIMESTAMP\.tsr: missing"):
+        verify_bundle(bundle.path, tsa_ca=ca)  # a bundle made without an authority
+    _, other_ca = make_authority(tmp_path / "other", "another authority")
+    with pytest.raises(IntegrityError, match=r"TIMESTAMP\.tsr: does not verify"):
+        verify_bundle(stamped, tsa_ca=other_ca)

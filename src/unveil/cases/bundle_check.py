@@ -23,7 +23,8 @@ SUMS = "SHA256SUMS"
 SEAL = "SEAL"
 SIGNATURE = "SIGNATURE"
 MANIFEST = "manifest.json"
-UNLISTED = {SUMS, SEAL, SIGNATURE}
+TIMESTAMP = "TIMESTAMP.tsr"  # unveil.evidence.timestamp.TOKEN
+UNLISTED = {SUMS, SEAL, SIGNATURE, TIMESTAMP}
 
 
 def sums_text(checksums: dict[str, str]) -> str:
@@ -48,6 +49,8 @@ class BundleCheck:
     path: Path
     files: int
     key: str = ""
+    timestamp: str = ""  # the time an RFC 3161 token states ("" when the bundle has none)
+    timestamp_checked: bool = False  # whether the token was checked against a TSA certificate
 
 
 def _member_sha256(bundle: zipfile.ZipFile, name: str) -> str | None:
@@ -62,12 +65,14 @@ def _member_sha256(bundle: zipfile.ZipFile, name: str) -> str | None:
     return digest.hexdigest()
 
 
-def verify_bundle(path: Path, trusted_keys: list[str] | None = None) -> BundleCheck:
+def verify_bundle(path: Path, trusted_keys: list[str] | None = None, tsa_ca: Path | None = None) -> BundleCheck:
     """Check every file of a bundle, its signature and its manifest; raise ``IntegrityError`` naming each problem.
 
     Args:
         path: the bundle (.zip).
         trusted_keys: signing-key fingerprints accepted besides this installation's.
+        tsa_ca: a time-stamping authority's CA certificate(s): the bundle's RFC 3161 token must
+            cover its ``SHA256SUMS`` and chain to them (and a bundle without a token fails).
     """
     try:
         bundle = zipfile.ZipFile(path)
@@ -79,10 +84,26 @@ def verify_bundle(path: Path, trusted_keys: list[str] | None = None) -> BundleCh
         problems = _problems(bundle)
         key, signature_problems = _signature(bundle, trusted_keys)
         problems += signature_problems + _manifest_problems(bundle)
+        when, stamp_problems = _timestamp(bundle, tsa_ca)
+        problems += stamp_problems
         count = len(bundle.namelist())
     if problems:
         raise IntegrityError(str(path), problems)
-    return BundleCheck(path, count, key)
+    return BundleCheck(path, count, key, when or "", tsa_ca is not None and bool(when))
+
+
+def _timestamp(bundle: zipfile.ZipFile, tsa_ca: Path | None) -> tuple[str | None, list[str]]:
+    """The time an RFC 3161 token states and its problems (checked against ``tsa_ca`` when given)."""
+    from unveil.evidence.timestamp import check_token
+
+    names = bundle.namelist()
+    if TIMESTAMP not in names:
+        return None, [f"{TIMESTAMP}: missing (the bundle is not time-stamped)"] if tsa_ca is not None else []
+    try:
+        token, sums = bundle.read(TIMESTAMP), bundle.read(SUMS) if SUMS in names else b""
+    except (zipfile.BadZipFile, zlib.error, OSError):
+        return None, [f"{TIMESTAMP} changed (unreadable)"]
+    return check_token(sums, token, tsa_ca)
 
 
 def _signature(bundle: zipfile.ZipFile, trusted_keys: list[str] | None) -> tuple[str, list[str]]:

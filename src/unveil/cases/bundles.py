@@ -10,6 +10,8 @@ Layout of ``bundle.zip``::
     SHA256SUMS               SHA-256 of every file above (``sha256sum -c`` format)
     SEAL                     SHA-256 of SHA256SUMS
     SIGNATURE                Ed25519 signature of SHA256SUMS by the installation's key (JSON)
+    TIMESTAMP.tsr            an RFC 3161 time-stamp token over SHA256SUMS, when an authority is
+                             configured (``unveil.evidence.timestamp``)
 
 The manifest's ``tables`` names, for every table the data came from, the SHA-256 of each of its
 Parquet parts and the custody events that committed them (those lines are in
@@ -40,6 +42,7 @@ from unveil.evidence.custody import CustodyLog
 from unveil.evidence.parts import expected_parts, table_problems
 from unveil.evidence.signing import BUNDLE_CONTEXT, sign
 from unveil.evidence.store import EvidenceStore
+from unveil.evidence.timestamp import TOKEN, stamp, tsa_command
 from unveil.workspace import Workspace
 
 FORMAT = "unveil-bundle/1"
@@ -216,6 +219,9 @@ def make_bundle(workspace: Workspace, case_id: str, out: Path, operator: str) ->
     files[SUMS], files[SEAL] = sums, f"{hashlib.sha256(sums).hexdigest()}  {SUMS}\n".encode()
     signature = {"signs": SUMS, **sign(BUNDLE_CONTEXT, sums)}
     files[SIGNATURE] = (json.dumps(signature, indent=2, sort_keys=True) + "\n").encode()
+    stamped = None
+    if tsa_command() is not None:  # an RFC 3161 token over SHA256SUMS: when the bundle existed as it is
+        files[TOKEN], stamped = stamp(sums)
     _write_zip(out, files, on_disk)
     digest = _file_sha256(out)
     CustodyLog(workspace).append(
@@ -227,6 +233,7 @@ def make_bundle(workspace: Workspace, case_id: str, out: Path, operator: str) ->
             "seal": hashlib.sha256(sums).hexdigest(),
             "items": len(detail.items),
             "key": signature["key"],
+            **({"timestamp": stamped} if stamped else {}),
         },
     )
     present = sum(1 for e in evidence if e["present"])

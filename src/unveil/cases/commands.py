@@ -204,12 +204,18 @@ def verify_bundle_command(
         list[str] | None,
         typer.Option("--trusted-key", help="Signing-key fingerprint accepted besides this installation's."),
     ] = None,
+    tsa_ca: Annotated[
+        Path | None, typer.Option("--tsa-ca", help="Time-stamping authority CA certificate (checks the stamp).")
+    ] = None,
 ) -> None:
     """Check a court bundle offline: files, manifest and signature; name anything changed, added or removed."""
     from unveil.cases import verify_bundle
 
-    check = verify_bundle(bundle, trusted_key)
+    check = verify_bundle(bundle, trusted_key, tsa_ca)
     console.print(f"{check.path}: OK, {check.files} files verified; signed by key {check.key}")
+    if check.timestamp:
+        how = "checked against the authority's certificate" if check.timestamp_checked else "not checked: give --tsa-ca"
+        console.print(f"RFC 3161 time-stamp: {check.timestamp} ({how})")
 
 
 def export_command(
