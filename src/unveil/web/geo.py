@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 WIDTH, HEIGHT, MARGIN = 800, 500, 36
-MIN_SPAN = 1.6
+MIN_SPAN = 0.9
 """Degrees of latitude a map shows at least (a network seen in one city shows its province around it)."""
 EUROPE = (-12.0, 34.0, 32.0, 62.0)
 PROVINCES = (1.0, 48.5, 8.0, 52.5)
