@@ -85,9 +85,9 @@ def _fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _positions() -> dict[str, tuple[float, float]]:
-    """Folded city name or alias -> (lat, lon): the curated gazetteer first, then the world's cities."""
-    from unveil.extract.places import WORLD_FILE, read_gazetteer_rows
+def _curated() -> dict[str, tuple[float, float]]:
+    """Folded name or alias -> (lat, lon) of the curated gazetteer (Belgian municipalities, cities, ...)."""
+    from unveil.extract.places import read_gazetteer_rows
 
     found: dict[str, tuple[float, float]] = {}
     for place, names in read_gazetteer_rows():
@@ -95,14 +95,24 @@ def _positions() -> dict[str, tuple[float, float]]:
             continue
         for name in names:
             found.setdefault(_fold(name), (place.lat, place.lon))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _world() -> dict[str, tuple[float, float]]:
+    """Folded name or alias -> (lat, lon) of the world's cities (read only when a city is not curated)."""
+    from unveil.extract.places import WORLD_FILE
+
+    found: dict[str, tuple[float, float]] = {}
     raw = (resources.files("unveil.extract") / "gazetteer" / WORLD_FILE).read_bytes()
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("#") or not line:
             continue
-        _, name, _, lat, lon, _, keys = line.split("\t")
+        _, _, _, lat, lon, _, keys = line.split("\t")  # keys: the folded name and aliases, most populous first
         if lat.strip() and lon.strip():
-            for key in [_fold(name), *keys.split("|")]:
-                found.setdefault(key, (float(lat), float(lon)))
+            at = (float(lat), float(lon))
+            for key in keys.split("|"):
+                found.setdefault(key, at)
     return found
 
 
@@ -110,7 +120,8 @@ def city_position(city: str | None) -> tuple[float, float] | None:
     """(lat, lon) of a post's city by name (any case or accents), or None when the gazetteer does not know it."""
     if not city:
         return None
-    return _positions().get(_fold(city))
+    key = _fold(city)
+    return _curated().get(key) or _world().get(key)
 
 
 def _view(lats: list[float], lons: list[float]) -> tuple[Box, float]:
