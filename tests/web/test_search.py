@@ -258,3 +258,12 @@ def test_saved_searches_are_described_in_words_and_counted_once_per_state_of_the
     assert listed()["new"] == 0
     db.close()
     client.delete(f"/api/saved-searches/{created['id']}")
+
+
+def test_the_facet_index_loads_on_a_thread_whose_cursor_has_an_unfinished_result(web: WebWorld) -> None:
+    from unveil.web.facets import load_index
+    from unveil.web.readmodel import ReadModel
+
+    tables = ReadModel(web.workspace)
+    assert tables.value("SELECT pos FROM web.posts ORDER BY pos") == 0  # more rows left unread on this cursor
+    assert load_index(tables).size == tables.value("SELECT count(*) FROM web.posts")

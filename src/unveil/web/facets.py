@@ -176,8 +176,15 @@ def _encode(column: pa.ChunkedArray | pa.Array) -> Single:
 def load_index(tables: ReadModel) -> FacetIndex:
     """The facet table of the current snapshot as arrays (read once per snapshot and process)."""
     names = ", ".join([*SINGLE, *(f"{name}_set" for name in MULTI)])
-    with tables.cursor() as cursor:
-        posts = cursor.sql(f"SELECT {names}, risk, posted, ingested FROM web.post_facets ORDER BY pos").to_arrow_table()
+    with tables.cursor() as thread_cursor:
+        # a cursor of its own: a relation refuses to run on one with an unfinished result (``ReadModel.value``)
+        cursor = thread_cursor.cursor()
+        try:
+            posts = cursor.sql(
+                f"SELECT {names}, risk, posted, ingested FROM web.post_facets ORDER BY pos"
+            ).to_arrow_table()
+        finally:
+            cursor.close()
     single = {name: _encode(posts[name]) for name in SINGLE}
     multi = {name: _sets(posts[f"{name}_set"]) for name in MULTI}
     risk = posts["risk"].to_numpy(zero_copy_only=False).astype(np.float32)
@@ -213,7 +220,14 @@ def match_mask(
     tables: ReadModel, index: FacetIndex, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool
 ) -> Mask:
     """The posts (by rank) matching every criterion, as ``queries.search.conditions`` selects them."""
-    from unveil.web.queries.search import HIDDEN_RANGE, LAST_CHARACTER, identifier_condition, like, query_words
+    from unveil.web.queries.search import (
+        HIDDEN_RANGE,
+        LAST_CHARACTER,
+        identifier_condition,
+        identifier_posts,
+        like,
+        query_words,
+    )
 
     mask = np.ones(index.size, bool)
     words = query_words(filters.q) if filters.q else []
@@ -238,7 +252,9 @@ def match_mask(
         mask &= found
     if pairs:
         found = np.zeros(index.size, bool)
-        if tables.has("extract.identifiers"):
+        if tables.has("extract.identifiers") and tables.has_lookups():  # the lookup file's rows: a fraction of a ms
+            found[[int(row["pos"]) for row in identifier_posts(tables, pairs)]] = True
+        elif tables.has("extract.identifiers"):
             where, params = identifier_condition(pairs)
             found[_positions(tables, f"SELECT pos FROM web.identifier_posts WHERE {where}", params)] = True
         mask &= found

@@ -41,8 +41,11 @@ def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
     """The stretches of ``text`` that are hits, merged and in order."""
     found: list[tuple[int, int]] = []
     if hits.words:
+        firsts = tuple({word[0] for word in hits.words if word})
         for match in WORD.finditer(text):
-            if fold(match.group()).startswith(hits.words):
+            word = match.group()
+            # folding (Unicode decomposition) costs: only words whose first letter may match are folded
+            if (not word.isascii() or word[0].lower().startswith(firsts)) and fold(word).startswith(hits.words):
                 found.append(match.span())
     lowered = text.lower()
     for literal in hits.literals:
@@ -52,7 +55,12 @@ def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
             found.append((at, at + len(needle)))
             at = lowered.find(needle, at + len(needle))
     if hits.phones:
+        numbers = [phone.lstrip("+") for phone in hits.phones]
         for match in DIGIT_RUN.finditer(text):
+            digits = "".join(ch for ch in match.group() if ch.isdigit()).lstrip("0")
+            # a written form's digits (trunk or international zeros aside) end the E.164 number: parse only those
+            if not any(number.endswith(digits) for number in numbers):
+                continue
             start = match.start() - (match.start() > 0 and text[match.start() - 1] == "+")
             if canonical_phone(text[start : match.end()], hits.region) in hits.phones:
                 found.append((start, match.end()))
