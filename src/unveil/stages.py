@@ -15,6 +15,7 @@ def all_stages() -> list[Stage]:
     from unveil.indicators.stage import SCORE
     from unveil.link.stage import LINK
     from unveil.money.stage import MONEY
+    from unveil.publish.stage import PUBLISH
     from unveil.rank.stage import RANK
 
-    return [EXTRACT, SCORE, LINK, MONEY, RANK]
+    return [EXTRACT, SCORE, LINK, MONEY, RANK, PUBLISH]

@@ -8,11 +8,19 @@ threads: a reader sees either the old pair or the new one), and it holds a refer
 text, so the identity check cannot be fooled by a recycled object.
 
 ``trie_pattern``: one regular expression for a list of words, shaped as a trie.
+
+``INVISIBLE`` and ``DIGIT_RUN``: what an analyst never reads as written (the web's privacy layer
+masks it, the ``publish`` stage leaves its words out of an analyst's search).
 """
 
 from __future__ import annotations
 
 import re
+
+INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad"
+"""Zero-width and bidirectional-control characters (a character class body)."""
+DIGIT_RUN = re.compile(rf"\d(?:[\s./()\-+{INVISIBLE}]{{0,3}}\d){{5,}}")
+"""Six or more digits, with up to three separators between two of them: shown to analysts as a pseudonym."""
 
 _last: tuple[str, str] = ("", "")
 

@@ -17,7 +17,7 @@ from unveil.db import connect
 from unveil.web.lookups import TimeKeys, decode
 from unveil.web.queries.networks import network_detail
 from unveil.web.queries.posts import post_detail
-from unveil.web.queries.search import SearchFilters, query_words, search_posts
+from unveil.web.queries.search import query_words
 from unveil.web.readmodel import SNAPSHOT_DIR, ReadModel
 from unveil.workspace import Workspace
 
@@ -84,24 +84,16 @@ def test_lookup_pages_get_their_times_back() -> None:
     }
 
 
-def test_lookup_file_answers_like_the_snapshot(web_workspace: Workspace) -> None:
+def test_pages_are_the_published_rows(web_workspace: Workspace) -> None:
     model = ReadModel(web_workspace)
-    assert model.has_lookups()
     assert list((web_workspace.root / SNAPSHOT_DIR).glob("snapshot-*.lookups.sqlite"))
-    posts = [row[0] for row in model.tuples("SELECT post_id FROM web.posts ORDER BY pos")]
-    networks = [row[0] for row in model.tuples("SELECT network_id FROM link.networks ORDER BY network_id")]
-    phones = [row[0] for row in model.tuples("SELECT DISTINCT value FROM extract.identifiers ORDER BY value")]
-    cities = [row[0] for row in model.tuples("SELECT DISTINCT best_city FROM web.posts WHERE best_city IS NOT NULL")]
-    searches = [SearchFilters(identifier=value) for value in phones]
-    searches += [SearchFilters(q=word) for word in ("lina", "LIN", "swée", "l", "zzzz-none", "!!!")]
-    searches += [SearchFilters(city=city) for city in [*cities, "nowhere", *(c.upper() for c in cities)]]
-
-    def pages(stored: bool) -> list[object]:
-        model.has_lookups = lambda: stored  # type: ignore[method-assign]
-        found: list[object] = [post_detail(model, post_id).__dict__ for post_id in posts]
-        found += [network_detail(model, network_id, True).__dict__ for network_id in networks]
-        found += [search_posts(model, filters, "BE").__dict__ for filters in searches]
-        return found
-
-    assert posts and networks and phones and cities
-    assert pages(stored=True) == pages(stored=False)
+    published = web_workspace.table("publish.post_pages").read().to_pylist()
+    for row in published:
+        detail = post_detail(model, row["post_id"])
+        assert detail.post == {k: v for k, v in row.items() if not k.startswith("list_")}
+        assert detail.identifiers == row["list_identifiers"] and detail.networks == row["list_networks"]
+    for row in web_workspace.table("publish.network_pages").read().to_pylist():
+        detail = network_detail(model, row["network_id"], True)
+        assert detail.member_count == len(row["list_members"])
+        assert [i["post_ids"] for i in detail.identifiers] == row["list_identifier_posts"]
+    assert published and published[0]["list_identifiers"] is not None

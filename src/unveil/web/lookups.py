@@ -3,19 +3,18 @@
 DuckDB answers an indexed point lookup in 1-3 ms of CPU (planning the query, fetching each column from
 compressed segments, converting nested lists to Python): on two cores shared by the server's workers,
 that CPU is what 20 users queue for. So the snapshot build also writes, next to the DuckDB file, a
-SQLite file ``snapshot-<hash>.lookups.sqlite`` (read-only afterwards, opened ``immutable``) holding:
+SQLite file ``snapshot-<hash>.lookups.sqlite`` (read-only afterwards, opened ``immutable``), copied
+from the ``publish`` stage's page tables, holding:
 
-- ``post_pages``: per post, the row a post page reads from ``web.post_details`` (its columns and
-  its lists as ``list:<field>``) as JSON written by DuckDB (``to_json``, in C++ on every core: a
-  third of the CPU the same rows took through Python objects), compressed;
-  ``time_keys`` names the fields that ``decode`` turns back into datetimes and dates;
-- ``network_pages``: per network, its ``web.network_pages`` row without ``list_identifier_posts``, and
-  that list apart (``extra``: only the graph reads it);
-- ``search_rows``: what a search result shows (``serving.RESULT_NAMES``) with the post's rank, keyed
-  by ``key_kind``/``key``: ``identifier`` (lower-case value: every post), ``term`` (a word of
-  ``web.terms``: its ``FIRST_PAGE`` newest posts) and ``city`` (lower-case city: its ``FIRST_PAGE``
-  newest posts). The first page of a one-word or one-city search is one range read, and an
-  identifier search one lookup per value.
+- ``post_pages``: per post, its row of ``publish.post_pages`` (its columns and its lists as
+  ``list:<field>``) as JSON written by DuckDB (``to_json``, in C++ on every core: a third of the
+  CPU the same rows took through Python objects), compressed; ``time_keys`` names the fields that
+  ``decode`` turns back into datetimes and dates;
+- ``network_pages``: per network, its ``publish.network_pages`` row without ``list_identifier_posts``,
+  and that list apart (``extra``: only the graph reads it);
+- ``search_rows``: ``publish.search_rows`` (what a search result shows, keyed by ``key_kind``/``key``:
+  ``identifier``, ``term`` and ``city``). The first page of a one-word or one-city search is one
+  range read, and an identifier search one lookup per value.
 """
 
 from __future__ import annotations
@@ -32,13 +31,9 @@ from typing import Any
 
 import duckdb
 
-from unveil.web.serving import DETAIL_LISTS, POST_PAGE_COLUMNS, RESULT_COLUMNS, RESULT_NAMES
+from unveil.publish.stage import DETAIL_LISTS, POST_PAGE_COLUMNS, SEARCH_COLUMNS
 
-FIRST_PAGE = 51
-"""Rows of each word and city kept in ``search_rows``: a result page (50) and one more, for "next page"."""
 BATCH = 5_000
-SEARCH_COLUMNS = ("pos", "type", "value", *RESULT_NAMES)
-"""Columns of ``search_rows`` after ``key_kind`` and ``key``."""
 NESTED_TIME = re.compile(r'"?(\w+)"? (TIMESTAMP|DATE)\b')
 """A struct field of a time type in a DuckDB type name (``STRUCT(posted_at TIMESTAMP WITH TIME ZONE, ...)``)."""
 
@@ -115,42 +110,33 @@ def _compress(text: str | None) -> bytes | None:
     return None if text is None else zlib.compress(text.encode(), 1)
 
 
-def _post_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, tables: set[str]) -> None:
-    fields = [name for name, (table, _, _) in DETAIL_LISTS.items() if table in tables]
-    columns = ", ".join(f'"{c}"' for c in POST_PAGE_COLUMNS) + "".join(f', list_{n} AS "list:{n}"' for n in fields)
-    _pages(connection, db, "post_pages", "post_id", f"SELECT {columns}, NULL AS nothing FROM web.post_details")
+def _post_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
+    columns = ", ".join(f'"{c}"' for c in POST_PAGE_COLUMNS) + "".join(
+        f', list_{n} AS "list:{n}"' for n in DETAIL_LISTS
+    )
+    _pages(connection, db, "post_pages", "post_id", f"SELECT {columns}, NULL AS nothing FROM publish.post_pages")
 
 
 def _network_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
-    sql = "SELECT * EXCLUDE (list_identifier_posts), list_identifier_posts FROM web.network_pages"
+    sql = "SELECT * EXCLUDE (list_identifier_posts), list_identifier_posts FROM publish.network_pages"
     _pages(connection, db, "network_pages", "network_id", sql)
 
 
-def _search_rows(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, tables: set[str]) -> None:
+def _search_rows(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
     db.execute(f"CREATE TABLE search_rows (key_kind TEXT NOT NULL, key TEXT, {', '.join(SEARCH_COLUMNS)})")
-    first = f"QUALIFY row_number() OVER (PARTITION BY key ORDER BY p.pos) <= {FIRST_PAGE}"
-    queries = [
-        f"SELECT 'term' AS key_kind, t.term AS key, p.pos, NULL AS type, NULL AS value, {RESULT_COLUMNS} "
-        f"FROM web.term_heads t JOIN web.posts p ON p.pos = t.pos {first}",
-        f"SELECT 'city' AS key_kind, lower(p.best_city) AS key, p.pos, NULL AS type, NULL AS value, {RESULT_COLUMNS} "
-        f"FROM web.posts p WHERE p.best_city IS NOT NULL {first}",
-    ]
-    if "extract.identifiers" in tables:
-        names = ", ".join(f'"{name}"' for name in SEARCH_COLUMNS)
-        queries.append(f"SELECT 'identifier' AS key_kind, value_lower AS key, {names} FROM web.identifier_posts")
     marks = ", ".join("?" for _ in range(2 + len(SEARCH_COLUMNS)))
-    for sql in queries:
-        # posted_at as text (ISO, UTC): SQLite has no time type, and search_row reads it back
-        result = connection.execute(
-            f"SELECT * REPLACE (posted_at::VARCHAR AS posted_at) FROM ({sql}) ORDER BY key, pos"
-        )
-        while batch := result.fetchmany(BATCH):
-            db.executemany(f"INSERT INTO search_rows VALUES ({marks})", batch)
+    names = ", ".join(
+        "posted_at::VARCHAR" if name == "posted_at" else f'"{name}"' for name in ("key_kind", "key", *SEARCH_COLUMNS)
+    )
+    # posted_at as text (ISO, UTC): SQLite has no time type, and search_row reads it back
+    result = connection.execute(f"SELECT {names} FROM publish.search_rows")
+    while batch := result.fetchmany(BATCH):
+        db.executemany(f"INSERT INTO search_rows VALUES ({marks})", batch)
     db.execute("CREATE INDEX search_rows_key ON search_rows (key_kind, key, pos)")
 
 
-def build_lookups(connection: duckdb.DuckDBPyConnection, path: Path, tables: set[str]) -> None:
-    """Write the lookup file at ``path`` from a snapshot whose serving tables are built."""
+def build_lookups(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the lookup file at ``path`` from a snapshot holding the published page tables."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
@@ -159,10 +145,9 @@ def build_lookups(connection: duckdb.DuckDBPyConnection, path: Path, tables: set
         connection.execute("SET TimeZone = 'UTC'")  # times are written as UTC text
         with db:
             db.execute("CREATE TABLE time_keys (page_table TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL)")
-            _post_pages(connection, db, tables)
-            if "link.network_posts" in tables and "link.networks" in tables:
-                _network_pages(connection, db)
-            _search_rows(connection, db, tables)
+            _post_pages(connection, db)
+            _network_pages(connection, db)
+            _search_rows(connection, db)
     finally:
         db.close()
 

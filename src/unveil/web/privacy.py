@@ -24,11 +24,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from unveil.auth.pseudonyms import Pseudonymiser
+from unveil.text import DIGIT_RUN
 
-INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad"
-"""Zero-width and bidirectional-control characters (a character class body)."""
-DIGIT_RUN = re.compile(rf"\d(?:[\s./()\-+{INVISIBLE}]{{0,3}}\d){{5,}}")
-"""Six or more digits, with up to three separators between two of them: shown to analysts as a pseudonym."""
 DIGIT_RUN_SQL = r"[0-9](?:[\s./()+\-]{0,3}[0-9]){5,}"
 """``DIGIT_RUN`` for DuckDB (RE2), over text whose invisible characters are already removed."""
 PSEUDONYM = re.compile(r"\b([a-z_]+)#([0-9a-f]{10})\b")

@@ -1,9 +1,9 @@
 """The read side of the web app: one DuckDB snapshot of the workspace's tables, shared by the workers.
 
 Pages must answer in well under 300 ms over a million posts while 20 people use them, so the app
-does not scan Parquet per request. The tables the pages query are loaded, with the serving tables
-of ``serving.py``, into a DuckDB file ``.web/snapshot-<hash>.duckdb`` of the workspace: built once per
-state of the tables (the first process that needs it builds it under a file lock), then opened
+does not scan Parquet per request. The tables the pages query are loaded, with the page tables the
+``publish`` stage wrote (``serving.py``), into a DuckDB file ``.web/snapshot-<hash>.duckdb`` of the
+workspace: built once per state of the tables (the first process that needs it builds it under a file lock), then opened
 read-only by every worker. Whenever a table's part files change, a background thread builds or
 opens the next snapshot and swaps it in when complete; other tables are views over their Parquet
 parts. Tables are named as in the contracts (``ingest.posts``: schema ``ingest``, table ``posts``).
@@ -28,7 +28,7 @@ import duckdb
 
 from unveil.errors import UnveilError
 from unveil.web.lookups import TimeKeys, build_lookups, lookups_path, open_lookups, read_time_keys
-from unveil.web.serving import build_serving, table_columns
+from unveil.web.serving import LOADED, load_published, table_columns
 from unveil.workspace import Workspace
 
 T = TypeVar("T")
@@ -55,7 +55,7 @@ INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "link.edges": ("network_id",),
 }
 """Tables copied into memory, with the columns indexed for point lookups; others are Parquet views.
-Posts are copied into ``web.posts`` (see ``serving.py``) and ``ingest.posts`` is a view of it."""
+Published posts are copied into ``web.posts`` (see ``serving.py``) and ``ingest.posts`` is then a view of it."""
 
 
 BUILD_MEMORY_VARIABLE = "UNVEIL_WEB_BUILD_MEMORY_LIMIT"
@@ -160,12 +160,13 @@ def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
     lookups = lookups_path(building)
     connection = duckdb.connect(str(building), config={"memory_limit": build_memory_limit()})
     try:
+        published = "publish.posts" in parts
         for name, paths in parts.items():
-            if name != "ingest.posts":
+            if name not in LOADED and not (published and name == "ingest.posts"):
                 _load_table(connection, name, paths)
-        if "ingest.posts" in parts:
-            build_serving(connection, [str(path) for path in parts["ingest.posts"]], set(parts))
-            build_lookups(connection, lookups, set(parts))
+        if published:
+            load_published(connection, {name: [str(path) for path in parts[name]] for name in LOADED})
+            build_lookups(connection, lookups)
         connection.execute("CHECKPOINT")
     finally:
         connection.close()

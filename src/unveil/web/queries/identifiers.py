@@ -2,7 +2,7 @@
 time, the identifiers written beside it, networks, transfers and parties.
 
 The posts of an identifier come from the identifier rows of the lookup file (``search_rows``, one
-index range per value; ``web.identifier_posts`` without it): what a result shows of each post, newest
+index range per value, written from ``publish.search_rows``): what a result shows of each post, newest
 first. Only the page's posts are opened (their text and spans) to cut a snippet around the hit.
 """
 
@@ -55,20 +55,14 @@ class IdentifierDetail:
 
 def identifier_posts(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]]:
     """Every post carrying the identifier, newest first (post id, title, time, city, risk, network)."""
-    if tables.has_lookups():
-        names = ", ".join(ROW_NAMES)
-        columns, rows = tables.lookup(
-            f"SELECT {names} FROM search_rows WHERE key_kind = 'identifier' AND key = ? AND type = ? AND value = ? "
-            "ORDER BY pos",
-            [value.lower(), kind, value],
-        )
-        found = [search_row(columns, row) for row in rows]
-    else:
-        found = tables.rows(
-            f"SELECT {', '.join(ROW_NAMES)} FROM web.identifier_posts WHERE value_lower = ? AND type = ? AND value = ? "
-            "ORDER BY pos",
-            [value.lower(), kind, value],
-        )
+    if not tables.has("publish.posts"):
+        return []
+    columns, rows = tables.lookup(
+        f"SELECT {', '.join(ROW_NAMES)} FROM search_rows WHERE key_kind = 'identifier' AND key = ? AND type = ? "
+        "AND value = ? ORDER BY pos",
+        [value.lower(), kind, value],
+    )
+    found = [search_row(columns, row) for row in rows]
     seen: set[str] = set()
     unique = []
     for row in found:

@@ -13,8 +13,8 @@ from unveil.web.readmodel import ReadModel
 
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
-LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places", "list_links")
-"""Columns that ``web.network_pages`` adds to a network's row of ``link.networks`` (see ``serving.py``)."""
+LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places", "list_links", "list_movements")
+"""Columns that ``publish.network_pages`` adds to a network's row of ``link.networks`` (``unveil.publish.stage``)."""
 
 
 def network_list(
@@ -25,9 +25,6 @@ def network_list(
     ``only``: the networks a user may see (a magistrate's cases), None for every network.
     """
     tables.require("link.networks")
-    columns = tables.columns("link.networks")
-    risk = "risk" if "risk" in columns else "NULL::DOUBLE"
-    summary = "summary" if "summary" in columns else "NULL::VARCHAR"
     conditions, params = (["list_contains(cities, ?)"], [city]) if city else ([], [])
     if only is not None:
         if not only:
@@ -36,8 +33,8 @@ def network_list(
         params += sorted(only)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = tables.rows(
-        f"SELECT network_id, posts, identifiers, cities, first_seen, last_seen, {risk} AS risk, {summary} AS summary "
-        f"FROM link.networks {where} ORDER BY {risk} DESC NULLS LAST, posts DESC, network_id LIMIT ? OFFSET ?",
+        "SELECT network_id, posts, identifiers, cities, first_seen, last_seen, risk, summary "
+        f"FROM link.networks {where} ORDER BY risk DESC NULLS LAST, posts DESC, network_id LIMIT ? OFFSET ?",
         [*params, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE],
     )
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -60,56 +57,41 @@ class NetworkDetail:
 
 
 def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = False) -> NetworkDetail:
-    """Everything about one network (one lookup, ``web.network_pages``); ``NotFound`` when absent.
+    """Everything about one network: its row of ``publish.network_pages`` (one lookup in the lookup file).
 
-    The posts of each shared identifier (``post_ids``, for the graph) only ``with_post_ids``.
+    ``NotFound`` when absent; the posts of each shared identifier (``post_ids``, for the graph) only
+    ``with_post_ids``.
     """
-    tables.require("link.networks")
-    paged = tables.has("link.network_posts") and tables.has("ingest.posts")
-    if paged and tables.has_lookups():  # the same row, from the lookup file (lookups.py): much cheaper
-        found = _stored_page(tables, network_id, with_post_ids)
-    else:
-        found = tables.rows(
-            f"SELECT *{'' if with_post_ids else ' EXCLUDE (list_identifier_posts)'} FROM web.network_pages "
-            "WHERE network_id = ?"
-            if paged
-            else "SELECT * FROM link.networks WHERE network_id = ?",
-            [network_id],
-        )
-    if not found:
-        raise NotFound("network", network_id)
-    row = found[0]
+    tables.require("publish.network_pages")
+    row = _stored_page(tables, network_id, with_post_ids)
     detail = NetworkDetail({k: v for k, v in row.items() if k not in LISTS})
-    if not paged:
-        return detail
-    rows = row["list_members"] or []
+    rows = row["list_members"]
     detail.member_count = len(rows)
     posts = [{k: v for k, v in r.items() if k not in ("found", "reason")} for r in rows if r["found"]]
     why = {r["post_id"]: r["reason"] for r in rows}
     detail.posts = [dict(post, reason=why.get(post["post_id"], "")) for post in posts]
     detail.members = detail.posts[:MEMBER_LIMIT]
-    detail.links = row.get("list_links") or []
+    detail.links = row["list_links"]
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
-    if tables.has("extract.identifiers"):
-        detail.identifiers = row["list_identifiers"] or []
-        if with_post_ids:
-            posts_of = row["list_identifier_posts"] or []
-            detail.identifiers = [dict(i, post_ids=p) for i, p in zip(detail.identifiers, posts_of, strict=True)]
+    detail.identifiers = row["list_identifiers"]
+    if with_post_ids:
+        posts_of = row["list_identifier_posts"]
+        detail.identifiers = [dict(i, post_ids=p) for i, p in zip(detail.identifiers, posts_of, strict=True)]
     return detail
 
 
-def _stored_page(tables: ReadModel, network_id: str, with_post_ids: bool) -> list[dict[str, Any]]:
-    """A network's row of ``web.network_pages`` from the lookup file (``list_identifier_posts`` only if asked)."""
+def _stored_page(tables: ReadModel, network_id: str, with_post_ids: bool) -> dict[str, Any]:
+    """A network's row of ``publish.network_pages`` from the lookup file (``list_identifier_posts`` only if asked)."""
     column = ", extra" if with_post_ids else ""
     _, pages = tables.lookup(f"SELECT page{column} FROM network_pages WHERE network_id = ?", [network_id])
     if not pages:
-        return []
+        raise NotFound("network", network_id)
     times = tables.lookup_times("network_pages")
     page: dict[str, Any] = decode(pages[0][0], times)
     if with_post_ids:
         page["list_identifier_posts"] = decode(pages[0][1], times)
-    return [page]
+    return page
 
 
 def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:

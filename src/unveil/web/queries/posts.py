@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unveil.errors import NotFound
+from unveil.publish.stage import DETAIL_LISTS
 from unveil.web.highlight import Span
 from unveil.web.lookups import decode
 from unveil.web.readmodel import ReadModel
-from unveil.web.serving import DETAIL_LISTS, POST_PAGE_COLUMNS
-
-POST_COLUMNS = ", ".join(f"p.{column}" for column in POST_PAGE_COLUMNS)
 
 
 @dataclass
@@ -31,24 +29,18 @@ class PostDetail:
 
 
 def post_detail(tables: ReadModel, post_id: str) -> PostDetail:
-    """Everything shown on a post's page (one lookup in ``web.post_details``); ``NotFound`` when absent."""
-    tables.require("ingest.posts")
-    built = [name for name, (table, _, _) in DETAIL_LISTS.items() if tables.has(table)]
-    if tables.has_lookups():  # the same row, as stored in the lookup file (lookups.py): much cheaper
-        _, pages = tables.lookup("SELECT page FROM post_pages WHERE post_id = ?", [post_id])
-        found = [decode(pages[0][0], tables.lookup_times("post_pages"))] if pages else []
-    else:
-        lists = "".join(f', p.list_{name} AS "list:{name}"' for name in built)
-        found = tables.rows(f"SELECT {POST_COLUMNS}{lists} FROM web.post_details p WHERE p.post_id = ?", [post_id])
-    if not found:
+    """Everything shown on a post's page: its row of ``publish.post_pages`` (one lookup in the lookup file).
+
+    ``NotFound`` when absent; ``NotComputed`` before the ``publish`` stage has run.
+    """
+    tables.require("publish.post_pages")
+    _, pages = tables.lookup("SELECT page FROM post_pages WHERE post_id = ?", [post_id])
+    if not pages:
         raise NotFound("post", post_id)
-    row = found[0]
+    row = decode(pages[0][0], tables.lookup_times("post_pages"))
     detail = PostDetail({k: v for k, v in row.items() if not k.startswith("list:")})
-    for name, (table, _, _) in DETAIL_LISTS.items():
-        if name in built:
-            setattr(detail, name, row[f"list:{name}"])
-        elif name != "images":
-            detail.missing.append(table)
+    for name in DETAIL_LISTS:
+        setattr(detail, name, row[f"list:{name}"])
     return detail
 
 

@@ -100,7 +100,7 @@ def count_new(
     tables: ReadModel, filters: SearchFilters, since: str, region: str, privacy: PrivacyView | None = None
 ) -> int:
     """Posts matching the search that were ingested after ``since`` (an analyst's: on what they may see)."""
-    if not tables.has("ingest.posts"):
+    if not tables.has("publish.posts"):
         return 0
     hide = privacy is not None and privacy.masked
     if privacy is not None and hide:

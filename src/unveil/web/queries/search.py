@@ -9,28 +9,25 @@ matching ``extract.identifiers`` (through ``web.identifier_posts``): a phone wri
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from unveil.errors import PermissionDenied
 from unveil.identifiers import canonical_phone, find_identifiers
+from unveil.publish.stage import FIRST_PAGE, RESULT_COLUMNS, SEARCH_COLUMNS, TERM_HEAD
+from unveil.publish.words import words as text_words
 from unveil.web.facets import month_range
-from unveil.web.lookups import FIRST_PAGE, SEARCH_COLUMNS, search_row
+from unveil.web.lookups import search_row
 from unveil.web.privacy import PSEUDONYM, PrivacyView
 from unveil.web.readmodel import ReadModel
-from unveil.web.serving import RESULT_COLUMNS, RESULT_NAMES, TERM_HEAD
 
 PAGE_SIZE = 50
 NO_MATCH = ("pseudonym", "")
 """An identifier pair that matches nothing (a pseudonym this workspace does not know)."""
-HIDDEN_RANGE = "SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?"
+HIDDEN_RANGE = "SELECT pos FROM web.terms WHERE term >= ? AND term < ? AND hidden"
 HIDDEN = f"p.pos NOT IN ({HIDDEN_RANGE})"
 MAX_WORDS = 10
-WORD = re.compile(r"[^\W_]+")
-r"""Letters and digits: the ``[\p{L}\p{N}]+`` of ``serving.WORD`` in Python's terms."""
 LAST_CHARACTER = "\U0010ffff"
 """Sorts after every character: ``word <= term < word + LAST_CHARACTER`` means "term starts with word"."""
 SORTS = ("newest", "risk")
@@ -113,10 +110,8 @@ def _registry_identifiers(text: str, region: str) -> list[tuple[str, str]]:
 
 
 def query_words(text: str) -> list[str]:
-    """The search words of a query, split as the posts were (``serving.words_sql``): lower case, no accents."""
-    decomposed = unicodedata.normalize("NFD", text[:500].lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return list(dict.fromkeys(WORD.findall(plain)))[:MAX_WORDS]
+    """The search words of a query, split as the posts were (``unveil.publish.words``): lower case, no accents."""
+    return text_words(text[:500])[:MAX_WORDS]
 
 
 def like(text: str) -> str:
@@ -129,7 +124,7 @@ def conditions(
 ) -> tuple[list[str], list[Any], list[str]]:
     """SQL conditions on ``web.posts p`` and their parameters, plus the tables that were missing.
 
-    ``hide`` (analysts): a word matches only posts where it is not hidden (``web.hidden_terms``).
+    ``hide`` (analysts): a word matches only posts where it is not hidden (``web.terms.hidden``).
     """
     where: list[str] = []
     params: list[Any] = []
@@ -145,13 +140,9 @@ def conditions(
         where.append("(p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\')")
         params += [like(filters.q), like(filters.q)]
     if pairs:
-        if tables.has("extract.identifiers"):
-            ors, values = identifier_condition(pairs)
-            where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
-            params += values
-        else:
-            missing.append("extract.identifiers")
-            where.append("FALSE")
+        ors, values = identifier_condition(pairs)
+        where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
+        params += values
     start, end = filters.date_from, filters.date_to
     if filters.month:
         first, following = month_range(filters.month)
@@ -167,12 +158,8 @@ def conditions(
         where.append("p.platform = ?")
         params.append(filters.site)
     if filters.template:
-        if tables.has("link.template_members"):
-            where.append("p.post_id IN (SELECT post_id FROM link.template_members WHERE template_id = ?)")
-            params.append(filters.template)
-        else:
-            missing.append("link.template_members")
-            where.append("FALSE")
+        where.append("p.post_id IN (SELECT post_id FROM link.template_members WHERE template_id = ?)")
+        params.append(filters.template)
     if filters.city:
         where.append("lower(p.best_city) = lower(?)")
         params.append(filters.city)
@@ -180,20 +167,13 @@ def conditions(
         where.append("p.language = ?")
         params.append(filters.language)
     if filters.indicator:
-        if tables.has("score.indicators"):
-            where.append("p.post_id IN (SELECT post_id FROM score.indicators WHERE indicator_id = ? OR domain = ?)")
-            params += [filters.indicator, filters.indicator]
-        else:
-            missing.append("score.indicators")
+        where.append("p.post_id IN (SELECT post_id FROM score.indicators WHERE indicator_id = ? OR domain = ?)")
+        params += [filters.indicator, filters.indicator]
     if filters.risk_min is not None:
         where.append("p.risk >= ?")
         params.append(filters.risk_min)
     if filters.network:
-        where.append(
-            "p.post_id IN (SELECT post_id FROM link.network_posts WHERE network_id = ?)"
-            if tables.has("link.network_posts")
-            else "p.network_id = ?"
-        )
+        where.append("p.post_id IN (SELECT post_id FROM link.network_posts WHERE network_id = ?)")
         params.append(filters.network)
     return where, params, missing
 
@@ -237,8 +217,6 @@ def resolve_pseudonym(tables: ReadModel, privacy: PrivacyView, pseudonym: str) -
     The table of every identifier's pseudonym is computed once per snapshot, on the first
     analyst search by pseudonym (one keyed hash per distinct identifier).
     """
-    if not tables.has("extract.identifiers"):
-        return NO_MATCH
 
     def table() -> dict[str, tuple[str, str]]:
         return {
@@ -253,7 +231,7 @@ def search_posts(
     tables: ReadModel, filters: SearchFilters, region: str, page: int = 1, privacy: PrivacyView | None = None
 ) -> SearchResult:
     """One page of posts matching every criterion (for a pseudonymised ``privacy``, an analyst's search)."""
-    tables.require("ingest.posts")
+    tables.require("publish.posts")
     hide = privacy is not None and privacy.masked
     if hide:
         assert privacy is not None
@@ -292,19 +270,19 @@ def _ranks_of_words_and_identifiers(
     few row groups are read), then only the page's posts are fetched. None for other searches.
     One word alone, on its first pages, reads ``web.term_heads`` (the newest ranks of each word):
     a common word matches a third of the posts, which the page would otherwise sort.
-    ``hide`` (analysts): each word leaves out the posts where it is hidden (``web.hidden_terms``).
+    ``hide`` (analysts): each word leaves out the posts where it is hidden (``web.terms.hidden``).
     """
     others = replace(filters, q="", identifier="", sort="newest")
     if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
         return None
     words = query_words(filters.q) if filters.q else []
-    if (filters.q and not words) or (pairs and not tables.has("extract.identifiers")):
+    if filters.q and not words:
         return None
     heads = len(words) == 1 and not pairs and offset + PAGE_SIZE + 1 <= TERM_HEAD and not hide
     table = "web.term_heads" if heads else "web.terms"
     term = f"SELECT pos FROM {table} WHERE term >= ? AND term < ?"
     if hide:
-        term = f"SELECT pos FROM ({term} EXCEPT SELECT pos FROM web.hidden_terms WHERE term >= ? AND term < ?)"
+        term = f"SELECT pos FROM ({term} EXCEPT {HIDDEN_RANGE})"
     parts = [term for _ in words]
     repeat = term.count("?") // 2
     params: list[Any] = [value for word in words for _ in range(repeat) for value in (word, word + LAST_CHARACTER)]
@@ -333,44 +311,23 @@ def identifier_condition(pairs: list[tuple[str, str]]) -> tuple[str, list[Any]]:
 
 
 def _identifier_rows(tables: ReadModel, pairs: list[tuple[str, str]], offset: int) -> list[dict[str, Any]]:
-    """One page (and one more row) of the posts of an identifier search, newest first.
-
-    ``web.identifier_posts`` holds what a result shows, and is indexed by ``value_lower``: each value
-    is one index lookup (a plain one: DuckDB scans instead when the query also sorts or filters on
-    other columns, and its sort and limit operators cost more than doing it here).
-    """
-    columns = ", ".join(f'"{column}"' for column in ("pos", "type", "value", *RESULT_NAMES))
-    found: dict[int, dict[str, Any]] = {}
-    for looked_up in dict.fromkeys(value for _, value in pairs):
-        wanted = {(kind, value) for kind, value in pairs if value == looked_up}
-        if tables.has_lookups():  # the same rows, from the lookup file (lookups.py): much cheaper
-            matches = _stored_rows(tables, "identifier", _lower(tables, looked_up))
-        else:
-            matches = tables.rows(
-                f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]
-            )
-        for row in matches:
-            if ("", looked_up) in wanted or (row["type"], row["value"]) in wanted:
-                found.setdefault(row["pos"], row)
-    ordered = [found[pos] for pos in sorted(found)][offset : offset + PAGE_SIZE + 1]
+    """One page (and one more row) of the posts of an identifier search, newest first."""
+    ordered = identifier_posts(tables, pairs)[offset : offset + PAGE_SIZE + 1]
     return [{k: v for k, v in row.items() if k not in ("type", "value")} for row in ordered]
 
 
 def identifier_posts(tables: ReadModel, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Every post holding one of the (type, value) pairs (what a result shows), newest first."""
-    if not pairs or not tables.has("extract.identifiers"):
+    """Every post holding one of the (type, value) pairs (what a result shows), newest first.
+
+    The lookup file's ``search_rows`` hold every post of each identifier value (lower case) with
+    what a result shows: each value is one lookup.
+    """
+    if not pairs or not tables.has("publish.posts"):
         return []
     found: dict[int, dict[str, Any]] = {}
-    columns = ", ".join(f'"{column}"' for column in ("pos", "type", "value", *RESULT_NAMES))
     for looked_up in dict.fromkeys(value for _, value in pairs):
         wanted = {(kind, value) for kind, value in pairs if value == looked_up}
-        if tables.has_lookups():
-            matches = _stored_rows(tables, "identifier", _lower(tables, looked_up))
-        else:
-            matches = tables.rows(
-                f"SELECT {columns} FROM web.identifier_posts WHERE value_lower = lower(?)", [looked_up]
-            )
-        for row in matches:
+        for row in _stored_rows(tables, "identifier", _lower(tables, looked_up)):
             if ("", looked_up) in wanted or (row["type"], row["value"]) in wanted:
                 found.setdefault(row["pos"], row)
     return [found[pos] for pos in sorted(found)]
@@ -406,7 +363,7 @@ def _stored_first_page(
     ``search_rows`` keeps the ``FIRST_PAGE`` newest posts of each word and city: the newest of a
     word prefix are among those of its words. A city the file does not know goes the general way.
     """
-    if offset or filters.sort != "newest" or pairs or not tables.has_lookups():
+    if offset or filters.sort != "newest" or pairs:
         return None
     others = replace(filters, q="", city="", sort="newest")
     if not others.is_empty() or bool(filters.q) == bool(filters.city):
@@ -455,7 +412,7 @@ def rows_at_ranks(tables: ReadModel, ranks: list[int], columns: str = RESULT_COL
 def facet_values(tables: ReadModel) -> dict[str, list[str]]:
     """Choices of the select filters: cities, languages, indicators (empty when not computed)."""
     facets: dict[str, list[str]] = {"cities": [], "languages": [], "indicators": []}
-    if tables.has("ingest.posts"):
+    if tables.has("publish.posts"):
         facets["cities"] = [
             r["c"]
             for r in tables.rows(
