@@ -13,6 +13,7 @@ maps errors to output.
      ├── EngineUnavailable      an optional engine is not installed (``install_hint``)
      ├── IntegrityError         evidence or custody log failed verification (``problems``)
      ├── NotFound               an object does not exist (``kind``, ``key``)
+     ├── NotComputed            a table no stage has written yet (``table``)
      ├── AuthenticationError    login failed or is required
      └── PermissionDenied       the role may not do this (``role``, ``action``)
 """
@@ -113,6 +114,16 @@ class NotFound(UnveilError):
         super().__init__(f"no {kind} {key!r}")
         self.kind = kind
         self.key = key
+
+
+class NotComputed(UnveilError):
+    """A table a page or command needs has not been written by its stage yet."""
+
+    http_status = 409
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"{table} is not computed yet: run `unveil run` on the workspace")
+        self.table = table
 
 
 class AuthenticationError(UnveilError):

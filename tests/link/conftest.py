@@ -16,8 +16,11 @@ from PIL import Image, ImageDraw
 
 from unveil.engine import create_engine
 from unveil.evidence.store import EvidenceStore
+from unveil.extract.schema import AGES, IDENTIFIERS, PLACES, PRICES
+from unveil.indicators.schema import INDICATORS
 from unveil.link.stage import LINK
 from unveil.pipeline import run_pipeline
+from unveil.publish.stage import PUBLISH
 from unveil.tables import write_part
 from unveil.workspace import Workspace
 
@@ -35,7 +38,6 @@ POSTS = pa.schema(
     ]
 )
 IMAGES = pa.schema([("image_sha256", pa.string()), ("post_id", pa.string()), ("evidence_sha256", pa.string())])
-IDENTIFIERS = pa.schema([("post_id", pa.string()), ("type", pa.string()), ("value", pa.string())])
 EXTRACTED = pa.schema([("post_id", pa.string()), ("language", pa.string()), ("city", pa.string())])
 SCORES = pa.schema([("post_id", pa.string()), ("domain", pa.string()), ("score", pa.float64()), ("risk", pa.float64())])
 
@@ -105,8 +107,11 @@ def seed_workspace(root: Path, posts: Sequence[Post]) -> Workspace:
         for p in posts
         for d, v in p.scores
     ]
-    _write_source(workspace, "extract", {"identifiers": (ids, IDENTIFIERS), "posts": (extracted, EXTRACTED)})
-    _write_source(workspace, "score", {"scores": (scores, SCORES)})
+    found = {"identifiers": (ids, IDENTIFIERS), "posts": (extracted, EXTRACTED)}
+    empty: list[dict[str, object]] = []  # read by the publish stage only
+    found |= {"places": (empty, PLACES), "prices": (empty, PRICES), "ages": (empty, AGES)}
+    _write_source(workspace, "extract", found)
+    _write_source(workspace, "score", {"scores": (scores, SCORES), "indicators": (empty, INDICATORS)})
     return workspace
 
 
@@ -126,6 +131,13 @@ def run_link(workspace: Workspace) -> Workspace:
     """Run the link stage on a seeded workspace."""
     with create_engine("duckdb", workspace.settings) as engine:
         run_pipeline(workspace, engine, [LINK])
+    return workspace
+
+
+def run_publish(workspace: Workspace) -> Workspace:
+    """Run the publish stage on a linked workspace (the dossier ``unveil network`` reads)."""
+    with create_engine("duckdb", workspace.settings) as engine:
+        run_pipeline(workspace, engine, [PUBLISH])
     return workspace
 
 

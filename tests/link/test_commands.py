@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tests.link.conftest import Post
+from tests.link.conftest import Post, run_publish
 from unveil.errors import NotFound
 from unveil.link.commands import register
 from unveil.link.report import network_report
@@ -34,7 +34,7 @@ def test_network_command_explains_each_post(linked: Callable[[Sequence[Post]], W
         Post(f"d{k}", text.format(city=city), city, start + timedelta(days=k), [("phone", "+32470555666")])
         for k, city in enumerate(["Ghent", "Ghent", "Bruges"])
     ]
-    workspace = linked(posts)
+    workspace = run_publish(linked(posts))
 
     result = CliRunner().invoke(cli(), ["network", str(workspace.root), "N00001"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -47,6 +47,6 @@ def test_network_command_explains_each_post(linked: Callable[[Sequence[Post]], W
 
 
 def test_unknown_network_is_not_found(linked: Callable[[Sequence[Post]], Workspace]) -> None:
-    workspace = linked([Post("x", "alone")])
+    workspace = run_publish(linked([Post("x", "alone")]))
     with pytest.raises(NotFound):
         network_report(workspace, "N00001")

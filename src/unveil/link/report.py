@@ -1,6 +1,8 @@
-"""A network's dossier read back from the ``link`` tables: summary, links, movement, members, and
-for links without a shared identifier (near-duplicate text, writing style) why: the rare phrases
-both posts share, with their places in each text, and the writing habits they share."""
+"""A network's dossier: its published page (``publish.network_pages``: summary, links, movement,
+members, the same row the web's network page shows), and, read from the ``link`` tables, its
+templates, hub identifiers and, for links without a shared identifier (near-duplicate text, writing
+style), why: the rare phrases both posts share, with their places in each text, and the writing
+habits they share."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from unveil.errors import NotFound
+from unveil.errors import NotComputed, NotFound
 from unveil.link.minhash import shingle_hashes
 from unveil.link.normalise import normalised_words
 from unveil.link.style import style_marks
@@ -70,16 +72,20 @@ def _rows(table: TableRef, condition: ds.Expression | None = None) -> pa.Table:
 
 
 def network_report(workspace: Workspace, network_id: str) -> NetworkReport:
-    """Collect one network's rows from the link tables (NotFound if it does not exist)."""
+    """One network's dossier (NotFound if it does not exist, NotComputed before ``publish`` has run)."""
     in_network = ds.field("network_id") == network_id
-    found = _rows(workspace.table("link.networks"), in_network).to_pylist()
+    pages = workspace.table("publish.network_pages")
+    if not pages.exists():
+        raise NotComputed("publish.network_pages")
+    found = _rows(pages, in_network).to_pylist()
     if not found:
         raise NotFound("network", network_id)
+    page = found[0]
+    network = {k: v for k, v in page.items() if not k.startswith("list_")}
+    posts = [{k: v for k, v in member.items() if k != "found"} for member in page["list_members"]]
+    post_ids = pa.array([post["post_id"] for post in posts], pa.string())
     edges = _rows(workspace.table("link.edges"), in_network)
-    members = _rows(workspace.table("link.network_posts"), in_network)
-    post_ids = members.column("post_id")
-    facts = _rows(workspace.table("link.post_facts"), ds.field("post_id").isin(post_ids))
-    template_ids = pc.unique(edges.filter(pc.equal(edges["kind"], "template"))["key"])
+    template_ids = [link["key"] for link in page["list_links"] if link["kind"] == "template"]
     templates = _rows(workspace.table("link.templates"), ds.field("template_id").isin(template_ids)).to_pylist()
     shared = _rows(workspace.table("link.shared_identifiers"), ds.field("post_id").isin(post_ids))
     hubs = [
@@ -87,19 +93,16 @@ def network_report(workspace: Workspace, network_id: str) -> NetworkReport:
         for hub in _rows(workspace.table("link.hubs")).to_pylist()
         if pc.any(pc.and_(pc.equal(shared["type"], hub["type"]), pc.equal(shared["value"], hub["value"]))).as_py()
     ]
-    movements = _rows(workspace.table("link.movements"), in_network).to_pylist()
-    when = {r["post_id"]: r for r in facts.to_pylist()}
-    posts = [{**row, **when.get(row["post_id"], {})} for row in members.to_pylist()]
     generic = _generic_templates(workspace, post_ids)
     known = {t["template_id"] for t in templates}
     templates += [t for t in generic if t["template_id"] not in known]
-    report = NetworkReport(found[0], _link_counts(edges), templates, hubs, movements, posts)
+    report = NetworkReport(network, page["list_links"], templates, hubs, page["list_movements"], posts)
     report.calibration.extend(_rows(workspace.table("link.calibration")).to_pylist())
     report.explanations.extend(explain_links(workspace, edges))
     return report
 
 
-def _generic_templates(workspace: Workspace, post_ids: pa.ChunkedArray) -> list[dict[str, Any]]:
+def _generic_templates(workspace: Workspace, post_ids: pa.Array) -> list[dict[str, Any]]:
     """Generic templates that members of the network belong to: shown, with why they link nothing."""
     members = _rows(workspace.table("link.template_members"), ds.field("post_id").isin(post_ids))
     if members.num_rows == 0:
@@ -172,15 +175,6 @@ def _habit(mark: str, posts: int) -> str:
         kind, {"caps": "words in capitals", "lower-i": "a lower-case i", "stretch": "stretched words"}.get(mark, mark)
     )
     return f"{described} (in {posts} posts)"
-
-
-def _link_counts(edges: pa.Table) -> list[dict[str, Any]]:
-    """Each identifier, template or photo that links this network's posts, with its edge count."""
-    if edges.num_rows == 0:
-        return []
-    grouped = edges.group_by(["kind", "key"]).aggregate([("src_post_id", "count")])
-    rows = grouped.rename_columns(["kind", "key", "edges"]).to_pylist()
-    return sorted(rows, key=lambda r: (-r["edges"], r["kind"], r["key"]))
 
 
 def itinerary(movements: list[dict[str, Any]], phone: str | None) -> str:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from unveil.errors import UnveilError
+from unveil.errors import NotComputed
 from unveil.web.lookups import TimeKeys, build_lookups, lookups_path, open_lookups, read_time_keys
 from unveil.web.serving import LOADED, load_published, table_columns
 from unveil.workspace import Workspace
@@ -78,16 +78,6 @@ def build_memory_limit() -> str:
 def serve_memory_limit() -> str:
     """The memory limit of each serving process's connection to the snapshot."""
     return os.environ.get(SERVE_MEMORY_VARIABLE) or SERVE_MEMORY_DEFAULT
-
-
-class NotComputed(UnveilError):
-    """A table the page needs has not been written by its stage yet."""
-
-    http_status = 409
-
-    def __init__(self, table: str) -> None:
-        super().__init__(f"{table} is not computed yet: run `unveil run` on the workspace")
-        self.table = table
 
 
 @dataclass
@@ -254,7 +244,7 @@ class ReadModel:
         local = self._local
         if getattr(local, "lookup_snapshot", None) is not snapshot:
             if snapshot.lookups is None:
-                raise NotComputed("ingest.posts")
+                raise NotComputed("publish.posts")
             local.lookups = open_lookups(snapshot.lookups)
             local.lookup_snapshot = snapshot
         result = local.lookups.execute(sql, list(params))
