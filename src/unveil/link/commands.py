@@ -47,7 +47,7 @@ def _print_summary(console: Console, report: NetworkReport) -> None:
 def _print_links(console: Console, report: NetworkReport) -> None:
     table = Table("kind", "identifier, template or photo", "links", title="What links its posts")
     for link in report.links[:MAX_LINKS]:
-        table.add_row(link["kind"], escape(link["key"]), str(link["edges"]))
+        table.add_row(link["kind"], escape(link["key"]), str(link["pairs"]))
     if len(report.links) > MAX_LINKS:
         table.add_row("", f"... and {len(report.links) - MAX_LINKS} more", "")
     console.print(table)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from unveil.identifiers import canonical_phone
-from unveil.web.privacy import DIGIT_RUN
+from unveil.text import DIGIT_RUN
 
 WORD = re.compile(r"[^\W_]+")
 
