@@ -18,6 +18,7 @@ from unveil.engine import create_engine
 from unveil.evidence.store import EvidenceStore
 from unveil.extract.schema import AGES, IDENTIFIERS, PLACES, PRICES
 from unveil.indicators.schema import INDICATORS
+from unveil.ingest.schema import IMAGES, POSTS
 from unveil.link.stage import LINK
 from unveil.pipeline import run_pipeline
 from unveil.publish.stage import PUBLISH
@@ -25,19 +26,6 @@ from unveil.tables import write_part
 from unveil.workspace import Workspace
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
-POSTS = pa.schema(
-    [
-        ("post_id", pa.string()),
-        ("source_id", pa.string()),
-        ("title", pa.string()),
-        ("text", pa.string()),
-        ("posted_at", TIMESTAMP),
-        ("region", pa.string()),
-        ("city", pa.string()),
-        ("images", pa.list_(pa.string())),
-    ]
-)
-IMAGES = pa.schema([("image_sha256", pa.string()), ("post_id", pa.string()), ("evidence_sha256", pa.string())])
 EXTRACTED = pa.schema([("post_id", pa.string()), ("language", pa.string()), ("city", pa.string())])
 SCORES = pa.schema([("post_id", pa.string()), ("domain", pa.string()), ("score", pa.float64()), ("risk", pa.float64())])
 
