@@ -116,9 +116,9 @@ def _write_source(
 
 
 def run_link(workspace: Workspace) -> Workspace:
-    """Run the link stage on a seeded workspace."""
+    """Run the link stage on a seeded workspace, then ``publish`` (the dossier ``unveil network`` reads)."""
     with create_engine("duckdb", workspace.settings) as engine:
-        run_pipeline(workspace, engine, [LINK])
+        run_pipeline(workspace, engine, [LINK, PUBLISH])
     return workspace
 
 
