@@ -24,9 +24,9 @@ marks the words an analyst's search must not match.
 - ``search_rows``: what a result shows, keyed by ``key_kind``/``key``: ``identifier`` (lower-case
   value: every post), ``term`` and ``city`` (the ``FIRST_PAGE`` newest posts of each word and city).
 - ``post_facets``: one row per post, in rank order: ``city``, ``language``, ``site`` (platform),
-  ``month`` (``YYYY-MM``), ``template``, ``risk``, ``posted`` and ``ingested`` (epoch seconds);
-  ``post_facet_values``: the facets a post may have several of (``indicator``, ``domain``, ``network``)
-  as (facet, pos, value). The search's totals and facet counts read them (``unveil.web.facets``).
+  ``month`` (``YYYY-MM``), ``template``, the sets of values a post may have several of
+  (``indicator_set``, ``domain_set``, ``network_set``: sorted, joined by ``FACET_SEPARATOR``), ``risk``,
+  ``posted`` and ``ingested`` (epoch seconds). The search's totals and facets read it (``unveil.web.facets``).
 
 Relational work is SQL that both engines run (ordered lists are sorted structs: ``ordered_list``);
 the words of a post are per-record Python (``unveil.publish.words``).
@@ -266,25 +266,31 @@ SELECT * FROM (
 ) ORDER BY key_kind, key, pos, type, value
 """
 
-POST_FACETS_SQL = f"""
-SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, strftime(p.posted_at, '%Y-%m') AS month,
-    CAST(t.template_id AS VARCHAR) AS template, CAST(p.risk AS FLOAT) AS risk,
-    CAST(epoch(p.posted_at) AS DOUBLE) AS posted, CAST(epoch(p.ingested_at) AS DOUBLE) AS ingested
-FROM published p LEFT JOIN ({POST_TEMPLATES}) t ON t.post_id = p.post_id
-ORDER BY p.pos
-"""
-POST_FACET_VALUES_SQL = """
-SELECT DISTINCT facet, pos, value FROM (
-    SELECT 'indicator' AS facet, p.pos, i.indicator_id AS value
-    FROM indicators i JOIN published p ON p.post_id = i.post_id
-    UNION ALL
-    SELECT 'domain' AS facet, p.pos, i.domain AS value FROM indicators i JOIN published p ON p.post_id = i.post_id
-    UNION ALL
-    SELECT 'network' AS facet, p.pos, n.network_id AS value
-    FROM network_posts n JOIN published p ON p.post_id = n.post_id
-) WHERE value IS NOT NULL
-ORDER BY facet, pos, value
-"""
+FACET_SETS = {
+    "indicator": ("indicators", "indicator_id"),
+    "domain": ("indicators", "domain"),
+    "network": ("network_posts", "network_id"),
+}
+"""Facets a post may have several values of: (input, column); ``domain`` serves the indicator filter."""
+FACET_SEPARATOR = "\x1f"
+"""Between the sorted values of a post's set (``<facet>_set`` of ``post_facets``): ``chr(31)``."""
+
+
+def post_facets_sql() -> str:
+    """One row per post, in rank order: its single facets, its sets of values, its risk and times."""
+    sets = "".join(f", s_{name}.v AS {name}_set" for name in FACET_SETS)
+    joins = "".join(
+        f" LEFT JOIN (SELECT post_id, array_to_string(list_sort(list(DISTINCT {column})), chr(31)) AS v "
+        f"FROM {table} WHERE {column} IS NOT NULL GROUP BY post_id) s_{name} ON s_{name}.post_id = p.post_id"
+        for name, (table, column) in FACET_SETS.items()
+    )
+    return (
+        "SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, strftime(p.posted_at, '%Y-%m') AS month, "
+        f"CAST(t.template_id AS VARCHAR) AS template{sets}, CAST(p.risk AS FLOAT) AS risk, "
+        "CAST(epoch(p.posted_at) AS DOUBLE) AS posted, CAST(epoch(p.ingested_at) AS DOUBLE) AS ingested "
+        f"FROM published p LEFT JOIN ({POST_TEMPLATES}) t ON t.post_id = p.post_id{joins} ORDER BY p.pos"
+    )
+
 
 INGESTED = pa.schema([("post_id", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC"))])
 
@@ -334,8 +340,7 @@ def run_publish(context: StageContext) -> None:
         }
         engine.sql_to_table(SEARCH_ROWS_SQL, rows, context.output("search_rows"))
         progress.advance(1)
-        engine.sql_to_table(POST_FACETS_SQL, published, context.output("post_facets"))
-        engine.sql_to_table(POST_FACET_VALUES_SQL, published, context.output("post_facet_values"))
+        engine.sql_to_table(post_facets_sql(), published, context.output("post_facets"))
         progress.advance(1)
     finally:
         from unveil.storage import remove_tree
@@ -356,7 +361,6 @@ PUBLISH = Stage(
         "identifier_posts",
         "search_rows",
         "post_facets",
-        "post_facet_values",
     ),
     run=run_publish,
     description="the page tables the web app and `unveil network` read",

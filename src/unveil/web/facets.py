@@ -4,7 +4,7 @@ A search page shows how many posts match and, for each facet (city, language, in
 site, month), the values of the matching posts with their counts. Over a million posts a common
 word matches a third of them: counting them with SQL per request (a semi-join of the matches with
 the posts, then a GROUP BY per facet) costs tens of milliseconds of CPU, which twenty users on two
-cores cannot afford. So the snapshot build writes a facet table (``build_facets``), and each
+cores cannot afford. So the ``publish`` stage writes a facet table (``unveil.publish.stage``), and each
 serving process loads it once per snapshot into arrays indexed by the post's rank (``pos``):
 ``web.post_facets``, one row per post in rank order: ``city``, ``language``, ``site`` (platform),
 ``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), the *sets* of values
@@ -17,9 +17,6 @@ A search is then a boolean mask over the ranks: the words' and identifiers' post
 comparison on an array. The total is the mask's count; a facet's counts are one ``bincount`` of its
 codes at the matching ranks. Results are kept per snapshot for the last ``CACHE_SIZE`` searches
 (paging through a search, or clicking a facet and back, costs nothing again).
-
-``build_facets`` is a page-table builder: it belongs with the other serving tables (``serving.py``,
-or the pipeline's ``publish`` stage once it writes them).
 """
 
 from __future__ import annotations
@@ -30,7 +27,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -57,42 +53,6 @@ Mask = npt.NDArray[np.bool_]
 
 SEPARATOR = "\x1f"
 """Between the values of a post's set (``indicators``, ``domains``, ``networks`` of ``web.post_facets``)."""
-SETS = {
-    "indicator": ("score.indicators", "indicator_id"),
-    "domain": ("score.indicators", "domain"),
-    "network": ("link.network_posts", "network_id"),
-}
-"""Facets a post may have several values of: (table, column); ``domain`` serves the indicator filter."""
-
-
-def build_facets(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """``web.post_facets`` from ``web.posts`` and the stage tables present (``SETS``, ``link.template_members``)."""
-    selects, joins = [], []
-    if "link.template_members" in tables:
-        joins.append(
-            "LEFT JOIN (SELECT post_id, min(template_id) AS template_id FROM link.template_members GROUP BY post_id) t "
-            "ON t.post_id = p.post_id"
-        )
-        selects.append("t.template_id::VARCHAR AS template")
-    else:
-        selects.append("NULL::VARCHAR AS template")
-    for name, (table, column) in SETS.items():
-        if table in tables:
-            stage, _, short = table.partition(".")
-            joins.append(
-                f"LEFT JOIN (SELECT post_id, array_to_string(list_sort(list(DISTINCT {column})), chr(31)) AS v "
-                f'FROM "{stage}"."{short}" WHERE {column} IS NOT NULL GROUP BY post_id) s_{name} '
-                f"ON s_{name}.post_id = p.post_id"
-            )
-            selects.append(f"s_{name}.v AS {name}_set")
-        else:
-            selects.append(f"NULL::VARCHAR AS {name}_set")
-    connection.execute(
-        "CREATE TABLE web.post_facets AS SELECT p.pos, p.best_city AS city, p.language, p.platform AS site, "
-        f"strftime(p.posted_at, '%Y-%m') AS month, {', '.join(selects)}, p.risk::FLOAT AS risk, "
-        "epoch(p.posted_at)::DOUBLE AS posted, epoch(p.ingested_at)::DOUBLE AS ingested "
-        f"FROM web.posts p {' '.join(joins)} ORDER BY p.pos"
-    )
 
 
 @dataclass

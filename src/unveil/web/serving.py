@@ -9,8 +9,8 @@ looks one key up:
   ``ingest.posts`` is a view of it;
 - ``web.terms`` (``publish.search_terms``: ``term``, ``pos``, ``hidden``) and ``web.term_heads``;
 - ``web.identifier_posts`` (indexed by ``value_lower``);
-- ``web.post_facets`` and ``web.post_facet_values``: what the search's totals and facets count
-  (``facets.py`` loads them into arrays once per snapshot).
+- ``web.post_facets``: what the search's totals and facets count (``facets.py`` loads it into
+  arrays once per snapshot).
 
 The post and network pages and the first pages of a search read the lookup file (``lookups.py``),
 written from ``publish.post_pages``, ``publish.network_pages`` and ``publish.search_rows``, which
@@ -27,7 +27,6 @@ LOADED: dict[str, tuple[str, tuple[str, ...]]] = {
     "publish.term_heads": ("web.term_heads", ()),
     "publish.identifier_posts": ("web.identifier_posts", ("value_lower",)),
     "publish.post_facets": ("web.post_facets", ()),
-    "publish.post_facet_values": ("web.post_facet_values", ()),
 }
 """Published tables copied into memory: name in the snapshot and indexed columns."""
 POST_EXTRAS = ("pos", "best_city", "language", "risk", "network_id")
