@@ -16,6 +16,7 @@ from unveil.collector import collector_off
 from unveil.extract.columns import MentionColumns
 from unveil.extract.extractor import extract_post
 from unveil.extract.schema import AGES, IDENTIFIERS, MENTIONS, PLACES, POSTS, PRICES
+from unveil.identifiers.regions import DEFAULT_REGIONS
 from unveil.pipeline import Stage, StageContext
 
 
@@ -30,10 +31,14 @@ def extract_batch(
     """
     columns = MentionColumns()
     names = ("post_id", "text", "region")
+    regions = workspace or tuple(dict.fromkeys((default_region, *DEFAULT_REGIONS)))
+    sites = batch.column("url").to_pylist() if "url" in batch.schema.names else [None] * batch.num_rows
     with collector_off():
-        for post_id, text, region in zip(*(batch.column(name).to_pylist() for name in names), strict=True):
+        for (post_id, text, region), site in zip(
+            zip(*(batch.column(name).to_pylist() for name in names), strict=True), sites, strict=True
+        ):
             text = text or ""
-            columns.add_post(post_id, text, extract_post(text, region or default_region))
+            columns.add_post(post_id, text, extract_post(text, region, site=site, workspace=regions))
     return columns.batch()
 
 

@@ -26,7 +26,7 @@ class Source:
         name: the file's name relative to the folder it was found in (``source_file``).
         sha256: the evidence hash of the file.
         limits: size bounds.
-        region: default ISO country code.
+        region: the ISO country code every record of the source is from, or None (each record's own, if it names one).
         mapping: an explicit column mapping (``--mapping``), or None.
     """
 
@@ -35,7 +35,7 @@ class Source:
     name: str
     sha256: str
     limits: Limits
-    region: str
+    region: str | None
     mapping: Any = None
 
 

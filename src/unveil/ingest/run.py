@@ -252,7 +252,7 @@ class _Run:
             name,
             sha256,
             self.limits,
-            self.workspace.settings.default_region,
+            None,  # a record that names no country keeps none (extraction weighs the post's own evidence)
             self.mapping,
         )
         items = (

@@ -83,7 +83,7 @@ def _entity_item(number: int, data: dict[str, Any], raw: bytes, parties: dict[st
     return Row("entities", number, f"ftm:{proxy.id}", values)
 
 
-def _document(number: int, proxy: Any, text: str, raw: bytes, region: str) -> Row:
+def _document(number: int, proxy: Any, text: str, raw: bytes, region: str | None) -> Row:
     values = {
         "source_id": proxy.id,
         "kind": "message" if proxy.schema.is_a("Message") else "page" if proxy.schema.name == "HyperText" else "post",

@@ -74,7 +74,7 @@ def _tidy(text: str) -> str:
     return LINE_RUNS.sub("\n", "\n".join(lines)).strip()
 
 
-def page_values(page: Page, url: str | None, captured_at: datetime | None, region: str) -> dict[str, Any]:
+def page_values(page: Page, url: str | None, captured_at: datetime | None, region: str | None) -> dict[str, Any]:
     """The post columns of a page."""
     published = parse_timestamp(page.first_meta(META_DATES))
     return {
