@@ -24,8 +24,12 @@ from unveil.web.privacy import PrivacyView
 
 RUN = re.compile(r"\d(?:[^\w<>]{0,3}\d)+")
 """Digits with up to three separators (anything but letters, digits and tag brackets) between them."""
-NOISE = re.compile(r"\b[a-z_]+#[0-9a-f]{10}\b|[0-9a-fA-F-]{16,}|[A-Za-z0-9_-]{32,}")
-"""Pseudonyms, hashes, ids and tokens: random digits that are not identifiers."""
+NOISE = re.compile(
+    r"\b[a-z_]+#[0-9a-f]{10}\b|[0-9a-fA-F-]{16,}|[A-Za-z0-9_-]{32,}"
+    r"|\s(?:d|points|viewBox|transform|[xy][12]?|c[xy]|r|width|height)=\"[^\"]*\""
+)
+"""Pseudonyms, hashes, ids and tokens: random digits that are not identifiers; and the geometry attributes
+of drawn SVG (the base map's paths and the graph's positions: coordinates such as ``2470.1 2105.7``)."""
 TAG = re.compile(r"<[^>]*>")
 
 

@@ -32,8 +32,18 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from unveil.web.queries.search import (
+    HIDDEN_RANGE,
+    LAST_CHARACTER,
+    SearchFilters,
+    identifier_condition,
+    identifier_posts,
+    like,
+    month_range,
+    query_words,
+)
+
 if TYPE_CHECKING:
-    from unveil.web.queries.search import SearchFilters
     from unveil.web.readmodel import ReadModel
 
 FACETS = ("city", "language", "indicator", "network", "site", "month")
@@ -169,26 +179,10 @@ def _epoch(tables: ReadModel, day: date) -> float:
     return float(tables.value("SELECT epoch(?::TIMESTAMPTZ)", [datetime.combine(day, time()).isoformat()]))
 
 
-def month_range(month: str) -> tuple[date, date]:
-    """The first day of ``YYYY-MM`` and of the next month."""
-    first = date.fromisoformat(f"{month}-01")
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following
-
-
 def match_mask(
     tables: ReadModel, index: FacetIndex, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool
 ) -> Mask:
     """The posts (by rank) matching every criterion, as ``queries.search.conditions`` selects them."""
-    from unveil.web.queries.search import (
-        HIDDEN_RANGE,
-        LAST_CHARACTER,
-        identifier_condition,
-        identifier_posts,
-        like,
-        query_words,
-    )
-
     mask = np.ones(index.size, bool)
     words = query_words(filters.q) if filters.q else []
     for word in words:

@@ -17,7 +17,6 @@ from unveil.errors import PermissionDenied
 from unveil.identifiers import canonical_phone, find_identifiers
 from unveil.publish.stage import FIRST_PAGE, RESULT_COLUMNS, SEARCH_COLUMNS, TERM_HEAD
 from unveil.publish.words import words as text_words
-from unveil.web.facets import month_range
 from unveil.web.lookups import search_row
 from unveil.web.privacy import PSEUDONYM, PrivacyView
 from unveil.web.readmodel import ReadModel
@@ -79,6 +78,13 @@ class SearchResult:
     """The filters as the search ran them (an analyst's: pseudonyms taken out of the words)."""
     hidden: bool = False
     """True when words hidden from the user were left out (an analyst's search)."""
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """The first day of ``YYYY-MM`` and of the next month."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following
 
 
 def normalise_identifier(query: str, region: str) -> list[tuple[str, str]]:
