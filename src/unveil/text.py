@@ -22,6 +22,10 @@ INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad"
 DIGIT_RUN = re.compile(rf"\d(?:[\s./()\-+{INVISIBLE}]{{0,3}}\d){{5,}}")
 """Six or more digits, with up to three separators between two of them: shown to analysts as a pseudonym."""
 
+MAX_ANALYSED_CHARS = 2_000_000
+"""The longest post text the extraction analyses (in overlapping chunks): a longer one is quarantined
+at ingestion with its size, never stored half analysed (docs/extraction.md)."""
+
 _last: tuple[str, str] = ("", "")
 
 

@@ -151,3 +151,22 @@ def test_unsupported_files_are_quarantined_not_dropped(workspace: Workspace, tmp
     summary = ingest(workspace, [tmp_path / "in"])
     assert (summary.read, summary.quarantined) == (1, 1)
     assert "unsupported file type" in str(quarantine_entries(workspace)[0]["reason"])
+
+
+def test_a_post_longer_than_the_extraction_reads_is_quarantined_with_its_size(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from unveil.text import MAX_ANALYSED_CHARS
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "short.html").write_text("<html><body><p>Call 0470 12 34 56</p></body></html>", "utf-8")
+    padding = "word " * (MAX_ANALYSED_CHARS // 5 + 10)
+    (tmp_path / "in" / "padded.html").write_text(
+        f"<html><body><p>{padding}</p><p>Call 0470 65 43 21</p></body></html>", "utf-8"
+    )
+    summary = ingest(workspace, [tmp_path / "in"])
+    assert (summary.read, summary.stored, summary.quarantined) == (2, 1, 1)
+    assert_accounted(summary, workspace)
+    (entry,) = quarantine_entries(workspace)
+    assert "longer than the 2,000,000 the extraction analyses" in str(entry["reason"])
+    assert "padded.html" in json.dumps(entry)

@@ -17,13 +17,14 @@ from unveil.identifiers import find_identifiers
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.regions import DEFAULT_REGIONS
 from unveil.indicators.scorer import Match, find_indicators
+from unveil.text import MAX_ANALYSED_CHARS
 
 # Texts are read in overlapping chunks of ``CHUNK`` characters (bounded work per call of each extractor);
 # an identifier starting in the first or last ``OVERLAP // 2`` characters of a chunk is taken from the
 # chunk where it stands whole. Only the first ``MAX_ANALYSED`` characters of a post are read.
 CHUNK = 100_000
 OVERLAP = 2_000
-MAX_ANALYSED = 2_000_000
+MAX_ANALYSED = MAX_ANALYSED_CHARS
 
 
 @dataclass(frozen=True)

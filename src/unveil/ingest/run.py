@@ -37,6 +37,7 @@ from unveil.manifest import Manifest, read_manifest
 from unveil.pipeline import workspace_lock
 from unveil.progress import Progress, SilentProgress
 from unveil.tables import part_sha256 as part_sha256_of
+from unveil.text import MAX_ANALYSED_CHARS
 from unveil.workspace import Workspace
 
 CAPTURE_BATCH = 1000
@@ -294,6 +295,8 @@ class _Run:
         self.summary.read += 1
         if isinstance(item, Row) and item.image_bytes is not None:
             item = self._image_row(item, source)
+        if isinstance(item, Row) and item.table == "posts":
+            item = _within_analysed(item)
         if isinstance(item, Rejected):
             if quarantine.add(item):
                 self.summary.quarantined += 1
@@ -418,3 +421,15 @@ class _Run:
 def _reader(fmt: str | None) -> Callable[[Source], Iterator[Item]] | None:
     reader = BY_NAME.get(fmt) if fmt else None
     return reader.read if reader else None
+
+
+def _within_analysed(row: Row) -> Item:
+    """A post whose text is longer than the extraction analyses goes to quarantine, never half read."""
+    size = len(row.values.get("text") or "")
+    if size <= MAX_ANALYSED_CHARS:
+        return row
+    return Rejected(
+        row.record_no,
+        f"text of {size:,} characters: longer than the {MAX_ANALYSED_CHARS:,} the extraction analyses "
+        "(the file stays in evidence)",
+    )
