@@ -23,6 +23,10 @@ def verify(
         list[str] | None,
         typer.Option("--trusted-key", help="Key fingerprint accepted for signatures besides this installation's."),
     ] = None,
+    tsa_ca: Annotated[
+        Path | None,
+        typer.Option("--tsa-ca", help="Time-stamping authority CA certificate (checks custody.head's stamp)."),
+    ] = None,
 ) -> None:
     """Recompute every evidence hash and the custody log's chain; exit 1 naming what changed."""
     from unveil.errors import IntegrityError
@@ -36,7 +40,9 @@ def verify(
     with workspace_lock(workspace, recover=False):
         for note in recover(workspace, actor):
             console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
-        result = verify_workspace(workspace, trusted_key)
+        result = verify_workspace(workspace, trusted_key, tsa_ca)
+        for note in result.notes:
+            console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
         if not result.ok:
             for problem in result.problems:
                 console.print(f"[red]✗[/] {problem}", markup=True, highlight=False, soft_wrap=True)
@@ -45,9 +51,20 @@ def verify(
             actor or default_actor(),
             "verification",
             [],
-            {"blobs": result.blobs, "lines": result.lines, "parts": result.parts, "ok": True},
+            {
+                "blobs": result.blobs,
+                "lines": result.lines,
+                "parts": result.parts,
+                "ok": True,
+                **({"head_timestamp": result.timestamp} if result.timestamp_checked else {}),
+            },
         )
     console.print(
         f"verified {result.blobs:,} evidence blobs and {result.lines:,} custody lines: intact "
         f"({result.parts:,} table parts match their custody events)"
     )
+    if result.timestamp:
+        how = (
+            "checked against the authority's certificate" if result.timestamp_checked else "not checked: give --tsa-ca"
+        )
+        console.print(f"custody.head RFC 3161 time-stamp: {result.timestamp} ({how})", markup=False, highlight=False)

@@ -17,6 +17,12 @@ A crash between 2 and 3 leaves the log one line ahead of the head with the tempo
 that line: the next append (or ``settle``) completes the rename. A line cut by a crash (no final
 newline) that the head does not name was never committed: it is cut off and a
 ``custody.repair`` event records its length and hash; it is never glued to.
+
+When a time-stamping authority is configured (``$UNVEIL_TSA_COMMAND``, see
+``unveil.evidence.timestamp``) the new head's bytes are stamped before step 1 (an authority that
+fails leaves everything unchanged) and the token is written durably to ``custody.head.tsr`` after
+step 3. A crash between the two, or an append made without the authority, leaves a token that
+covers an older head: ``verify`` says so.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from unveil.workspace import Workspace
 GENESIS = "0" * 64
 HEAD_FILE = "custody.head"
 HEAD_TEMPORARY = f".{HEAD_FILE}.tmp"
+HEAD_TOKEN = f"{HEAD_FILE}.tsr"
 
 
 def default_actor() -> str:
@@ -65,6 +72,13 @@ def fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _stamp(head: bytes) -> bytes | None:
+    """An RFC 3161 token over a head's bytes when an authority is configured, else None."""
+    from unveil.evidence.timestamp import stamp, tsa_command
+
+    return stamp(head)[0] if tsa_command() is not None else None
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -131,6 +145,7 @@ class CustodyLog:
         }
         line = json.dumps(event, sort_keys=True, ensure_ascii=False).encode()
         head = self._head_bytes(previous_seq + 1, line_hash(line))
+        token = _stamp(head)
         with self.head_temporary.open("wb") as temporary:  # 1. a full disk fails here, log untouched
             temporary.write(head)
             temporary.flush()
@@ -147,6 +162,8 @@ class CustodyLog:
             raise
         os.replace(self.head_temporary, self.head_path)  # 3.
         fsync_folder(self.head_path.parent)
+        if token is not None:
+            write_durably(self.head_path.with_name(HEAD_TOKEN), token)
         return event
 
     def _head_bytes(self, seq: int, sha256: str) -> bytes:

@@ -13,6 +13,9 @@ the bundle beside ``SIGNATURE`` and proves the bundle existed, as it is, at that
 - ``verify-bundle --tsa-ca FILE`` checks the token against the authority's CA certificate(s)
   (``openssl ts -verify``): it must cover this ``SHA256SUMS``. Without ``--tsa-ca`` the token's
   time is shown as not checked.
+- Custody heads too: each append stamps the new ``custody.head``'s bytes before anything is written
+  (an authority that fails leaves the log unchanged) and writes the token to ``custody.head.tsr``
+  after the head; ``unveil verify --tsa-ca FILE`` checks it (``unveil.evidence.verify``).
 
 Requests and checks run ``openssl`` (the project has no ASN.1/CMS library); where it is missing,
 stamping fails with a clear message and checking reports that it cannot check.
@@ -79,32 +82,54 @@ def stamp(data: bytes) -> tuple[bytes, str]:
         return reply.stdout, when
 
 
-def token_time(token: Path) -> str | None:
-    """The time a token states (``openssl ts -reply -text``), or None when it is not a granted token."""
+def _reply_text(token: Path) -> tuple[int, str]:
     result = subprocess.run(
         [_openssl(), "ts", "-reply", "-in", str(token), "-text"], capture_output=True, check=False, timeout=TIMEOUT
     )
-    text = result.stdout.decode(errors="replace")
+    return result.returncode, result.stdout.decode(errors="replace")
+
+
+def token_time(token: Path) -> str | None:
+    """The time a token states (``openssl ts -reply -text``), or None when it is not a granted token."""
+    returncode, text = _reply_text(token)
     status = re.search(r"^Status: (.+)$", text, re.MULTILINE)
     when = re.search(r"^Time stamp: (.+)$", text, re.MULTILINE)
-    if result.returncode != 0 or not status or "Granted" not in status.group(1) or not when:
+    if returncode != 0 or not status or "Granted" not in status.group(1) or not when:
         return None
     return when.group(1).strip()
 
 
-def check_token(data: bytes, token_bytes: bytes, ca_file: Path | None) -> tuple[str | None, list[str]]:
+def token_imprint(token_bytes: bytes) -> str | None:
+    """The SHA-256 (hex) a token stamps, or None (not a SHA-256 token, unreadable, or no ``openssl``)."""
+    if shutil.which("openssl") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="unveil-tsa-") as folder:
+        token = Path(folder) / "token.tsr"
+        token.write_bytes(token_bytes)
+        returncode, text = _reply_text(token)
+    block = re.search(r"^Hash Algorithm: sha256\nMessage data:\n((?:\s+[0-9a-f]{4} - .*\n)+)", text, re.MULTILINE)
+    if returncode != 0 or block is None:
+        return None
+    rows = (line.split(" - ", 1)[1][:48] for line in block.group(1).splitlines())
+    digest = "".join("".join(re.findall(r"[0-9a-f]{2}", row)) for row in rows)
+    return digest if len(digest) == 64 else None
+
+
+def check_token(
+    data: bytes, token_bytes: bytes, ca_file: Path | None, name: str = TOKEN
+) -> tuple[str | None, list[str]]:
     """The stamped time and the problems: the token must cover ``data`` and chain to ``ca_file``.
 
     Without ``ca_file`` nothing is checked but the time is read (the caller says so).
     """
     if shutil.which("openssl") is None:
-        return None, [f"{TOKEN}: cannot be checked here (the `openssl` command is not installed)"]
+        return None, [f"{name}: cannot be checked here (the `openssl` command is not installed)"]
     with tempfile.TemporaryDirectory(prefix="unveil-tsa-") as folder:
         token = Path(folder) / "token.tsr"
         token.write_bytes(token_bytes)
         when = token_time(token)
         if when is None:
-            return None, [f"{TOKEN}: not a granted RFC 3161 time-stamp (changed or damaged)"]
+            return None, [f"{name}: not a granted RFC 3161 time-stamp (changed or damaged)"]
         if ca_file is None:
             return when, []
         source = Path(folder) / "data"
@@ -117,5 +142,5 @@ def check_token(data: bytes, token_bytes: bytes, ca_file: Path | None) -> tuple[
         )
         if result.returncode != 0:
             reason = (result.stderr or result.stdout).decode(errors="replace").strip().splitlines()
-            return when, [f"{TOKEN}: does not verify against {ca_file} ({'; '.join(reason[-2:])})"]
+            return when, [f"{name}: does not verify against {ca_file} ({'; '.join(reason[-2:])})"]
         return when, []

@@ -5,16 +5,22 @@ blob that was captured but is gone, a blob that no capture event names, a file t
 blob, a custody line that was changed, removed or inserted, a removed or changed last line
 (checked against ``custody.head``), and a table part changed, removed or added since the custody
 event that committed it (``unveil.evidence.parts``).
+
+The head's RFC 3161 token (``custody.head.tsr``, when an authority was configured) is read, and
+with ``tsa_ca`` checked: it must exist, cover the current head and chain to that authority. A
+token of an older head (a later append made without the authority) is said as such, not as a
+change: with ``tsa_ca`` it fails the check, without it is a note.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unveil.evidence.custody import GENESIS, CustodyLog, _last_line, line_hash
+from unveil.evidence.custody import GENESIS, HEAD_TOKEN, CustodyLog, _last_line, line_hash
 from unveil.evidence.parts import expected_parts, table_problems
 from unveil.evidence.store import EvidenceStore, file_sha256
 from unveil.workspace import Workspace
@@ -28,6 +34,9 @@ class Verification:
     lines: int = 0
     parts: int = 0
     problems: list[str] = field(default_factory=list)
+    timestamp: str = ""
+    timestamp_checked: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -35,12 +44,16 @@ class Verification:
         return not self.problems
 
 
-def verify_workspace(workspace: Workspace, trusted_keys: list[str] | None = None) -> Verification:
+def verify_workspace(
+    workspace: Workspace, trusted_keys: list[str] | None = None, tsa_ca: Path | None = None
+) -> Verification:
     """Recompute every evidence hash, the whole custody chain, the head's signature and every table part.
 
     Args:
         workspace: the workspace verified.
         trusted_keys: key fingerprints accepted for the head's signature besides this installation's.
+        tsa_ca: a time-stamping authority's CA certificate(s): the head's RFC 3161 token must
+            exist, cover the current head and chain to them.
     """
     from unveil.evidence.signing import check_head
     from unveil.evidence.signing import trusted_keys as trusted
@@ -51,6 +64,7 @@ def verify_workspace(workspace: Workspace, trusted_keys: list[str] | None = None
     head = log.head()
     if head is not None:
         result.problems.extend(check_head(head, trusted(trusted_keys)))
+    _check_timestamp(log, result, tsa_ca)
     _check_blobs(EvidenceStore(workspace), captured, result)
     result.parts, problems = table_problems(workspace, expected_parts(log.lines()))
     result.problems.extend(problems)
@@ -156,3 +170,30 @@ def _check_head(log: CustodyLog, result: Verification, last_hash: str, last_seq:
         result.problems.append(
             f"custody.log line {result.lines} (seq {last_seq}): changed (custody.head holds a different hash)"
         )
+
+
+def _check_timestamp(log: CustodyLog, result: Verification, tsa_ca: Path | None) -> None:
+    """Read (and with ``tsa_ca`` check) the head's RFC 3161 token; without ``tsa_ca`` only notes."""
+    from unveil.evidence.timestamp import TSA_ENV, check_token, token_imprint, token_time
+
+    found = result.problems if tsa_ca is not None else result.notes
+    token_path = log.head_path.with_name(HEAD_TOKEN)
+    if not token_path.exists():
+        if tsa_ca is not None:
+            found.append(f"{HEAD_TOKEN}: missing (custody.head is not time-stamped: {TSA_ENV} was not set)")
+        return
+    if not log.head_path.exists():
+        return  # the chain check names the missing head
+    head, token = log.head_path.read_bytes(), token_path.read_bytes()
+    imprint = token_imprint(token)
+    if imprint is not None and imprint != hashlib.sha256(head).hexdigest():
+        stamped = token_time(token_path) or "unknown time"
+        found.append(
+            f"{HEAD_TOKEN}: the time-stamp covers an older head (stamped {stamped}), not the current custody.head: "
+            f"an append was made without {TSA_ENV}, or was interrupted before its stamp was written"
+        )
+        return
+    when, problems = check_token(head, token, tsa_ca, HEAD_TOKEN)
+    found.extend(problems)
+    result.timestamp = when or ""
+    result.timestamp_checked = tsa_ca is not None and bool(when) and not problems
