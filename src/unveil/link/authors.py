@@ -76,6 +76,7 @@ FROM exploded e
 JOIN shingle_weights w ON w.shingle = e.shingle
 JOIN numbered n ON n.post_id = e.post_id
 WHERE w.posts >= 2
+ORDER BY post_key
 """
 
 POST_TOTALS_SQL = f"""
