@@ -6,10 +6,12 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from schwifty import IBAN
 
 from tests.synth.helpers import read_truth
+from unveil_synth.flows import FLOWS, check_flow, instances_planted
 
 
 def _ids_in_files(world: Path) -> Counter[str]:
@@ -74,3 +76,15 @@ def test_names_are_written_with_variants_and_accounts_are_valid_ibans(small_worl
     assert any(len(names) > 1 for names in written.values())
     for party in list(parties.values())[:500]:
         IBAN(party["account"])
+
+
+def test_every_kind_of_network_with_money_has_a_flow_and_a_mistyped_step_is_refused() -> None:
+    assert set(FLOWS) == {"escort_network", "smuggling_offer", "labour_exploitation"}
+    assert {name: instances_planted(name) for name in FLOWS} == {
+        "escort_network": 7,
+        "smuggling_offer": 5,
+        "labour_exploitation": 3,
+    }
+    broken = {**FLOWS["labour_exploitation"], "flows": [{"for": {"month": "range(3)"}, "sned": {}}]}
+    with pytest.raises(ValueError, match="sned"):
+        check_flow(broken, "labour")
