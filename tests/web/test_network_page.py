@@ -159,16 +159,6 @@ def test_analyst_sees_pseudonyms_in_links_graph_and_explanations(
     assert phone["shown"].startswith("phone#") and phone["value"] is None and "phone#" in phone["reason"]
 
 
-def test_phrases_are_the_shingles_unveil_network_explains_with() -> None:
-    import pyarrow as pa
-
-    from unveil.link.report import _shingles
-    from unveil.web.queries.networks import _batch_shingles
-
-    texts = ["Sweet Lina new in Namur, call 0470 12 34 56", "", "one", "Lina new in Ghent, Lina new"]
-    assert _batch_shingles(pa.array(texts)) == [_shingles(text) for text in texts]
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make system-packages)")
 def test_in_a_browser_the_graph_is_drawn_where_the_server_laid_it_out_and_phrases_load_when_scrolled_to(

@@ -182,10 +182,12 @@ CONTEXT = 60
 def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> list[dict[str, Any]]:
     """Why posts without a shared identifier are linked (``unveil network``'s explanations): for the
     strongest template and style links, the rare phrases both posts share with where each stands in
-    each text, and the writing habits they share (rarest first)."""
+    each text (``link.link_phrases``, written by the link stage), and the writing habits they share
+    (rarest first)."""
     import pyarrow as pa
 
-    from unveil.link.report import HABITS_SHOWN, PHRASES, _habit, _span
+    from unveil.link.report import HABITS_SHOWN, PHRASES
+    from unveil.link.report import _habit as habit
     from unveil.link.style import batch_marks
     from unveil.web.queries.posts import post_detail
 
@@ -202,37 +204,25 @@ def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> 
         except NotFound:
             continue
         posts[post_id] = {**detail.post, "identifiers": detail.identifiers}
+    stored = _stored_phrases(tables, network_id)
     text_of = {p: "\n".join(x for x in (row.get("title"), row.get("text")) if x) for p, row in posts.items()}
     texts = pa.array([text_of.get(p, "") for p in ids], pa.string())
-    shingles = dict(zip(ids, _batch_shingles(texts), strict=True))
     marks: dict[str, dict[int, str]] = {p: {} for p in ids}
     found = batch_marks(texts, labels=True)  # one pass over every text (Arrow's regex kernels cost per call)
     for index, value, label in zip(found.text.tolist(), found.value.tolist(), found.label or [], strict=True):
         marks[ids[index]][value] = label
-    wanted = sorted(set().union(*(set(s) for s in shingles.values()), *(set(m) for m in marks.values())))
-    held: dict[int, int] = {}
-    if wanted and tables.has("link.shingle_weights"):
-        for start in range(0, len(wanted), 1000):
-            chunk = wanted[start : start + 1000]
-            marks_sql = ", ".join("?" for _ in chunk)
-            for row in tables.rows(
-                f"SELECT shingle, posts FROM link.shingle_weights WHERE shingle IN ({marks_sql})", chunk
-            ):
-                held[int(row["shingle"])] = int(row["posts"])
+    held = _shingle_posts(tables, sorted(set().union(*(set(m) for m in marks.values()))))
     out = []
     for edge in chosen:
         a, b = edge["src_post_id"], edge["dst_post_id"]
-        common = sorted(
-            (held.get(h, 1), phrase) for h, phrase in shingles[a].items() if h in shingles[b] and held.get(h, 1) >= 2
-        )
         phrases = [
             {
-                "words": words,
-                "posts": count,
-                "a": _in_context(posts.get(a), words, _span),
-                "b": _in_context(posts.get(b), words, _span),
+                "words": row["phrase"],
+                "posts": row["posts"],
+                "a": _in_context(posts.get(a), row["field_a"], row["start_a"], row["end_a"]),
+                "b": _in_context(posts.get(b), row["field_b"], row["start_b"], row["end_b"]),
             }
-            for count, words in common[:PHRASES]
+            for row in stored.get((a, b, edge["kind"]), [])[:PHRASES]
         ]
         shared = sorted((held.get(h, 1), marks[a][h]) for h in marks[a].keys() & marks[b].keys())
         out.append(
@@ -245,7 +235,7 @@ def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> 
                 "weight": edge["weight"],
                 "reason": edge["reason"],
                 "phrases": phrases,
-                "habits": [_habit(m, n) for n, m in shared[:HABITS_SHOWN]],
+                "habits": [habit(m, n) for n, m in shared[:HABITS_SHOWN]],
                 "identifiers_a": (posts.get(a) or {}).get("identifiers") or [],
                 "identifiers_b": (posts.get(b) or {}).get("identifiers") or [],
             }
@@ -253,18 +243,50 @@ def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> 
     return out
 
 
-def _in_context(post: dict[str, Any] | None, words: str, find: Any) -> dict[str, Any] | None:
-    """The phrase in the post's text with ``CONTEXT`` characters each side: before, the phrase, after, and offsets."""
-    if post is None:
+def _stored_phrases(tables: ReadModel, network_id: str) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The shared phrases the link stage wrote for a network's links (``link.link_phrases``), rarest first,
+    by (post a, post b, kind) of the link; empty when the table was not computed."""
+    if not tables.has("link.link_phrases"):
+        return {}
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in tables.rows(
+        "SELECT post_a, post_b, kind, phrase, posts, field_a, start_a, end_a, field_b, start_b, end_b "
+        "FROM link.link_phrases WHERE network_id = ? ORDER BY link_rank, phrase_rank",
+        [network_id],
+    ):
+        found.setdefault((row["post_a"], row["post_b"], row["kind"]), []).append(row)
+    return found
+
+
+def _shingle_posts(tables: ReadModel, wanted: list[int]) -> dict[int, int]:
+    """How many posts hold each of these shingles (``link.shingle_weights``): the rarity of a habit."""
+    held: dict[int, int] = {}
+    if not wanted or not tables.has("link.shingle_weights"):
+        return held
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        marks_sql = ", ".join("?" for _ in chunk)
+        for row in tables.rows(
+            f"SELECT shingle, posts FROM link.shingle_weights WHERE shingle IN ({marks_sql})", chunk
+        ):
+            held[int(row["shingle"])] = int(row["posts"])
+    return held
+
+
+def _in_context(
+    post: dict[str, Any] | None, field: str | None, start: int | None, end: int | None
+) -> dict[str, Any] | None:
+    """The phrase where the link stage found it in the post's ``field`` (text or title), with ``CONTEXT``
+    characters each side: before, the phrase, after, which field, and offsets (None when not found)."""
+    if post is None or field not in ("text", "title") or start is None or end is None:
         return None
-    text = post.get("text") or ""
-    span = find(text, words)
-    if span is None:
+    text = post.get(field) or ""
+    if not 0 <= start < end <= len(text):
         return None
-    start, end = span
     left = max(start - CONTEXT, 0)
     right = min(end + CONTEXT, len(text))
     return {
+        "field": field,
         "before": text[left:start],
         "match": text[start:end],
         "after": text[end:right],
@@ -274,29 +296,3 @@ def _in_context(post: dict[str, Any] | None, words: str, find: Any) -> dict[str,
         "cut_left": left > 0,
         "cut_right": right < len(text),
     }
-
-
-def _batch_shingles(texts: Any) -> list[dict[int, str]]:
-    """The word-bigram shingles of each text and their words (``unveil.link.report``'s, for many texts at once:
-    the text is normalised in one pass, then each text's bigrams are hashed apart)."""
-    import itertools
-
-    import numpy as np
-    import pyarrow as pa
-
-    from unveil.link.minhash import shingle_hashes
-    from unveil.link.normalise import normalised_words
-
-    words, parents = normalised_words(texts)
-    owner = np.asarray(parents.to_numpy(zero_copy_only=False), dtype=np.int64)
-    out: list[dict[int, str]] = []
-    for index in range(len(texts)):
-        mine = words.take(pa.array(np.flatnonzero(owner == index)))
-        if len(mine) == 0:
-            out.append({})
-            continue
-        values, _ = shingle_hashes(mine, pa.array(np.zeros(len(mine), dtype=np.int64)), 1)
-        listed = [str(w) for w in mine.to_pylist()]
-        phrases = [f"{x} {y}" for x, y in itertools.pairwise(listed)] if len(listed) > 1 else listed
-        out.append(dict(zip(values.astype(np.int64).tolist(), phrases, strict=False)))
-    return out

@@ -244,10 +244,10 @@ def visible_explanations(tables: ReadModel, network_id: str, privacy: PrivacyVie
                 phrase["words"] = privacy.text(phrase["words"], [*ids_a, *ids_b])
                 for side, ids in (("a", ids_a), ("b", ids_b)):
                     at = phrase[side]
-                    if at is not None:
-                        at["before"] = privacy.text(at["before"], ids, offset=at["left"])
-                        at["match"] = privacy.text(at["match"], ids, offset=at["start"])
-                        at["after"] = privacy.text(at["after"], ids, offset=at["end"])
+                    if at is not None:  # identifier spans are offsets of the text: a title is masked as written
+                        offsets = (at["left"], at["start"], at["end"]) if at["field"] == "text" else (None,) * 3
+                        for piece, offset in zip(("before", "match", "after"), offsets, strict=True):
+                            at[piece] = privacy.text(at[piece], ids, offset=offset)
             item["habits"] = [privacy.text(h, [*ids_a, *ids_b]) for h in item["habits"]]
         out.append(item)
     return out
