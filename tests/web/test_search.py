@@ -9,9 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from tests.web.conftest import CUT_PHONE_E164, PHONE_E164, WebWorld
+from tests.web.conftest import CUT_PHONE, CUT_PHONE_E164, PHONE_E164, WebWorld
 from unveil.auth.pseudonyms import Pseudonymiser
-from unveil.web.marks import Hits, pieces
+from unveil.web.marks import Hits, around, pieces
 from unveil.web.privacy import PrivacyView
 
 FACET_LINK = re.compile(r'<section class="facet" aria-labelledby="facet-(\w+)">(.*?)</section>', re.S)
@@ -84,6 +84,30 @@ def test_marks_wrap_only_the_text_shown() -> None:
         ("phone#0123456789", True),
     ]
     assert pieces("nothing here", hits) == [("nothing here", False)]
+
+
+def test_snippets_are_cut_around_the_hit_far_into_the_text(web: WebWorld, login: Callable[[str], httpx.Client]) -> None:
+    investigator, analyst = login("investigator"), login("analyst")
+    pseudonym = PrivacyView(Pseudonymiser(web.workspace.settings.secret_key)).identifier("phone", CUT_PHONE_E164)
+    seen = investigator.get("/search", params={"q": "kisses"}).text  # the last word of ads of 300+ characters
+    assert seen.count('<mark class="hit">kisses</mark>') == 2 and seen.count(f"{CUT_PHONE} or write to") == 2
+    assert '<div class="snippet">…' in seen  # the start of the text is left out
+    masked = analyst.get("/search", params={"q": "kisses"}).text
+    assert masked.count('<mark class="hit">kisses</mark>') == 2 and masked.count(f"{pseudonym} or write to") == 2
+    assert "0468" not in masked and "468 49" not in masked
+    grouped = investigator.get("/search", params={"q": "kisses", "group": "template"}).text
+    assert '<mark class="hit">kisses</mark>' in grouped
+
+
+def test_around_puts_the_first_hit_in_a_window_cut_between_words() -> None:
+    text = "word " * 100 + "<b>target</b> here " + "tail " * 100
+    shown = around(text, Hits(("target",)))
+    assert shown[0] == ("…", False) and shown[-1] == ("…", False) and ("target", True) in shown
+    assert len("".join(piece for piece, _ in shown)) <= 242 and "<b>" in "".join(piece for piece, _ in shown)
+    assert all(piece.startswith(("…", "word ")) for piece, _ in shown[1:2])  # no word cut in two
+    assert around("short text, no hit", Hits(("target",))) == [("short text, no hit", False)]
+    assert around("x " * 200, Hits(("target",)))[-1] == ("…", False)
+    assert around("target " + "x " * 200, Hits(("target",)))[0] == ("target", True)
 
 
 def test_an_analyst_counts_and_facets_only_what_they_may_see(

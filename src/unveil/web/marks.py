@@ -89,3 +89,55 @@ def pieces(text: str | None, hits: Hits) -> list[tuple[str, bool]]:
     if cursor < len(text):
         out.append((text[cursor:], False))
     return out
+
+
+SNIPPET = 240
+"""Characters of a post's text a result shows (``left(text, 240)``, the stored snippet, is as long)."""
+SNAP = 20
+"""How far a cut moves to fall between two words."""
+
+
+def around(text: str | None, hits: Hits, width: int = SNIPPET) -> list[tuple[str, bool]]:
+    """About ``width`` characters of ``text`` around its first hit, as (piece, is_hit) pairs.
+
+    The window puts the first hit a third of the way in (more text after it than before), cut
+    between words where one is near, with "…" where text is left out. Without a hit: the start.
+    """
+    if not text:
+        return []
+    found = spans(text, hits) if hits else []
+    if len(text) <= width:
+        left, right = 0, len(text)
+    elif not found:
+        left, right = 0, _cut(text, width, forward=False)
+    else:
+        start, end = found[0]
+        left = max(0, min(start - max(width - (end - start), 0) // 3, len(text) - width))
+        left = _cut(text, left, forward=True) if left else 0
+        right = _cut(text, min(max(left + width, end), len(text)), forward=False)
+    out: list[tuple[str, bool]] = [("…", False)] if left > 0 else []
+    cursor = left
+    for start, end in found:
+        if end <= left or start >= right:
+            continue
+        start, end = max(start, left), min(end, right)
+        if start > cursor:
+            out.append((text[cursor:start], False))
+        out.append((text[start:end], True))
+        cursor = end
+    if cursor < right:
+        out.append((text[cursor:right], False))
+    if right < len(text):
+        out.append(("…", False))
+    return out
+
+
+def _cut(text: str, at: int, forward: bool) -> int:
+    """``at`` moved (forward or back, at most ``SNAP`` characters) to a space, so no word is cut."""
+    if at <= 0 or at >= len(text) or text[at - 1].isspace() or text[at].isspace():
+        return at
+    if forward:
+        space = text.find(" ", at, at + SNAP)
+        return space + 1 if space >= 0 else at
+    space = text.rfind(" ", max(at - SNAP, 0), at)
+    return space if space > 0 else at

@@ -78,6 +78,8 @@ class SearchResult:
     """The filters as the search ran them (an analyst's: pseudonyms taken out of the words)."""
     hidden: bool = False
     """True when words hidden from the user were left out (an analyst's search)."""
+    ranks: list[int] = field(default_factory=list)
+    """Each row's rank in ``web.posts`` (``pos``), in the rows' order: where its whole text is read."""
 
 
 def month_range(month: str) -> tuple[date, date]:
@@ -262,9 +264,9 @@ def search_posts(
         # newest first is the stored order: without ORDER BY the scan stops at the first page of matches
         order = "ORDER BY p.risk DESC NULLS LAST, p.pos" if filters.sort == "risk" else ""
         rows = tables.rows(f"{SELECT_ROWS} {clause} {order} LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset])
-    for row in rows:
-        row.pop("pos", None)
-    return SearchResult(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE, max(page, 1), pairs, missing, filters, hide)
+    ranks = [int(row.pop("pos")) for row in rows]
+    shown = rows[:PAGE_SIZE]
+    return SearchResult(shown, len(rows) > PAGE_SIZE, max(page, 1), pairs, missing, filters, hide, ranks[:PAGE_SIZE])
 
 
 def _ranks_of_words_and_identifiers(

@@ -169,16 +169,47 @@ def hits_of(result: SearchResult, privacy: PrivacyView, region: str) -> Hits:
     return Hits(words, literals, phones, region)
 
 
-def marked_rows(rows: list[dict[str, Any]], hits: Hits) -> list[dict[str, Any]]:
-    """Rows with ``title_pieces`` and ``snippet_pieces``: (text, is_hit) pairs of what the user sees."""
+def marked_rows(
+    tables: ReadModel, rows: list[dict[str, Any]], hits: Hits, privacy: PrivacyView
+) -> list[dict[str, Any]]:
+    """Rows with ``title_pieces`` and ``snippet_pieces``: (text, is_hit) pairs of what the user sees.
+
+    The snippet is cut around the first hit (``marks.around``): where the stored snippet (the start
+    of the text) holds no hit, or one near its end, the page's posts' whole texts are read, by rank
+    (``pos``, the stored order: one pruned scan), and masked first for analysts.
+    """
+    wanted = [row for row in rows if hits and "pos" in row and _hit_is_late(row.get("snippet"), hits)]
+    texts = whole_texts(tables, wanted, privacy) if wanted else {}
     return [
         dict(
             row,
             title_pieces=marks.pieces(row.get("title"), hits),
-            snippet_pieces=marks.pieces(row.get("snippet"), hits),
+            snippet_pieces=marks.around(texts.get(row["post_id"], row.get("snippet")), hits),
         )
         for row in rows
     ]
+
+
+def _hit_is_late(snippet: str | None, hits: Hits) -> bool:
+    """True when the snippet has no hit, or its first hit ends in the last third (the text may go on past it)."""
+    found = marks.spans(snippet or "", hits)
+    return not found or found[0][1] > 2 * marks.SNIPPET // 3
+
+
+def whole_texts(tables: ReadModel, rows: list[dict[str, Any]], privacy: PrivacyView) -> dict[str, str]:
+    """The whole text of each row's post (rows carry ``pos``), by post id, as the user may see it."""
+    ranks = [int(row["pos"]) for row in rows]
+    marks_ = ", ".join("?" for _ in ranks)
+    found = {
+        str(post_id): str(text or "")
+        for post_id, text in tables.tuples(f"SELECT post_id, text FROM web.posts WHERE pos IN ({marks_})", ranks)
+    }
+    if privacy.masked:
+        known: dict[str, list[dict[str, Any]]] = {}
+        for item in identifiers_of_posts(tables, list(found)):
+            known.setdefault(item["post_id"], []).append(item)
+        found = {post_id: privacy.text(text, known.get(post_id, []), offset=0) for post_id, text in found.items()}
+    return found
 
 
 GROUPINGS = ("", "template")
@@ -193,7 +224,8 @@ def grouped(
     filters = result.filters or SearchFilters()
     groups, count = template_groups(tables, filters, result.identifiers, result.hidden, page)
     ranks = [rank for group in groups for rank in group.ranks]
-    rows = {row["pos"]: row for row in marked_rows(masked_rows(tables, rows_at_ranks(tables, ranks), privacy), hits)}
+    picked = masked_rows(tables, rows_at_ranks(tables, ranks), privacy)
+    rows = {row["pos"]: row for row in marked_rows(tables, picked, hits, privacy)}
     texts: dict[str, str] = {}
     named = sorted({group.template for group in groups if group.template})
     if named and tables.has("link.templates"):
@@ -233,6 +265,7 @@ def search_page(
     result = run_search(tables, workspace, filters, p, audit, privacy)
     choices = tables.cached("facets", lambda: facet_values(tables)) if tables.has("ingest.posts") else {}
     rows = shown_rows(tables, result, privacy) if result else []
+    ranked = [dict(row, pos=rank) for row, rank in zip(rows, result.ranks, strict=True)] if result else []
     shown_identifiers = [
         privacy.identifier(kind, value) if kind else value for kind, value in (result.identifiers if result else [])
     ]
@@ -248,7 +281,7 @@ def search_page(
             "group_view": group,
             "links": {**filters.params(), **({"group": group} if group else {})},
             "result": result,
-            "rows": marked_rows(rows, hits),
+            "rows": marked_rows(tables, ranked, hits, privacy),
             "groups": groups,
             "group_count": group_count,
             "group_page": GROUP_PAGE,
