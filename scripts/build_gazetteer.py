@@ -164,6 +164,8 @@ WORLD_HEADER = """\
 # alternate names, lower case without accents)
 """
 MAX_ALIASES = 6
+# Names people write that GeoNames lists among more than MAX_ALIASES shorter alternates (by geonameid).
+EXTRA_KEYS = {"5128581": ("New York",)}
 
 
 def _latin_alias(alias: str, name: str) -> bool:
@@ -182,6 +184,7 @@ def build_world() -> str:
     for city in sorted(cities.values(), key=lambda c: (-int(c["population"]), c["geonameid"])):
         name = city["name"]
         aliases = sorted({a for a in city["alternatenames"] if _latin_alias(a, name)}, key=len)[:MAX_ALIASES]
+        aliases += EXTRA_KEYS.get(str(city["geonameid"]), ())
         row = [f"gn:{city['geonameid']}", name, city["countrycode"], f"{city['latitude']:.2f}",
                f"{city['longitude']:.2f}", str(city["population"]),
                "|".join(dict.fromkeys(fold(n) for n in (name, *aliases)))]  # fmt: skip

@@ -164,6 +164,63 @@ def test_a_clients_age_is_not_the_posters() -> None:
 def test_world_cities_need_a_place_cue() -> None:
     assert place_names("Paris Hilton style, Asian Spa, Florence is 22") == []
     assert [(m.place.name, m.place.country) for m in find_places("Call girls in Delhi, Dallas, TX")] == [
-        ("Delhi", "IN"), ("Dallas", "US"),
+        ("Delhi", "IN"), ("Dallas", "US"), ("Texas", "US"),
     ]  # fmt: skip
     assert [m.place.country for m in find_places("Sydney CBD, 0412 345 678")] == ["AU"]
+
+
+def regions_named(text: str) -> list[tuple[str, str, str]]:
+    return [(m.place.name, m.place.kind, m.place.country) for m in find_places(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Petite blonde touring Arizona next week", [("Arizona", "region", "US")]),
+        ("incall only, in AZ till Sunday", [("Arizona", "region", "US")]),
+        ("Reno, Nevada 💋 outcall", [("Reno", "city", "US"), ("Nevada", "region", "US")]),
+        ("Tucson, AZ. Text me", [("Tucson", "city", "US"), ("Arizona", "region", "US")]),
+        ("Houston TX, upscale", [("Houston", "city", "US"), ("Texas", "region", "US")]),
+        ("Salem, OR and nearby", [("Salem", "city", "US"), ("Oregon", "region", "US")]),
+        ("Visiting Maidstone, Kent 🌸", [("Maidstone", "city", "GB"), ("Kent", "region", "GB")]),
+        ("new girl in Surrey, outcalls", [("Surrey", "region", "GB")]),
+        ("Leeds, West Yorkshire", [("Leeds", "city", "GB"), ("West Yorkshire", "region", "GB")]),
+        ("Cowes, Isle of Wight", [("Isle of Wight", "region", "GB")]),
+        ("Belfast, Co. Down", [("Belfast", "city", "GB"), ("County Down", "region", "GB")]),
+        (
+            "Girls from Northern Ireland and the USA",
+            [("United Kingdom", "country", "GB"), ("United States", "country", "US")],
+        ),
+    ],
+)
+def test_states_and_counties_are_places(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert regions_named(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am OK with it, HI guys, call ME or text IN the morning",  # codes that are words need a place before
+        "Essex girl, Kent is my name, Virginia 24",  # county and state names that are names need a cue
+        "Toronto, CA and Casablanca, MA",  # a code that is the country of the place before
+        "I love New York and Georgia. Washington is my name",  # also cities or countries: only after a place
+    ],
+)
+def test_state_codes_and_names_that_are_words_need_a_cue(text: str) -> None:
+    assert [name for name, kind, _ in regions_named(text) if kind == "region"] == []
+
+
+def test_a_state_or_county_chooses_the_phone_region() -> None:
+    from unveil.extract.extractor import extract_post
+
+    phones = {
+        text: [item.value for item in extract_post(text, None).identifiers if item.type == "phone"]
+        for text in ("Touring Nevada, text 702 555 0134", "in Kent now 07400 123456", "Cardiff, Wales 07911 123456")
+    }
+    assert phones == {
+        "Touring Nevada, text 702 555 0134": ["+17025550134"],
+        "in Kent now 07400 123456": ["+447400123456"],
+        "Cardiff, Wales 07911 123456": ["+447911123456"],
+    }
+    mention = find_places("Touring Nevada")[0]
+    assert (mention.place.kind, mention.place.country) == ("region", "US")

@@ -133,7 +133,8 @@ def gazetteer() -> Gazetteer:
 
 
 def find_places(text: str) -> list[PlaceMention]:
-    """Places named in ``text``, in order: the curated gazetteer, then the world's cities (with a place cue)."""
+    """Places named in ``text``, in order: the curated gazetteer, then states, counties and the world's cities
+    (with a place cue)."""
     found = _find_curated(text)
     world = _find_world_cities(text, found)
     if world:
@@ -177,9 +178,158 @@ def world_cities() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def world_namesakes() -> dict[str, dict[str, str]]:
+    """Folded name -> country -> the most populous city of that name in that country, for names that several
+    countries' cities share ("Salem": India's and Oregon's). Read only when a state or county follows a name."""
+    import gzip
+
+    rows: dict[str, dict[str, str]] = {}
+    raw = (resources.files("unveil.extract") / "gazetteer" / WORLD_FILE).read_bytes()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line.startswith("#") or not line:
+            continue
+        country = line.split("\t", 3)[2]
+        for key in line.rpartition("\t")[2].split("|"):
+            rows.setdefault(key, {}).setdefault(country, line)
+    return {key: by_country for key, by_country in rows.items() if len(by_country) > 1}
+
+
+def _in_region_after(text: str, start: int, end: int, row: str) -> str:
+    """``row``, or its namesake in the country of the state or county written after the name ("Salem, OR")."""
+    after = COMMA_AFTER.match(text, end) or PLACE_AFTER_SPACE.match(text, end)
+    if after is None:
+        return row
+    spellings = world_regions().spellings
+    found = spellings.get(after.group(1)) or spellings.get(after.group(1).split(" ")[0])
+    if found is None or found[0].country == row.split("\t", 3)[2]:
+        return row
+    name = text[start:end]
+    return world_namesakes().get(name.lower() if name.isascii() else fold(name), {}).get(found[0].country, row)
+
+
+PLACE_AFTER_SPACE = re.compile(r" ([A-Z]{2})\b")
+
+
+@lru_cache(maxsize=1)
 def world_first_words() -> frozenset[str]:
-    """The first word of every world city's name or alias (a cheap test before the lookups)."""
-    return frozenset(key.split(" ", 1)[0] for key in world_cities())
+    """The first word of every world city's, state's or county's name or alias (a cheap test before the lookups)."""
+    regions = (spelling.removeprefix("Co ").split(" ", 1)[0].lower() for spelling in world_regions().spellings)
+    return frozenset([*(key.split(" ", 1)[0] for key in world_cities()), *regions])
+
+
+REGIONS_FILE = "regions.tsv"
+# How a state's or county's name is read (the last column of ``regions.tsv``; an alias marked "~" or "^").
+REGION_FREE, REGION_CUED, REGION_AFTER_PLACE = 0, 2, 3
+REGION_MARKS = {"~": REGION_CUED, "^": REGION_AFTER_PLACE}
+# The place's name before a state or county ("Portland, OR", "Maidstone, Kent", "Houston TX").
+PLACE_BEFORE = re.compile(
+    r"([A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*(?:[ \-][A-Z][^\W\d_]*(?:['’\-][^\W\d_]+)*){0,3})(,?)\s?$"
+)
+COMMA_AFTER = re.compile(r",\s?([A-Z][^\W\d_]*(?: [A-Z][^\W\d_]*)?)\b")
+# "Co. Antrim" (the dot ends a capitalised run): read as "Co Antrim".
+COUNTY_DOT = "Co. "
+
+
+@dataclass(frozen=True)
+class WorldRegions:
+    """States and counties (``regions.tsv``): each spelling as written (and in capitals) -> place and how it is
+    read; the names whose words are joined by a lower-case word ("Isle of Wight"), matched by one pattern."""
+
+    spellings: dict[str, tuple[Place, int]]
+    joined: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=1)
+def world_regions() -> WorldRegions:
+    """The states of the United States and the counties of the United Kingdom, loaded once per process."""
+    spellings: dict[str, tuple[Place, int]] = {}
+    text = (resources.files("unveil.extract") / "gazetteer" / REGIONS_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        place_id, name, kind, country, _lat, _lon, aliases, flag = line.split("\t")
+        rule = int(flag)
+        place = Place(place_id, name, kind, country, None, None, True, rule != REGION_FREE)
+        for alias in [name, *(alias for alias in aliases.split("|") if alias)]:
+            how = REGION_MARKS.get(alias[0], rule if alias == name else REGION_FREE)
+            spelling = alias.lstrip("~^")
+            for written in {spelling, spelling.upper()}:
+                spellings.setdefault(written, (place, how))
+    joined = sorted((s for s in spellings if any(w[:1].islower() for w in s.split(" "))), key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, joined))})(?!\w)") if joined else None
+    return WorldRegions(spellings, pattern)
+
+
+def _region_mention(text: str, start: int, end: int) -> PlaceMention | None:
+    """The state or county written at ``text[start:end]`` when its rule and cues accept it, else None."""
+    name = text[start:end]
+    if text.startswith(COUNTY_DOT, max(0, start - len(COUNTY_DOT))) and start >= len(COUNTY_DOT):
+        found = world_regions().spellings.get("Co " + name)
+        if found is not None:
+            return PlaceMention(found[0], start - len(COUNTY_DOT), end)
+    found = world_regions().spellings.get(name)
+    if found is None:
+        return None
+    place, how = found
+    after = COMMA_AFTER.match(text, end)
+    if after is not None and place.country != "US" and _us_state_code(after.group(1)):
+        return None  # "Norfolk, VA", "Kent, WA": a city of that state, not the county
+    if how == REGION_FREE:
+        return PlaceMention(place, start, end)
+    if how == REGION_CUED and PLACE_CONTEXT.search(text, max(0, start - CONTEXT_REACH), start) is not None:
+        return PlaceMention(place, start, end)
+    if _after_place(text, start, place):
+        return PlaceMention(place, start, end)
+    return None
+
+
+def _us_state_code(written: str) -> bool:
+    found = world_regions().spellings.get(written)
+    return found is not None and len(written) == 2 and found[0].country == "US"
+
+
+def _after_place(text: str, start: int, region: Place) -> bool:
+    """A place's name right before ``start``: "Portland, OR", "Maidstone, Kent"; without the comma only a place
+    of the region's own country ("Houston TX"). A code that is also a country's ISO code is never read after a
+    place of that country ("Toronto, CA", "Casablanca, MA")."""
+    before = PLACE_BEFORE.search(text, max(0, start - 48), start)
+    if before is None:
+        return False
+    words = before.group(1).split(" ")
+    code = text[start : start + 2] if start + 2 <= len(text) and text[start : start + 2].isupper() else ""
+    for first in range(len(words)):
+        country = _place_country(" ".join(words[first:]))
+        if country is None:
+            continue
+        if code and country == code and code != region.country:
+            return False
+        return bool(before.group(2)) or country == region.country
+    return False
+
+
+def _place_country(name: str) -> str | None:
+    """The country of the curated place or world city named ``name`` (as written), else None."""
+    key = fold(name)
+    curated = gazetteer().places.get(key)
+    if curated is not None:
+        return curated.country if curated.kind in CITY_KINDS else None
+    row = world_cities().get(name.lower() if name.isascii() else key)
+    return row.split("\t", 3)[2] if row is not None else None
+
+
+def _find_joined_regions(text: str, taken: list[PlaceMention]) -> list[PlaceMention]:
+    """States and counties whose names hold a lower-case word ("Isle of Wight", "Tyne and Wear")."""
+    pattern = world_regions().joined
+    if pattern is None or (" of " not in text and " and " not in text):
+        return []
+    found: list[PlaceMention] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if not any(m.start < end and start < m.end for m in taken):
+            mention = _region_mention(text, start, end)
+            if mention is not None:
+                found.append(mention)
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -197,7 +347,9 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
     """
     cities = world_cities()
     firsts = world_first_words()
-    found: list[PlaceMention] = []
+    regions = world_regions().spellings
+    found = _find_joined_regions(text, taken)
+    taken = taken + found if found else taken
     for run in CAPITALISED.finditer(text):
         written = run.group()
         if " " not in written and written.isascii() and written.lower() not in firsts:
@@ -209,11 +361,19 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
                 start = run.start() + words[k].start()
                 end = run.start() + words[k + size - 1].end()
                 name = text[start:end]
+                if (name in regions or text.startswith(COUNTY_DOT, start - len(COUNTY_DOT))) and not any(
+                    m.start < end and start < m.end for m in taken
+                ):
+                    region = _region_mention(text, start, end)
+                    if region is not None:
+                        found.append(region)
+                        k += size - 1
+                        break
                 row = cities.get(name.lower() if name.isascii() else fold(name))
                 if row is None or any(m.start < end and start < m.end for m in taken):
                     continue
                 if _world_cue(text, start, end, row):
-                    found.append(PlaceMention(world_place(row), start, end))
+                    found.append(PlaceMention(world_place(_in_region_after(text, start, end, row)), start, end))
                     k += size - 1
                     break
             k += 1
@@ -297,6 +457,11 @@ def _world_cue(text: str, start: int, end: int, row: str) -> bool:
     window = max(0, start - CONTEXT_REACH)
     if PLACE_CONTEXT.search(text, window, start) is not None or REGION_AFTER.match(text, end) is not None:
         return True
+    after = COMMA_AFTER.match(text, end)
+    if after is not None and (
+        after.group(1) in world_regions().spellings or after.group(1).split(" ")[0] in world_regions().spellings
+    ):
+        return True  # "Ashford, Kent", "Reno, Nevada"
     key = fold(text[start:end])
     fields = row.split("\t", 6)
     if key in GIVEN_NAMES or key != fold(fields[1]) or int(fields[5]) < HEADING_POPULATION:
