@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import httpx
 from typer.testing import CliRunner
@@ -63,6 +64,40 @@ def test_network_is_added_to_a_case_from_its_page(web: WebWorld, login: Callable
         login("analyst").post("/api/case-items", json={"case_id": case.case_id, "kind": "post", "ref": "x"}).status_code
         == 403
     )
+
+
+def test_posts_of_a_network_and_of_an_identifier_are_ticked_and_added_to_a_case_at_once(
+    web: WebWorld, login: Callable[[str], httpx.Client]
+) -> None:
+    from unveil.cases import create_case, show_case
+
+    case = create_case(web.workspace, "Operation bulk", "ivan")
+    client = login("investigator")
+    network_id = client.get(f"/api/posts/{web.post_id('W-PHONE-0')}").json()["networks"][0]["network_id"]
+    added: set[str] = set()
+    for path, count in ((f"/networks/{network_id}", 1), (f"/identifiers/phone/{quote(PHONE_E164)}", 2)):
+        page = client.get(path).text
+        form = page.split('<form id="bulk-add"')[1].split("</form>")[0]
+        assert case.case_id in form and "Add selected to case" in form
+        refs = re.findall(r'name="ref" value="([^"]+)" form="bulk-add"', page)
+        assert len(refs) >= 4 and 'data-pick-all="bulk-add"' in page, path
+        back = re.search(r'name="next" value="([^"]+)"', form).group(1).replace("&amp;", "&")
+        picked = [ref for ref in refs if ref not in added][:count]
+        answer = client.post(
+            "/case-items",
+            data={
+                "case_id": case.case_id,
+                "kind": "post",
+                "ref": picked,
+                "next": back,
+                "csrf_token": client.headers["x-csrf-token"],
+            },
+        )
+        assert answer.status_code == 303 and answer.headers["location"].startswith(unquote(path) + "?added=")
+        note = "Added 2 items to case" if count == 2 else "Added to case"
+        assert note in client.get(answer.headers["location"]).text
+        added.update(picked)
+    assert set(show_case(web.workspace, case.case_id).refs("post")) == added
 
 
 def test_identifier_page_lists_every_post(web: WebWorld, login: Callable[[str], httpx.Client]) -> None:

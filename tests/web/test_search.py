@@ -148,7 +148,7 @@ def test_selected_results_are_added_to_a_case_in_bulk_only_where_the_user_may(
     set_status(web.workspace, archived.case_id, "archived", "ivan")
     client = login("investigator")
     page = client.get("/search", params={"q": "lina"}).text
-    offered = re.findall(r'<option value="([^"]+)">', page.split('id="bulk-case"')[1].split("</select>")[0])
+    offered = re.findall(r'<option value="([^"]+)">', page.split('id="bulk-add-case"')[1].split("</select>")[0])
     assert mine.case_id in offered and other.case_id not in offered and archived.case_id not in offered
     refs = re.findall(r'name="ref" value="([^"]+)" form="bulk-add"', page)
     assert len(refs) == 4

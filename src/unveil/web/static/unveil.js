@@ -19,3 +19,38 @@ function localTimes(root) {
 }
 document.addEventListener("DOMContentLoaded", () => localTimes(document));
 document.addEventListener("htmx:afterSwap", (event) => localTimes(event.target));
+// Lists with "Add selected to case" (templates/cases/_add.html, bulk): the boxes of a list name its form
+// (form="ID"); the count of ticked boxes is shown, the button waits for one, "select all" ticks the page.
+function bulkForms(root) {
+  for (const form of root.querySelectorAll("form.bulk-add[id]")) {
+    const boxes = () => Array.from(document.querySelectorAll(`input[type=checkbox][name=ref][form="${form.id}"]`));
+    const all = document.querySelector(`[data-pick-all="${form.id}"]`);
+    const button = form.querySelector("[data-needs-selection]");
+    const count = form.querySelector("[data-selection-count]");
+    const update = () => {
+      const picked = boxes().filter((box) => box.checked).length;
+      if (button) {
+        button.disabled = picked === 0;
+      }
+      if (count) {
+        count.textContent = picked ? `${picked} selected` : "select rows below";
+      }
+      if (all) {
+        all.checked = picked > 0 && picked === boxes().length;
+        all.indeterminate = picked > 0 && picked < boxes().length;
+      }
+    };
+    document.addEventListener("change", (event) => {
+      if (all && event.target === all) {
+        for (const box of boxes()) {
+          box.checked = all.checked;
+        }
+      }
+      if (event.target === all || event.target.getAttribute("form") === form.id) {
+        update();
+      }
+    });
+    update();
+  }
+}
+document.addEventListener("DOMContentLoaded", () => bulkForms(document));
