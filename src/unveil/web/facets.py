@@ -15,8 +15,12 @@ time, and when its part was ingested).
 A search is then a boolean mask over the ranks: the words' and identifiers' posting lists come from
 ``web.terms`` and ``web.identifier_posts`` (sorted: a few row groups each), every other filter is a
 comparison on an array. The total is the mask's count; a facet's counts are one ``bincount`` of its
-codes at the matching ranks. Results are kept per snapshot for the last ``CACHE_SIZE`` searches
-(paging through a search, or clicking a facet and back, costs nothing again).
+codes at the matching ranks. Per snapshot, the totals and facets of the last ``CACHE_SIZE`` searches
+and the matching ranks of the last ``RANK_CACHE_SIZE`` are kept (paging through a search, or clicking a
+facet and back, costs nothing again); a search that several requests ask for at once is computed once,
+the others wait for it. The result page of a search that neither the lookup file nor the word and
+identifier tables answer alone (``queries.search``) reads its ranks here too: one code path, so the
+page, its total and its facets always agree.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ TOP = 10
 """Values shown per facet (the months: the newest ``MONTHS``)."""
 MONTHS = 24
 CACHE_SIZE = 512
+RANK_CACHE_SIZE = 64
+"""Searches whose matching ranks are kept (4 bytes a match: a common word's third of a million posts is 1.3 MB)."""
 GROUP_PAGE = 50
 GROUP_EXAMPLES = 5
 
@@ -74,10 +80,10 @@ class Single:
 
     def matching(self, wanted: str, fold: bool = False) -> Mask:
         """The posts whose value is ``wanted`` (case-insensitive with ``fold``)."""
-        hits = [
-            n for n, label in enumerate(self.labels) if (label.lower() == wanted.lower() if fold else label == wanted)
-        ]
-        return np.isin(self.codes, np.array(hits, dtype=np.int32)) if hits else np.zeros(len(self.codes), bool)
+        chosen = np.zeros(len(self.labels) + 1, bool)  # the last entry stands for "none" (code -1)
+        for n, label in enumerate(self.labels):
+            chosen[n] = label.lower() == wanted.lower() if fold else label == wanted
+        return chosen[self.codes]  # one gather: np.isin over a million codes sorts them
 
 
 @dataclass
@@ -132,6 +138,8 @@ class FacetIndex:
     posted: npt.NDArray[np.float64]
     ingested: npt.NDArray[np.float64]
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    rank_cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    pending: dict[Any, threading.Event] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -182,7 +190,7 @@ def _epoch(tables: ReadModel, day: date) -> float:
 def match_mask(
     tables: ReadModel, index: FacetIndex, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool
 ) -> Mask:
-    """The posts (by rank) matching every criterion, as ``queries.search.conditions`` selects them."""
+    """The posts (by rank) matching every criterion."""
     mask = np.ones(index.size, bool)
     words = query_words(filters.q) if filters.q else []
     for word in words:
@@ -253,9 +261,8 @@ def _top(counts: npt.NDArray[np.int64], labels: list[str], name: str) -> list[tu
     return [(labels[n], int(counts[n])) for n in chosen]
 
 
-def facet_counts(index: FacetIndex, mask: Mask) -> dict[str, list[tuple[str, int]]]:
-    """Each facet's most frequent values among the masked posts, with their counts."""
-    ranks = np.flatnonzero(mask)
+def facet_counts(index: FacetIndex, ranks: npt.NDArray[Any]) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's most frequent values among the posts at ``ranks``, with their counts."""
     facets: dict[str, list[tuple[str, int]]] = {}
     for name in FACETS:
         if name in index.single:
@@ -272,17 +279,48 @@ def _key(filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, what:
     return (what, replace(filters, sort="newest"), tuple(pairs), hide)
 
 
-def _cached(index: FacetIndex, key: tuple[Any, ...], compute: Any) -> Any:
+def _cached(index: FacetIndex, cache: OrderedDict[Any, Any], size: int, key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()``, kept in ``cache`` (the ``size`` last used); a key another request is computing is waited for."""
     with index.lock:
-        if key in index.cache:
-            index.cache.move_to_end(key)
-            return index.cache[key]
-    value = compute()
-    with index.lock:
-        index.cache[key] = value
-        while len(index.cache) > CACHE_SIZE:
-            index.cache.popitem(last=False)
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        pending = index.pending.get(key)
+        owner = pending is None
+        if pending is None:
+            pending = index.pending[key] = threading.Event()
+    if not owner:
+        pending.wait()
+        with index.lock:
+            if key in cache:
+                return cache[key]
+        return compute()  # the other request failed: compute it here
+    try:
+        value = compute()
+        with index.lock:
+            cache[key] = value
+            while len(cache) > size:
+                cache.popitem(last=False)
+    finally:
+        with index.lock:
+            index.pending.pop(key, None)
+        pending.set()
     return value
+
+
+def ranked(
+    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool
+) -> npt.NDArray[np.int32]:
+    """Every matching rank, newest first (kept for the last ``RANK_CACHE_SIZE`` searches)."""
+    index = index_of(tables)
+
+    def compute() -> npt.NDArray[np.int32]:
+        return np.flatnonzero(match_mask(tables, index, filters, pairs, hide)).astype(np.int32)
+
+    ranks: npt.NDArray[np.int32] = _cached(
+        index, index.rank_cache, RANK_CACHE_SIZE, _key(filters, pairs, hide, "ranks"), compute
+    )
+    return ranks
 
 
 def summarise(tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool) -> Summary:
@@ -290,10 +328,10 @@ def summarise(tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, 
     index = index_of(tables)
 
     def compute() -> Summary:
-        mask = match_mask(tables, index, filters, pairs, hide)
-        return Summary(int(mask.sum()), facet_counts(index, mask))
+        ranks = ranked(tables, filters, pairs, hide)
+        return Summary(len(ranks), facet_counts(index, ranks))
 
-    summary: Summary = _cached(index, _key(filters, pairs, hide, "summary"), compute)
+    summary: Summary = _cached(index, index.cache, CACHE_SIZE, _key(filters, pairs, hide, "summary"), compute)
     return summary
 
 
@@ -313,7 +351,7 @@ def template_groups(
     index = index_of(tables)
 
     def compute() -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        ranks = np.flatnonzero(match_mask(tables, index, filters, pairs, hide))
+        ranks = ranked(tables, filters, pairs, hide).astype(np.int64)
         column = index.single["template"]
         codes = column.codes[ranks].astype(np.int64)
         keys = np.where(codes >= 0, codes, len(column.labels) + ranks)
@@ -324,7 +362,8 @@ def template_groups(
         by_newest = np.argsort(newest, kind="stable")
         return column.labels, ranks[order], starts[by_newest], np.diff(np.r_[starts, len(keys)])[by_newest]
 
-    labels, ordered, starts, sizes = _cached(index, _key(filters, pairs, hide, "groups"), compute)
+    key = _key(filters, pairs, hide, "groups")
+    labels, ordered, starts, sizes = _cached(index, index.cache, CACHE_SIZE, key, compute)
     first = (max(page, 1) - 1) * GROUP_PAGE
     column = index.single["template"]
     groups = []
@@ -340,7 +379,7 @@ def matching_ranks(
 ) -> tuple[list[int], int]:
     """The first ``limit`` matching ranks in the search's order (newest or riskiest first), and the total."""
     index = index_of(tables)
-    ranks = np.flatnonzero(match_mask(tables, index, filters, pairs, hide))
+    ranks = ranked(tables, filters, pairs, hide)
     if filters.sort == "risk":
         risk = np.nan_to_num(index.risk[ranks], nan=-1.0)
         ranks = ranks[np.lexsort((ranks, -risk))]
@@ -352,4 +391,4 @@ def count_ingested_after(
 ) -> int:
     """How many posts match the search among those ingested after ``since`` (epoch seconds)."""
     index = index_of(tables)
-    return int((match_mask(tables, index, filters, pairs, hide) & (index.ingested > since)).sum())
+    return int((index.ingested[ranked(tables, filters, pairs, hide)] > since).sum())

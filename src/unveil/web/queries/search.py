@@ -9,8 +9,9 @@ matching ``extract.identifiers`` (through ``web.identifier_posts``): a phone wri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from unveil.errors import PermissionDenied
@@ -127,65 +128,6 @@ def like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def conditions(
-    tables: ReadModel, filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool = False
-) -> tuple[list[str], list[Any], list[str]]:
-    """SQL conditions on ``web.posts p`` and their parameters, plus the tables that were missing.
-
-    ``hide`` (analysts): a word matches only posts where it is not hidden (``web.terms.hidden``).
-    """
-    where: list[str] = []
-    params: list[Any] = []
-    missing: list[str] = []
-    words = query_words(filters.q) if filters.q else []
-    for word in words:
-        where.append("p.pos IN (SELECT pos FROM web.terms WHERE term >= ? AND term < ?)")
-        params += [word, word + LAST_CHARACTER]
-        if hide:
-            where.append(HIDDEN)
-            params += [word, word + LAST_CHARACTER]
-    if filters.q and not words:  # no letter or digit: match the text as written
-        where.append("(p.text ILIKE ? ESCAPE '\\' OR p.title ILIKE ? ESCAPE '\\')")
-        params += [like(filters.q), like(filters.q)]
-    if pairs:
-        ors, values = identifier_condition(pairs)
-        where.append(f"p.pos IN (SELECT pos FROM web.identifier_posts WHERE {ors})")
-        params += values
-    start, end = filters.date_from, filters.date_to
-    if filters.month:
-        first, following = month_range(filters.month)
-        start = max(start, first) if start else first
-        end = min(end, following - timedelta(days=1)) if end else following - timedelta(days=1)
-    if start:
-        where.append("p.posted_at >= ?")
-        params.append(datetime.combine(start, time()).isoformat())
-    if end:
-        where.append("p.posted_at < ?")
-        params.append(datetime.combine(end + timedelta(days=1), time()).isoformat())
-    if filters.site:
-        where.append("p.platform = ?")
-        params.append(filters.site)
-    if filters.template:
-        where.append("p.post_id IN (SELECT post_id FROM link.template_members WHERE template_id = ?)")
-        params.append(filters.template)
-    if filters.city:
-        where.append("lower(p.best_city) = lower(?)")
-        params.append(filters.city)
-    if filters.language:
-        where.append("p.language = ?")
-        params.append(filters.language)
-    if filters.indicator:
-        where.append("p.post_id IN (SELECT post_id FROM score.indicators WHERE indicator_id = ? OR domain = ?)")
-        params += [filters.indicator, filters.indicator]
-    if filters.risk_min is not None:
-        where.append("p.risk >= ?")
-        params.append(filters.risk_min)
-    if filters.network:
-        where.append("p.post_id IN (SELECT post_id FROM link.network_posts WHERE network_id = ?)")
-        params.append(filters.network)
-    return where, params, missing
-
-
 SELECT_ROWS = f"SELECT {RESULT_COLUMNS}, p.pos FROM web.posts p"
 
 
@@ -235,10 +177,25 @@ def resolve_pseudonym(tables: ReadModel, privacy: PrivacyView, pseudonym: str) -
     return tables.cached(f"pseudonyms:{id(privacy.pseudonymiser)}", table).get(pseudonym, NO_MATCH)
 
 
+RankSource = Callable[[SearchFilters, list[tuple[str, str]], bool, int], list[int]]
+"""(filters, identifier pairs, hide, n) -> the first ``n`` matching ranks in the search's order
+(``unveil.web.facets.matching_ranks``: the mask that also counts the total and the facets)."""
+
+
 def search_posts(
-    tables: ReadModel, filters: SearchFilters, region: str, page: int = 1, privacy: PrivacyView | None = None
+    tables: ReadModel,
+    filters: SearchFilters,
+    region: str,
+    ranks: RankSource,
+    page: int = 1,
+    privacy: PrivacyView | None = None,
 ) -> SearchResult:
-    """One page of posts matching every criterion (for a pseudonymised ``privacy``, an analyst's search)."""
+    """One page of posts matching every criterion (for a pseudonymised ``privacy``, an analyst's search).
+
+    The first page of a one-word or one-city search, and a search by words and identifiers alone, are
+    read from the lookup file and the sorted word and identifier tables; any other search takes its
+    page of ranks from ``ranks`` and fetches those posts.
+    """
     tables.require("publish.posts")
     hide = privacy is not None and privacy.masked
     if hide:
@@ -259,14 +216,12 @@ def search_posts(
     elif ranked is not None:
         rows = _rows_at(tables, ranked, offset)
     else:
-        where, params, missing = conditions(tables, filters, pairs, hide)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        # newest first is the stored order: without ORDER BY the scan stops at the first page of matches
-        order = "ORDER BY p.risk DESC NULLS LAST, p.pos" if filters.sort == "risk" else ""
-        rows = tables.rows(f"{SELECT_ROWS} {clause} {order} LIMIT ? OFFSET ?", [*params, PAGE_SIZE + 1, offset])
-    ranks = [int(row.pop("pos")) for row in rows]
+        rows = rows_at_ranks(tables, ranks(filters, pairs, hide, offset + PAGE_SIZE + 1)[offset:])
+    ranked_rows = [int(row.pop("pos")) for row in rows]
     shown = rows[:PAGE_SIZE]
-    return SearchResult(shown, len(rows) > PAGE_SIZE, max(page, 1), pairs, missing, filters, hide, ranks[:PAGE_SIZE])
+    return SearchResult(
+        shown, len(rows) > PAGE_SIZE, max(page, 1), pairs, missing, filters, hide, ranked_rows[:PAGE_SIZE]
+    )
 
 
 def _ranks_of_words_and_identifiers(
@@ -412,7 +367,9 @@ def rows_at_ranks(tables: ReadModel, ranks: list[int], columns: str = RESULT_COL
     for start in range(0, len(ranks), 1000):
         chunk = ranks[start : start + 1000]
         marks = ", ".join("?" for _ in chunk)
-        for row in tables.rows(f"SELECT {columns}, p.pos FROM web.posts p WHERE p.pos IN ({marks})", chunk):
+        # the bounds let DuckDB skip the row groups of web.posts (sorted by pos) outside them
+        sql = f"SELECT {columns}, p.pos FROM web.posts p WHERE p.pos BETWEEN ? AND ? AND p.pos IN ({marks})"
+        for row in tables.rows(sql, [min(chunk), max(chunk), *chunk]):
             found[int(row["pos"])] = row
     return [found[rank] for rank in ranks if rank in found]
 

@@ -146,7 +146,11 @@ def run_search(
     if filters.is_empty():
         return None
     audit.search(filters.describe() + (f"; page={page}" if page > 1 else ""))
-    return search_posts(tables, filters, workspace.settings.default_region, page, privacy)
+
+    def ranks(given: SearchFilters, pairs: list[tuple[str, str]], hide: bool, n: int) -> list[int]:
+        return matching_ranks(tables, given, pairs, hide, n)[0]
+
+    return search_posts(tables, filters, workspace.settings.default_region, ranks, page, privacy)
 
 
 def summary_of(tables: ReadModel, result: SearchResult) -> Summary:
