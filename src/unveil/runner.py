@@ -45,4 +45,10 @@ def run_on_terminal(
     for result in ran:
         rows = ", ".join(f"{name} {count:,}" for name, count in result.rows.items())
         console.print(f"  {result.name:<10} {result.seconds:8.2f} s  {rows}")
+    if ran:
+        from unveil.web.commands import count_saved_searches
+
+        counted = count_saved_searches(workspace)  # the dashboard shows their new posts without counting
+        if counted:
+            console.print(f"saved searches: new posts counted for {counted:,}")
     return results

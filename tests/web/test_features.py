@@ -35,6 +35,9 @@ def test_saved_search_counts_posts_ingested_since_the_last_visit(
     with db:
         db.execute("UPDATE saved_searches SET last_visit_at = '2000-01-01T00:00:00+00:00' WHERE id = ?", (search_id,))
     db.close()
+    from unveil.web.commands import count_saved_searches
+
+    count_saved_searches(web.workspace)  # what a pipeline run does once it has changed the tables
     assert {s["id"]: s for s in client.get("/api/saved-searches").json()}[search_id]["new"] == 4
     visit = client.get(f"/saved-searches/{search_id}")
     assert visit.status_code == 303 and "identifier=0470123456" in visit.headers["location"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import pytest
 
 from tests.web.conftest import CUT_PHONE, CUT_PHONE_E164, PHONE_E164, WebWorld
 from unveil.auth.pseudonyms import Pseudonymiser
@@ -245,10 +246,12 @@ def test_the_dashboard_shows_one_high_risk_post_per_template(web: WebWorld) -> N
             assert row["template_posts"] == len(in_scope) <= sizes[row["template_id"]]
 
 
-def test_saved_searches_are_described_in_words_and_counted_once_per_state_of_the_tables(
+def test_saved_searches_are_described_in_words_and_counted_by_the_pipeline_run_not_by_the_pages(
     web: WebWorld, login: Callable[[str], httpx.Client]
 ) -> None:
     import sqlite3
+
+    from unveil.web.commands import count_saved_searches
 
     client = login("investigator")
     query = "q=lina&city=Ghent&month=2024-03&risk_min=0"
@@ -265,23 +268,45 @@ def test_saved_searches_are_described_in_words_and_counted_once_per_state_of_the
     def listed() -> dict[str, object]:
         return next(s for s in client.get("/api/saved-searches").json() if s["id"] == created["id"])
 
-    assert listed()["new"] == 2 and listed()["words"] == words
+    assert listed()["new"] == 0 and listed()["words"] == words  # the pages count nothing ...
+    assert count_saved_searches(web.workspace) >= 1  # ... the pipeline's run does, for every user
+    assert listed()["new"] == 2
     state, new = db.execute(
         "SELECT data_state, new_posts FROM saved_search_counts WHERE search_id = ?", (created["id"],)
     ).fetchone()
     assert new == 2 and state
-    with db:  # kept, not recounted per view ...
+    with db:  # the pages read the kept count
         db.execute("UPDATE saved_search_counts SET new_posts = 7 WHERE search_id = ?", (created["id"],))
     assert listed()["new"] == 7
     dashboard = client.get("/").text
     assert "Lina in Ghent" in dashboard and "7 new" in dashboard and words in dashboard
-    with db:  # ... until the tables change
-        db.execute("UPDATE saved_search_counts SET data_state = 'before' WHERE search_id = ?", (created["id"],))
-    assert listed()["new"] == 2
     client.get(f"/saved-searches/{created['id']}")
     assert listed()["new"] == 0
+    count_saved_searches(web.workspace)
+    assert listed()["new"] == 0  # nothing ingested since the visit
     db.close()
     client.delete(f"/api/saved-searches/{created['id']}")
+
+
+def test_a_pipeline_run_that_changed_the_tables_counts_the_saved_searches(
+    web: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from unveil import runner
+    from unveil.pipeline import StageResult
+
+    counted: list[object] = []
+    monkeypatch.setattr("unveil.ingest.rebuild.rebuild_ingest", lambda workspace: None)
+    monkeypatch.setattr("unveil.web.commands.count_saved_searches", lambda workspace: counted.append(workspace) or 3)
+    out = io.StringIO()
+    for ran in (True, False):
+        result = StageResult("publish", ran, 0.1, {"posts": 1})
+        monkeypatch.setattr(runner, "run_pipeline", lambda *args, result=result, **kwargs: [result])
+        runner.run_on_terminal(web.workspace, "duckdb", Console(file=out))
+    assert counted == [web.workspace] and "saved searches: new posts counted for 3" in out.getvalue()
 
 
 def test_the_facet_index_loads_on_a_thread_whose_cursor_has_an_unfinished_result(web: WebWorld) -> None:

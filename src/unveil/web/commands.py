@@ -218,3 +218,38 @@ def user_password(
     console.print(f"New password set for {name}.", markup=False)
     if shown:
         console.print(f"Password: {password}", markup=False, highlight=False)
+
+
+def count_saved_searches(workspace: Workspace) -> int:
+    """Count every user's saved searches' new posts on the workspace's tables as they are now, and keep the
+    counts for the saved searches page and the dashboard (``unveil.web.queries.saved.count_all``).
+
+    Run after each pipeline run that changed the tables (``unveil run``, ``unveil demo``): the pages only
+    read the counts. The snapshot it opens is the one the server then serves (built once per state of
+    the tables). Nothing is opened when no one saved a search.
+    """
+    from unveil.auth.pseudonyms import Pseudonymiser
+    from unveil.auth.users import get_user
+    from unveil.db import connect
+    from unveil.web.privacy import PrivacyView
+    from unveil.web.queries.saved import count_all
+    from unveil.web.readmodel import ReadModel
+    from unveil.web.routes.saved import filters_of
+    from unveil.web.schema import WEB
+
+    db = connect(workspace, WEB)
+    try:
+        if db.execute("SELECT count(*) FROM saved_searches").fetchone()[0] == 0:
+            return 0
+        region = workspace.settings.default_region
+        pseudonymiser = Pseudonymiser(workspace.settings.secret_key)
+
+        def privacy_of(owner: str) -> PrivacyView | None:
+            user = get_user(db, owner)
+            if user is None:
+                return None
+            return PrivacyView(pseudonymiser if user.pseudonymised else None, region)
+
+        return count_all(ReadModel(workspace), db, filters_of, region, privacy_of)
+    finally:
+        db.close()

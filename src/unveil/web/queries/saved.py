@@ -1,16 +1,19 @@
 """Saved searches, kept per user in unveil.db, with what is new since the last visit.
 
 "New" means ingested after the last visit: each post knows when its part file was written
-(``web.posts.ingested_at``). Counts are made when new data is there, not when a list is shown: once
-per state of the tables (new posts ingested, a pipeline run) and per last visit, kept in
-``saved_search_counts`` and read by the saved searches page and the dashboard. Each search is
-described in words (``in_words``), not as its query string.
+(``web.posts.ingested_at``). Counts are made by the pipeline, not by the pages: after every run that
+changed the tables, ``count_all`` (called by ``unveil run`` and ``unveil demo`` through
+``unveil.web.commands.count_saved_searches``) counts every user's saved searches on the new tables
+and keeps the counts in ``saved_search_counts``; the saved searches page and the dashboard only read
+them (``with_new_counts``). A visit sets a search's count to 0 until the next run counts it again.
+Each search is described in words (``in_words``), not as its query string.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -120,51 +123,67 @@ def data_state(tables: ReadModel) -> str:
     return tables.cached("saved_searches:data_state", digest)
 
 
-def with_new_counts(
+def count_all(
     tables: ReadModel,
-    searches: list[SavedSearch],
-    to_filters: Any,
+    db: sqlite3.Connection,
+    to_filters: Callable[[str], SearchFilters],
     region: str,
-    privacy: PrivacyView | None = None,
-    db: sqlite3.Connection | None = None,
-) -> list[dict[str, Any]]:
-    """Each saved search with how many matching posts arrived since the last visit, and its criteria in words.
+    privacy_of: Callable[[str], PrivacyView | None],
+) -> int:
+    """Count every saved search's new posts on the current tables and keep the counts; how many searches.
 
-    Counts are kept in ``saved_search_counts`` (with ``db``): a search is counted once per state of the
-    tables (new posts, a new pipeline run) and last visit, then read; a visit sets its count to 0.
-    A search that can no longer run (a bad date, a refused identifier) is listed with its ``error``
-    and no count: one bad search never breaks the list.
+    ``privacy_of(owner)``: how the search's owner sees identifiers (an analyst's search counts only
+    what they may see), None for an owner who no longer exists (their searches are not counted).
+    A search that can no longer run keeps its ``error`` and no count.
     """
-    state = data_state(tables) if db is not None else ""
+    searches = [SavedSearch(**dict(row)) for row in db.execute("SELECT * FROM saved_searches ORDER BY id").fetchall()]
+    if not searches:
+        return 0
+    state = data_state(tables)
+    counted = []
+    for saved in searches:
+        privacy = privacy_of(saved.owner)
+        if privacy is None:
+            continue
+        try:
+            new, error = count_new(tables, to_filters(saved.query), saved.last_visit_at, region, privacy), ""
+        except UnveilError as problem:
+            new, error = None, str(problem)
+        counted.append((saved.id, state, saved.last_visit_at, new, error, _now()))
+    with db:
+        db.executemany("INSERT OR REPLACE INTO saved_search_counts VALUES (?, ?, ?, ?, ?, ?)", counted)
+    return len(counted)
+
+
+def with_new_counts(
+    searches: list[SavedSearch], to_filters: Callable[[str], SearchFilters], db: sqlite3.Connection
+) -> list[dict[str, Any]]:
+    """Each saved search with how many matching posts arrived since the last visit (as the last pipeline
+    run counted them: ``count_all``), and its criteria in words.
+
+    Only kept counts are read: a search visited (or saved) since the last count has 0 new posts, as
+    nothing is ingested without a run that counts. A search that can no longer run (a bad date, a
+    refused identifier) is listed with its ``error`` and no count: one bad search never breaks the list.
+    """
     stored: dict[int, sqlite3.Row] = {}
-    if db is not None and searches:
+    if searches:
         marks = ", ".join("?" for _ in searches)
         rows = db.execute(
             f"SELECT * FROM saved_search_counts WHERE search_id IN ({marks})", [s.id for s in searches]
         ).fetchall()
         stored = {int(row["search_id"]): row for row in rows}
-    listed, counted = [], []
+    listed = []
     for saved in searches:
         words = ""
         try:
-            filters = to_filters(saved.query)
-            words = in_words(filters)
+            words = in_words(to_filters(saved.query))
         except UnveilError as problem:
             listed.append({**saved.__dict__, "new": None, "error": str(problem), "words": words})
             continue
         row = stored.get(saved.id)
-        if row is not None and row["data_state"] == state and row["since"] == saved.last_visit_at:
-            new, error = row["new_posts"], row["error"]
-        else:
-            try:
-                new, error = count_new(tables, filters, saved.last_visit_at, region, privacy), ""
-            except UnveilError as problem:
-                new, error = None, str(problem)
-            counted.append((saved.id, state, saved.last_visit_at, new, error, _now()))
+        kept = row is not None and row["since"] == saved.last_visit_at
+        new, error = (row["new_posts"], row["error"]) if row is not None and kept else (0, "")
         listed.append({**saved.__dict__, "new": new, "error": error, "words": words})
-    if db is not None and counted:
-        with db:
-            db.executemany("INSERT OR REPLACE INTO saved_search_counts VALUES (?, ?, ?, ?, ?, ?)", counted)
     return listed
 
 

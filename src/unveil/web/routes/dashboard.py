@@ -57,13 +57,13 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
     return data
 
 
-def _saved(db: Db, tables: Tables, workspace: WorkspaceDep, user: CurrentUser, privacy: PrivacyView) -> Any:
-    """The user's saved searches with their new posts (counts kept per state of the tables), most new first."""
+def _saved(db: Db, user: CurrentUser) -> Any:
+    """The user's saved searches with their new posts (counted by the last pipeline run), most new first."""
     if not user.may(Permission.SAVE_SEARCHES):
         return None
     from unveil.web.routes.saved import listing
 
-    found = listing(db, tables, workspace, user.name, privacy)
+    found = listing(db, user.name)
     return sorted(found, key=lambda s: (-(s["new"] or 0), s["name"]))[:10]
 
 
@@ -80,7 +80,7 @@ def dashboard_page(
     """The start page."""
     audit.view("dashboard", "/")
     data = _masked(_dashboard(workspace, tables, user), privacy)
-    return page.render("dashboard/index.html", {**data, "saved_searches": _saved(db, tables, workspace, user, privacy)})
+    return page.render("dashboard/index.html", {**data, "saved_searches": _saved(db, user)})
 
 
 @router.get("/api/dashboard")
@@ -91,4 +91,4 @@ def dashboard_api(
     the user's, with ``new`` posts since the last visit and ``words`` (the criteria in words)."""
     audit.view("dashboard", "/api/dashboard")
     data = _masked(_dashboard(workspace, tables, user), privacy)
-    return {**data, "saved_searches": _saved(db, tables, workspace, user, privacy)}
+    return {**data, "saved_searches": _saved(db, user)}

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from unveil.auth.roles import Permission
 from unveil.errors import UsageError
-from unveil.web.deps import Audit, CanSaveSearches, Db, Page, Privacy, Tables, WorkspaceDep
+from unveil.web.deps import Audit, CanSaveSearches, Db, Page
 from unveil.web.queries import saved
 from unveil.web.queries.search import SearchFilters
 from unveil.web.routes import NavEntry
@@ -33,9 +33,9 @@ def filters_of(query: str) -> SearchFilters:
     return search_filters(**{k: v for k, v in parse_qsl(query) if k in saved.FIELDS})
 
 
-def listing(db: Db, tables: Tables, workspace: WorkspaceDep, owner: str, privacy: Privacy) -> list[dict[str, Any]]:
-    searches = saved.list_saved(db, owner)
-    return saved.with_new_counts(tables, searches, filters_of, workspace.settings.default_region, privacy, db)
+def listing(db: Db, owner: str) -> list[dict[str, Any]]:
+    """The user's saved searches with the new posts the last pipeline run counted (``saved.count_all``)."""
+    return saved.with_new_counts(saved.list_saved(db, owner), filters_of, db)
 
 
 def _checked(query: str) -> str:
@@ -46,12 +46,10 @@ def _checked(query: str) -> str:
 
 
 @router.get("/saved-searches", response_class=HTMLResponse, include_in_schema=False)
-def saved_page(
-    user: CanSaveSearches, db: Db, tables: Tables, workspace: WorkspaceDep, privacy: Privacy, audit: Audit, page: Page
-) -> HTMLResponse:
+def saved_page(user: CanSaveSearches, db: Db, audit: Audit, page: Page) -> HTMLResponse:
     """The user's saved searches and how many new posts match each."""
     audit.view("saved searches", user.name)
-    return page.render("saved/list.html", {"searches": listing(db, tables, workspace, user.name, privacy)})
+    return page.render("saved/list.html", {"searches": listing(db, user.name)})
 
 
 @router.post("/saved-searches", include_in_schema=False)
@@ -86,12 +84,10 @@ def delete_form(search_id: int, user: CanSaveSearches, db: Db, audit: Audit) -> 
 
 
 @router.get("/api/saved-searches")
-def saved_api(
-    user: CanSaveSearches, db: Db, tables: Tables, workspace: WorkspaceDep, privacy: Privacy, audit: Audit
-) -> list[dict[str, Any]]:
+def saved_api(user: CanSaveSearches, db: Db, audit: Audit) -> list[dict[str, Any]]:
     """The user's saved searches with ``new``: posts ingested since the last visit (``error`` if one cannot run)."""
     audit.view("saved searches", user.name)
-    return listing(db, tables, workspace, user.name, privacy)
+    return listing(db, user.name)
 
 
 @router.post("/api/saved-searches", status_code=201)
