@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from unveil.text import lower_cased, trie_pattern
@@ -137,9 +136,8 @@ class DigitToken(NamedTuple):
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Chain:
-    """Neighbouring digit tokens, separated only by separators or decoration."""
+class Chain(NamedTuple):
+    """Neighbouring digit tokens, separated only by separators or decoration (a named tuple: one per post or more)."""
 
     tokens: tuple[DigitToken, ...]
     multiline: bool
