@@ -1,17 +1,21 @@
 """The investigator's day in Chromium, on a demo-like workspace (the small synthetic world, 600 posts):
 triage on the dashboard -> a high-risk post -> its network -> search its phone and add the hits to a
-case in bulk -> the case, read like a file -> the court bundle -> the magistrate logs in, opens the
-case and downloads its bundle. Each step asserts what a person sees. Screenshots go to
+case in bulk -> more posts ticked in the network's and the phone's post lists, and a money alert, added
+the same way -> the case, read like a file -> the court bundle -> a saved search, its new matches
+counted by the pipeline's run and shown on the dashboard -> the magistrate logs in, opens the case
+and downloads its bundle. Each step asserts what a person sees. Screenshots go to
 test-artifacts/web/journey-*.png (git-ignored).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import uvicorn
@@ -22,6 +26,7 @@ from unveil.auth.users import add_user
 from unveil.cases import show_case, verify_bundle
 from unveil.db import connect
 from unveil.web.app import create_app
+from unveil.web.commands import count_saved_searches
 from unveil.workspace import Workspace
 
 PASSWORD = "a long journey password"
@@ -97,6 +102,27 @@ def _download_bundle(page: object, folder: Path, name: str) -> Path:
     return path
 
 
+def _add_ticked(page: object, workspace: Workspace, case_id: str, table: str, noun: str, most: int = 2) -> None:
+    """Tick up to ``most`` rows of a list not yet in the case, add them with "Add selected to case", check the case."""
+    kind = "alert" if noun == "alerts" else "post"
+    have = set(show_case(workspace, case_id).refs(kind))
+    boxes = page.locator(f"{table} input[type=checkbox][name=ref][form=bulk-add]")  # type: ignore[attr-defined]
+    values = [boxes.nth(n).get_attribute("value") or "" for n in range(boxes.count())]
+    fresh = [n for n, value in enumerate(values) if value not in have][:most]
+    if not fresh:
+        return
+    button = page.get_by_role("button", name="Add selected to case")  # type: ignore[attr-defined]
+    assert button.is_disabled()  # nothing ticked yet
+    for n in fresh:
+        boxes.nth(n).check()
+    assert page.locator("[data-selection-count]").inner_text() == f"{len(fresh)} selected"  # type: ignore[attr-defined]
+    page.get_by_label(f"Add the selected {noun} to case").select_option(case_id)  # type: ignore[attr-defined]
+    button.click()
+    page.wait_for_selector(".added")  # type: ignore[attr-defined]
+    assert f"to case {case_id}" in page.locator(".added").inner_text()  # type: ignore[attr-defined]
+    assert set(show_case(workspace, case_id).refs(kind)) == have | {values[n] for n in fresh}
+
+
 def test_triage_post_network_bulk_add_case_bundle_and_the_magistrates_view(
     served: tuple[Workspace, str], tmp_path: Path
 ) -> None:
@@ -159,6 +185,7 @@ def test_triage_post_network_bulk_add_case_bundle_and_the_magistrates_view(
         page.get_by_role("button", name="Search", exact=True).click()
         picks = page.locator("input[type=checkbox][name=ref][form=bulk-add]")
         picks.first.wait_for(timeout=15_000)
+        assert page.locator("table.results .snippet mark.hit").count() >= 1  # the hit marked in its snippet
         chosen_posts = [picks.nth(n).get_attribute("value") or "" for n in range(min(3, picks.count()))]
         for n in range(len(chosen_posts)):
             picks.nth(n).check()
@@ -169,17 +196,37 @@ def test_triage_post_network_bulk_add_case_bundle_and_the_magistrates_view(
         assert f"to case {case_id}" in page.locator(".added").inner_text()
         assert set(show_case(workspace, case_id).refs("post")) == set(chosen_posts)
 
+        search_url = page.url
+
         # the network too, from its page
         page.goto(f"{base}/networks/{network_id}")
         page.get_by_label("Add this network to case").select_option(case_id)
         page.get_by_role("button", name="Add to case").click()
         page.wait_for_selector("text=Added to case")
 
+        # more of its posts, ticked in the network's post list and added at once (as in search)
+        _add_ticked(page, workspace, case_id, "table.members", "posts")
+        _shot(page, "3b-network-posts-added")
+
+        # the phone's profile: each post's snippet is cut around the phone, marked; tick and add
+        if phones:
+            page.goto(f"{base}/identifiers/phone/{quote(phones[0])}")
+            page.wait_for_selector("h1")
+            assert page.locator("table.members .snippet mark.identifier").count() >= 1
+            _add_ticked(page, workspace, case_id, "table.members", "posts")
+
+        # a money alert, ticked in the alerts list
+        page.goto(f"{base}/money/alerts")
+        if page.locator("input[type=checkbox][name=ref][form=bulk-add]").count():
+            _add_ticked(page, workspace, case_id, "table", "alerts", 1)
+        alerts = show_case(workspace, case_id).refs("alert")
+        chosen_posts = show_case(workspace, case_id).refs("post")
+
         # the case reads like a file: titles, kinds, risks, local times, links
         page.get_by_role("link", name=case_id).first.click()
         page.wait_for_selector("#case-items")
         rows = page.locator("#case-items tbody tr")
-        assert rows.count() == len(chosen_posts) + 1
+        assert rows.count() == len(chosen_posts) + 1 + len(alerts)
         table = page.locator("#case-items").inner_text()
         titles = {
             str(row["post_id"]): row["title"]
@@ -187,13 +234,28 @@ def test_triage_post_network_bulk_add_case_bundle_and_the_magistrates_view(
             if row["post_id"] in chosen_posts
         }
         assert all(title in table for title in titles.values() if title)
-        assert "Post" in table and "Network" in table
+        assert "Post" in table and "Network" in table and ("Money alert" in table or not alerts)
         when = page.locator("#case-items time.local").first
         assert "UTC" in (when.get_attribute("title") or "") and "UTC" not in when.inner_text()  # shown local
         assert page.locator(f"#case-items a[href='/networks/{network_id}']").count() == 1
         assert page.locator("#case-items select[name=label]").first.input_value() == ""  # no default label
         _shot(page, "5-case")
         _download_bundle(page, tmp_path, "investigator.zip")
+
+        # a saved search: its new matches are counted by the pipeline's run and shown on the dashboard
+        page.goto(search_url)
+        page.get_by_label("Save this search as").fill("Journey phone")
+        page.get_by_role("button", name="Save search").click()
+        page.wait_for_selector("text=Journey phone")
+        db = connect(workspace)
+        with db:  # as if saved before these posts were ingested
+            db.execute("UPDATE saved_searches SET last_visit_at = '2000-01-01T00:00:00+00:00'")
+        db.close()
+        assert count_saved_searches(workspace) == 1  # what `unveil run` does once it has changed the tables
+        page.goto(f"{base}/")
+        saved = page.locator("section[aria-labelledby=h-saved] li", has_text="Journey phone")
+        assert re.search(r"\d+ new", saved.inner_text()), saved.inner_text()
+        _shot(page, "5b-dashboard-saved-search")
         page.context.close()
 
         # the magistrate: only the case shared with them, the same readable file, its bundle

@@ -246,6 +246,19 @@ def test_the_dashboard_shows_one_high_risk_post_per_template(web: WebWorld) -> N
             assert row["template_posts"] == len(in_scope) <= sizes[row["template_id"]]
 
 
+def test_triage_never_starts_from_an_empty_list(web: WebWorld, login: Callable[[str], httpx.Client]) -> None:
+    from unveil.web.queries.dashboard import HIGH_RISK, triage_threshold
+    from unveil.web.readmodel import ReadModel
+
+    tables = ReadModel(web.workspace)
+    top = max(row[0] for row in tables.tuples("SELECT risk FROM web.posts WHERE risk IS NOT NULL"))
+    threshold = triage_threshold(tables)
+    assert threshold == HIGH_RISK if top >= HIGH_RISK else 0 < threshold <= top
+    dashboard = login("investigator").get("/").text
+    assert 'aria-labelledby="h-new"' in dashboard and "No post with risk" not in dashboard
+    assert ("No post reaches risk 0.7" in dashboard) == (top < HIGH_RISK)
+
+
 def test_saved_searches_are_described_in_words_and_counted_by_the_pipeline_run_not_by_the_pages(
     web: WebWorld, login: Callable[[str], httpx.Client]
 ) -> None:

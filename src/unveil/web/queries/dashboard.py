@@ -47,7 +47,7 @@ def quarantined(workspace: Workspace) -> int:
 def new_high_risk_posts(
     tables: ReadModel, limit: int = 10, threshold: float = HIGH_RISK
 ) -> list[dict[str, Any]] | None:
-    """The latest ingested posts with risk >= 0.7, one per template (its newest post, with how many high-risk
+    """The latest ingested posts with risk >= ``threshold``, one per template (its newest post, with how many high-risk
     posts it has: ``template_posts``), or None when scores are not computed.
 
     Near-copies of one ad (a template of ``link.template_members``) are one line: ten copies of one ad are
@@ -66,6 +66,15 @@ def new_high_risk_posts(
         "ORDER BY ingested_at DESC, risk DESC, posted_at DESC NULLS LAST, post_id LIMIT ?",
         [threshold, limit],
     )
+
+
+def triage_threshold(tables: ReadModel) -> float:
+    """The risk from which the dashboard lists posts: ``HIGH_RISK``, or where no post reaches it (a small or
+    calm workspace) the risk of the riskiest 1 % of posts, so triage never starts from an empty list."""
+    if not tables.has("score.scores") or tables.value("SELECT count(*) FROM web.posts WHERE risk >= ?", [HIGH_RISK]):
+        return HIGH_RISK
+    top = tables.value("SELECT quantile_disc(risk, 0.99) FROM web.posts WHERE risk > 0")
+    return float(top) if top is not None else HIGH_RISK
 
 
 def top_networks(tables: ReadModel, limit: int = 10) -> list[dict[str, Any]] | None:

@@ -44,7 +44,11 @@ def _dashboard(workspace: WorkspaceDep, tables: Tables, user: CurrentUser) -> di
         ),
         "quarantined": tables.cached("quarantined", lambda: dashboard.quarantined(workspace)),
         # the same for everyone: computed once per snapshot, then shown to the roles that may see them
-        "high_risk_posts": tables.cached("high_risk_posts", lambda: dashboard.new_high_risk_posts(tables))
+        "risk_from": tables.cached("triage_threshold", lambda: dashboard.triage_threshold(tables)),
+        "high_risk_posts": tables.cached(
+            "high_risk_posts",
+            lambda: dashboard.new_high_risk_posts(tables, threshold=dashboard.triage_threshold(tables)),
+        )
         if show["posts"]
         else None,
         "top_networks": tables.cached("top_networks", lambda: dashboard.top_networks(tables))
