@@ -109,6 +109,9 @@ def test_around_puts_the_first_hit_in_a_window_cut_between_words() -> None:
     assert around("short text, no hit", Hits(("target",))) == [("short text, no hit", False)]
     assert around("x " * 200, Hits(("target",)))[-1] == ("…", False)
     assert around("target " + "x " * 200, Hits(("target",)))[0] == ("target", True)
+    obfuscated = "x " * 150 + "call 0•4•6•6•9•0•7•4•2•1 now " + "y " * 150  # read by the extractor, not by marks
+    start = obfuscated.index("0•")
+    assert ("0•4•6•6•9•0•7•4•2•1", True) in around(obfuscated, Hits(), known=[(start, start + 19)])
 
 
 def test_an_analyst_counts_and_facets_only_what_they_may_see(

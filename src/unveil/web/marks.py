@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from unveil.identifiers import canonical_phone
@@ -64,6 +65,11 @@ def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
             start = match.start() - (match.start() > 0 and text[match.start() - 1] == "+")
             if canonical_phone(text[start : match.end()], hits.region) in hits.phones:
                 found.append((start, match.end()))
+    return _merged(found)
+
+
+def _merged(found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping ones merged."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
@@ -97,15 +103,19 @@ SNAP = 20
 """How far a cut moves to fall between two words."""
 
 
-def around(text: str | None, hits: Hits, width: int = SNIPPET) -> list[tuple[str, bool]]:
+def around(
+    text: str | None, hits: Hits, width: int = SNIPPET, known: Sequence[tuple[int, int]] = ()
+) -> list[tuple[str, bool]]:
     """About ``width`` characters of ``text`` around its first hit, as (piece, is_hit) pairs.
 
-    The window puts the first hit a third of the way in (more text after it than before), cut
-    between words where one is near, with "…" where text is left out. Without a hit: the start.
+    ``known``: hit spans found otherwise (the searched identifier where the extractor read it, an
+    obfuscated phone included), marked with those ``hits`` finds. The window puts the first hit a
+    third of the way in (more text after it than before), cut between words where one is near, with
+    "…" where text is left out. Without a hit: the start.
     """
     if not text:
         return []
-    found = spans(text, hits) if hits else []
+    found = _merged([*(spans(text, hits) if hits else []), *((a, b) for a, b in known if 0 <= a < b <= len(text))])
     if len(text) <= width:
         left, right = 0, len(text)
     elif not found:

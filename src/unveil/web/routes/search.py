@@ -174,21 +174,39 @@ def hits_of(result: SearchResult, privacy: PrivacyView, region: str) -> Hits:
 
 
 def marked_rows(
-    tables: ReadModel, rows: list[dict[str, Any]], hits: Hits, privacy: PrivacyView
+    tables: ReadModel,
+    rows: list[dict[str, Any]],
+    hits: Hits,
+    privacy: PrivacyView,
+    pairs: list[tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows with ``title_pieces`` and ``snippet_pieces``: (text, is_hit) pairs of what the user sees.
 
     The snippet is cut around the first hit (``marks.around``): where the stored snippet (the start
     of the text) holds no hit, or one near its end, the page's posts' whole texts are read, by rank
-    (``pos``, the stored order: one pruned scan), and masked first for analysts.
+    (``pos``, the stored order: one pruned scan), and masked first for analysts. An identifier search
+    (``pairs``) also marks the identifier where the extractor read it (an obfuscated phone too); an
+    analyst's marks are the pseudonyms in the masked text.
     """
-    wanted = [row for row in rows if hits and "pos" in row and _hit_is_late(row.get("snippet"), hits)]
+    known: dict[str, list[tuple[int, int]]] = {}
+    typed = {(kind, value) for kind, value in pairs or [] if kind}
+    if typed and not privacy.masked:
+        for item in identifiers_of_posts(tables, [row["post_id"] for row in rows]):
+            if (item["type"], item["value"]) in typed and item["start"] is not None and item["end"] is not None:
+                known.setdefault(item["post_id"], []).append((int(item["start"]), int(item["end"])))
+    wanted = [
+        row
+        for row in rows
+        if "pos" in row and (row["post_id"] in known or (hits and _hit_is_late(row.get("snippet"), hits)))
+    ]
     texts = whole_texts(tables, wanted, privacy) if wanted else {}
     return [
         dict(
             row,
             title_pieces=marks.pieces(row.get("title"), hits),
-            snippet_pieces=marks.around(texts.get(row["post_id"], row.get("snippet")), hits),
+            snippet_pieces=marks.around(
+                texts.get(row["post_id"], row.get("snippet")), hits, known=known.get(row["post_id"], ())
+            ),
         )
         for row in rows
     ]
@@ -229,7 +247,7 @@ def grouped(
     groups, count = template_groups(tables, filters, result.identifiers, result.hidden, page)
     ranks = [rank for group in groups for rank in group.ranks]
     picked = masked_rows(tables, rows_at_ranks(tables, ranks), privacy)
-    rows = {row["pos"]: row for row in marked_rows(tables, picked, hits, privacy)}
+    rows = {row["pos"]: row for row in marked_rows(tables, picked, hits, privacy, result.identifiers)}
     texts: dict[str, str] = {}
     named = sorted({group.template for group in groups if group.template})
     if named and tables.has("link.templates"):
@@ -285,7 +303,7 @@ def search_page(
             "group_view": group,
             "links": {**filters.params(), **({"group": group} if group else {})},
             "result": result,
-            "rows": marked_rows(tables, ranked, hits, privacy),
+            "rows": marked_rows(tables, ranked, hits, privacy, result.identifiers if result else None),
             "groups": groups,
             "group_count": group_count,
             "group_page": GROUP_PAGE,
