@@ -175,3 +175,14 @@ def test_demo_accounts_cover_every_role_and_log_in(tmp_path: Path) -> None:
         assert all(authenticate(db, name, passwords[name]) is None for name in passwords)
     finally:
         db.close()
+
+
+def test_post_ids_in_a_reason_become_links_and_the_rest_stays_text() -> None:
+    from unveil.web.pages import create_environment
+
+    page = create_environment().from_string('{% import "_macros.html" as ui %}{{ ui.reason(text) }}')
+    html = page.render(text="<b>x</b> in 3 posts (p036bd9693209978f66d3, p04b139b4953335b530e0 and 1 more); xp0")
+    assert html == (
+        '&lt;b&gt;x&lt;/b&gt; in 3 posts (<a href="/posts/p036bd9693209978f66d3">p036bd9693209978f66d3</a>, '
+        '<a href="/posts/p04b139b4953335b530e0">p04b139b4953335b530e0</a> and 1 more); xp0'
+    )

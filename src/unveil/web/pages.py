@@ -66,8 +66,29 @@ def create_environment() -> jinja2.Environment:
     environment.filters["when"] = _when
     environment.filters["local"] = local_time
     environment.filters["decimals"] = _decimals
+    environment.filters["post_pieces"] = post_pieces
     environment.globals["query_with"] = query_with
     return environment
+
+
+POST_ID = re.compile(r"\bp[0-9a-f]{20}\b")
+"""A post id as ingestion writes it (``p`` and 20 hex digits), as it stands in a stage's reason."""
+
+
+def post_pieces(text: str | None) -> list[tuple[str, str]]:
+    """``text`` cut into (piece, post id or "") pairs: a template links each post id a reason names
+    (``{% for piece, post in reason | post_pieces %}``), every piece still escaped."""
+    value = text or ""
+    pieces: list[tuple[str, str]] = []
+    cursor = 0
+    for match in POST_ID.finditer(value):
+        if match.start() > cursor:
+            pieces.append((value[cursor : match.start()], ""))
+        pieces.append((match.group(), match.group()))
+        cursor = match.end()
+    if cursor < len(value):
+        pieces.append((value[cursor:], ""))
+    return pieces
 
 
 def _decimals(value: float, digits: int = 1, sign: bool = False) -> str:
