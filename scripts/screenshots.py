@@ -76,6 +76,7 @@ def open_case(workspace: object) -> dict[str, str]:
     cases.add_member(workspace, case.case_id, USERS["magistrate"], investigator)
     identifiers = workspace.table("extract.identifiers").read(columns=["post_id", "type", "value"]).to_pylist()  # type: ignore[attr-defined]
     phone = next((i for i in identifiers if i["post_id"] == posts[0] and i["type"] == "phone"), None)
+    saved_searches(workspace, phone["value"] if phone else "")
     return {
         "case": case.case_id,
         "network": str(network["network_id"]),
@@ -84,6 +85,23 @@ def open_case(workspace: object) -> dict[str, str]:
         "identifier": f"/identifiers/phone/{quote(phone['value'], safe='')}" if phone else "",
         "phone": phone["value"] if phone else "",
     }
+
+
+def saved_searches(workspace: object, phone: str) -> None:
+    """Two saved searches of the investigator, kept before the posts came in, counted as a pipeline run counts them."""
+    from unveil.db import connect
+    from unveil.web.commands import count_saved_searches
+    from unveil.web.queries import saved
+    from unveil.web.schema import WEB
+
+    db = connect(workspace, WEB)  # type: ignore[arg-type]
+    if phone:
+        saved.save(db, USERS["investigator"], "The E40 phone", f"identifier={quote(phone)}")
+    saved.save(db, USERS["investigator"], "Risky ads in Ghent", "city=Ghent&risk_min=0.5")
+    with db:
+        db.execute("UPDATE saved_searches SET last_visit_at = '2000-01-01T00:00:00+00:00'")
+    db.close()
+    count_saved_searches(workspace)  # type: ignore[arg-type]
 
 
 def serve(workspace: object) -> tuple[str, Callable[[], None]]:
