@@ -92,6 +92,59 @@ def test_author_model_never_scores_a_pair_with_a_model_that_saw_its_vendors(monk
     assert scored == set(range(800))
 
 
+def test_different_author_labels_need_strong_evidence() -> None:
+    """Two vendors are a different-author pair only when nothing says they could be one actor: a phone
+    read two ways (+33 / +32 before the same number), a common city or a shared text keeps them unlabelled."""
+    vendors = {"a1": "VA", "a2": "VA", "b1": "VB", "c1": "VC", "d1": "VD", "e1": "VE"}
+    phones = {"a1": "+32489657338", "a2": "+32489657338", "b1": "+33489657338", "c1": "+32471000001"}
+    phones |= {"d1": "+32472000002", "e1": "+32473000003"}
+    cities = {"a1": "Ghent", "a2": "Ghent", "b1": "Ghent", "c1": "Ghent", "d1": "Liège", "e1": "Namur"}
+    pairs = [("a1", "a2"), ("a1", "b1"), ("a1", "c1"), ("a1", "d1"), ("a1", "e1"), ("a1", "x1")]
+    con = duckdb.connect()
+    features = ", ".join(f"0.5 AS {name}" for name in authors.FEATURES)
+    rows = " UNION ALL ".join(f"SELECT '{a}' AS post_a, '{b}' AS post_b, {features}" for a, b in pairs)
+    con.execute(f"CREATE TABLE pairs AS {rows}")
+    con.execute(
+        "CREATE TABLE vendors AS SELECT * FROM (VALUES "
+        + ", ".join(f"('{p}', '{v}')" for p, v in vendors.items())
+        + ") t(post_id, vendor_id)"
+    )
+    con.execute(
+        "CREATE TABLE identifiers AS SELECT * FROM (VALUES "
+        + ", ".join(f"('{p}', 'phone', '{v}')" for p, v in phones.items())
+        + ", ('c2', 'phone', '+32471000001'), ('d2', 'phone', '+32472000002'), ('e2', 'phone', '+32473000003')"
+        + ", ('b2', 'phone', '+33489657338')) t(post_id, type, value)"
+    )
+    con.execute("INSERT INTO vendors VALUES ('b2', 'VB'), ('c2', 'VC'), ('d2', 'VD'), ('e2', 'VE')")
+    con.execute(
+        "CREATE TABLE post_facts AS SELECT * FROM (VALUES "
+        + ", ".join(f"('{p}', '{c}')" for p, c in cities.items())
+        + ", ('b2', 'Ghent'), ('c2', 'Ghent'), ('d2', 'Liège'), ('e2', 'Namur')) t(post_id, city)"
+    )
+    con.execute(
+        "CREATE TABLE template_members AS SELECT * FROM (VALUES ('d1', 'T1'), ('e1', 'T2')) t(post_id, template_id)"
+    )
+    con.execute("CREATE TABLE templates AS SELECT * FROM (VALUES ('T1', false), ('T2', false)) t(template_id, generic)")
+    labels = {
+        (a, b): label
+        for a, b, label in con.sql(f"SELECT post_a, post_b, label FROM ({authors.LABELLED_PAIRS_SQL})").fetchall()
+    }
+
+    assert labels[("a1", "a2")] == 1  # one vendor
+    assert labels[("a1", "b1")] == -1  # the same number read with another country code
+    assert labels[("a1", "c1")] == -1  # another phone, but the same city: parallel phones of one actor?
+    assert labels[("a1", "d1")] == 0  # another phone, another city, another text
+    assert labels[("a1", "x1")] == -1  # no vendor
+    con.execute("UPDATE template_members SET template_id = 'T0'")
+    con.execute("INSERT INTO template_members VALUES ('a1', 'T0')")
+    con.execute("INSERT INTO templates VALUES ('T0', false)")
+    labels = {
+        (a, b): label
+        for a, b, label in con.sql(f"SELECT post_a, post_b, label FROM ({authors.LABELLED_PAIRS_SQL})").fetchall()
+    }
+    assert labels[("a1", "d1")] == -1 and labels[("a1", "e1")] == -1  # one (non-generic) template: the same text
+
+
 def test_profile_average_is_rounded_half_up_from_integers() -> None:
     sql = summary.networks_sql(True)
     ctes = sql[sql.index("profile_rows AS") : sql.index("SELECT b.network_id")].rstrip().rstrip(",")
@@ -132,18 +185,21 @@ def test_agency_boilerplate_is_a_generic_template_and_links_nothing(linked: Link
 
 def _vendor_posts(vendors: int, seed: int) -> list[Post]:
     """Vendors in agencies of four: each posts the agency's stock text with a few lines of her own,
-    in a style of her own, and rewrites them; most posts list the vendor's phone."""
-    rng = random.Random(seed)
+    in a style of her own, and rewrites them; most posts list the vendor's phone. The four vendors of
+    an agency work in four cities (so their pairs are known to be of different authors)."""
+    rng, numbers = random.Random(seed), random.Random(seed + 1)
     posts = []
     for v in range(vendors):
+        own = [f"+1{numbers.randrange(2 * 10**9, 10**10)}" for _ in range(2)]  # two phones, not look-alikes
         agency = sentence(900 + v // 4, words=14)
         pet = [sentence(1000 + 10 * v + k, words=3) for k in range(4)]
         emoji, price = rng.choice(["😘", "💋", "🔥", "🌹"]), rng.choice(["${p}/hr", "{p} roses", "{p}hh"])
         for k in range(5):
             body = [agency, *rng.sample(pet, 2), price.format(p=rng.choice((150, 200)))]
             text = "\n".join(f"{line}{'!!' if v % 2 else '.'} {emoji}" for line in body)
-            phone = [("phone", f"+1555{v:04d}{k // 3}")] if rng.random() < 0.7 else []
-            posts.append(Post(f"v{v:03d}-{k}", text, "Austin", START + timedelta(hours=30 * k + v), phone))
+            phone = [("phone", own[k // 3])] if rng.random() < 0.7 else []
+            city = ("Austin", "Dallas", "Houston", "Tampa")[v % 4]
+            posts.append(Post(f"v{v:03d}-{k}", text, city, START + timedelta(hours=30 * k + v), phone))
     return posts
 
 

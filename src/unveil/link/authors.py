@@ -9,12 +9,17 @@ the workspace's own identifiers.
    that share at least ``RARE_MIN_SHARED`` rare text shingles (held by at most ``RARE_MAX_POSTS``
    posts), which finds an author who rewrites an ad but keeps a few phrases.
 3. **Pair features** (SQL): weighted Jaccard of the text shingles (shared weight / union weight),
-   of the style marks, the count of shared rare phrases, the MinHash estimate, and the distance
-   between the posts' numeric habits.
+   of the style marks, the count of shared rare phrases and of the *personal* ones among them (held
+   by the posts of at most ``PERSONAL_MAX_VENDORS`` vendors: a sign-off, not a stock phrase of many
+   advertisers), the MinHash estimate, and the distance between the posts' numeric habits.
 4. **Weak labels**: posts joined by non-hub identifiers (photos left out) are one *vendor*
-   (``vendors``); a pair of posts of one vendor is a same-author pair, a pair of posts of two
-   vendors that were active at the same time a different-author pair. Two vendors one after the
-   other are left unlabelled: that is what an author who changes phones looks like.
+   (``vendors``); a pair of posts of one vendor is a same-author pair. A pair of posts of two
+   vendors is a different-author pair only on strong evidence (``LABELLED_PAIRS_SQL``): the two
+   vendors never posted in a common city (both with a known city), share no non-generic template,
+   and have no look-alike phones (the same last 7 digits, or the same 6 digits after a 1-3 digit
+   country code: one number read two ways). Every other pair of vendors is left unlabelled: one
+   actor may run several phones at once, extraction may read one phone as two, and an author who
+   changes phone stays where she works.
 5. **Calibration** (``calibrate``): the text threshold is the lowest weighted similarity at which
    the labelled candidate pairs above it reach the workspace's ``link_precision_target``, going
    down no further than where the last ``WINDOW`` labelled pairs fall below it (a link at the
@@ -44,6 +49,7 @@ from unveil.link.style import HABITS, STYLE_KIND
 
 RARE_MAX_POSTS = 20
 RARE_MIN_SHARED = 2
+PERSONAL_MAX_VENDORS = 2  # a rare phrase whose posts belong to at most this many vendors is personal
 MIN_LABELLED = 20
 FOLDS = 4
 MIN_SUPPORT = 5
@@ -109,6 +115,11 @@ PAIRS_SQL = f"""
 WITH rare AS (
     SELECT post_id, shingle FROM post_shingles WHERE posts <= {RARE_MAX_POSTS} AND shingle < {STYLE_KIND}
 ),
+spread AS (
+    SELECT r.shingle, count(DISTINCT v.vendor_id) AS vendors
+    FROM rare r JOIN vendors v ON v.post_id = r.post_id
+    GROUP BY r.shingle
+),
 rare_pairs AS (
     SELECT a.post_id AS post_a, b.post_id AS post_b
     FROM rare a JOIN rare b ON a.shingle = b.shingle AND a.post_id < b.post_id
@@ -127,15 +138,20 @@ pairs AS (
     JOIN post_totals tb ON tb.post_id = l.post_b
 ),
 halves AS (
-    SELECT p.index_a, p.index_b, a.shingle, a.posts, a.weight, p.index_b * {KEY_SHIFT} + a.shingle AS key_b
+    SELECT p.index_a, p.index_b, a.shingle, a.posts, a.weight, p.index_b * {KEY_SHIFT} + a.shingle AS key_b,
+           coalesce(sp.vendors, 0) AS vendors
     FROM pairs p JOIN post_shingles a ON a.post_index = p.index_a
+    LEFT JOIN spread sp ON sp.shingle = a.shingle
 ),
 shared AS (
     SELECT h.index_a, h.index_b,
            CAST(sum(CASE WHEN h.shingle < {STYLE_KIND} THEN h.weight ELSE 0 END) AS BIGINT) AS text_shared,
            CAST(sum(CASE WHEN h.shingle >= {STYLE_KIND} THEN h.weight ELSE 0 END) AS BIGINT) AS style_shared,
            CAST(sum(CASE WHEN h.shingle < {STYLE_KIND} AND h.posts <= {RARE_MAX_POSTS} THEN 1 ELSE 0 END)
-                AS BIGINT) AS rare_shared
+                AS BIGINT) AS rare_shared,
+           CAST(sum(CASE WHEN h.shingle < {STYLE_KIND} AND h.posts <= {RARE_MAX_POSTS}
+                          AND h.vendors <= {PERSONAL_MAX_VENDORS} THEN 1 ELSE 0 END)
+                AS BIGINT) AS personal_shared
     FROM halves h
     JOIN post_shingles b ON b.post_key = h.key_b
     GROUP BY h.index_a, h.index_b
@@ -151,6 +167,7 @@ SELECT p.post_a, p.post_b,
                  / CAST(ta.style_total + tb.style_total - coalesce(s.style_shared, 0) AS DOUBLE)
             ELSE 0.0 END AS style_similarity,
        coalesce(s.rare_shared, 0) AS rare_shared,
+       coalesce(s.personal_shared, 0) AS personal_shared,
        {HABIT_DISTANCES}
 FROM pairs p
 LEFT JOIN shared s ON s.index_a = p.index_a AND s.index_b = p.index_b
@@ -166,6 +183,7 @@ FEATURES = (
     "text_similarity",
     "style_similarity",
     "rare_shared",
+    "personal_shared",
     *(f"d_{name}" for name in HABITS),
 )
 FEATURE_WORDS = {
@@ -173,6 +191,7 @@ FEATURE_WORDS = {
     "text_similarity": "rare words in common",
     "style_similarity": "same writing habits",
     "rare_shared": "rare phrases shared",
+    "personal_shared": "rare phrases no third vendor writes",
     "d_upper_share": "same use of capitals",
     "d_emoji_share": "same use of emoji",
     "d_punct_share": "same punctuation",
@@ -183,23 +202,71 @@ FEATURE_WORDS = {
 }
 
 LABELLED_PAIRS_SQL = f"""
-WITH spans AS (
-    SELECT v.vendor_id, min(f.posted_at) AS first_seen, max(f.posted_at) AS last_seen
-    FROM vendors v JOIN post_facts f ON f.post_id = v.post_id
-    GROUP BY v.vendor_id
+WITH vendor_pairs AS (
+    SELECT DISTINCT va.vendor_id AS vendor_a, vb.vendor_id AS vendor_b
+    FROM pairs p
+    JOIN vendors va ON va.post_id = p.post_a
+    JOIN vendors vb ON vb.post_id = p.post_b
+    WHERE va.vendor_id <> vb.vendor_id
 ),
-known AS (
-    SELECT v.post_id, v.vendor_id, s.first_seen, s.last_seen FROM vendors v JOIN spans s ON s.vendor_id = v.vendor_id
+phones AS (
+    SELECT v.vendor_id, replace(i.value, '+', '') AS digits
+    FROM vendors v JOIN identifiers i ON i.post_id = v.post_id
+    WHERE i.type = 'phone' AND i.value IS NOT NULL
+    GROUP BY v.vendor_id, replace(i.value, '+', '')
+    HAVING count(DISTINCT v.post_id) >= 2
+),
+phone_keys AS (
+    SELECT vendor_id, 'r' || right(digits, 7) AS key FROM phones WHERE length(digits) >= 8
+    UNION SELECT vendor_id, 'n' || substr(digits, 2, 6) FROM phones WHERE length(digits) >= 8
+    UNION SELECT vendor_id, 'n' || substr(digits, 3, 6) FROM phones WHERE length(digits) >= 8
+    UNION SELECT vendor_id, 'n' || substr(digits, 4, 6) FROM phones WHERE length(digits) >= 9
+),
+places AS (
+    SELECT DISTINCT v.vendor_id, f.city FROM vendors v JOIN post_facts f ON f.post_id = v.post_id
+    WHERE f.city IS NOT NULL
+),
+own_templates AS (
+    SELECT DISTINCT v.vendor_id, m.template_id
+    FROM vendors v
+    JOIN template_members m ON m.post_id = v.post_id
+    JOIN templates t ON t.template_id = m.template_id
+    WHERE NOT t.generic
+),
+placed AS (SELECT DISTINCT vendor_id FROM places),
+ambiguous AS (
+    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
+    JOIN phone_keys ka ON ka.vendor_id = q.vendor_a
+    JOIN phone_keys kb ON kb.vendor_id = q.vendor_b AND kb.key = ka.key
+    UNION
+    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
+    JOIN places pa ON pa.vendor_id = q.vendor_a
+    JOIN places pb ON pb.vendor_id = q.vendor_b AND pb.city = pa.city
+    UNION
+    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
+    JOIN own_templates ta ON ta.vendor_id = q.vendor_a
+    JOIN own_templates tb ON tb.vendor_id = q.vendor_b AND tb.template_id = ta.template_id
+    UNION
+    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
+    LEFT JOIN placed la ON la.vendor_id = q.vendor_a
+    LEFT JOIN placed lb ON lb.vendor_id = q.vendor_b
+    WHERE la.vendor_id IS NULL OR lb.vendor_id IS NULL
+),
+different AS (
+    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
+    LEFT JOIN ambiguous x ON x.vendor_a = q.vendor_a AND x.vendor_b = q.vendor_b
+    WHERE x.vendor_a IS NULL
 )
 SELECT p.post_a, p.post_b, {", ".join(f"p.{name}" for name in FEATURES)},
        va.vendor_id AS vendor_a, vb.vendor_id AS vendor_b,
        CASE WHEN va.vendor_id IS NULL OR vb.vendor_id IS NULL THEN -1
             WHEN va.vendor_id = vb.vendor_id THEN 1
-            WHEN va.first_seen <= vb.last_seen AND vb.first_seen <= va.last_seen THEN 0
+            WHEN d.vendor_a IS NOT NULL THEN 0
             ELSE -1 END AS label
 FROM pairs p
-LEFT JOIN known va ON va.post_id = p.post_a
-LEFT JOIN known vb ON vb.post_id = p.post_b
+LEFT JOIN vendors va ON va.post_id = p.post_a
+LEFT JOIN vendors vb ON vb.post_id = p.post_b
+LEFT JOIN different d ON d.vendor_a = va.vendor_id AND d.vendor_b = vb.vendor_id
 ORDER BY p.post_a, p.post_b
 """
 
@@ -355,7 +422,8 @@ def feature_matrix(pairs: pa.Table) -> F64:
     """The model's inputs (``FEATURES``; the count of rare phrases as log1p)."""
     columns = [np.asarray(pairs[name].to_numpy(zero_copy_only=False), dtype=np.float64) for name in FEATURES]
     matrix = np.column_stack(columns) if columns else np.zeros((pairs.num_rows, 0))
-    matrix[:, FEATURES.index("rare_shared")] = np.log1p(matrix[:, FEATURES.index("rare_shared")])
+    for name in ("rare_shared", "personal_shared"):
+        matrix[:, FEATURES.index(name)] = np.log1p(matrix[:, FEATURES.index(name)])
     return matrix
 
 
@@ -485,7 +553,7 @@ def style_links(pairs: pa.Table, features: F64, model: AuthorModel, excluded: np
 
 
 def _driver(name: str, value: float) -> str:
-    if name == "rare_shared":
+    if name in ("rare_shared", "personal_shared"):
         return f"{FEATURE_WORDS[name]} {round(float(np.expm1(value)))}"
     if name.startswith("d_"):
         return f"{FEATURE_WORDS[name]} (difference {value:.2f})"

@@ -175,7 +175,7 @@ def _pairs(context: StageContext) -> None:
     engine.sql_to_table(authors.POST_SHINGLES_SQL, weights, context.output("post_shingles"))
     totals = {"post_style": staged("post_style"), "post_shingles": staged("post_shingles")}
     engine.sql_to_table(authors.POST_TOTALS_SQL, totals, context.output("post_totals"))
-    inputs = {name: staged(name) for name in ("candidates", "post_shingles", "post_totals", "signatures")}
+    inputs = {name: staged(name) for name in ("candidates", "post_shingles", "post_totals", "signatures", "vendors")}
     engine.sql_to_table(authors.PAIRS_SQL, inputs, context.output("pairs"))
     context.progress.finish()
 
@@ -202,7 +202,9 @@ def _authors(context: StageContext) -> None:
     engine, staged = context.engine, context.staged
     context.progress.start("link: authors", None)
     target = context.workspace.settings.link_precision_target
-    labelled = {name: staged(name) for name in ("pairs", "vendors", "post_facts")}
+    labelled = {name: staged(name) for name in ("pairs", "vendors", "post_facts", "template_members", "templates")} | {
+        "identifiers": context.input("extract.identifiers")
+    }
     pairs = engine.query(authors.LABELLED_PAIRS_SQL, labelled)
     labels = authors.weak_labels(pairs)
     features = authors.feature_matrix(pairs)
@@ -333,5 +335,5 @@ LINK = Stage(
         "near-duplicate templates with a generic guard, re-used photos, rarity-weighted text and style links "
         "calibrated on the workspace's identifiers, identifier networks with a hub guard, movement"
     ),
-    version="6",
+    version="7",
 )
