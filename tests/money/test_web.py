@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import socket
 import threading
 import time
@@ -62,6 +63,11 @@ def test_party_page_shows_its_ads_weights_and_transfers(investigator: httpx.Clie
     page = investigator.get(f"/money/parties/{alert['party_id']}")
     assert page.status_code == 200
     assert alert["post_ids"][0] in page.text and "+32470999999" in page.text and "many" in page.text.lower()
+    post = alert["post_ids"][0]
+    title = next(row["title"] for row in money_world.table("ingest.posts").read().to_pylist() if row["post_id"] == post)
+    if title:  # its posts are shown by their titles, each a box to tick and add to a case
+        assert f'<a href="/posts/{post}">{html.escape(title)}</a>' in page.text
+    assert f'name="ref" value="{post}" form="bulk-add"' in page.text
 
 
 def test_party_api_of_an_unknown_party_is_404(investigator: httpx.Client) -> None:

@@ -88,7 +88,25 @@ def party_page(
     """One party: who it is, its alerts, the records linked into it and why, its ads, its transfers."""
     detail = _party(tables, party_id)
     audit.view("party", party_id)
-    return page.render("money/party.html", {**detail, **_case_context(db, user, added)})
+    named = [post for alert in detail["alerts"] for post in (alert.get("post_ids") or [])[:20]]
+    named += [match["post_id"] for match in detail["online"]]
+    posts = post_titles(tables, list(dict.fromkeys(named)))
+    return page.render("money/party.html", {**detail, "posts": posts, **_case_context(db, user, added)})
+
+
+def post_titles(tables: Tables, post_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Title, city and time of these posts, by id (a party's posts shown as what they are, not bare ids)."""
+    if not post_ids or not tables.has("ingest.posts"):
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(post_ids), 1000):
+        chunk = post_ids[start : start + 1000]
+        marks = ", ".join("?" for _ in chunk)
+        for row in tables.rows(
+            f"SELECT post_id, title, city, posted_at FROM ingest.posts WHERE post_id IN ({marks})", chunk
+        ):
+            found[str(row["post_id"])] = row
+    return found
 
 
 @router.get("/api/money/parties/{party_id}")
