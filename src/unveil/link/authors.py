@@ -331,15 +331,28 @@ class Labels:
 
 
 def weak_labels(pairs: pa.Table, folds: int = FOLDS) -> Labels:
-    """Labels of ``LABELLED_PAIRS_SQL``; a vendor's fold is a stable hash of its id."""
-    vendor_a, vendor_b = pairs["vendor_a"].to_pylist(), pairs["vendor_b"].to_pylist()
-    vendors = len({v for v in vendor_a + vendor_b if v is not None})
+    """Labels of ``LABELLED_PAIRS_SQL``; a vendor's fold is a stable hash of its id (computed once per
+    vendor, not once per pair)."""
+    fold_a, vendors_a = _folds(pairs["vendor_a"], folds)
+    fold_b, vendors_b = _folds(pairs["vendor_b"], folds)
     return Labels(
         np.asarray(pairs["label"].to_numpy(zero_copy_only=False), dtype=np.int64),
-        np.array([_fold(v, folds) for v in vendor_a], dtype=np.int64),
-        np.array([_fold(v, folds) for v in vendor_b], dtype=np.int64),
-        vendors,
+        fold_a,
+        fold_b,
+        len(vendors_a | vendors_b),
     )
+
+
+def _folds(column: pa.ChunkedArray | pa.Array, folds: int) -> tuple[I64, set[str]]:
+    """The fold of every row's vendor (-1 without one) and the set of vendors named."""
+    encoded = pc.dictionary_encode(column.cast(pa.string()))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    names = [str(v) for v in encoded.dictionary.to_pylist()]
+    per_vendor = np.array([_fold(v, folds) for v in names] + [-1], dtype=np.int64)
+    codes = pc.fill_null(encoded.indices, len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
+    used = set(np.unique(codes[codes < len(names)]).tolist())
+    return per_vendor[codes], {names[i] for i in used}
 
 
 def _fold(vendor: str | None, folds: int) -> int:
