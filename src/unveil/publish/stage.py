@@ -22,7 +22,9 @@ marks the words an analyst's search must not match.
 - ``identifier_posts``: identifier values (and their lower-case form) with the post's rank and what a
   search result shows of it (``RESULT_NAMES``).
 - ``search_rows``: what a result shows, keyed by ``key_kind``/``key``: ``identifier`` (lower-case
-  value: every post), ``term`` and ``city`` (the ``FIRST_PAGE`` newest posts of each word and city).
+  value: every post), ``term`` and ``city`` (the ``FIRST_PAGE`` newest posts of each word and city);
+  an identifier's rows also carry every identifier of the post (``others``): the identifier page
+  counts the identifiers written beside it from its own rows.
 - ``post_facets``: one row per post, in rank order: ``city``, ``language``, ``site`` (platform),
   ``month`` (``YYYY-MM``), ``template``, the sets of values a post may have several of
   (``indicator_set``, ``domain_set``, ``network_set``: sorted, joined by ``FACET_SEPARATOR``), ``risk``,
@@ -73,7 +75,10 @@ RESULT_COLUMNS = (
 )
 """``RESULT_NAMES`` over ``publish.posts p``."""
 SEARCH_COLUMNS = ("pos", "type", "value", *RESULT_NAMES)
-"""Columns of ``search_rows`` after ``key_kind`` and ``key``."""
+"""What a search reads of ``search_rows``, after ``key_kind`` and ``key``."""
+SEARCH_ROW_COLUMNS = (*SEARCH_COLUMNS, "others")
+"""Columns of ``search_rows`` after ``key_kind`` and ``key``: ``others`` (identifier rows only) holds every
+identifier of the post, for the identifier page's co-occurring identifiers (never shown by a search)."""
 
 
 def ordered_list(keys: list[str], fields: dict[str, str]) -> str:
@@ -252,17 +257,25 @@ def _first(key: str) -> str:
     return f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY p.pos) <= {FIRST_PAGE}"
 
 
+POST_IDENTIFIERS = (
+    "SELECT post_id, array_to_string(list_sort(list(DISTINCT type || chr(31) || value)), chr(30)) AS others "
+    "FROM identifiers WHERE post_id IS NOT NULL AND type IS NOT NULL AND value IS NOT NULL GROUP BY post_id"
+)
+"""Every identifier of a post, as ``type`` chr(31) ``value``, sorted and joined by chr(30) (``others``)."""
+NO_OTHERS = "CAST(NULL AS VARCHAR) AS others"
+
 SEARCH_ROWS_SQL = f"""
 SELECT * FROM (
     SELECT 'term' AS key_kind, t.term AS key, p.pos, CAST(NULL AS VARCHAR) AS type, CAST(NULL AS VARCHAR) AS value,
-        {RESULT_COLUMNS}
+        {RESULT_COLUMNS}, {NO_OTHERS}
     FROM term_heads t JOIN published p ON p.pos = t.pos {_first("t.term")}
     UNION ALL
     SELECT 'city' AS key_kind, lower(p.best_city) AS key, p.pos, CAST(NULL AS VARCHAR) AS type,
-        CAST(NULL AS VARCHAR) AS value, {RESULT_COLUMNS}
+        CAST(NULL AS VARCHAR) AS value, {RESULT_COLUMNS}, {NO_OTHERS}
     FROM published p WHERE p.best_city IS NOT NULL {_first("lower(p.best_city)")}
     UNION ALL
-    SELECT 'identifier' AS key_kind, value_lower AS key, {", ".join(SEARCH_COLUMNS)} FROM identifier_posts
+    SELECT 'identifier' AS key_kind, ip.value_lower AS key, {", ".join(f"ip.{c}" for c in SEARCH_COLUMNS)}, o.others
+    FROM identifier_posts ip LEFT JOIN ({POST_IDENTIFIERS}) o ON o.post_id = ip.post_id
 ) ORDER BY key_kind, key, pos, type, value
 """
 
@@ -364,4 +377,5 @@ PUBLISH = Stage(
     ),
     run=run_publish,
     description="the page tables the web app and `unveil network` read",
+    version="2",
 )

@@ -14,7 +14,8 @@ from the ``publish`` stage's page tables, holding:
   and that list apart (``extra``: only the graph reads it);
 - ``search_rows``: ``publish.search_rows`` (what a search result shows, keyed by ``key_kind``/``key``:
   ``identifier``, ``term`` and ``city``). The first page of a one-word or one-city search is one
-  range read, and an identifier search one lookup per value.
+  range read, an identifier search one lookup per value, and the identifier page's co-occurring
+  identifiers are counted from its rows' ``others``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from unveil.publish.stage import DETAIL_LISTS, POST_PAGE_COLUMNS, SEARCH_COLUMNS
+from unveil.publish.stage import DETAIL_LISTS, POST_PAGE_COLUMNS, SEARCH_ROW_COLUMNS
 
 BATCH = 5_000
 NESTED_TIME = re.compile(r'"?(\w+)"? (TIMESTAMP|DATE)\b')
@@ -123,11 +124,10 @@ def _network_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection
 
 
 def _search_rows(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
-    db.execute(f"CREATE TABLE search_rows (key_kind TEXT NOT NULL, key TEXT, {', '.join(SEARCH_COLUMNS)})")
-    marks = ", ".join("?" for _ in range(2 + len(SEARCH_COLUMNS)))
-    names = ", ".join(
-        "posted_at::VARCHAR" if name == "posted_at" else f'"{name}"' for name in ("key_kind", "key", *SEARCH_COLUMNS)
-    )
+    db.execute(f"CREATE TABLE search_rows (key_kind TEXT NOT NULL, key TEXT, {', '.join(SEARCH_ROW_COLUMNS)})")
+    marks = ", ".join("?" for _ in range(2 + len(SEARCH_ROW_COLUMNS)))
+    columns = ("key_kind", "key", *SEARCH_ROW_COLUMNS)
+    names = ", ".join("posted_at::VARCHAR" if name == "posted_at" else f'"{name}"' for name in columns)
     # posted_at as text (ISO, UTC): SQLite has no time type, and search_row reads it back
     result = connection.execute(f"SELECT {names} FROM publish.search_rows")
     while batch := result.fetchmany(BATCH):

@@ -3,7 +3,10 @@ time, the identifiers written beside it, networks, transfers and parties.
 
 The posts of an identifier come from the identifier rows of the lookup file (``search_rows``, one
 index range per value, written from ``publish.search_rows``): what a result shows of each post, newest
-first. Only the page's posts are opened (their text and spans) to cut a snippet around the hit.
+first, and every identifier of the post (``others``), from which the identifiers written beside it are
+counted. Only the page's posts are opened (their text and spans) to cut a snippet around the hit.
+Transfers are two index lookups (``money.transfers`` is held in memory, indexed on each party column)
+and matched parties one (``web.identifier_parties``, see ``readmodel.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ SNIPPET_SIDE = 90
 """Characters shown on each side of the identifier in a post's snippet."""
 TRANSFER_COLUMNS = {"phone": "phone", "email": "email", "iban": "account", "wallet": "wallet"}
 """Identifier type -> the ``money.transfers`` party column that holds the same canonical value."""
-ROW_NAMES = ("pos", "type", "value", "post_id", "title", "snippet", "posted_at", "city", "risk", "network_id")
+ROW_NAMES = ("pos", "type", "value", "post_id", "title", "snippet", "posted_at", "city", "risk", "network_id", "others")
+OTHERS_SEPARATOR, TYPE_SEPARATOR = "\x1e", "\x1f"
+"""Between the identifiers of ``others``, and between an identifier's type and value (``publish.stage``)."""
 
 
 @dataclass
@@ -96,7 +101,7 @@ def identifier_detail(
     detail.networks = [{"network_id": n, "posts": count} for n, count in networks.most_common()]
     start = (detail.page - 1) * POSTS_PAGE
     detail.posts = _with_hits(tables, kind, value, posts[start : start + POSTS_PAGE])
-    detail.co_occurring = co_occurring(tables, kind, value, only_posts)
+    detail.co_occurring = co_occurring(posts, kind, value)
     detail.transfers = _transfers(tables, kind, value)
     detail.transfer_totals = _totals(detail.transfers)
     detail.parties = _parties(tables, kind, value)
@@ -167,26 +172,21 @@ def _with_hits(tables: ReadModel, kind: str, value: str, posts: list[dict[str, A
     return out
 
 
-def co_occurring(
-    tables: ReadModel, kind: str, value: str, only_posts: set[str] | None = None, limit: int = CO_OCCURRING
-) -> list[dict[str, Any]]:
-    """Identifiers written in the same posts as this one, with in how many posts, most first."""
-    rows = tables.rows(
-        "WITH mine AS (SELECT DISTINCT post_id FROM extract.identifiers WHERE value = ? AND type = ?) "
-        "SELECT i.type, i.value, list(DISTINCT i.post_id) AS post_ids FROM extract.identifiers i "
-        "JOIN mine USING (post_id) WHERE NOT (i.value = ? AND i.type = ?) GROUP BY i.type, i.value",
-        [value, kind, value, kind],
-    )
-    counted = []
-    for row in rows:
-        ids = row["post_ids"] if only_posts is None else [p for p in row["post_ids"] if p in only_posts]
-        if ids:
-            counted.append({"type": row["type"], "value": row["value"], "posts": len(ids)})
-    counted.sort(key=lambda r: (-r["posts"], r["type"], r["value"]))
-    return counted[:limit]
+def co_occurring(posts: list[dict[str, Any]], kind: str, value: str, limit: int = CO_OCCURRING) -> list[dict[str, Any]]:
+    """Identifiers written in the same posts (``posts``: the identifier's, as the user may see them), with in
+    how many posts, most first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for post in posts:
+        for item in (post.get("others") or "").split(OTHERS_SEPARATOR):
+            other_kind, _, other_value = item.partition(TYPE_SEPARATOR)
+            if item and (other_kind, other_value) != (kind, value):
+                counts[(other_kind, other_value)] += 1
+    ranked = sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:limit]
+    return [{"type": k, "value": v, "posts": n} for (k, v), n in ranked]
 
 
 def _transfers(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:
+    """The identifier's transfers, newest first: one index lookup per side (a query with OR, or sorted, scans)."""
     if not tables.has("money.transfers"):
         return None
     column = TRANSFER_COLUMNS.get(kind)
@@ -194,13 +194,17 @@ def _transfers(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]]
     if column is None or f"sender_{column}" not in present or f"receiver_{column}" not in present:
         return []
     amount = "amount_eur" if "amount_eur" in present else "amount"
-    return tables.rows(
-        f"SELECT transfer_id, executed_at, channel, amount, currency, {amount} AS amount_eur, sender_name, "
-        f"sender_city, sender_country, receiver_name, receiver_city, receiver_country, "
-        f"sender_{column} = ? AS as_sender FROM money.transfers WHERE sender_{column} = ? OR receiver_{column} = ? "
-        "ORDER BY executed_at DESC LIMIT ?",
-        [value, value, value, TRANSFER_LIMIT],
-    )
+    found: dict[Any, dict[str, Any]] = {}
+    for side in ("receiver", "sender"):  # a transfer to oneself is shown as sent
+        for row in tables.rows(
+            f"SELECT transfer_id, executed_at, channel, amount, currency, {amount} AS amount_eur, sender_name, "
+            "sender_city, sender_country, receiver_name, receiver_city, receiver_country, "
+            f"{side == 'sender'} AS as_sender FROM money.transfers WHERE {side}_{column} = ?",
+            [value],
+        ):
+            found[row["transfer_id"]] = row
+    rows = sorted(found.values(), key=lambda t: (t["executed_at"] is not None, t["executed_at"]), reverse=True)
+    return rows[:TRANSFER_LIMIT]
 
 
 def _totals(transfers: list[dict[str, Any]] | None) -> dict[str, Any] | None:
@@ -224,8 +228,8 @@ def _totals(transfers: list[dict[str, Any]] | None) -> dict[str, Any] | None:
 def _parties(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:
     if not tables.has("money.party_matches"):
         return None
-    return tables.rows(
-        "SELECT DISTINCT party_id, reason FROM money.party_matches WHERE identifier_type = ? AND identifier_value = ? "
-        "ORDER BY party_id LIMIT 100",
-        [kind, value],
+    rows = tables.rows(
+        "SELECT identifier_type, party_id, reason FROM web.identifier_parties WHERE identifier_value = ?", [value]
     )
+    found = sorted({(row["party_id"], row["reason"]) for row in rows if row["identifier_type"] == kind})
+    return [{"party_id": party, "reason": reason} for party, reason in found[:100]]
