@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -75,7 +74,7 @@ def test_lookup_pages_get_their_times_back() -> None:
         '{"at": "2024-03-04 21:05:00+00", "day": "2024-03-04", '
         '"items": [{"at": null, "name": "<b>x</b>"}, {"at": "soon"}], "n": 0.5}'
     )
-    page = decode(zlib.compress(text.encode()), TimeKeys(frozenset({"at"}), frozenset({"day"})))
+    page = decode(text, TimeKeys(frozenset({"at"}), frozenset({"day"})))
     assert page == {
         "at": datetime(2024, 3, 4, 21, 5, tzinfo=UTC),
         "day": date(2024, 3, 4),

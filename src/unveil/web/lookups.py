@@ -8,7 +8,8 @@ from the ``publish`` stage's page tables, holding:
 
 - ``post_pages``: per post, its row of ``publish.post_pages`` (its columns and its lists as
   ``list:<field>``) as JSON written by DuckDB (``to_json``, in C++ on every core: a third of the
-  CPU the same rows took through Python objects), compressed; ``time_keys`` names the fields that
+  CPU the same rows took through Python objects), stored as text (compressing it took more than half
+  of the file's build and saved a few hundred microseconds of reading); ``time_keys`` names the fields that
   ``decode`` turns back into datetimes and dates;
 - ``network_pages``: per network, its ``publish.network_pages`` row without ``list_identifier_posts``,
   and that list apart (``extra``: only the graph reads it);
@@ -23,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,8 +52,8 @@ def lookups_path(snapshot: Path) -> Path:
     return snapshot.with_name(f"{snapshot.stem}.lookups.sqlite")
 
 
-def decode(data: bytes, times: TimeKeys) -> Any:
-    """A page row written by DuckDB's ``to_json`` and compressed, with its timestamps and dates as such again."""
+def decode(data: str, times: TimeKeys) -> Any:
+    """A page row written by DuckDB's ``to_json``, with its timestamps and dates as such again."""
 
     def restore(obj: dict[str, Any]) -> dict[str, Any]:
         for key in times.datetimes.intersection(obj):
@@ -62,7 +62,7 @@ def decode(data: bytes, times: TimeKeys) -> Any:
             obj[key] = _time(obj[key], date.fromisoformat)
         return obj
 
-    return json.loads(zlib.decompress(data), object_hook=restore)
+    return json.loads(data, object_hook=restore)
 
 
 def _time(value: Any, parse: Callable[[str], Any]) -> Any:
@@ -89,26 +89,19 @@ def _time_keys(described: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
 
 
 def _pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection, table: str, key: str, sql: str) -> None:
-    """Table ``table`` of the lookup file: per row of ``sql``, its ``key`` and its JSON (by DuckDB), compressed.
+    """Table ``table`` of the lookup file: per row of ``sql``, its ``key`` and its JSON (by DuckDB).
 
     Every column of ``sql`` but the last goes into ``page``; the last, also JSON, into ``extra``.
     """
-    db.execute(f"CREATE TABLE {table} ({key} TEXT NOT NULL, page BLOB NOT NULL, extra BLOB)")
+    db.execute(f"CREATE TABLE {table} ({key} TEXT NOT NULL, page TEXT NOT NULL, extra TEXT)")
     described = connection.execute(f"DESCRIBE {sql}").fetchall()
     db.executemany("INSERT INTO time_keys VALUES (?, ?, ?)", [(table, *item) for item in _time_keys(described)])
     columns = [row[0] for row in described]
     fields = ", ".join(f"'{c}': \"{c}\"" for c in columns[:-1])
     result = connection.execute(f'SELECT "{key}", to_json({{{fields}}}), to_json("{columns[-1]}") FROM ({sql})')
     while batch := result.fetchmany(BATCH):
-        db.executemany(
-            f"INSERT INTO {table} VALUES (?, ?, ?)",
-            [(k, _compress(page), _compress(extra)) for k, page, extra in batch],
-        )
+        db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", batch)
     db.execute(f"CREATE UNIQUE INDEX {table}_{key} ON {table} ({key})")
-
-
-def _compress(text: str | None) -> bytes | None:
-    return None if text is None else zlib.compress(text.encode(), 1)
 
 
 def _post_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
