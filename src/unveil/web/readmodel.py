@@ -92,6 +92,7 @@ class Snapshot:
     lookups: Path | None = None
     loaded_at: float = field(default_factory=time.time)
     cache: dict[str, Any] = field(default_factory=dict)
+    computing: dict[str, threading.RLock] = field(default_factory=dict)
 
 
 def table_parts(workspace: Workspace) -> dict[str, list[Path]]:
@@ -277,10 +278,18 @@ class ReadModel:
             return row[0] if row else None
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
-        """A value computed once per snapshot (choices of filters, totals)."""
+        """A value computed once per snapshot (choices of filters, totals, the facet index).
+
+        Computed by one thread: requests asking for it meanwhile wait for that value rather than each
+        computing it again (twenty users' first searches would otherwise each load the facet index).
+        """
         snapshot = self._current()
         if key not in snapshot.cache:
-            snapshot.cache[key] = compute()
+            with self._lock:
+                lock = snapshot.computing.setdefault(key, threading.RLock())
+            with lock:
+                if key not in snapshot.cache:
+                    snapshot.cache[key] = compute()
         value: T = snapshot.cache[key]
         return value
 
