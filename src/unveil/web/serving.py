@@ -1,7 +1,8 @@
 """Serving tables: the ``publish`` stage's page tables, loaded into the snapshot database as they are.
 
-Nothing is computed here: the ``publish`` stage (``unveil.publish.stage``) wrote every table a hot
-page reads, and the snapshot copies the ones the pages query with SQL into memory, in their stored
+Nothing is computed here but one projection (``KEYED``, below): the ``publish`` stage
+(``unveil.publish.stage``) wrote every table a hot page reads, and the snapshot copies the ones
+the pages query with SQL into memory, in their stored
 order (sorted tables let DuckDB skip row groups by their min/max), with an index where a page
 looks one key up:
 
