@@ -302,13 +302,28 @@ def _describe_outputs(stage: Stage, staging: Path) -> tuple[dict[str, dict[str, 
 
 
 def check_schema(stage: str, table: str, written: pa.Schema, declared: pa.Schema) -> None:
-    """Refuse a table whose columns (names, order, types) differ from its declared schema."""
-    got = [(f.name, f.type) for f in written]
-    want = [(f.name, f.type) for f in declared]
+    """Refuse a table whose columns (names, order, types) differ from its declared schema.
+
+    Nullability is left aside, nested fields' included: Spark marks list elements and some struct
+    fields "not null" where DuckDB does not, and neither says more about the values than the other.
+    """
+    got = [(f.name, _nullable(f.type)) for f in written]
+    want = [(f.name, _nullable(f.type)) for f in declared]
     if got != want:
         differ = [f"{n}: {t}" for n, t in got if (n, t) not in want] or ["columns in another order"]
         missing = [f"{n}: {t}" for n, t in want if (n, t) not in got]
         raise StageError(stage, f"wrote {table!r} unlike its declared schema (unexpected {differ}, missing {missing})")
+
+
+def _nullable(kind: pa.DataType) -> pa.DataType:
+    """``kind`` with every nested field nullable (list elements, struct fields, at any depth)."""
+    if pa.types.is_list(kind):
+        return pa.list_(_nullable(kind.value_type))
+    if pa.types.is_large_list(kind):
+        return pa.large_list(_nullable(kind.value_type))
+    if pa.types.is_struct(kind):
+        return pa.struct([(field.name, _nullable(field.type)) for field in kind])
+    return kind
 
 
 @contextmanager

@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from unveil.link import authors, images, minhash, movement, neardup, networks, phrases, style, summary, templates
+from unveil.link.schema import SCHEMAS
 from unveil.pipeline import Stage, StageContext
 from unveil.tables import TableRef
 
@@ -331,6 +332,7 @@ LINK = Stage(
         "link_phrases",
     ),
     run=run_link,
+    schemas=SCHEMAS,
     description=(
         "near-duplicate templates with a generic guard, re-used photos, rarity-weighted text and style links "
         "calibrated on the workspace's identifiers, identifier networks with a hub guard, movement"

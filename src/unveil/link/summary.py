@@ -42,7 +42,7 @@ base AS (
            list_sort(list(DISTINCT city) FILTER (WHERE city IS NOT NULL)) AS cities,
            list_sort(list(DISTINCT language) FILTER (WHERE language IS NOT NULL)) AS languages,
            max(risk) AS risk,
-           sum(CASE WHEN new_in_town THEN 1 ELSE 0 END) AS arrivals
+           CAST(sum(CASE WHEN new_in_town THEN 1 ELSE 0 END) AS BIGINT) AS arrivals
     FROM facts GROUP BY network_id
 ),
 ids AS (
@@ -59,7 +59,7 @@ kinds AS (
     FROM edges GROUP BY network_id
 ),
 moves AS (
-    SELECT network_id, count(*) AS stays, sum(CASE WHEN revisit THEN 1 ELSE 0 END) AS returns
+    SELECT network_id, count(*) AS stays, CAST(sum(CASE WHEN revisit THEN 1 ELSE 0 END) AS BIGINT) AS returns
     FROM movements WHERE phone IS NULL GROUP BY network_id
 ){profile_cte}
 SELECT b.network_id, b.posts,

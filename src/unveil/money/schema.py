@@ -1,4 +1,4 @@
-"""Schemas of the tables the ``money`` stage writes."""
+"""Schemas of the tables the ``money`` stage writes (``SCHEMAS``: checked when the stage commits)."""
 
 from __future__ import annotations
 
@@ -83,3 +83,34 @@ ALERTS = pa.schema(
         ("last_at", TIMESTAMP),
     ]
 )
+
+# ``money.transfers``: the normalised transfers and the party each side was resolved to.
+TRANSFERS = pa.schema([*NORMALISED_TRANSFERS, ("sender_party_id", pa.string()), ("receiver_party_id", pa.string())])
+
+PARTIES = pa.schema(
+    [
+        ("party_id", pa.string()),
+        ("name", pa.string()),
+        ("names", pa.list_(pa.string())),
+        ("phones", pa.list_(pa.string())),
+        ("emails", pa.list_(pa.string())),
+        ("addresses", pa.list_(pa.string())),
+        ("countries", pa.list_(pa.string())),
+        ("accounts", pa.list_(pa.string())),
+        ("wallets", pa.list_(pa.string())),
+        ("transfers_sent", pa.int64()),
+        ("transfers_received", pa.int64()),
+        ("sent_eur", pa.float64()),
+        ("received_eur", pa.float64()),
+        ("first_seen", TIMESTAMP),
+        ("last_seen", TIMESTAMP),
+    ]
+)
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "transfers": TRANSFERS,
+    "parties": PARTIES,
+    "party_matches": PARTY_MATCHES,
+    "alerts": ALERTS,
+}
+"""What the ``money`` stage writes, checked when it commits."""

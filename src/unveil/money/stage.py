@@ -20,7 +20,7 @@ from unveil.money.parties import (
     predict_record_links,
 )
 from unveil.money.rates import load_rates
-from unveil.money.schema import NORMALISED_TRANSFERS, PARTY_MATCHES
+from unveil.money.schema import NORMALISED_TRANSFERS, PARTY_MATCHES, SCHEMAS
 from unveil.money.transfers import normalise_batch
 from unveil.money.typologies import TYPOLOGIES
 from unveil.pipeline import Stage, StageContext
@@ -198,6 +198,7 @@ MONEY = Stage(
     inputs=("ingest.transfers", "ingest.posts", "extract.identifiers", PRICES_INPUT, "link.network_posts"),
     outputs=("transfers", "parties", "party_matches", "alerts"),
     run=run_money,
+    schemas=SCHEMAS,
     description="transfers normalised, parties resolved and matched online, typology alerts explained",
     version="2",
 )

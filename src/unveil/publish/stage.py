@@ -39,6 +39,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from unveil.pipeline import Stage, StageContext
+from unveil.publish.schema import SCHEMAS
 from unveil.publish.words import POST_WORDS, post_words
 from unveil.tables import TableRef
 
@@ -376,6 +377,7 @@ PUBLISH = Stage(
         "post_facets",
     ),
     run=run_publish,
+    schemas=SCHEMAS,
     description="the page tables the web app and `unveil network` read",
     version="2",
 )

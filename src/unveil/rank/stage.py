@@ -27,12 +27,11 @@ from unveil.rank import features
 from unveil.rank.alerts import ALERT_FEEDBACK, alert_feedback
 from unveil.rank.export import export_labels
 from unveil.rank.model import CONTRIBUTIONS, contribution_batch, train
+from unveil.rank.schema import LABELS, SCHEMAS
 from unveil.tables import TableRef
 
 TARGETS = {"true_positive": 1.0, "false_positive": 0.0, "not_relevant": 0.0}
 TRAINING_KINDS = ("post", "template", "network", "identifier", "party")
-
-LABELS = pa.schema([("kind", pa.string()), ("ref", pa.string()), ("label", pa.string()), ("y", pa.float64())])
 
 
 def current_label_rows(events: pa.Table) -> list[dict[str, object]]:
@@ -132,6 +131,7 @@ RANK = Stage(
     ),
     outputs=("labels", "examples", "groups", "features", "model", "contributions", "scores", "alert_feedback"),
     run=run_rank,
+    schemas=SCHEMAS,
     description="a ranking of the posts retrained from the investigators' labels, with the lexicon as prior",
     version="1",
     prepare=export_labels,

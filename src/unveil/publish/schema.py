@@ -1,0 +1,317 @@
+"""Arrow schemas of the page tables the ``publish`` stage writes (``SCHEMAS``: checked when it commits).
+
+Both engines write these columns, in this order, with these types: a page table that changes shape
+changes here in the same commit (the web reads them by name, ``unveil.web.serving``).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+POSTS = pa.schema(
+    [
+        ("pos", pa.int32()),
+        ("post_id", pa.string()),
+        ("source_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("evidence_sha256", pa.string()),
+        ("kind", pa.string()),
+        ("platform", pa.string()),
+        ("url", pa.string()),
+        ("author", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("captured_at", TIMESTAMP),
+        ("region", pa.string()),
+        ("city", pa.string()),
+        ("images", pa.list_(pa.string())),
+        ("record_sha256", pa.string()),
+        ("image_refs", pa.list_(pa.string())),
+        ("metadata", pa.string()),
+        ("version_of", pa.string()),
+        ("ingested_at", TIMESTAMP),
+        ("best_city", pa.string()),
+        ("language", pa.string()),
+        ("risk", pa.float64()),
+        ("network_id", pa.string()),
+    ]
+)
+
+POST_PAGES = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("source_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("evidence_sha256", pa.string()),
+        ("kind", pa.string()),
+        ("platform", pa.string()),
+        ("url", pa.string()),
+        ("author", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("captured_at", TIMESTAMP),
+        ("region", pa.string()),
+        ("city", pa.string()),
+        ("best_city", pa.string()),
+        ("language", pa.string()),
+        ("risk", pa.float64()),
+        ("network_id", pa.string()),
+        ("ingested_at", TIMESTAMP),
+        ("images", pa.list_(pa.string())),
+        (
+            "list_identifiers",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("type", pa.string()),
+                        ("value", pa.string()),
+                        ("raw", pa.string()),
+                        ("start", pa.int32()),
+                        ("end", pa.int32()),
+                        ("rule", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        (
+            "list_indicators",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("indicator_id", pa.string()),
+                        ("domain", pa.string()),
+                        ("category", pa.string()),
+                        ("start", pa.int32()),
+                        ("end", pa.int32()),
+                        ("matched", pa.string()),
+                        ("weight", pa.float64()),
+                        ("source", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        (
+            "list_scores",
+            pa.list_(pa.struct([("domain", pa.string()), ("score", pa.float64()), ("risk", pa.float64())])),
+        ),
+        (
+            "list_places",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("place_id", pa.string()),
+                        ("name", pa.string()),
+                        ("kind", pa.string()),
+                        ("country", pa.string()),
+                        ("lat", pa.float64()),
+                        ("lon", pa.float64()),
+                        ("start", pa.int32()),
+                        ("end", pa.int32()),
+                    ]
+                )
+            ),
+        ),
+        (
+            "list_prices",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("amount", pa.float64()),
+                        ("currency", pa.string()),
+                        ("unit", pa.string()),
+                        ("start", pa.int32()),
+                        ("end", pa.int32()),
+                    ]
+                )
+            ),
+        ),
+        ("list_ages", pa.list_(pa.struct([("age", pa.int32()), ("start", pa.int32()), ("end", pa.int32())]))),
+        ("list_networks", pa.list_(pa.struct([("network_id", pa.string()), ("reason", pa.string())]))),
+        (
+            "list_images",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("image_sha256", pa.string()),
+                        ("width", pa.int32()),
+                        ("height", pa.int32()),
+                        ("format", pa.string()),
+                    ]
+                )
+            ),
+        ),
+    ]
+)
+
+NETWORK_PAGES = pa.schema(
+    [
+        ("network_id", pa.string()),
+        ("posts", pa.int64()),
+        ("identifiers", pa.int64()),
+        ("phones", pa.int64()),
+        ("templates", pa.int64()),
+        ("images", pa.int64()),
+        ("cities", pa.list_(pa.string())),
+        ("languages", pa.list_(pa.string())),
+        ("first_seen", TIMESTAMP),
+        ("last_seen", TIMESTAMP),
+        ("risk", pa.float64()),
+        ("profile", pa.string()),
+        ("stays", pa.int64()),
+        ("returns", pa.int64()),
+        ("arrivals", pa.int64()),
+        ("summary", pa.string()),
+        (
+            "list_members",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("post_id", pa.string()),
+                        ("reason", pa.string()),
+                        ("found", pa.bool_()),
+                        ("title", pa.string()),
+                        ("snippet", pa.string()),
+                        ("posted_at", TIMESTAMP),
+                        ("city", pa.string()),
+                        ("risk", pa.float64()),
+                        ("template_id", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        (
+            "list_identifiers",
+            pa.list_(pa.struct([("type", pa.string()), ("value", pa.string()), ("posts", pa.int64())])),
+        ),
+        ("list_identifier_posts", pa.list_(pa.list_(pa.string()))),
+        (
+            "list_places",
+            pa.list_(
+                pa.struct(
+                    [("post_id", pa.string()), ("name", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())]
+                )
+            ),
+        ),
+        (
+            "list_links",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("kind", pa.string()),
+                        ("key", pa.string()),
+                        ("pairs", pa.int64()),
+                        ("weight", pa.float64()),
+                        ("reason", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        (
+            "list_movements",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("phone", pa.string()),
+                        ("step", pa.int64()),
+                        ("city", pa.string()),
+                        ("from_city", pa.string()),
+                        ("arrived", TIMESTAMP),
+                        ("departed", TIMESTAMP),
+                        ("stay_days", pa.int64()),
+                        ("posts", pa.int64()),
+                        ("new_in_town", pa.bool_()),
+                        ("revisit", pa.bool_()),
+                    ]
+                )
+            ),
+        ),
+    ]
+)
+
+SEARCH_TERMS = pa.schema(
+    [
+        ("term", pa.string()),
+        ("pos", pa.int32()),
+        ("hidden", pa.bool_()),
+    ]
+)
+
+TERM_HEADS = pa.schema(
+    [
+        ("term", pa.string()),
+        ("pos", pa.int32()),
+    ]
+)
+
+IDENTIFIER_POSTS = pa.schema(
+    [
+        ("value_lower", pa.string()),
+        ("type", pa.string()),
+        ("value", pa.string()),
+        ("pos", pa.int32()),
+        ("post_id", pa.string()),
+        ("title", pa.string()),
+        ("snippet", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("city", pa.string()),
+        ("language", pa.string()),
+        ("risk", pa.float64()),
+        ("network_id", pa.string()),
+        ("platform", pa.string()),
+        ("kind", pa.string()),
+    ]
+)
+
+SEARCH_ROWS = pa.schema(
+    [
+        ("key_kind", pa.string()),
+        ("key", pa.string()),
+        ("pos", pa.int32()),
+        ("type", pa.string()),
+        ("value", pa.string()),
+        ("post_id", pa.string()),
+        ("title", pa.string()),
+        ("snippet", pa.string()),
+        ("posted_at", TIMESTAMP),
+        ("city", pa.string()),
+        ("language", pa.string()),
+        ("risk", pa.float64()),
+        ("network_id", pa.string()),
+        ("platform", pa.string()),
+        ("kind", pa.string()),
+    ]
+)
+
+POST_FACETS = pa.schema(
+    [
+        ("pos", pa.int32()),
+        ("city", pa.string()),
+        ("language", pa.string()),
+        ("site", pa.string()),
+        ("month", pa.string()),
+        ("template", pa.string()),
+        ("indicator_set", pa.string()),
+        ("domain_set", pa.string()),
+        ("network_set", pa.string()),
+        ("risk", pa.float32()),
+        ("posted", pa.float64()),
+        ("ingested", pa.float64()),
+    ]
+)
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "posts": POSTS,
+    "post_pages": POST_PAGES,
+    "network_pages": NETWORK_PAGES,
+    "search_terms": SEARCH_TERMS,
+    "term_heads": TERM_HEADS,
+    "identifier_posts": IDENTIFIER_POSTS,
+    "search_rows": SEARCH_ROWS,
+    "post_facets": POST_FACETS,
+}
