@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from unveil.cases.material import canonical_identifier, transfer_identifiers
-from unveil.identifiers import REGISTRY, canonical, find_identifiers
+from unveil.identifiers import canonical, find_identifiers
 from unveil.money.transfers import normalise_email, normalise_phone, normalise_side, normalise_wallet
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,7 +98,6 @@ def test_a_wallet_in_a_post_and_in_a_transfer_field_is_one_value(address: str, c
     assert canonical("wallet", address) == in_post[0]
     assert normalise_wallet(f" {address} ") == in_post[0]
     assert canonical_identifier("wallet", address, "BE") == in_post[0]
-    assert REGISTRY["wallet"].display(in_post[0]) in (address, address.lower(), WALLETS[1])
 
 
 def test_a_transfer_side_uses_the_same_canonical_values() -> None:

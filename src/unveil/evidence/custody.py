@@ -296,10 +296,3 @@ def _last_line(handle: IO[bytes]) -> bytes | None:
             return stripped.rsplit(b"\n", 1)[1]
     stripped = tail.rstrip(b"\n")
     return stripped or None
-
-
-def chain_hash_of(path: Path) -> str:
-    """Hash of the last line of a custody log file (``GENESIS`` when empty)."""
-    with path.open("rb") as handle:
-        last = _last_line(handle)
-    return line_hash(last) if last else GENESIS

@@ -1,7 +1,7 @@
 """Identifiers of every area: one class per type, in one registry (extract, money, cases, web search).
 
 Each type finds its identifiers in free text (``find``), makes a written value canonical
-(``normalise``), checks it (``validate``) and shows it (``display``). ``canonical`` is the one
+(``normalise``) and checks it (``validate``). ``canonical`` is the one
 way any area turns a written identifier (a post's span, a transfer's field, a search box) into
 the value the tables hold, so the same phone, e-mail, account or wallet written in an ad and in
 a transfer record is one value, and the online-to-money join sees it.

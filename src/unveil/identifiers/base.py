@@ -10,7 +10,7 @@ from unveil.identifiers.regions import Regions
 
 
 class IdentifierType(ABC):
-    """One kind of identifier: how to find it in text, make it canonical, check it and show it."""
+    """One kind of identifier: how to find it in text, make it canonical and check it."""
 
     name: ClassVar[str]
 
@@ -25,7 +25,3 @@ class IdentifierType(ABC):
     @abstractmethod
     def validate(self, value: str) -> bool:
         """True when a canonical value is a well-formed identifier of this type."""
-
-    def display(self, value: str) -> str:
-        """How an investigator reads the canonical value."""
-        return value

@@ -110,7 +110,3 @@ class Handle(IdentifierType):
     def validate(self, value: str) -> bool:
         service, _, name = value.partition(":")
         return bool(service) and re.fullmatch(NAME, name, re.IGNORECASE) is not None
-
-    def display(self, value: str) -> str:
-        service, _, name = value.partition(":")
-        return f"@{name} ({service})"

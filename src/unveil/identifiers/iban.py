@@ -51,6 +51,3 @@ class Iban(IdentifierType):
         except (SchwiftyException, ValueError):
             return False
         return True
-
-    def display(self, value: str) -> str:
-        return " ".join(value[i : i + 4] for i in range(0, len(value), 4))

@@ -550,9 +550,3 @@ class Phone(IdentifierType):
 
     def validate(self, value: str) -> bool:
         return value.startswith("+") and parse_phone(value[1:], self.default_region, True) == value
-
-    def display(self, value: str) -> str:
-        try:
-            return phonenumbers.format_number(phonenumbers.parse(value), PhoneNumberFormat.INTERNATIONAL)
-        except phonenumbers.NumberParseException:
-            return value

@@ -172,33 +172,3 @@ def is_valid(country_code: int, national: str) -> bool:
 @lru_cache(maxsize=512)
 def _country_code_of(region: str) -> int:
     return int(phonenumbers.country_code_for_valid_region(region))
-
-
-def _must(desc: Desc) -> str:
-    """A look-ahead: the whole (rest of the) number matches ``desc``."""
-    assert desc.pattern is not None
-    return "(?=" + _length_guard(desc) + f"(?:{desc.pattern.pattern})" + r"\Z)"
-
-
-def _exactly_mobile(rule: RegionRules) -> str | None:
-    """A pattern whose full match means ``rule.number_type(national) == MOBILE`` (None: never mobile)."""
-    if rule.same_mobile_and_fixed or rule.mobile.pattern is None or rule.general.pattern is None:
-        return None
-    refused = [desc for desc, _ in rule.special] + [rule.fixed_line]
-    return (
-        _must(rule.general) + "".join("(?!" + _must(d)[3:] for d in refused if d.pattern) + _must(rule.mobile) + r"\d*"
-    )
-
-
-@lru_cache(maxsize=64)
-def mobile_of_regions(regions: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern: the first of ``regions`` (single-region country codes) whose mobile numbers fit, by name."""
-    branches = []
-    for region in regions:
-        rules = rules_for(phonenumbers.country_code_for_region(region))
-        if len(rules) != 1 or rules[0].region != region:
-            raise ValueError(f"{region} shares its country code: not supported here")
-        body = _exactly_mobile(rules[0])
-        if body is not None:
-            branches.append(f"(?P<{region}>{body})")
-    return re.compile("|".join(branches)) if branches else None

@@ -117,12 +117,5 @@ class Wallet(IdentifierType):
             return "0x" + value[2:].lower()
         return value
 
-    def display(self, value: str) -> str:
-        """Ethereum addresses with their EIP-55 checksum case."""
-        if value.startswith("0x") and len(value) == 42 and value[2:].islower():
-            digest = keccak256(value[2:].encode()).hex()
-            return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(value[2:]))
-        return value
-
     def validate(self, value: str) -> bool:
         return wallet_service(value) is not None

@@ -299,10 +299,6 @@ def _split_large(graph: PostGraph, label: I64) -> I64:
     return label
 
 
-def _network_id(number: int) -> str:
-    return f"N{number:05d}"
-
-
 def _edges(graph: PostGraph, network_of: I64) -> pa.Table:
     a, b = network_of[graph.src], network_of[graph.dst]
     inside = np.flatnonzero((a == b) & (a > 0))
