@@ -82,6 +82,7 @@ PAIR_FEATURES = pa.schema(
         ("text_similarity", pa.float64()),
         ("style_similarity", pa.float64()),
         ("rare_shared", pa.int64()),
+        ("personal_shared", pa.int64()),
         ("d_upper_share", pa.float64()),
         ("d_emoji_share", pa.float64()),
         ("d_punct_share", pa.float64()),
