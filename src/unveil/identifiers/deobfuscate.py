@@ -73,7 +73,17 @@ DIGIT_TOKEN = re.compile(
 DIGIT_RUN = re.compile(r"\d+")
 WORD = re.compile(r"[^\W\d_]+")
 # A number word that is a whole word (the same words as ``WORD`` then a ``WORD_DIGIT`` lookup), one scan.
-NUMBER_WORD = re.compile(r"(?<![^\W\d_])(?:" + trie_pattern(sorted(WORD_DIGIT)) + r")(?![^\W\d_])")
+NUMBER_WORD = re.compile(
+    "(?:"
+    + "|".join(
+        # Each branch led by its first letter, the word-start check after it: the engine skips in C to those letters.
+        re.escape(first)
+        + rf"(?<![^\W\d_]{re.escape(first)})"
+        + trie_pattern(sorted(w[1:] for w in WORD_DIGIT if w[0] == first))
+        for first in sorted({word[0] for word in WORD_DIGIT})
+    )
+    + r")(?![^\W\d_])"
+)
 # What may lie between two groups of one number: spaces, line breaks, punctuation, emoji.
 MAX_GAP = 8
 GAP = re.compile(rf"(?:[^\w:%€$£@#&?]|_){{0,{MAX_GAP}}}")
@@ -91,7 +101,7 @@ COMPOUND_HINT = re.compile(
     r"(?:zero|one|two|three|four|five|six|seven|eight|nine)(?=[a-z0-9])"
     r"|\d(?=zero|one|two|three|four|five|six|seven|eight|nine|oh|to|for|ate)"
 )
-HOMOPHONE = re.compile(r"(?<![^\W\d_])(?:oh|too|to|for|ate)(?![^\W\d_])")
+HOMOPHONE = re.compile(r"(?:o(?<![^\W\d_]o)h|t(?<![^\W\d_]t)oo?|f(?<![^\W\d_]f)or|a(?<![^\W\d_]a)te)(?![^\W\d_])")
 # Digit groups separated by "x" or "×" ("0470x12x34x56").
 # (Led by the digit, the look-behind after it: the engine skips from digit to digit in C.)
 X_SEPARATED = re.compile(r"[0-9](?<![^\W_][0-9])[0-9]*(?:[x×][0-9]+)+(?![^\W_])")
@@ -423,6 +433,8 @@ def written_international(text: str, start: int) -> bool:
 
 def chain_rule(tokens: tuple[DigitToken, ...], multiline: bool) -> str:
     """Name of the de-obfuscation rules that read these tokens, e.g. ``spelled+digits``."""
+    if not multiline and len(tokens) == 1:
+        return tokens[0].rule
     rules = sorted({token.rule for token in tokens})
     if multiline:
         rules.append("split-lines")
