@@ -285,6 +285,7 @@ SEARCH_ROWS = pa.schema(
         ("network_id", pa.string()),
         ("platform", pa.string()),
         ("kind", pa.string()),
+        ("others", pa.string()),  # identifier rows: every identifier of the post
     ]
 )
 
