@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unveil.extract.extractor import extract_post
 from unveil.identifiers import REGISTRY, find_identifiers
 from unveil.identifiers.keccak import keccak256
 
@@ -111,3 +112,12 @@ def test_world_readings_agree_with_phonenumbers() -> None:
         assert expected in {reading.value for reading in world_readings(plain)}, (region, written)
         checked += 1
     assert checked > 300
+
+
+def test_one_number_written_twice_in_a_post_is_read_in_one_country() -> None:
+    # Invented: "0497 221 308" alone fits a landline of the named Dutch city's country (grouped as the
+    # Netherlands write it); its unspaced copy reads as a Belgian mobile. One number, one reading.
+    text = "Nu in Maastricht. Bel 0497 221 308 of whatsapp 0497221308."
+    phones = [item for item in extract_post(text, None).identifiers if item.type == "phone"]
+    assert [item.value for item in phones] == ["+32497221308", "+32497221308"]
+    assert all(item.ambiguous for item in phones)

@@ -24,6 +24,7 @@ from unveil.identifiers.deobfuscate import (
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.phonemeta import is_valid
 from unveil.identifiers.regions import (
+    SOURCES,
     Regions,
     best_world_reading,
     is_mobile,
@@ -475,6 +476,39 @@ def _not_a_phone_before(text: str, start: int) -> bool:
     return bool(window) and NOT_A_PHONE_BEFORE.search(window) is not None
 
 
+# Readings chosen by the post's evidence, not by how the number is written (a "+"/"00" prefix) or the record's country.
+INFERRED_SOURCES = frozenset(SOURCES) - {"prefix", "country"}
+
+
+def _one_reading_per_number(found: list[Found]) -> list[Found]:
+    """One number written twice in a post ("0497 221 308 ... 0497221308") is read in one country.
+
+    The copies are read one by one, and the grouping of one copy may fit a landline of a country
+    the post names ("0497 221 308": a number of Eersel, with Maastricht named) while the other copy
+    reads as a mobile of the workspace's region. When the copies of the same national number, each
+    read from the post's evidence, have exactly one mobile reading, every copy takes it (ads carry
+    mobile numbers), still marked ambiguous.
+    """
+    readings: dict[str, set[str]] = {}
+    for item in found:
+        if item.region_source in INFERRED_SOURCES:
+            readings.setdefault(split_e164(item.value)[1], set()).add(item.value)
+    if all(len(values) == 1 for values in readings.values()):
+        return found
+    chosen: dict[str, Found] = {}
+    for national, values in readings.items():
+        mobiles = [value for value in values if is_mobile(value)]
+        if len(values) > 1 and len(mobiles) == 1:
+            chosen[national] = next(item for item in found if item.value == mobiles[0])
+    result = []
+    for item in found:
+        pick = chosen.get(split_e164(item.value)[1]) if item.region_source in INFERRED_SOURCES else None
+        if pick is not None and pick.value != item.value:
+            item = Found("phone", pick.value, item.start, item.end, item.rule, None, pick.region_source, True)
+        result.append(item)
+    return result
+
+
 MAX_FIELD = 64
 
 
@@ -522,7 +556,7 @@ class Phone(IdentifierType):
                 continue
             for chain in chains(text, near, list(long_chain.tokens)) if near else [long_chain]:
                 found.extend(numbers_in_chain(text, chain, regions))
-        return found
+        return _one_reading_per_number(found) if len(found) > 1 else found
 
     def _read_around_postal_codes(
         self, text: str, long_chain: Chain, near: list[tuple[int, int]], postal: list[tuple[int, int]], regions: Regions
