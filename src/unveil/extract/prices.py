@@ -25,8 +25,9 @@ PRICE = re.compile(
 STARTS = re.compile(r"[\d€$£](?<![\w.,][\d€$£])")
 UNITS: dict[str, str] = {
     r"/\s?h\b|/\s?hr\b|/\s?hour|per\s+hour|an\s+hour|p/?u\b|per\s+uur|/\s?uur|de\s+l'heure|/\s?heure|la\s+heure"
-    r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora": "hour",
-    r"/\s?30\s?min|per\s+half\s+hour|la\s+demi[- ]heure|per\s+half\s+uur|/\s?½\s?h": "half_hour",
+    r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora|hr\b|ph\b": "hour",
+    r"/\s?30\s?min|per\s+half\s+hour|la\s+demi[- ]heure|per\s+half\s+uur|/\s?½\s?h|hh\b|hhr\b": "half_hour",
+    r"qv\b|qk\b": "quick_visit",
     r"/\s?nuit|la\s+nuit|per\s+night|a\s+night|/\s?night|per\s+nacht|/\s?nacht|pro\s+nacht|pe\s+noapte"
     r"|/\s?noapte|por\s+noche|all\s+night|toute\s+la\s+nuit|hele\s+nacht": "night",
     r"per\s+person|p\.?p\.?\b|/\s?pers|par\s+personne|per\s+persoon|pro\s+person|de\s+persoan[aă]|por\s+persona"
@@ -65,6 +66,8 @@ MARKET_UNITS = {
     "hh": "half_hour", "half hour": "half_hour", "half hr": "half_hour", "30 min": "half_hour", "30min": "half_hour",
     "qv": "quick_visit", "qk": "quick_visit", "quickie": "quick_visit", "hr": "hour",
     "1 hr": "hour", "1hr": "hour", "1 hour": "hour", "ovn": "night", "overnight": "night", "donation": None,
+    "hhr": "half_hour", "ph": "hour", "hour": "hour", "per hour": "hour", "an hour": "hour", "60 min": "hour",
+    "60min": "hour",
 }  # fmt: skip
 _MARKET = "|".join(sorted((re.escape(unit) for unit in MARKET_UNITS), key=len, reverse=True))
 _MARKET_AMOUNT = r"(?<![\d.,/'’$€£:-])(?P<amount>[3-9]\d|[1-9]\d{2}|[1-4]\d{3})(?![\d'’])"
@@ -72,12 +75,12 @@ MARKET_PRICE = re.compile(
     rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET})\b"
     rf"|\b(?P<before>{_MARKET})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
 )
-MARKET_HINT = re.compile(r"\b(?:hh|qv|qk|hr|hour|ovn|overnight|donation|quickie|30 ?min)\b|\d/hr")
+MARKET_HINT = re.compile(r"\b(?:hh|hhr|qv|qk|hr|ph|hour|ovn|overnight|donation|quickie|[36]0 ?min)\b|\d/hr")
 # One of these is in every ``MARKET_HINT`` match: a substring test first (a scan in C per word, no regex).
-MARKET_WORDS = ("hh", "qv", "qk", "hr", "hour", "ovn", "overnight", "donation", "quickie", "min")
+MARKET_WORDS = ("hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min")
 # "115 pounds" next to a body's measurements is a weight, not money.
 WEIGHT_CONTEXT = re.compile(
-    r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
+    r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weigh|weighs|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
 )
 
 
