@@ -245,7 +245,7 @@ def _phone_country(rng: random.Random, home: str) -> str:
         return "BE"
     if draw < 0.85 and home in ("RO", "BG", "HU", "NG", "UA", "IQ", "AL", "SY", "TR", "VN", "PL", "ES"):
         return home
-    return rng.choice(("NL", "FR", "DE", "GB"))
+    return rng.choice(("NL", "FR", "DE", "GB", "US"))
 
 
 def build_author(
@@ -259,7 +259,7 @@ def build_author(
     rng = FastRandom((seed * 1_000_003 + zlib.crc32(kind_name.encode())) * 10_000_019 + index)
     language = _pick(rng, kind.languages)
     start, end = _window(rng, False)
-    country = "BE" if rng.random() < 0.8 else rng.choice(("NL", "FR", "DE", "LU"))
+    country = "BE" if rng.random() < 0.8 else rng.choice(("NL", "FR", "DE", "LU", "GB", "US", "RO"))
     phones = (make_phone(rng, country),)
     template = _template(
         rng, f"A{kind_name[:3].upper()}{index:06d}-T0", kind, language, rng.random() < kind.indicator_rate

@@ -19,8 +19,12 @@ class NumberingPlan:
     trunk: str
     prefixes: tuple[str, ...]
     subscriber_digits: int
+    subscriber_first: str = "0123456789"  # the digits a subscriber number may start with (NANP: 2-9)
 
 
+US_AREA_CODES = tuple(
+    "213 214 305 310 312 323 404 415 424 469 512 602 617 702 713 718 786 818 832 909 915 917".split()  # noqa: SIM905
+)
 PLANS: dict[str, NumberingPlan] = {
     "BE": NumberingPlan(
         "32",
@@ -76,6 +80,8 @@ PLANS: dict[str, NumberingPlan] = {
     "SY": NumberingPlan("963", "0", ("93", "94", "95", "96", "98", "99"), 7),
     "TR": NumberingPlan("90", "0", ("50", "53", "54", "55"), 8),
     "HU": NumberingPlan("36", "06", ("20", "30", "70"), 7),
+    # North American numbers: an area code and seven digits, no trunk prefix (written "818 472 9051").
+    "US": NumberingPlan("1", "", US_AREA_CODES, 7, "23456789"),
 }
 
 
@@ -99,6 +105,8 @@ class Phone:
             return f"0{nsn[:area]} {nsn[area : area + 3]} {nsn[area + 3 : area + 5]} {nsn[area + 5 :]}"
         if self.country == "BE":
             return f"{plan.trunk}{nsn[:3]} {nsn[3:5]} {nsn[5:7]} {nsn[7:]}"
+        if self.country == "GB":
+            return f"0{nsn[:4]} {nsn[4:]}"  # 07400 123456
         if self.country in ("FR", "NL"):
             digits = plan.trunk + nsn
             return " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
@@ -128,6 +136,8 @@ def make_phone(rng: random.Random, country: str) -> Phone:
     plan = PLANS[country]
     prefix = rng.choice(plan.prefixes)
     subscriber = f"{rng.randrange(10**plan.subscriber_digits):0{plan.subscriber_digits}d}"
+    if subscriber[0] not in plan.subscriber_first:
+        subscriber = plan.subscriber_first[int(subscriber[1]) % len(plan.subscriber_first)] + subscriber[1:]
     return Phone(country, f"+{plan.calling_code}{prefix}{subscriber}")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from unveil_synth.identifiers import Phone, local_display
+from unveil_synth.identifiers import PLANS, Phone, local_display
 
 SPELLED: dict[str, tuple[str, ...]] = {
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
@@ -38,6 +38,17 @@ PHONE_RULES: tuple[tuple[str, float], ...] = (
     ("separators", 0.06),
     ("split_lines", 0.04),
     ("arabic_indic", 0.02),
+    # the ways seen on real ads from other countries (issue 17): hyphens and North American brackets,
+    # a "Tel:" label before a national number, a name or roses after it, English digits and number words
+    # glued with homophones, one separator between the groups, digits glued to a word, the number twice
+    ("dashed", 0.05),
+    ("labelled", 0.04),
+    ("name_after", 0.03),
+    ("roses_after", 0.03),
+    ("english_mixed", 0.03),
+    ("group_separators", 0.03),
+    ("glued", 0.03),
+    ("repeated", 0.02),
 )
 RULE_NAMES = tuple(rule for rule, _ in PHONE_RULES)
 RULE_CUMULATIVE = tuple(sum(w for _, w in PHONE_RULES[: i + 1]) for i in range(len(PHONE_RULES)))
@@ -79,7 +90,21 @@ _WAYS = {
     "separators": 5,
     "split_lines": 0,
     "arabic_indic": 0,
+    "dashed": 3,
+    "labelled": 4,
+    "name_after": 5,
+    "roses_after": 3,
+    "english_mixed": 3,
+    "group_separators": 5,
+    "glued": 3,
+    "repeated": 3,
 }
+ENGLISH = SPELLED["en"]
+# English words read as digits when glued to digits or number words ("4tofour", "for15", "oh8")
+HOMOPHONES = {"0": "oh", "2": "to", "4": "for", "8": "ate"}
+NAMES_AFTER = ("Rosa", "Kim", "Bella", "Nina", "Jade")
+GROUP_SEPARATORS = (" x ", "=", ":", "_", "•")
+REPEAT_EMOJI = (" 💋 ", " 🔥🔥 ", " ❤️ ")
 _BY_LANGUAGE = ("spelled", "spelled_mixed")
 _WRITTEN: dict[tuple[str, str, str, int], str] = {}
 
@@ -108,7 +133,49 @@ def _written(phone: Phone, rule: str, language: str, way: int) -> str:
         return "-_*•~"[way].join(digits)
     if rule == "split_lines":
         return f"{digits[:4]}\n{digits[4:7]}\n{digits[7:]}"
-    return "".join(ARABIC_INDIC[int(d)] for d in digits)  # arabic_indic
+    if rule == "arabic_indic":
+        return "".join(ARABIC_INDIC[int(d)] for d in digits)
+    return _written_abroad(phone, rule, local, way)
+
+
+def _written_abroad(phone: Phone, rule: str, local: str, way: int) -> str:
+    """The ways of writing seen on real ads from other countries (``PHONE_RULES``' second part)."""
+    groups = local.split(" ")
+    dashed = "-".join(groups)
+    if rule == "dashed":
+        if way == 1 and phone.country == "US":
+            return f"({groups[0]}) {groups[1]}-{groups[2]}"  # (424) 615-2280
+        if way == 2:
+            return "+" + PLANS[phone.country].calling_code + " " + "-".join(phone.international_display().split()[1:])
+        return dashed
+    if rule == "labelled":
+        return ("Tel: ", "Tel:", "tel. ", "TEL ")[way] + (local if way != 1 or phone.country != "US" else
+                                                          f"({groups[0]}) {groups[1]}-{groups[2]}")  # fmt: skip
+    if rule == "name_after":
+        return f"{dashed} {NAMES_AFTER[way]}"
+    if rule == "roses_after":
+        return local + (" 🌹🌹", " roses", "🌹")[way]
+    if rule == "english_mixed":
+        return " ".join(_english_group(group, way + i) for i, group in enumerate(groups))
+    if rule == "group_separators":
+        return GROUP_SEPARATORS[way].join(groups)
+    if rule == "glued":
+        return ("Phone" + dashed, local.replace(" ", "") + "Text", "Call" + dashed + " now")[way]
+    return REPEAT_EMOJI[way].join((local, local))  # repeated
+
+
+def _english_group(group: str, shift: int) -> str:
+    """One group of digits as English digits, number words and homophones glued together ("seven02")."""
+    written = []
+    for i, digit in enumerate(group):
+        turn = (i + shift) % 3
+        if turn == 0:
+            written.append(ENGLISH[int(digit)])
+        elif turn == 1 and digit in HOMOPHONES and written:
+            written.append(HOMOPHONES[digit])
+        else:
+            written.append(digit)
+    return "".join(written)
 
 
 EMAIL_RULES: tuple[tuple[str, float], ...] = (

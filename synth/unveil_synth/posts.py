@@ -26,6 +26,8 @@ DESTINATIONS = {
     "fa": {"UK": "انگلیس", "London": "لندن", "Italy": "ایتالیا", "Germany": "آلمان", "France": "فرانسه"},
     "fr": {"UK": "Angleterre", "London": "Londres", "Italy": "Italie", "Germany": "Allemagne"},
 }
+# Where an escort says she comes back from: cities abroad, written as their own country's ads write them.
+FOREIGN_CITIES = ("London, UK", "Las Vegas, Nevada", "Miami, FL", "Manchester", "Lagos", "Bucharest", "Sofia", "Paris")
 TRAVEL_ORIGINS = ("Sofia", "Bucharest", "Plovdiv", "Iasi", "Casablanca", "Tirana", "Warsaw", "Varna", "Constanta")
 EDIT_EMOJI = ("😘", "🌹", "🔥", "✅", "📞", "🙏", "⭐")
 # Boilerplate shared by unrelated advertisers: the footers that sites and agencies paste under ads.
@@ -395,6 +397,7 @@ def _actor_slots(actor: Actor, language: str) -> dict[str, Any]:
             else actor.route[0]
         ),
         "origin": TRAVEL_ORIGINS[actor.price % 9],
+        "abroad": FOREIGN_CITIES[actor.price % len(FOREIGN_CITIES)],
         "price_pp": actor.price + 40,
         "job": _escaped(jobs[actor.job % len(jobs)]),
         "wage": 14 + actor.price % 5,
