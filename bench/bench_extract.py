@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from bench.harness import Metrics, benchmark, timed
 from unveil.config import Settings
 from unveil.engine import create_engine
-from unveil.extract.evaluate import evaluate, matcher_finder, read_devset, unveil_finder
+from unveil.extract.evaluate import evaluate, evaluate_groups, matcher_finder, read_devset, unveil_finder
 from unveil.extract.stage import extract_batch
 from unveil.identifiers.deobfuscate import NUMBER_WORDS
 from unveil.tables import TableRef, write_batches
@@ -110,15 +110,117 @@ def realistic_post(rng: random.Random) -> str:
     return " ".join(parts).format(**slots)
 
 
+# Foreign numbers in posts that give no country (issue 17): national numbers of the countries a Belgian
+# investigator meets, written as their own ads write them, beside a place of that country or none at all.
+FOREIGN_SHARE = 0.2  # of the benchmark's posts: no country given, a foreign number
+FOREIGN_PLANS = {  # region: (national prefixes, digits after the prefix)
+    "US": (("213", "310", "323", "424", "702", "713", "818", "915", "917"), 7),
+    "GB": (("074", "075", "077", "078", "079"), 8),
+    "FR": (("06", "07"), 8),
+    "NL": (("06",), 8),
+    "RO": (("072", "073", "074", "075", "076"), 7),
+    "BG": (("087", "088", "089"), 7),
+    "NG": (("0803", "0806", "0813", "0703", "0816"), 7),
+}
+FOREIGN_PLACES = {
+    "US": ["Las Vegas, NV", "Houston, TX", "Miami", "Nevada", "Los Angeles", ""],
+    "GB": ["London", "Manchester", "Maidstone, Kent", "Essex", "Leeds, West Yorkshire", ""],
+    "FR": ["Lille", "Paris", "Lyon", "Marseille", ""],
+    "NL": ["Rotterdam", "Amsterdam", "Utrecht", ""],
+    "RO": ["București", "Cluj-Napoca", "Iași", ""],
+    "BG": ["София", "Пловдив", "Varna", ""],
+    "NG": ["Lagos", "Abuja", "Benin City", ""],
+}
+FOREIGN_OPENINGS = {
+    "US": "{name} 💋 new in {place}. {price} hh, {night} hr. Text {phone}",
+    "GB": "{name}, new girl in {place}! £{price} ph, call {phone}",
+    "FR": "{name}, nouvelle à {place}. {price}€ la demi-heure. Appelle {phone}",
+    "NL": "{name}, nieuw in {place}. {price} euro per uur. Bel {phone}",
+    "RO": "{name}, nouă în {place}. {price} lei pe oră. Sună {phone}",
+    "BG": "{name}, ново момиче, {place}. {price} лв на час. Тел {phone}",
+    "NG": "{name} in {place}, available now. Call or WhatsApp {phone}",
+}
+
+
+def foreign_number(rng: random.Random, region: str) -> tuple[str, str]:
+    """A valid national number of ``region``: (national digits, E.164)."""
+    prefixes, length = FOREIGN_PLANS[region]
+    while True:
+        digits = (
+            rng.choice(prefixes) + str(rng.randint(2, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(length - 1))
+        )
+        number = phonenumbers.parse(digits, region)
+        if phonenumbers.is_valid_number(number):
+            return digits, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def written_foreign(rng: random.Random, region: str, digits: str) -> str:
+    """A foreign national number as ads write it: groups, dashes, brackets, "Tel:", a name or roses after,
+    bullets, two copies."""
+    if region == "US":
+        groups = [digits[:3], digits[3:6], digits[6:]]
+    elif region in ("FR", "NL"):
+        groups = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+    elif region == "GB":
+        groups = [digits[:5], digits[5:]]
+    else:
+        groups = [digits[:4], digits[4:7], digits[7:]]
+    style = rng.randrange(8)
+    if style == 1:
+        return "-".join(groups)
+    if style == 2 and region == "US":
+        return f"({groups[0]}) {groups[1]}-{groups[2]}"
+    if style == 3:
+        return "Tel: " + " ".join(groups)
+    if style == 4:
+        return "-".join(groups) + " " + rng.choice(NAMES)
+    if style == 5:
+        return " ".join(groups) + " 🌹🌹"
+    if style == 6:
+        return "•".join(groups)
+    if style == 7:
+        return f"{digits} 💋 {digits}"
+    return " ".join(groups)
+
+
+def foreign_post(rng: random.Random) -> tuple[str, list[str], str]:
+    """One post with a foreign number and no country: (text, E.164 of each number written, their region)."""
+    region = rng.choice(list(FOREIGN_PLANS))
+    digits, e164 = foreign_number(rng, region)
+    place = rng.choice(FOREIGN_PLACES[region])
+    phone = written_foreign(rng, region, digits)
+    text = FOREIGN_OPENINGS[region].format(
+        name=rng.choice(NAMES), place=place or "town", price=rng.choice([80, 100, 120, 150]),
+        night=rng.choice([200, 250, 300]), phone=phone,
+    )  # fmt: skip
+    return f"{text} {rng.choice(FILLER)}", [e164] * (1 + phone.count("💋")), region
+
+
+def foreign_records(count: int, seed: int) -> list[dict[str, object]]:
+    """``count`` labelled foreign posts with no country, for precision and recall (``evaluate``)."""
+    rng = random.Random(seed)
+    records: list[dict[str, object]] = []
+    for number in range(count):
+        text, phones, region = foreign_post(rng)
+        records.append({"id": f"foreign-{number}", "style": region, "text": text, "region": None, "phone": phones})
+    return records
+
+
 def realistic_posts(count: int, seed: int) -> Iterator[pa.RecordBatch]:
-    """``count`` posts as record batches of (post_id, text, region)."""
+    """``count`` posts as record batches of (post_id, text, region): Belgian-style posts with their region and
+    a share (``FOREIGN_SHARE``) of posts with a foreign number and no region."""
     rng = random.Random(seed)
     for first in range(0, count, 10_000):
         size = min(10_000, count - first)
+        texts: list[str] = []
+        regions: list[str | None] = []
+        for _ in range(size):
+            foreign = rng.random() < FOREIGN_SHARE
+            texts.append(foreign_post(rng)[0] if foreign else realistic_post(rng))
+            regions.append(None if foreign else "BE")
         yield pa.RecordBatch.from_pydict(
-            {"post_id": [f"p{first + i:08d}" for i in range(size)],
-             "text": [realistic_post(rng) for _ in range(size)], "region": ["BE"] * size}
-        )  # fmt: skip
+            {"post_id": [f"p{first + i:08d}" for i in range(size)], "text": texts, "region": regions}
+        )
 
 
 def whole_extraction_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -173,6 +275,7 @@ def throughput(scale: str) -> Metrics:
         "speed_ratio_unveil_vs_baseline": round(base["seconds"] / ours["seconds"], 2),
         "unveil_devset_phone_recall": recall["unveil"],
         "baseline_devset_phone_recall": recall["baseline"],
+        "foreign_no_country_share": FOREIGN_SHARE,
     }
 
 
@@ -201,4 +304,30 @@ def quality(scale: str) -> Metrics:
     metrics["heldout_unveil_phone_precision"] = round(ours.precision, 4)
     metrics["heldout_unveil_phone_recall"] = round(ours.recall, 4)
     metrics["heldout_baseline_matcher_phone_recall"] = round(theirs.recall, 4)
+    metrics.update(_no_country_quality(scale))
+    return metrics
+
+
+FOREIGN_TEXTS = {"small": 1_400, "full": 7_000}
+WORLD_DEVSET = DEVSET.parent / "world_devset"
+
+
+def _no_country_quality(scale: str = "small") -> Metrics:
+    """Phone precision and recall on posts that give no country: the benchmark's foreign posts (per region of
+    the number) and the hand-labelled ads of ten countries' styles (``tests/extract/world_devset``)."""
+    metrics: Metrics = {}
+    records = foreign_records(FOREIGN_TEXTS[scale], seed=17)
+    for name, finder in (("unveil", unveil_finder), ("baseline_matcher", matcher_finder)):
+        score = evaluate(records, finder, ("phone",), default_country=None)["phone"]
+        metrics[f"no_country_{name}_phone_precision"] = round(score.precision, 4)
+        metrics[f"no_country_{name}_phone_recall"] = round(score.recall, 4)
+    metrics["no_country_texts"] = len(records)
+    for region, scores in evaluate_groups(records, unveil_finder, "style", ("phone",), None).items():
+        metrics[f"no_country_unveil_phone_precision_{region}"] = round(scores["phone"].precision, 4)
+        metrics[f"no_country_unveil_phone_recall_{region}"] = round(scores["phone"].recall, 4)
+    world = read_devset(WORLD_DEVSET)
+    score = evaluate(world, unveil_finder, ("phone",), default_country=None)["phone"]
+    metrics["world_devset_texts"] = len(world)
+    metrics["world_devset_unveil_phone_precision"] = round(score.precision, 4)
+    metrics["world_devset_unveil_phone_recall"] = round(score.recall, 4)
     return metrics

@@ -224,3 +224,25 @@ def test_a_state_or_county_chooses_the_phone_region() -> None:
     }
     mention = find_places("Touring Nevada")[0]
     assert (mention.place.kind, mention.place.country) == ("region", "US")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$180 hh, $300/hr", [(180.0, "USD", "half_hour"), (300.0, "USD", "hour")]),
+        ("£140 ph, 90 ph for regulars", [(140.0, "GBP", "hour"), (90.0, None, "hour")]),
+        ("120 roses hh", [(120.0, "ROSES", "half_hour")]),
+        ("half hour 130, hour 220", [(130.0, None, "half_hour"), (220.0, None, "hour")]),
+        ("30 min 90 60 min 160", [(90.0, None, "half_hour"), (160.0, None, "hour")]),
+        ("qv 70, hhr 110, hr 190", [(70.0, None, "quick_visit"), (110.0, None, "half_hour"), (190.0, None, "hour")]),
+        ("only 260 per hour", [(260.0, None, "hour")]),
+    ],
+)
+def test_market_units_after_and_before_an_amount(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    assert [(p.amount, p.currency, p.unit) for p in find_prices(text)] == expected
+
+
+def test_a_weight_is_not_money_even_in_pounds() -> None:
+    assert find_prices("I weigh 125 pounds, 5 ft 5") == []
+    assert find_prices("she weighs 118 pounds") == []
+    assert find_prices("open 24 hour, 7 days") == []
