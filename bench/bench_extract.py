@@ -330,4 +330,9 @@ def _no_country_quality(scale: str = "small") -> Metrics:
     metrics["world_devset_texts"] = len(world)
     metrics["world_devset_unveil_phone_precision"] = round(score.precision, 4)
     metrics["world_devset_unveil_phone_recall"] = round(score.recall, 4)
+    heldout = read_devset(DEVSET.parent / "world_heldout")
+    score = evaluate(heldout, unveil_finder, ("phone",), default_country=None)["phone"]
+    metrics["world_heldout_texts"] = len(heldout)
+    metrics["world_heldout_unveil_phone_precision"] = round(score.precision, 4)
+    metrics["world_heldout_unveil_phone_recall"] = round(score.recall, 4)
     return metrics
