@@ -121,3 +121,12 @@ def test_one_number_written_twice_in_a_post_is_read_in_one_country() -> None:
     phones = [item for item in extract_post(text, None).identifiers if item.type == "phone"]
     assert [item.value for item in phones] == ["+32497221308", "+32497221308"]
     assert all(item.ambiguous for item in phones)
+
+
+def test_a_trunk_prefix_written_where_a_plan_leaves_it_out_ranks_that_plan_lower() -> None:
+    # Invented: "0901 234 5678" spelled out fits Nigeria (0 + 901...) and India (0 + 90123 45678); Indians
+    # write their mobiles without the 0, Nigerians with it.
+    text = "Call me: zero nine zero one two three four five six seven eight"
+    phones = [item for item in extract_post(text, None).identifiers if item.type == "phone"]
+    assert [(item.value, item.ambiguous) for item in phones] == [("+2349012345678", True)]
+    assert [item.value for item in extract_post("call 9012345678", "IN").identifiers] == ["+919012345678"]

@@ -205,6 +205,8 @@ def best_world_reading(
         agreeing = sum(1 for region in votes if region in reading.regions)
         if breaks and any(breaks <= groups for groups in national_groupings(reading.value, digits)):
             agreeing += 2  # written the way that country writes its numbers
+        if len(digits) > len(split_e164(reading.value)[1]) and trunk_optional(reading.value):
+            agreeing -= 1  # a trunk prefix written where that country's own format leaves it out (India's mobiles)
         prior = min((PRIOR_RANK.get(region, len(PRIOR)) for region in reading.regions), default=len(PRIOR))
         return -agreeing, prior, reading.value
 
