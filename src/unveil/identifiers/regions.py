@@ -263,6 +263,7 @@ def national_groupings(value: str, written: str) -> tuple[frozenset[int], ...]:
     return tuple(groupings)
 
 
+@lru_cache(maxsize=65536)
 def trunk_optional(value: str) -> bool:
     """True when the national format of the number's plan may leave the trunk prefix out (India's mobiles)."""
     code, national = split_e164(value)
