@@ -153,6 +153,16 @@ def test_the_scrubber_keeps_hashes_and_words_that_only_look_alike() -> None:
     assert scrub("2 rooms x 3 nights, EUR 450") == "2 rooms x 3 nights, EUR 450"
 
 
+def test_a_known_number_glued_to_a_word_is_replaced() -> None:
+    scrub = Scrubber(Pseudonymiser(KEY), "BE")
+    scrub.know("06-19-03-99-49", "phone-1111111111111111")
+    scrub.know("917 555 4471", "phone-2222222222222222")
+    assert scrub("Pas de numéros masqués. Phone06-19-03-99-49") == "Pas de numéros masqués. Phonephone-1111111111111111"
+    glued_after = scrub("call 917 555 4471Text me")
+    assert "phone-2222222222222222Text me" in glued_after and "4471" not in glued_after
+    assert scrub("ref 106-19-03-99-49 kept") == "ref 106-19-03-99-49 kept"  # a longer number is another number
+
+
 def test_ftm_keeps_pseudonyms_under_keywords(tmp_path: Path) -> None:
     import json
 

@@ -10,7 +10,9 @@ HMAC-SHA256 over ``kind:value`` keyed with the workspace's ``secret_key``.
    first pass did not record, and identifiers in titles, summaries or references, are caught;
    a text longer than the extractor's 100,000 characters is read in overlapping windows);
 3. every known raw value (a party's name, a phone as written on a transfer, an identifier's
-   canonical or raw form) found as whole words, case-insensitively.
+   canonical or raw form) found as whole words, case-insensitively; digits glued to letters
+   (``Phone06-19-03-99-49``, ``4471Text``) count as words of their own, so a number written
+   against a word is still replaced.
 
 Overlapping spans are merged and replaced by the pseudonyms of all of them, so no part of any
 identifier is left behind.
@@ -28,7 +30,8 @@ from unveil.extract.prices import find_prices
 from unveil.identifiers import find_identifiers
 
 Span = tuple[int, int, str]
-WORD = re.compile(r"\w+")
+# A run of digits or a run of letters: a phone glued to a word ("Phone0619...") is still a word of its own.
+WORD = re.compile(r"\d+|[^\W\d]+")
 # Hex digests and pseudonyms already in a text: the phone reader must not read their digits.
 HEX = re.compile(r"(?i)\b(?:[a-z]+-)?[0-9a-f]{16,}\b")
 MIN_KNOWN = 3
@@ -127,10 +130,15 @@ class Scrubber:
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` does not begin or end inside a word."""
-    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
-    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    """True when ``text[start:end]`` does not begin or end inside a word (a run of letters or of digits)."""
+    before = start > 0 and _joined(text[start - 1], text[start])
+    after = end < len(text) and _joined(text[end - 1], text[end])
     return not (before or after)
+
+
+def _joined(left: str, right: str) -> bool:
+    """True when two neighbouring characters belong to one word: both letters or both digits."""
+    return left.isalnum() and right.isalnum() and left.isdigit() == right.isdigit()
 
 
 def _replace(text: str, spans: list[Span]) -> str:
