@@ -8,31 +8,22 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from unveil.extract import schema as extract_schema
+from unveil.indicators import schema as indicators_schema
+from unveil.ingest import schema as ingest_schema
+
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+
+def _rows_of(table: pa.Schema) -> pa.DataType:
+    """A post's rows of a per-post table, as a list of structs without the ``post_id``."""
+    return pa.list_(pa.struct([field for field in table if field.name != "post_id"]))
+
 
 POSTS = pa.schema(
     [
         ("pos", pa.int32()),
-        ("post_id", pa.string()),
-        ("source_id", pa.string()),
-        ("source_file", pa.string()),
-        ("record_no", pa.int64()),
-        ("evidence_sha256", pa.string()),
-        ("kind", pa.string()),
-        ("platform", pa.string()),
-        ("url", pa.string()),
-        ("author", pa.string()),
-        ("title", pa.string()),
-        ("text", pa.string()),
-        ("posted_at", TIMESTAMP),
-        ("captured_at", TIMESTAMP),
-        ("region", pa.string()),
-        ("city", pa.string()),
-        ("images", pa.list_(pa.string())),
-        ("record_sha256", pa.string()),
-        ("image_refs", pa.list_(pa.string())),
-        ("metadata", pa.string()),
-        ("version_of", pa.string()),
+        *ingest_schema.POSTS,
         ("ingested_at", TIMESTAMP),
         ("best_city", pa.string()),
         ("language", pa.string()),
@@ -81,55 +72,19 @@ POST_PAGES = pa.schema(
         ),
         (
             "list_indicators",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("indicator_id", pa.string()),
-                        ("domain", pa.string()),
-                        ("category", pa.string()),
-                        ("start", pa.int32()),
-                        ("end", pa.int32()),
-                        ("matched", pa.string()),
-                        ("weight", pa.float64()),
-                        ("source", pa.string()),
-                    ]
-                )
-            ),
+            _rows_of(indicators_schema.INDICATORS),
         ),
         (
             "list_scores",
-            pa.list_(pa.struct([("domain", pa.string()), ("score", pa.float64()), ("risk", pa.float64())])),
+            _rows_of(indicators_schema.SCORES),
         ),
         (
             "list_places",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("place_id", pa.string()),
-                        ("name", pa.string()),
-                        ("kind", pa.string()),
-                        ("country", pa.string()),
-                        ("lat", pa.float64()),
-                        ("lon", pa.float64()),
-                        ("start", pa.int32()),
-                        ("end", pa.int32()),
-                    ]
-                )
-            ),
+            _rows_of(extract_schema.PLACES),
         ),
         (
             "list_prices",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("amount", pa.float64()),
-                        ("currency", pa.string()),
-                        ("unit", pa.string()),
-                        ("start", pa.int32()),
-                        ("end", pa.int32()),
-                    ]
-                )
-            ),
+            _rows_of(extract_schema.PRICES),
         ),
         ("list_ages", pa.list_(pa.struct([("age", pa.int32()), ("start", pa.int32()), ("end", pa.int32())]))),
         ("list_networks", pa.list_(pa.struct([("network_id", pa.string()), ("reason", pa.string())]))),
