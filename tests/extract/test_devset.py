@@ -70,10 +70,11 @@ WORLD_DEVSET = Path(__file__).parent / "world_devset"
 
 
 def test_world_devset_reaches_the_phone_bar_with_no_country() -> None:
-    """Ten countries' styles, no country given; precision and recall reported per style."""
+    """Ten countries' styles and the failure classes of real ads (``classes.jsonl``), no country given unless a
+    record gives one; precision and recall reported per style."""
     records = read_devset(WORLD_DEVSET)
-    assert len(records) >= 300
-    assert len({record["style"] for record in records}) == 10
+    assert len(records) >= 330
+    assert len({record["style"] for record in records}) >= 10
     for style, scores in evaluate_groups(records, unveil_finder, "style", default_country=None).items():
         phone = scores["phone"]
         print(f"\n{style}: phone precision {phone.precision:.3f} recall {phone.recall:.3f}")

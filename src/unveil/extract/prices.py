@@ -18,7 +18,9 @@ CURRENCIES: dict[str, str] = {
 _CUR = "|".join(sorted((re.escape(c) for c in CURRENCIES), key=len, reverse=True))
 AMOUNT = r"(?P<amount>(?<!\d[ .])\d{1,3}(?:[ .]\d{3})+|\d{1,6})(?:[.,](?P<cents>\d{1,2}))?(?!\d)"
 PRICE = re.compile(
-    rf"(?i)(?<![\w.,])(?:{AMOUNT}\s?(?P<after>{_CUR})(?![^\W\d_])"
+    # A sign written before the next amount ("602 117 £70", "£80 £120") is that amount's, not this one's: "$" and
+    # "£" stand before the amount, "€" glued to a digit does.
+    rf"(?i)(?<![\w.,])(?:{AMOUNT}\s?(?P<after>{_CUR})(?![^\W\d_])(?!(?<=[$£])\s?\d)(?!(?<=€)\d)"
     rf"|(?P<before>[€$£])\s?(?P<amount2>\d{{1,6}})(?:[.,](?P<cents2>\d{{1,2}}))?(?![\d,.]\d))"
 )
 # Where a price can start (a digit or a currency sign not glued to a word): candidates for PRICE.match.

@@ -308,7 +308,8 @@ def _with_homophones(lowered: str, tokens: list[DigitToken]) -> list[DigitToken]
     for match in HOMOPHONE.finditer(lowered, tokens[0].end, tokens[-1].start):
         before = match.start() - 1 if lowered[match.start() - 1 : match.start()] == " " else match.start()
         after = match.end() + 1 if lowered[match.end() : match.end() + 1] == " " else match.end()
-        if before in ends and after in starts:
+        # A homophone inside a word of digits and number words ("4to1") is a token already (``_compound_tokens``).
+        if before in ends and after in starts and match.start() not in starts:
             found.append(DigitToken(match.start(), match.end(), HOMOPHONES[match.group()], "spelled"))
     return sorted(tokens + found) if found else tokens
 

@@ -301,12 +301,24 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
     tiers: list[Tier] = [written_with_prefix]
     country = regions.country
     if country:
+        neighbours = tuple((region, source) for region, source in regions.evidence if region != country)
 
         def in_country(
             text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
         ) -> Reading | None:
             value = None if intl else parse_as_written(cand, country)
-            return (value, "country", False) if value else None
+            if value is None:
+                return None
+            if i != j and not is_mobile(value):
+                # A landline of the record's country written exactly as a mobile of a region of the post's
+                # evidence or the workspace ("0473 55 18 20": a Belgian mobile in a post from Lille) is that mobile.
+                lengths = tuple(len(token.digits) for token in tokens[i : j + 1])
+                if not _grouped_exactly(value, cand, lengths):
+                    for region, source in neighbours:
+                        other = parse_as_written(cand, region)
+                        if other and is_mobile(other) and _grouped_exactly(other, cand, lengths):
+                            return other, source, True
+            return value, "country", False
 
         tiers.append(in_country)
     if labelled:
@@ -385,6 +397,11 @@ PHONE_CUE = re.compile(
 )
 
 
+PHONE_CUE_AFTER = re.compile(
+    r"(?i)\W{0,6}(?:call|text|txt|sms|whats\s?app|viber|signal|telegram|wa)\b(?:\s+(?:me|now|only|anytime))?\b"
+)
+
+
 WEAK_GAP = frozenset(" \t-.,()/•·_=x×*")
 # Separators a number is written with to evade filters ("0497•221•308", "0470_12_34", "602 x 918").
 EVASIVE_GAP = frozenset("•·_=x×*")
@@ -414,6 +431,10 @@ def _phone_like(text: str, tokens: tuple[DigitToken, ...], i: int, j: int, candi
         return True  # three groups or more, the whole chain: "622 987 654" (Spain writes 622 98 76 54)
     if PHONE_CUE.search(text, max(0, tokens[i].start - 16), tokens[i].start) is not None:
         return True
+    if PHONE_CUE_AFTER.match(text, tokens[j].end, tokens[j].end + 16) is not None:
+        return True  # "08134402876 call now", "... text me"
+    if len(tokens) > j - i + 1 and "".join([token[2] for token in tokens]).count(candidate) >= 2:
+        return True  # the same number written twice in a row ("7135528890 🔥 7135528890")
     if i != 0 or j != len(tokens) - 1:
         return False
     return any(token.rule in OBFUSCATED_RULES for token in tokens) or any(
@@ -466,7 +487,8 @@ def _grouped_like_plan(candidate: str, lengths: tuple[int, ...]) -> bool:
 NOT_A_PHONE_BEFORE = re.compile(
     r"(?i)(?:\b(?:order|ref|reference|invoice|factuur|facture|commande|comanda|comandă|pedido|bestelling|bestelnummer"
     r"|поръчка|pnr|booking|reservation|tracking|isbn|zip|zips|postcode"
-    r"|zipcode|code|id|ad\s?id|post\s?id|sku|case|bon)|#|n°|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
+    # ("Boise, ID 208...": after a comma, "ID" is Idaho's code after its city, not a label)
+    r"|zipcode|code|(?<!,\s)id|ad\s?id|post\s?id|sku|case|bon)|#|n°|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
 )
 
 
