@@ -87,6 +87,33 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
     assert valid > 150
 
 
+def test_leading_digit_table_admits_every_valid_number() -> None:
+    """The heads table is a filter before the patterns: it never turns a valid number away."""
+    import random
+
+    import phonenumbers
+
+    from unveil.identifiers.phonemeta import is_valid, leading_digits
+
+    rng = random.Random(11)
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            national = phonenumbers.national_significant_number(example)
+            for _ in range(20):
+                digits = national[:3] + "".join(rng.choice("0123456789") for _ in national[3:])
+                number = phonenumbers.parse("+" + str(example.country_code) + digits)
+                if phonenumbers.is_valid_number(number):
+                    heads = leading_digits(example.country_code)
+                    assert heads is None or heads.admits(digits), (region, digits)
+                    assert is_valid(example.country_code, digits)
+                    checked += 1
+    assert checked > 3_000
+
+
 def test_world_readings_agree_with_phonenumbers() -> None:
     """Every region's reading of a nationally written number is the library's (``parse`` in that region)."""
     import random

@@ -4,11 +4,15 @@
 it is most of the cost of reading phone numbers out of millions of posts. This module follows the
 same rules (``region_code_for_number``, then ``_number_type_helper``: the general description,
 then each number type in the library's order) over the same metadata, with every pattern compiled
-once per country code. ``tests/extract/test_identifiers.py`` checks it agrees with the library.
+once per country code. Before any pattern, a table of the first digits each country code's valid
+numbers of each length can start with (``leading_digits``, read from the same patterns) turns most
+candidates away: a number read in every region's plan fails most plans there.
+``tests/extract/test_identifiers.py`` checks it agrees with the library.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,6 +155,9 @@ def _region_rules(country_code: int, national: str) -> RegionRules | None:
 
 def number_type(country_code: int, national: str) -> int:
     """The ``PhoneNumberType`` of a national significant number (``UNKNOWN`` when invalid)."""
+    heads = leading_digits(country_code)
+    if heads is not None and not heads.admits(national):
+        return PhoneNumberType.UNKNOWN
     rule = _region_rules(country_code, national)
     if rule is None:
         return PhoneNumberType.UNKNOWN
@@ -161,6 +168,9 @@ def number_type(country_code: int, national: str) -> int:
 
 def is_valid(country_code: int, national: str) -> bool:
     """``phonenumbers.is_valid_number`` of the number ``+<country_code><national>``."""
+    heads = leading_digits(country_code)
+    if heads is not None and not heads.admits(national):
+        return False  # no plan of the country code has a valid number this long starting so
     rule = _region_rules(country_code, national)
     if rule is None:
         return False
@@ -172,3 +182,135 @@ def is_valid(country_code: int, national: str) -> bool:
 @lru_cache(maxsize=512)
 def _country_code_of(region: str) -> int:
     return int(phonenumbers.country_code_for_valid_region(region))
+
+
+# The first ``HEAD`` digits of every valid number of a country code, read once per process from its plans'
+# patterns: a national number whose head is not among them is invalid without trying any pattern (most
+# candidates read in "every region" or checked for another country's reading fail there).
+HEAD = 3
+_parser: Any = importlib.import_module("re._parser")
+DIGITS = frozenset("0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Heads:
+    """The heads of a country code's valid numbers, by national length (``other``: any length not listed)."""
+
+    by_length: dict[int, frozenset[str]]
+    other: frozenset[str]
+
+    def admits(self, national: str) -> bool:
+        """False when no valid number of the country code is this long and starts with these digits."""
+        return national[:HEAD] in self.by_length.get(len(national), self.other)
+
+
+@lru_cache(maxsize=512)
+def leading_digits(country_code: int) -> Heads | None:
+    """The ``HEAD``-digit heads (whole numbers, when shorter) of the valid numbers of ``country_code``.
+
+    A superset, never a subset: from each number type's pattern and possible lengths (a valid
+    number matches one type of its region's plan), look-aheads left out (they only narrow); a
+    pattern this reading does not follow gives None (no filter).
+    """
+    by_length: dict[int, set[str]] = {}
+    other: set[str] = set()
+    for rule in rules_for(country_code):
+        if rule.valid is None:
+            continue  # never valid
+        types = (
+            [desc for desc, _ in rule.special]
+            + [rule.fixed_line]
+            + ([] if rule.same_mobile_and_fixed else [rule.mobile])
+        )
+        for desc in types:
+            if desc.pattern is None:
+                continue
+            try:
+                found = _heads(_parser.parse(desc.pattern.pattern))
+            except _Unknown:
+                return None
+            lengths = desc.lengths & rule.general.lengths if rule.general.lengths else desc.lengths
+            if not desc.lengths:
+                if rule.general.lengths:
+                    lengths = rule.general.lengths
+                else:
+                    other |= found
+                    continue
+            for length in lengths:
+                by_length.setdefault(length, set()).update(found)
+    return Heads({length: frozenset(heads | other) for length, heads in by_length.items()}, frozenset(other))
+
+
+class _Unknown(Exception):
+    """A regular-expression construct the head reading does not follow."""
+
+
+def _concat(left: set[str], right: set[str]) -> set[str]:
+    """Every head of ``left`` followed by every head of ``right``, cut to ``HEAD`` (full heads stay as they are)."""
+    full = {head for head in left if len(head) >= HEAD}
+    return full | {(head + tail)[:HEAD] for head in left if len(head) < HEAD for tail in right}
+
+
+def _heads(items: Any) -> set[str]:
+    """The truncated language (every matching string cut to ``HEAD`` characters) of a parsed sequence."""
+    heads = {""}
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            part = {chr(value)} & DIGITS
+        elif name == "IN":
+            part = _charset(value)
+        elif name == "SUBPATTERN":
+            part = _heads(value[-1])
+        elif name == "BRANCH":
+            part = set()
+            for branch in value[1]:
+                part |= _heads(branch)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = value
+            part = _repeat(_heads(sub), low, high)
+        elif name in ("ASSERT", "ASSERT_NOT", "AT"):
+            continue  # look-arounds and anchors only narrow the language
+        elif name == "ATOMIC_GROUP":
+            part = _heads(value)
+        else:
+            raise _Unknown(name)
+        heads = _concat(heads, part)
+        if not heads:
+            return heads
+    return heads
+
+
+def _charset(items: Any) -> set[str]:
+    chars: set[str] = set()
+    negate = False
+    for op, value in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.add(chr(value))
+        elif name == "RANGE":
+            chars.update(chr(code) for code in range(value[0], value[1] + 1) if chr(code) in DIGITS)
+        elif name == "CATEGORY" and str(value) in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
+            chars.update(DIGITS)
+        else:
+            raise _Unknown(name)
+    return set(DIGITS - chars) if negate else chars & DIGITS
+
+
+def _repeat(part: set[str], low: int, high: int) -> set[str]:
+    """The truncated language of ``part`` repeated ``low`` to ``high`` times."""
+    result: set[str] = set()
+    current = {""}
+    count = 0
+    while True:
+        if count >= low:
+            result |= current
+        if count == high or not current:
+            return result
+        following = _concat(current, part)
+        count += 1
+        if following == current and count > low:
+            return result  # every head full (or stable): more repetitions add nothing
+        current = following
