@@ -72,8 +72,9 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
 
     import phonenumbers
 
-    from unveil.identifiers.phonemeta import is_valid, number_type
+    from unveil.identifiers.phonemeta import is_mobile, is_valid, number_type
 
+    mobile_types = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
     rng = random.Random(5)
     codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
     valid = 0
@@ -83,6 +84,7 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
         number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
         assert is_valid(code, national) == phonenumbers.is_valid_number(number), (code, national)
         assert number_type(code, national) == phonenumbers.number_type(number), (code, national)
+        assert is_mobile(code, national) == (phonenumbers.number_type(number) in mobile_types), (code, national)
         valid += is_valid(code, national)
     assert valid > 150
 

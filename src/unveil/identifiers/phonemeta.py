@@ -64,10 +64,15 @@ class RegionRules:
     mobile: Desc
     same_mobile_and_fixed: bool
     valid: re.Pattern[str] | None
+    mobile_type: re.Pattern[str] | None
 
     def is_valid(self, national: str) -> bool:
         """``number_type(national) != UNKNOWN``, in one match of a pattern combining every type."""
         return self.valid is not None and self.valid.fullmatch(national) is not None
+
+    def is_mobile(self, national: str) -> bool:
+        """``number_type(national)`` is ``MOBILE`` or ``FIXED_LINE_OR_MOBILE``, in one match of a pattern."""
+        return self.mobile_type is not None and self.mobile_type.fullmatch(national) is not None
 
     def number_type(self, national: str) -> int:
         """``_number_type_helper`` of the library."""
@@ -107,6 +112,25 @@ def _valid_pattern(general: Desc, types: list[Desc]) -> re.Pattern[str] | None:
     return re.compile(head + "(?:" + "|".join(branches) + ")")
 
 
+def _mobile_pattern(general: Desc, special: tuple[tuple[Desc, int], ...], mobile: Desc) -> re.Pattern[str] | None:
+    """One pattern whose full match means ``_number_type_helper`` gives a mobile type.
+
+    The general description matches, no special type does (they are tried first), and ``mobile``
+    does: the mobile description, or the fixed line's when the plan gives both the same pattern
+    (``FIXED_LINE_OR_MOBILE``; without the same pattern, a fixed line that is also mobile is
+    ``FIXED_LINE_OR_MOBILE`` and a mobile that is not a fixed line ``MOBILE``: mobile either way).
+    """
+    if general.pattern is None or mobile.pattern is None:
+        return None
+    head = "(?=" + _length_guard(general) + f"(?:{general.pattern.pattern})" + r"\Z)"
+    nots = "".join(
+        "(?!" + _length_guard(desc) + f"(?:{desc.pattern.pattern})" + r"\Z)"
+        for desc, _ in special
+        if desc.pattern is not None
+    )
+    return re.compile(head + nots + _length_guard(mobile) + f"(?:{mobile.pattern.pattern})")
+
+
 def _rules(region: str, metadata: Any) -> RegionRules:
     leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
     special = tuple((_desc(getattr(metadata, name)), kind) for name, kind in SPECIAL_TYPES)
@@ -121,7 +145,15 @@ def _rules(region: str, metadata: Any) -> RegionRules:
     # With the same pattern for mobile and fixed line, the library never reads a number as mobile alone.
     types = [desc for desc, _ in special] + [fixed_line] + ([] if same else [mobile])
     return RegionRules(
-        region, leading, general_desc, special, fixed_line, mobile, same, _valid_pattern(general_desc, types)
+        region,
+        leading,
+        general_desc,
+        special,
+        fixed_line,
+        mobile,
+        same,
+        _valid_pattern(general_desc, types),
+        _mobile_pattern(general_desc, special, fixed_line if same else mobile),
     )
 
 
@@ -164,6 +196,19 @@ def number_type(country_code: int, national: str) -> int:
     if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
         return PhoneNumberType.UNKNOWN
     return rule.number_type(national)
+
+
+def is_mobile(country_code: int, national: str) -> bool:
+    """``number_type`` is ``MOBILE`` or ``FIXED_LINE_OR_MOBILE`` (what ads carry), in one pattern match."""
+    heads = leading_digits(country_code)
+    if heads is not None and not heads.admits(national):
+        return False
+    rule = _region_rules(country_code, national)
+    if rule is None:
+        return False
+    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
+        return False
+    return rule.is_mobile(national)
 
 
 def is_valid(country_code: int, national: str) -> bool:

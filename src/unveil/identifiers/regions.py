@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberFormat, PhoneMetadata, PhoneNumberType
+from phonenumbers import NumberFormat, PhoneMetadata
 
-from unveil.identifiers.phonemeta import is_valid, number_type
+from unveil.identifiers.phonemeta import is_mobile as is_mobile_number
+from unveil.identifiers.phonemeta import is_valid
 
 DEFAULT_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
 SOURCES = ("country", "prefix", "place", "domain", "currency", "language", "workspace", "ranked", "plan")
@@ -40,7 +41,6 @@ PRIOR = (
     "MA", "BR", "MX", "CO", "AR", "VN", "TH", "CN", "GH", "KE", "ER", "SY", "AF", "PK", "DZ", "TN", "MD", "RS",
 )  # fmt: skip
 PRIOR_RANK = {region: rank for rank, region in enumerate(PRIOR)}
-MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # A number read in "every region" must have a national significant number this long at least.
 MIN_WORLD_NATIONAL = 8
 
@@ -124,7 +124,7 @@ def split_e164(value: str) -> tuple[int, str]:
 def is_mobile(value: str) -> bool:
     """True when an E.164 number is a mobile number (or one its plan cannot tell from a fixed line)."""
     code, national = split_e164(value)
-    return number_type(code, national) in MOBILE_TYPES
+    return is_mobile_number(code, national)
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +229,7 @@ def other_mobile_readings(digits: str, value: str) -> bool:
         national = digits[len(prefix) :]
         if national[:1] == "0" and other not in _LEADING_ZERO_CODES:
             continue
-        if is_valid(other, national) and is_mobile(f"+{other}{national}"):
+        if is_mobile_number(other, national):  # a mobile number is a valid one
             return True
     return False
 
