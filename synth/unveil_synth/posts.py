@@ -91,7 +91,10 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
             profile, actor.templates[chosen_template], actor.personas[chosen_persona]
         )
     language = form.language
-    city, days = _place(profile, form.offset, when, draw)
+    if profile.place == _HOME:  # most posts (``_place`` inline)
+        city, days = profile.circuit[0], 2 + int(draw() * 4)
+    else:
+        city, days = _place(profile, form.offset, when, draw)
     phones = profile.phones
     if actor.rewrite_at <= 1.0:
         phone = phones[int(rewritten)]
@@ -108,12 +111,11 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
     if profile.extras:
         text += _extra_contacts(actor, rng, identifiers, profile.role)
     if profile.hubs:
-        text += _hub_line(plan, actor, rng, identifiers, language)
-    if actor.signoff:
-        text += "\n" + actor.signoff
-    footer = _footer(actor, profile.bank)
-    if footer:
-        text += "\n" + SITE_FOOTERS[footer - 1]
+        hub_draw = draw()
+        if hub_draw < profile.hub_share:  # most posts name no hub: no call
+            text += _hub_line(plan, actor, rng, identifiers, language, hub_draw)
+    if profile.tail:
+        text += profile.tail  # her sign-off and the site footer, fixed per actor
     edit = ""
     if draw() < profile.edit_rate:
         edited, edit = _heavy_edit(text, rng) if number % 3 < HEAVY_PER_THREE else _light_edit(text, rng)
@@ -149,11 +151,7 @@ def make_post(plan: WorldPlan, rng: random.Random, number: int) -> Post:
         identifiers,
         iso_time(epoch),
         form,
-        ";".join(
-            name
-            for name in (form.template_id if form.template_id.startswith("AGENCY-") else "", f"footer-{footer}")
-            if name and name != "footer-0"
-        ),
+        form.boilerplate,
         rewritten,
     )
 
@@ -192,6 +190,7 @@ class _Profile:
     edit_rate: float
     extras: bool  # emails, handles or a second phone may be added
     hubs: bool  # a hub identifier may be added
+    hub_share: float  # ... when the post's draw is under this (``HUB_SHARES``)
     templates: int
     personas: int
     url_offset: int
@@ -209,6 +208,8 @@ class _Profile:
     price: int
     route_low: int
     route_steps: int  # price per person: route_low + 100 * (0..route_steps - 1)
+    footer: int  # the site footer pasted under every ad (``_footer``)
+    tail: str  # what follows every post's text: the sign-off and the footer
 
 
 # keyed by the actor object (an actor id means another actor in another world), which the entry keeps alive
@@ -226,6 +227,7 @@ def _profile(actor: Actor) -> _Profile:
     bank = actor.kind.bank
     place = _DEPARTURE if bank in ("smuggling", "migration_info") else _CIRCUIT if actor.is_network else _HOME
     low, high = actor.route[2], actor.route[3]
+    footer = _footer(actor, bank)
     profile = _PROFILES[id(actor)] = _Profile(
         actor,
         bank,
@@ -233,6 +235,7 @@ def _profile(actor: Actor) -> _Profile:
         0.35 if actor.is_network else 0.25,
         bool(actor.emails or actor.handles or (actor.is_network and len(actor.phones) > 1)),
         bank in HUB_BANKS,
+        HUB_SHARES.get(bank, 0.0),
         len(actor.templates),
         len(actor.personas),
         900000000 if actor.platform == "facebook" else 0,
@@ -250,6 +253,8 @@ def _profile(actor: Actor) -> _Profile:
         actor.price,
         low,
         (high - low) // 100 + 1,
+        footer,
+        ("\n" + actor.signoff if actor.signoff else "") + ("\n" + SITE_FOOTERS[footer - 1] if footer else ""),
     )
     return profile
 
@@ -271,6 +276,7 @@ class _Form:
     offset: float  # the persona's place in the circuit
     who: Who  # the tally key of its posts
     truth: str  # the form's part of a truth row: network_id,actor_id,kind,label,language,template_id
+    boilerplate: str  # the post's ``boilerplate``: the agency's stock text, the site footer
 
 
 # slots that change from post to post (the rest are fixed per actor, language and persona)
@@ -325,6 +331,14 @@ def _compile(profile: _Profile, template: Template, persona: Persona) -> _Form:
         persona.offset,
         who,
         f"{who[1]},{who[0]},{who[2]},{who[3]},{who[5]},{who[4]}",
+        ";".join(
+            name
+            for name in (
+                template.template_id if template.template_id.startswith("AGENCY-") else "",
+                f"footer-{profile.footer}",
+            )
+            if name and name != "footer-0"
+        ),
     )
 
 
@@ -447,10 +461,20 @@ HUB_LABELS = {
 }
 
 
+# per bank, the draw under which a post names a hub (``_hub_line``'s largest threshold)
+HUB_SHARES = {"escort": 0.09, "massage": 0.09, "job": 0.08, "labour": 0.08, "migration_info": 0.6, "smuggling": 0.03}
+
+
 def _hub_line(
-    plan: WorldPlan, actor: Actor, rng: random.Random, identifiers: list[tuple[str, str, str, str, str]], language: str
+    plan: WorldPlan,
+    actor: Actor,
+    rng: random.Random,
+    identifiers: list[tuple[str, str, str, str, str]],
+    language: str,
+    draw: float,
 ) -> str:
-    bank, draw = actor.kind.bank, rng.random()
+    """The line naming a hub when ``draw`` (the post's draw) says so (see ``HUB_SHARES``)."""
+    bank = actor.kind.bank
     if bank == "escort" and draw < 0.06:
         hub = plan.hubs["hotel"][actor.price % len(plan.hubs["hotel"])]
     elif bank in ("escort", "massage") and draw < 0.09:
