@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from unveil.extract.extractor import extract_post
 from unveil.identifiers import REGISTRY, find_identifiers
 from unveil.identifiers.deobfuscate import MASK_AT_TOKEN, _may_mask_at
-from unveil.indicators.scorer import score_text
+from unveil.indicators.scorer import domain_scores, find_indicators
 
 PIECES = st.sampled_from(
     [
@@ -60,10 +60,10 @@ def test_normalisation_is_idempotent(kind: str, value: str) -> None:
 @given(st.text(max_size=300), st.sampled_from(["BE", "NL", "FR", "US", "ZZ"]))
 def test_no_input_crashes_the_extractor(text: str, region: str) -> None:
     found = extract_post(text, region)
-    scored = score_text(text, found.language, found.ages)
-    for span in [*found.places, *found.prices, *found.ages, *found.identifiers, *scored.matches]:
+    matches = find_indicators(text, found.language, found.ages)
+    for span in [*found.places, *found.prices, *found.ages, *found.identifiers, *matches]:
         assert 0 <= span.start <= span.end <= len(text)
-    assert all(0.0 <= score <= 1.0 for score in scored.scores.values())
+    assert all(0.0 <= score <= 1.0 for score in domain_scores(matches).values())
 
 
 MASK_PIECES = st.sampled_from(

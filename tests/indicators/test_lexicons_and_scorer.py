@@ -11,7 +11,7 @@ from unveil.errors import ConfigError
 from unveil.extract.ages import find_ages
 from unveil.indicators.lexicon import _entries, first_chars, load_indicators, sources
 from unveil.indicators.schema import DOMAINS
-from unveil.indicators.scorer import domain_scores, find_indicators, score_text
+from unveil.indicators.scorer import domain_scores, find_indicators
 
 
 def test_every_entry_has_a_unique_id_and_a_published_source() -> None:
@@ -77,19 +77,18 @@ def test_stated_age_under_18_is_a_minor_indicator() -> None:
 
 def test_scores_are_explained_by_their_matches() -> None:
     text = "New in town! Very young 17yo, no condom, call my manager 🌹"
-    scored = score_text(text, "en", find_ages(text))
-    assert set(scored.scores) == set(DOMAINS)
-    assert scored.scores == domain_scores(scored.matches)
-    for match in scored.matches:
+    matches = find_indicators(text, "en", find_ages(text))
+    scores = domain_scores(matches)
+    assert set(scores) == set(DOMAINS)
+    for match in matches:
         assert text[match.start : match.end] == match.matched
-    assert scored.scores["minors"] == pytest.approx(1 - (1 - 0.5) * (1 - 0.9))
-    assert scored.risk == max(scored.scores.values())
+    assert scores["minors"] == pytest.approx(1 - (1 - 0.5) * (1 - 0.9))
 
 
 def test_a_repeated_indicator_counts_once() -> None:
-    scored = score_text("🌹🌹🌹🌹", "en")
-    assert scored.scores["sexual_exploitation"] == pytest.approx(0.2)
+    scores = domain_scores(find_indicators("🌹🌹🌹🌹", "en"))
+    assert scores["sexual_exploitation"] == pytest.approx(0.2)
 
 
 def test_an_ordinary_text_scores_zero() -> None:
-    assert score_text("The museum opens at ten; tickets at the desk.", "en").risk == 0.0
+    assert max(domain_scores(find_indicators("The museum opens at ten; tickets at the desk.", "en")).values()) == 0.0

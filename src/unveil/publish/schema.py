@@ -11,13 +11,27 @@ import pyarrow as pa
 from unveil.extract import schema as extract_schema
 from unveil.indicators import schema as indicators_schema
 from unveil.ingest import schema as ingest_schema
+from unveil.link import schema as link_schema
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 
-def _rows_of(table: pa.Schema) -> pa.DataType:
-    """A post's rows of a per-post table, as a list of structs without the ``post_id``."""
-    return pa.list_(pa.struct([field for field in table if field.name != "post_id"]))
+def _rows_of(table: pa.Schema, key: str = "post_id") -> pa.DataType:
+    """A post's (or a network's) rows of a table, as a list of structs without the ``key`` column."""
+    return pa.list_(pa.struct([field for field in table if field.name != key]))
+
+
+LINK = pa.struct(
+    [
+        ("kind", pa.string()),
+        ("key", pa.string()),
+        ("pairs", pa.int64()),
+        ("weight", pa.float64()),
+        ("reason", pa.string()),
+    ]
+)
+"""What links a network's posts (``network_pages.list_links``): an edge kind and key, its pairs, its strongest
+weight and that edge's reason (the publish stage's SQL builds its structs from these names)."""
 
 
 POSTS = pa.schema(
@@ -106,22 +120,7 @@ POST_PAGES = pa.schema(
 
 NETWORK_PAGES = pa.schema(
     [
-        ("network_id", pa.string()),
-        ("posts", pa.int64()),
-        ("identifiers", pa.int64()),
-        ("phones", pa.int64()),
-        ("templates", pa.int64()),
-        ("images", pa.int64()),
-        ("cities", pa.list_(pa.string())),
-        ("languages", pa.list_(pa.string())),
-        ("first_seen", TIMESTAMP),
-        ("last_seen", TIMESTAMP),
-        ("risk", pa.float64()),
-        ("profile", pa.string()),
-        ("stays", pa.int64()),
-        ("returns", pa.int64()),
-        ("arrivals", pa.int64()),
-        ("summary", pa.string()),
+        *link_schema.NETWORKS,
         (
             "list_members",
             pa.list_(
@@ -153,39 +152,8 @@ NETWORK_PAGES = pa.schema(
                 )
             ),
         ),
-        (
-            "list_links",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("kind", pa.string()),
-                        ("key", pa.string()),
-                        ("pairs", pa.int64()),
-                        ("weight", pa.float64()),
-                        ("reason", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        (
-            "list_movements",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("phone", pa.string()),
-                        ("step", pa.int64()),
-                        ("city", pa.string()),
-                        ("from_city", pa.string()),
-                        ("arrived", TIMESTAMP),
-                        ("departed", TIMESTAMP),
-                        ("stay_days", pa.int64()),
-                        ("posts", pa.int64()),
-                        ("new_in_town", pa.bool_()),
-                        ("revisit", pa.bool_()),
-                    ]
-                )
-            ),
-        ),
+        ("list_links", pa.list_(LINK)),
+        ("list_movements", _rows_of(link_schema.MOVEMENTS, "network_id")),
     ]
 )
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from unveil.pipeline import Stage, StageContext
-from unveil.publish.schema import SCHEMAS
+from unveil.publish.schema import LINK, SCHEMAS
 from unveil.publish.words import POST_WORDS, post_words
 from unveil.tables import TableRef
 
@@ -188,12 +188,10 @@ PLACES = ordered_list(
     ["pl.start IS NULL", "pl.start", "pl.post_id", "pl.name"],
     {"post_id": "pl.post_id", "name": "pl.name", "lat": "pl.lat", "lon": "pl.lon"},
 )
-LINKS = ordered_list(["-pairs", "kind", "key"], _struct("kind", "key", "pairs", "weight", "reason"))
+LINKS = ordered_list(["-pairs", "kind", "key"], _struct(*(field.name for field in LINK)))
 MOVEMENTS = ordered_list(
     ["phone IS NULL", "phone", "step"],
-    _struct(
-        "phone", "step", "city", "from_city", "arrived", "departed", "stay_days", "posts", "new_in_town", "revisit"
-    ),
+    _struct(*(field.name for field in SCHEMAS["network_pages"].field("list_movements").type.value_type)),
 )
 NETWORK_PAGES_SQL = f"""
 SELECT n.*, coalesce(m.members, []) AS list_members,
