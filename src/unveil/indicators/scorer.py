@@ -36,19 +36,6 @@ class Match:
     source: str
 
 
-@dataclass(frozen=True)
-class Scored:
-    """The matches of a text and the score of each domain (0 when nothing matched)."""
-
-    matches: list[Match]
-    scores: dict[str, float]
-
-    @property
-    def risk(self) -> float:
-        """The highest domain score."""
-        return max(self.scores.values(), default=0.0)
-
-
 class StatedAge(Protocol):
     """An age stated in the text and its span (``unveil.extract.ages.Age``)."""
 
@@ -152,9 +139,3 @@ def domain_scores(matches: list[Match]) -> dict[str, float]:
     for (domain, _), weight in strongest.items():
         remaining[domain] *= 1.0 - weight
     return {domain: round(1.0 - left, 6) for domain, left in remaining.items()}
-
-
-def score_text(text: str, language: str, ages: Iterable[StatedAge] = ()) -> Scored:
-    """Indicators of a text (and of the ages stated in it) and its score per domain."""
-    matches = find_indicators(text, language, ages)
-    return Scored(matches, domain_scores(matches))
