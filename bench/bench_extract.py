@@ -142,15 +142,19 @@ FOREIGN_OPENINGS = {
 }
 
 
+MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def foreign_number(rng: random.Random, region: str) -> tuple[str, str]:
-    """A valid national number of ``region``: (national digits, E.164)."""
+    """A valid mobile number of ``region`` (ads carry mobiles; by ``phonenumbers``' number types, so not a
+    Dutch 066 pager number): (national digits, E.164)."""
     prefixes, length = FOREIGN_PLANS[region]
     while True:
         digits = (
             rng.choice(prefixes) + str(rng.randint(2, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(length - 1))
         )
         number = phonenumbers.parse(digits, region)
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in MOBILE_TYPES:
             return digits, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -18,7 +18,8 @@ from unveil.identifiers.regions import DEFAULT_REGIONS, Regions, build_regions
 
 # "+44", "+1 (", "0044", "00 40": a country code after a "+" or "00" that is not inside a longer number.
 # (Each branch led by its character, the look-behind after it: the engine skips to "+" and "0" in C.)
-WRITTEN_CODE = re.compile(r"(?:\+|0(?<!\d0)0)[\s(]{0,2}([1-9]\d{0,2})")
+# A "00" that is a group of a number written in groups ("06 47 69 00 27") is no country code.
+WRITTEN_CODE = re.compile(r"(?:\+|0(?<!\d0)(?<!\d[\s.\-]0)0)[\s(]{0,2}([1-9]\d{0,2})")
 # Currencies of one country (or a few) name their region; the euro and the dollar only vote.
 CURRENCY_REGIONS: dict[str, tuple[str, ...]] = {
     "GBP": ("GB",), "RON": ("RO",), "BGN": ("BG",), "PLN": ("PL",), "CHF": ("CH",), "MAD": ("MA",),

@@ -51,7 +51,16 @@ NUMBER_WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 WORD_DIGIT: dict[str, str] = {word: digit for table in NUMBER_WORDS.values() for word, digit in table.items()}
-LETTER_DIGIT = {"O": "0", "o": "0", "I": "1", "l": "1"}
+# Letters written for the digits they look like: Latin O/o 0, I/l/i 1, S 5, B 8, Z 2, and the Cyrillic
+# О/о 0, І/і 1 of Cyrillic-script ads ("О888 І23"). Read only in a run with at least one real digit.
+LETTER_DIGIT = {
+    "O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "S": "5", "B": "8", "Z": "2",
+    "\u041e": "0", "\u043e": "0", "\u0406": "1", "\u0456": "1",
+}  # fmt: skip
+LOOKALIKES = "".join(LETTER_DIGIT)
+# Look-alikes that also open codes (a Spanish NIF "B12345678", "S1234567"): one of them alone before five
+# digits or more is a code's letter.
+CODE_LETTERS = frozenset("SBZi")
 
 CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # One character class first (so the engine skips from candidate to candidate in C), then the branch:
@@ -60,9 +69,9 @@ CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # to a word on one side, circled digits.
 # The empty named group of each branch tells which one matched.
 DIGIT_TOKEN = re.compile(
-    rf"[\dOoIl{CIRCLED}](?:"
+    rf"[\d{LOOKALIKES}{CIRCLED}](?:"
     r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
-    r"|(?<=[\dOoIl])(?<![^\W\d_].)(?:(?<=\d)|(?=[OoIl]*+\d))(?P<digits>)[\dOoIl]*+(?![^\W\d_])"
+    rf"|(?<=[\d{LOOKALIKES}])(?<![^\W\d_].)(?:(?<=\d)|(?=[{LOOKALIKES}]*+\d))(?P<digits>)[\d{LOOKALIKES}]*+(?![^\W\d_])"
     r"|(?<=\d)(?P<glued>)\d{5,}+"
     # three digits or more glued to a word on one side only: "Phone213-556-0917", "...4471Text"
     r"|(?<=[0-9])(?<=[^\W\d_][0-9])(?P<glued_left>)[0-9]{2,}+(?![^\W\d_])"
@@ -244,6 +253,8 @@ def digit_tokens(text: str) -> list[DigitToken]:
             append(DigitToken(start, end, "".join(str(unicodedata.digit(char)) for char in raw), "circled"))
         elif raw.isascii() and raw.isdigit():
             append(DigitToken(start, end, raw, "digits"))
+        elif raw[0] in CODE_LETTERS and len(raw) >= 6 and raw[1:].isdigit():
+            continue  # a code such as "B12345678" (a tax or order number), not "8" written as "B"
         else:
             append(DigitToken(start, end, *_read_digit_run(raw)))
     spelled = _spelled_tokens(text)

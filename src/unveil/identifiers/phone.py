@@ -24,6 +24,7 @@ from unveil.identifiers.deobfuscate import (
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.phonemeta import is_valid
 from unveil.identifiers.regions import (
+    PRIOR_RANK,
     SOURCES,
     Regions,
     best_world_reading,
@@ -332,6 +333,8 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
     # a bare run of digits is no evidence for a plan without one (Luxembourg).
     weak = tuple((region, source) for region, source in weak if region == regions.home or _trunk(region))
 
+    votes = regions.votes
+
     def mobile_in_strong(text: str, tokens: Tokens, i: int, j: int, cand: str, intl: bool) -> Reading | None:
         if intl:
             return None
@@ -350,6 +353,10 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
             for region, source in sources:
                 value = parse_as_written(cand, region)
                 if value and _grouped_exactly(value, cand, lengths):
+                    if source == "place" and region != regions.home and votes and not is_mobile(value):
+                        mobile = _voted_mobile_grouped_exactly(cand, lengths, votes)
+                        if mobile is not None:
+                            return mobile, "ranked", True
                     return value, source, other_mobile_readings(cand, value)
             return None
 
@@ -370,6 +377,15 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
         for region, source in any_type:
             value = parse_as_written(cand, region)
             if value:
+                if i != j and source == "place" and region != regions.home and votes and not is_mobile(value):
+                    # Ads carry mobiles, and a place named may be a destination or a given name: a landline of
+                    # a named place's country loses to the mobile reading of a country the language votes for,
+                    # grouped exactly as that country writes its mobiles ("Travel to Italy ... 0812 345 6789":
+                    # a Nigerian mobile, not a landline of Naples).
+                    lengths = tuple(len(token.digits) for token in tokens[i : j + 1])
+                    mobile = _voted_mobile_grouped_exactly(cand, lengths, votes)
+                    if mobile is not None:
+                        return mobile, "ranked", True
                 return value, source, other_mobile_readings(cand, value)
         return None
 
@@ -466,6 +482,23 @@ def _grouped_exactly(value: str, candidate: str, lengths: tuple[int, ...]) -> bo
         breaks.add(position)
     offset = len(candidate) - len(split_e164(value)[1])
     return any(breaks in (groups, groups - {offset}) for groups in national_groupings(value, candidate))
+
+
+def _voted_mobile_grouped_exactly(candidate: str, lengths: tuple[int, ...], votes: tuple[str, ...]) -> str | None:
+    """The mobile reading of ``candidate`` in a region ``votes`` names, grouped exactly as its plan writes it
+    (several: the one most votes name, then the one most often met in ads, ``PRIOR``)."""
+    found = [
+        (
+            -sum(1 for region in votes if region in reading.regions),
+            min(PRIOR_RANK.get(region, len(PRIOR_RANK)) for region in reading.regions),
+            reading.value,
+        )
+        for reading in world_readings(candidate)
+        if reading.mobile
+        and not reading.regions.isdisjoint(votes)
+        and _grouped_exactly(reading.value, candidate, lengths)
+    ]
+    return min(found)[2] if found else None
 
 
 @lru_cache(maxsize=65536)
