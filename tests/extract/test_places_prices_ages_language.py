@@ -236,6 +236,9 @@ def test_a_state_or_county_chooses_the_phone_region() -> None:
         ("30 min 90 60 min 160", [(90.0, None, "half_hour"), (160.0, None, "hour")]),
         ("qv 70, hhr 110, hr 190", [(70.0, None, "quick_visit"), (110.0, None, "half_hour"), (190.0, None, "hour")]),
         ("only 260 per hour", [(260.0, None, "hour")]),
+        ("1hr 200, 2 hrs 380", [(200.0, None, "hour"), (380.0, None, "two_hours")]),
+        ("HH 140 H 230", [(140.0, None, "half_hour"), (230.0, None, "hour")]),
+        ("open 11 h 30 till late", []),
     ],
 )
 def test_market_units_after_and_before_an_amount(text: str, expected: list[tuple[float, str | None, str]]) -> None:

@@ -69,17 +69,26 @@ MARKET_UNITS = {
     "qv": "quick_visit", "qk": "quick_visit", "quickie": "quick_visit", "hr": "hour",
     "1 hr": "hour", "1hr": "hour", "1 hour": "hour", "ovn": "night", "overnight": "night", "donation": None,
     "hhr": "half_hour", "ph": "hour", "hour": "hour", "per hour": "hour", "an hour": "hour", "60 min": "hour",
-    "60min": "hour",
+    "60min": "hour", "2 hrs": "two_hours", "2hrs": "two_hours", "2 hr": "two_hours", "2hr": "two_hours",
+    "2 hours": "two_hours", "90 min": "ninety_minutes", "90min": "ninety_minutes",
 }  # fmt: skip
+# Written only before an amount: "H 250", "HH 150 H 250" (after one, "250 h" may be hours of opening).
+MARKET_UNITS_BEFORE = {"h": "hour"}
 _MARKET = "|".join(sorted((re.escape(unit) for unit in MARKET_UNITS), key=len, reverse=True))
+_MARKET_BEFORE = "|".join(
+    sorted((re.escape(unit) for unit in [*MARKET_UNITS, *MARKET_UNITS_BEFORE]), key=len, reverse=True)
+)
 _MARKET_AMOUNT = r"(?<![\d.,/'’$€£:-])(?P<amount>[3-9]\d|[1-9]\d{2}|[1-4]\d{3})(?![\d'’])"
 MARKET_PRICE = re.compile(
     rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET})\b"
-    rf"|\b(?P<before>{_MARKET})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
+    rf"|\b(?P<before>{_MARKET_BEFORE})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
 )
-MARKET_HINT = re.compile(r"\b(?:hh|hhr|qv|qk|hr|ph|hour|ovn|overnight|donation|quickie|[36]0 ?min)\b|\d/hr")
+MARKET_HINT = re.compile(
+    r"\b(?:hh|hhr|qv|qk|hr|hrs|ph|hour|hours|ovn|overnight|donation|quickie|[369]0 ?min)\b|\d/hr|\dhrs?\b|\bh ?[1-9]\d"
+)
+TIME_BEFORE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])\s?$")
 # One of these is in every ``MARKET_HINT`` match: a substring test first (a scan in C per word, no regex).
-MARKET_WORDS = ("hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min")
+MARKET_WORDS = ("hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min", "h ")
 # "115 pounds" next to a body's measurements is a weight, not money.
 WEIGHT_CONTEXT = re.compile(
     r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weigh|weighs|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
@@ -117,7 +126,14 @@ def find_prices(text: str) -> list[Price]:
                 continue
             written = (match.group("after") or match.group("before")).lower()
             amount_text = match.group("amount") or match.group("amount2")
-            prices.append(Price(float(amount_text), None, MARKET_UNITS.get(written), match.start(), match.end()))
+            if (
+                written in MARKET_UNITS_BEFORE
+                and int(amount_text) < 60
+                and TIME_BEFORE.search(scanned, max(0, match.start() - 4), match.start())
+            ):
+                continue  # "10 h 30" is a time
+            unit = MARKET_UNITS.get(written, MARKET_UNITS_BEFORE.get(written))
+            prices.append(Price(float(amount_text), None, unit, match.start(), match.end()))
         prices.sort(key=lambda price: price.start)
     return prices
 
