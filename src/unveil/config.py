@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     engine: Literal["duckdb", "spark"] = Field("duckdb", description="Engine that runs the pipeline.")
     workers: int = Field(0, ge=0, le=256, description="Processes for per-record work; 0 means one per CPU core.")
     batch_size: int = Field(4096, ge=16, le=1_000_000, description="Records per Arrow batch in per-record work.")
+    engine_memory_limit: str = Field(
+        "50%",
+        pattern=r"^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$",
+        description="Memory the DuckDB engine may use for SQL before it spills to disk: a share of RAM or a size.",
+    )
+    engine_temp_dir: str = Field(
+        "", description="Folder where the DuckDB engine spills; empty for a fresh temporary folder per run."
+    )
     max_record_bytes: int = Field(
         1_000_000, ge=1024, description="Largest input record accepted; larger ones are quarantined."
     )

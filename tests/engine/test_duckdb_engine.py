@@ -45,3 +45,16 @@ def test_sql_to_table_and_query(tmp_path: Path) -> None:
         total = engine.query("SELECT sum(n) AS s FROM even", {"even": TableRef("t.even", tmp_path / "even")})
     assert written == 5
     assert total.column("s").to_pylist() == [20]
+
+
+def test_query_batches_streams_an_ordered_result_and_spills_where_told(tmp_path: Path) -> None:
+    numbers = _numbers(tmp_path, 1000)
+    settings = Settings(workers=1, engine_memory_limit="256MB", engine_temp_dir=str(tmp_path / "spill"))
+    with create_engine("duckdb", settings) as engine:
+        batches = list(engine.query_batches("SELECT n FROM numbers ORDER BY n DESC", {"numbers": numbers}, 300))
+        limit = engine.query("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t", {})
+    assert [b.num_rows for b in batches] == [300, 300, 300, 100]
+    assert pa.Table.from_batches(batches).column("n").to_pylist() == list(range(999, -1, -1))
+    assert limit.column("m").to_pylist()[0].startswith("244") and limit.column("t").to_pylist() == [
+        str(tmp_path / "spill")
+    ]

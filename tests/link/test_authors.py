@@ -255,3 +255,18 @@ def test_link_phrases_carry_the_shared_rare_phrases_and_where_they_are_in_both_p
             assert re.findall(r"[^\W\d_]+", written.lower()) == row["phrase"].split()  # letters as normalised
     first = [r for r in rows if r["link_rank"] == 1 and r["network_id"] == rows[0]["network_id"]]
     assert [r["posts"] for r in first] == sorted(r["posts"] for r in first)  # rarest first
+
+
+def test_labelled_sample_keeps_everything_up_to_the_cap_and_a_seeded_sample_beyond() -> None:
+    table = pa.table({"post_a": [f"p{i:05d}" for i in range(1000)], "label": [i % 2 for i in range(1000)]})
+    whole = authors.labelled_sample(table.to_batches(max_chunksize=64), cap=1000)
+    assert not whole.sampled and whole.pairs.equals(table)
+
+    small = authors.labelled_sample(table.to_batches(max_chunksize=64), cap=100)
+    other_batches = authors.labelled_sample(table.to_batches(max_chunksize=333), cap=100)
+    assert small.sampled and small.total == 1000 and small.pairs.num_rows == 100
+    assert small.pairs.equals(other_batches.pairs)  # the keys follow the rows, not the batches
+    kept = small.pairs["post_a"].to_pylist()
+    assert kept == sorted(kept)  # pair order kept
+    assert "seeded sample of 100 of the 1,000" in small.note()
+    assert authors.labelled_sample(iter([]), cap=10).total == 0

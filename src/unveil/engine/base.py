@@ -5,7 +5,8 @@ Stage code talks to an ``Engine`` only; it never imports duckdb or pyspark. Two 
 - per-record work: a pure, picklable function over an Arrow record batch
   (``fn(batch) -> batch``), applied to every batch of a table by ``map_batches``;
 - relational work: SQL written once in DuckDB's dialect, run by ``sql_to_table`` (result written
-  as a table) or ``query`` (small result returned to Python). Other engines transpile it.
+  as a table), ``query`` (small result returned to Python) or ``query_batches`` (a large result read
+  by Python in ordered Arrow batches, never whole). Other engines transpile it.
 
 Input tables are named in the SQL by the keys of ``inputs``; the engine binds each name to the
 table's Parquet parts.
@@ -14,7 +15,7 @@ table's Parquet parts.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,6 +67,14 @@ class Engine(ABC):
     @abstractmethod
     def query(self, sql: str, inputs: Mapping[str, TableRef]) -> pa.Table:
         """Run ``sql`` and return its (small) result to Python."""
+
+    def query_batches(
+        self, sql: str, inputs: Mapping[str, TableRef], batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Run ``sql`` and hand its rows to Python in order, ``batch_size`` at a time (a large result
+        that Python reads once). This default collects the result first; an engine that can stream
+        (DuckDB) overrides it. Consume the batches before running other SQL on the engine."""
+        yield from self.query(sql, inputs).to_batches(max_chunksize=batch_size)
 
     @abstractmethod
     def splink_api(self) -> Any:

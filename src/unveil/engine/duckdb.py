@@ -1,8 +1,15 @@
-"""DuckDBEngine: embedded, in-process SQL; per-record work on a local process pool."""
+"""DuckDBEngine: embedded, in-process SQL; per-record work on a local process pool.
+
+DuckDB holds at most ``engine_memory_limit`` (a setting, default half the RAM) for SQL and spills
+the rest of a large join or sort to ``engine_temp_dir`` (default: a fresh temporary folder, removed
+when the engine closes), so the Python side of a stage keeps the other half.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,7 +33,15 @@ class DuckDBEngine(Engine):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self._connection = duckdb.connect(config={"threads": settings.worker_count})
+        self._temp_dir = settings.engine_temp_dir or tempfile.mkdtemp(prefix="unveil-duckdb-")
+        self._own_temp_dir = not settings.engine_temp_dir
+        self._connection = duckdb.connect(
+            config={
+                "threads": settings.worker_count,
+                "memory_limit": settings.engine_memory_limit.replace(" ", ""),
+                "temp_directory": self._temp_dir,
+            }
+        )
         self._connection.execute("SET enable_progress_bar = false")
         self._connection.execute("SET TimeZone = 'UTC'")  # dates cut at UTC midnight, as on Spark
         self._pool: ProcessPoolExecutor | None = None
@@ -90,6 +105,16 @@ class DuckDBEngine(Engine):
         self._bind(inputs)
         return self._connection.sql(sql).to_arrow_table()
 
+    def query_batches(
+        self, sql: str, inputs: Mapping[str, TableRef], batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        self._bind(inputs)
+        reader = self._connection.sql(sql).to_arrow_reader(batch_size)
+        try:
+            yield from reader
+        finally:
+            reader.close()
+
     def _bind(self, inputs: Mapping[str, TableRef]) -> None:
         for view, table in inputs.items():
             store = table.store
@@ -112,3 +137,5 @@ class DuckDBEngine(Engine):
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
         self._connection.close()
+        if self._own_temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)

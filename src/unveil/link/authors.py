@@ -35,6 +35,7 @@ the workspace's own identifiers.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +55,9 @@ MIN_LABELLED = 20
 FOLDS = 4
 MIN_SUPPORT = 5
 WINDOW = 20
-MAX_TRAINING_PAIRS = 200_000
+MAX_TRAINING_PAIRS = 200_000  # pairs one fold model is fitted on (a seeded sample of its labelled pairs)
+MAX_LABELLED_PAIRS = 1_000_000  # labelled pairs kept for calibration and training (a seeded sample beyond)
+SCORE_BATCH_PAIRS = 65_536  # pairs scored at a time
 FALLBACK_TEXT_THRESHOLD = None  # uncalibrated: near-duplicate pairs link as MinHash verified them
 SEED = 20240
 
@@ -201,7 +204,23 @@ FEATURE_WORDS = {
     "d_length": "same length",
 }
 
-LABELLED_PAIRS_SQL = f"""
+
+def _shared_by_pair(table: str, column: str) -> str:
+    """The vendor pairs whose two vendors share a value of ``table`` (distinct vendor_id, ``column``
+    rows): each pair meets the values of either vendor, and a value met twice is held by both. This
+    grows with the pairs times the values per vendor; the self-join of ``table`` on the value that it
+    replaces grew with the square of the vendors per value (every vendor of a city met every other,
+    quadratic in the workspace at a million posts)."""
+    return f"""SELECT vendor_a, vendor_b FROM (
+        SELECT q.vendor_a, q.vendor_b, x.{column} AS shared_value FROM vendor_pairs q
+        JOIN {table} x ON x.vendor_id = q.vendor_a
+        UNION ALL
+        SELECT q.vendor_a, q.vendor_b, x.{column} AS shared_value FROM vendor_pairs q
+        JOIN {table} x ON x.vendor_id = q.vendor_b
+    ) met GROUP BY vendor_a, vendor_b, shared_value HAVING count(*) >= 2"""
+
+
+_LABELLED_BODY = f"""
 WITH vendor_pairs AS (
     SELECT DISTINCT va.vendor_id AS vendor_a, vb.vendor_id AS vendor_b
     FROM pairs p
@@ -235,17 +254,11 @@ own_templates AS (
 ),
 placed AS (SELECT DISTINCT vendor_id FROM places),
 ambiguous AS (
-    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
-    JOIN phone_keys ka ON ka.vendor_id = q.vendor_a
-    JOIN phone_keys kb ON kb.vendor_id = q.vendor_b AND kb.key = ka.key
+    {_shared_by_pair("phone_keys", "key")}
     UNION
-    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
-    JOIN places pa ON pa.vendor_id = q.vendor_a
-    JOIN places pb ON pb.vendor_id = q.vendor_b AND pb.city = pa.city
+    {_shared_by_pair("places", "city")}
     UNION
-    SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
-    JOIN own_templates ta ON ta.vendor_id = q.vendor_a
-    JOIN own_templates tb ON tb.vendor_id = q.vendor_b AND tb.template_id = ta.template_id
+    {_shared_by_pair("own_templates", "template_id")}
     UNION
     SELECT q.vendor_a, q.vendor_b FROM vendor_pairs q
     LEFT JOIN placed la ON la.vendor_id = q.vendor_a
@@ -267,6 +280,32 @@ FROM pairs p
 LEFT JOIN vendors va ON va.post_id = p.post_a
 LEFT JOIN vendors vb ON vb.post_id = p.post_b
 LEFT JOIN different d ON d.vendor_a = va.vendor_id AND d.vendor_b = vb.vendor_id
+"""
+
+LABELLED_PAIRS_SQL = _LABELLED_BODY + "ORDER BY p.post_a, p.post_b\n"
+
+# Only the pairs with a label (same or different vendor), in pair order: what calibration and the
+# author model learn from (the model scores every pair later, in batches: ``SCORED_PAIRS_SQL``).
+_CTES, _FINAL = _LABELLED_BODY.rsplit(")\nSELECT p.post_a", 1)
+KNOWN_PAIRS_SQL = (
+    f"{_CTES}),\nlabelled AS (\nSELECT p.post_a{_FINAL})\n"
+    "SELECT * FROM labelled WHERE label >= 0 ORDER BY post_a, post_b\n"
+)
+
+# How many vendors the candidate pairs touch (a post of a vendor in any pair, labelled or not).
+PAIR_VENDORS_SQL = """
+SELECT count(DISTINCT v.vendor_id) AS vendors
+FROM (SELECT post_a AS post_id FROM pairs UNION SELECT post_b AS post_id FROM pairs) p
+JOIN vendors v ON v.post_id = p.post_id
+"""
+
+# Every candidate pair with its features and its posts' vendors (for the folds), in pair order.
+SCORED_PAIRS_SQL = f"""
+SELECT p.post_a, p.post_b, {", ".join(f"p.{name}" for name in FEATURES)},
+       va.vendor_id AS vendor_a, vb.vendor_id AS vendor_b
+FROM pairs p
+LEFT JOIN vendors va ON va.post_id = p.post_a
+LEFT JOIN vendors vb ON vb.post_id = p.post_b
 ORDER BY p.post_a, p.post_b
 """
 
@@ -341,6 +380,12 @@ def weak_labels(pairs: pa.Table, folds: int = FOLDS) -> Labels:
         fold_b,
         len(vendors_a | vendors_b),
     )
+
+
+def no_labels() -> Labels:
+    """The labels of no pairs."""
+    empty = np.zeros(0, dtype=np.int64)
+    return Labels(empty, empty, empty, 0)
 
 
 def _folds(column: pa.ChunkedArray | pa.Array, folds: int) -> tuple[I64, set[str]]:
@@ -442,13 +487,21 @@ def feature_matrix(pairs: pa.Table) -> F64:
 
 @dataclass
 class AuthorModel:
-    """Out-of-fold probabilities of every pair, the threshold set on them and the full model's weights."""
+    """The fold models, the out-of-fold probabilities of the labelled pairs they were calibrated on,
+    the threshold set on them and the full model's weights (for the reasons of a link)."""
 
     probability: F64
     threshold: Threshold
     coefficients: F64 = field(default_factory=lambda: np.zeros(0))
     means: F64 = field(default_factory=lambda: np.zeros(0))
     scales: F64 = field(default_factory=lambda: np.ones(0))
+    folds: FoldModels | None = None
+
+    def score(self, features: F64, fold_a: I64, fold_b: I64) -> F64:
+        """Every pair's probability from the model trained without its vendors' folds (see ``author_model``)."""
+        if self.folds is None:
+            return np.zeros(features.shape[0], dtype=np.float64)
+        return self.folds.score(features, fold_a, fold_b)
 
 
 # The direction every feature may push the probability: more similarity is never evidence of two
@@ -500,15 +553,52 @@ def _fit(features: F64, label: I64) -> Any:
         used &= ~wrong
 
 
-def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
-    """Score every pair with a model that saw neither of its vendors; calibrate the threshold on them.
+class FoldModels:
+    """One model per set of held-out folds ``{i, j}`` (``i <= j``), each trained on the labelled pairs
+    that touch neither fold, fitted the first time a pair needs it (so a fold set no pair falls in
+    costs nothing) and kept for the batches that follow."""
 
-    One model per set of held-out folds ``{i, j}`` (``i <= j``): it is trained on the labelled
-    pairs that touch neither fold and scores the pairs whose vendors lie in those folds (a post
-    without a vendor constrains nothing; pairs without any vendor use the model held out on fold 0).
+    def __init__(self, features: F64, labels: Labels) -> None:
+        self._features, self._labels = features, labels
+        self._models: dict[tuple[int, int], Any] = {}
+
+    def model(self, i: int, j: int) -> Any:
+        """The model that saw no vendor of folds ``i`` and ``j`` (None if its pairs hold one label only)."""
+        if (i, j) not in self._models:
+            label, fold_a, fold_b = self._labels.label, self._labels.fold_a, self._labels.fold_b
+            train = (label >= 0) & ~np.isin(fold_a, (i, j)) & ~np.isin(fold_b, (i, j))
+            known = label[train]
+            both = bool((known == 1).any() and (known == 0).any())
+            self._models[(i, j)] = _fit(self._features[train], known) if both else None
+        return self._models[(i, j)]
+
+    def score(self, features: F64, fold_a: I64, fold_b: I64) -> F64:
+        """Probabilities (4 decimals) of pairs, each from the model held out on its vendors' folds (a
+        post without a vendor constrains nothing; pairs without any vendor use the model held out on fold 0)."""
+        probability = np.zeros(features.shape[0], dtype=np.float64)
+        first = np.where(fold_a >= 0, fold_a, np.where(fold_b >= 0, fold_b, 0))
+        second = np.where(fold_b >= 0, fold_b, first)
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        for i in range(FOLDS):
+            for j in range(i, FOLDS):
+                scored = (low == i) & (high == j)
+                if not scored.any():
+                    continue
+                model = self.model(i, j)
+                if model is not None:
+                    probability[scored] = model.predict_proba(features[scored])[:, 1]
+        return np.round(probability, 4)
+
+
+def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
+    """Train the author model on labelled pairs and calibrate its threshold on their out-of-fold scores.
+
+    One model per set of held-out folds ``{i, j}`` (``FoldModels``): a pair is scored by the model
+    trained on the labelled pairs that touch neither of its vendors' folds. ``features`` and
+    ``labels`` are the labelled pairs (``KNOWN_PAIRS_SQL``, at most ``MAX_LABELLED_PAIRS`` of them;
+    pairs labelled -1 are never trained on); ``AuthorModel.score`` then scores any pair, batch by batch.
     """
-    label, fold_a, fold_b = labels.label, labels.fold_a, labels.fold_b
-    probability = np.zeros(label.size, dtype=np.float64)
+    label = labels.label
     known = label >= 0
     same, different = int((label == 1).sum()), int((label == 0).sum())
     if same < MIN_LABELLED or different < MIN_LABELLED or labels.vendors < 2 * FOLDS:
@@ -517,30 +607,94 @@ def author_model(features: F64, labels: Labels, target: float) -> AuthorModel:
             f"not trained: {same} same-vendor and {different} different-vendor pairs from {labels.vendors} vendors "
             f"(at least {MIN_LABELLED} of each and {2 * FOLDS} vendors needed)"
         )
-        return AuthorModel(probability, threshold)
-    first = np.where(fold_a >= 0, fold_a, np.where(fold_b >= 0, fold_b, 0))
-    second = np.where(fold_b >= 0, fold_b, first)
-    low, high = np.minimum(first, second), np.maximum(first, second)
-    for i in range(FOLDS):
-        for j in range(i, FOLDS):
-            scored = (low == i) & (high == j)
-            if not scored.any():
-                continue
-            train = known & ~np.isin(fold_a, (i, j)) & ~np.isin(fold_b, (i, j))
-            if len(set(label[train].tolist())) < 2:
-                continue
-            probability[scored] = _fit(features[train], label[train]).predict_proba(features[scored])[:, 1]
-    probability = np.round(probability, 4)
+        return AuthorModel(np.zeros(label.size, dtype=np.float64), threshold)
+    folds = FoldModels(features, labels)
+    probability = folds.score(features, labels.fold_a, labels.fold_b)
     threshold = calibrate("style", probability, label, target, labels.vendors)
     coefficients, means, scales = _fit(features[known], label[known]).weights()
-    return AuthorModel(probability, threshold, coefficients, means, scales)
+    return AuthorModel(probability, threshold, coefficients, means, scales, folds)
 
 
-def style_links(pairs: pa.Table, features: F64, model: AuthorModel, excluded: npt.NDArray[np.bool_]) -> pa.Table:
-    """The pairs at or above the model's threshold, each with the features that drove it."""
-    if model.threshold.threshold is None:
+@dataclass
+class LabelledSample:
+    """The labelled pairs kept for calibration and training: all of them up to ``MAX_LABELLED_PAIRS``,
+    else a seeded uniform sample of that many, in pair order."""
+
+    pairs: pa.Table
+    total: int
+
+    @property
+    def sampled(self) -> bool:
+        """Whether fewer pairs were kept than were labelled."""
+        return bool(self.pairs.num_rows < self.total)
+
+    def note(self) -> str:
+        """What a calibration note adds when the labelled pairs were sampled."""
+        if not self.sampled:
+            return ""
+        return (
+            f" (on a seeded sample of {self.pairs.num_rows:,} of the {self.total:,} labelled pairs, "
+            f"at most {MAX_LABELLED_PAIRS:,})"
+        )
+
+
+def labelled_sample(batches: Iterable[pa.RecordBatch], cap: int = MAX_LABELLED_PAIRS) -> LabelledSample:
+    """At most ``cap`` rows of ``batches``: each row gets a key from a generator seeded with ``SEED``
+    (drawn in row order, so the keys do not depend on how the rows are batched) and the ``cap`` rows
+    with the smallest keys are kept, in their original order. Memory stays within about ``2 * cap``
+    rows; with no more than ``cap`` rows, every row is kept."""
+    rng = np.random.default_rng(SEED)
+    kept: list[pa.Table] = []
+    keys: list[F64] = []
+    positions: list[I64] = []
+    held = total = 0
+    schema: pa.Schema | None = None
+    for batch in batches:
+        schema = batch.schema
+        kept.append(pa.Table.from_batches([batch]))
+        keys.append(rng.random(batch.num_rows))
+        positions.append(np.arange(total, total + batch.num_rows, dtype=np.int64))
+        total += batch.num_rows
+        held += batch.num_rows
+        if held > 2 * cap:
+            kept, keys, positions = _smallest(kept, keys, positions, cap)
+            held = cap
+    if schema is None:
+        return LabelledSample(pa.table({}), 0)
+    if held > cap:
+        kept, keys, positions = _smallest(kept, keys, positions, cap)
+    table = pa.concat_tables(kept) if kept else schema.empty_table()
+    return LabelledSample(table.combine_chunks(), total)
+
+
+def _smallest(
+    kept: list[pa.Table], keys: list[F64], positions: list[I64], cap: int
+) -> tuple[list[pa.Table], list[F64], list[I64]]:
+    """The ``cap`` rows with the smallest keys (ties by position), in position order."""
+    key, position = np.concatenate(keys), np.concatenate(positions)
+    chosen = np.lexsort((position, key))[:cap]
+    chosen.sort()  # rows are held in position order, so sorting indices keeps that order
+    table = pa.concat_tables(kept).take(pa.array(chosen))
+    return [table], [key[chosen]], [position[chosen]]
+
+
+def style_link_rows(pairs: pa.Table, model: AuthorModel, generic_members: pa.Table) -> pa.Table:
+    """The pairs of one batch (``SCORED_PAIRS_SQL``) at or above the model's threshold and not within
+    one generic template, each with the features that drove it."""
+    if model.threshold.threshold is None or pairs.num_rows == 0:
         return STYLE_LINKS.empty_table()
-    chosen = np.flatnonzero((model.probability >= model.threshold.threshold) & ~excluded)
+    fold_a, _ = _folds(pairs["vendor_a"], FOLDS)
+    fold_b, _ = _folds(pairs["vendor_b"], FOLDS)
+    features = feature_matrix(pairs)
+    probability = model.score(features, fold_a, fold_b)
+    above = np.flatnonzero(probability >= model.threshold.threshold)
+    candidates = pairs.take(pa.array(above))
+    chosen = above[~in_same_template(candidates, generic_members)]
+    return style_links(pairs, features, probability, model, chosen)
+
+
+def style_links(pairs: pa.Table, features: F64, probability: F64, model: AuthorModel, chosen: I64) -> pa.Table:
+    """Rows of ``link.style_links`` for the ``chosen`` pairs, each with the features that drove it."""
     contribution = (features[chosen] - model.means) / model.scales * model.coefficients
     top = np.argsort(-contribution, axis=1, kind="stable")[:, :3]
     rows = features[chosen]
@@ -548,14 +702,14 @@ def style_links(pairs: pa.Table, features: F64, model: AuthorModel, excluded: np
     for k, index in enumerate(chosen.tolist()):
         drivers = [_driver(FEATURES[f], rows[k, f]) for f in top[k].tolist() if contribution[k, f] > 0]
         reasons.append(
-            f"same author by writing (probability {model.probability[index]:.2f}): " + "; ".join(drivers or ["all"])
+            f"same author by writing (probability {probability[index]:.2f}): " + "; ".join(drivers or ["all"])
         )
-    take = pa.array(chosen)
+    take = pa.array(chosen, pa.int64())
     return pa.table(
         {
             "post_a": pairs["post_a"].take(take),
             "post_b": pairs["post_b"].take(take),
-            "probability": model.probability[chosen],
+            "probability": probability[chosen],
             "text_similarity": pairs["text_similarity"].take(take),
             "style_similarity": pairs["style_similarity"].take(take),
             "rare_shared": pairs["rare_shared"].take(take).cast(pa.int64()),

@@ -22,6 +22,8 @@ Steps, in order (each writes one ``link.*`` table through the engine):
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -199,35 +201,59 @@ def _templates(context: StageContext) -> None:
 
 
 def _authors(context: StageContext) -> None:
-    """Calibrate the text threshold and train the author model on the workspace's labelled pairs."""
+    """Calibrate the text threshold and train the author model on the workspace's labelled pairs, then
+    score every candidate pair in batches (``authors.SCORE_BATCH_PAIRS``): memory holds the labelled
+    pairs (at most ``authors.MAX_LABELLED_PAIRS``, a seeded sample beyond) and one batch, never the
+    whole pairs table."""
     engine, staged = context.engine, context.staged
     context.progress.start("link: authors", None)
     target = context.workspace.settings.link_precision_target
     labelled = {name: staged(name) for name in ("pairs", "vendors", "post_facts", "template_members", "templates")} | {
         "identifiers": context.input("extract.identifiers")
     }
-    pairs = engine.query(authors.LABELLED_PAIRS_SQL, labelled)
-    labels = authors.weak_labels(pairs)
-    features = authors.feature_matrix(pairs)
-    text = authors.calibrate(
-        "text",
-        np.asarray(pairs["text_similarity"].to_numpy(zero_copy_only=False)),
-        labels.label,
-        target,
-        labels.vendors,
-    )
+    sample = authors.labelled_sample(engine.query_batches(authors.KNOWN_PAIRS_SQL, labelled))
+    vendors = engine.query(authors.PAIR_VENDORS_SQL, {"pairs": staged("pairs"), "vendors": staged("vendors")})
+    pairs = sample.pairs
+    labels = authors.weak_labels(pairs) if pairs.num_rows else authors.no_labels()
+    labels = dataclasses.replace(labels, vendors=int(vendors["vendors"][0].as_py() or 0))
+    features = authors.feature_matrix(pairs) if pairs.num_rows else np.zeros((0, len(authors.FEATURES)))
+    similarity = pairs["text_similarity"].to_numpy(zero_copy_only=False) if pairs.num_rows else np.zeros(0)
+    text = authors.calibrate("text", np.asarray(similarity, dtype=np.float64), labels.label, target, labels.vendors)
     model = authors.author_model(features, labels, target)
-    generic_members = engine.query(
-        "SELECT m.post_id, m.template_id FROM template_members m JOIN templates t ON t.template_id = m.template_id "
-        "WHERE t.generic ORDER BY m.post_id",
-        {"template_members": staged("template_members"), "templates": staged("templates")},
-    )
-    excluded = authors.in_same_template(pairs, generic_members)
-    links = authors.style_links(pairs, features, model, excluded)
-    engine.write_table(links, authors.STYLE_LINKS, context.output("style_links"))
+    for threshold in (text, model.threshold):
+        threshold.note += sample.note()
+    links: Iterator[pa.Table] = iter(())
+    if model.threshold.threshold is not None:
+        generic_members = engine.query(
+            "SELECT m.post_id, m.template_id FROM template_members m JOIN templates t ON t.template_id = m.template_id "
+            "WHERE t.generic ORDER BY m.post_id",
+            {"template_members": staged("template_members"), "templates": staged("templates")},
+        )
+        scored = engine.query_batches(
+            authors.SCORED_PAIRS_SQL,
+            {"pairs": staged("pairs"), "vendors": staged("vendors")},
+            authors.SCORE_BATCH_PAIRS,
+        )
+        links = (authors.style_link_rows(pa.Table.from_batches([b]), model, generic_members) for b in scored)
+    engine.write_table(_rebatched(links, authors.SCORE_BATCH_PAIRS), authors.STYLE_LINKS, context.output("style_links"))
     calibration = pa.Table.from_pylist([text.row(), model.threshold.row()], schema=authors.CALIBRATION)
     engine.write_table(calibration, authors.CALIBRATION, context.output("calibration"))
     context.progress.finish()
+
+
+def _rebatched(tables: Iterator[pa.Table], rows: int) -> Iterator[pa.RecordBatch]:
+    """The rows of ``tables`` in batches of at least ``rows`` (the last one smaller), so that a table
+    written from many small results keeps few, large row groups."""
+    held: list[pa.Table] = []
+    count = 0
+    for table in tables:
+        held.append(table)
+        count += table.num_rows
+        if count >= rows:
+            yield from pa.concat_tables(held).combine_chunks().to_batches()
+            held, count = [], 0
+    if count:
+        yield from pa.concat_tables(held).combine_chunks().to_batches()
 
 
 def _images(context: StageContext) -> None:
