@@ -108,3 +108,18 @@ def test_failure_classes_seen_on_real_ads() -> None:
     assert _phones("ZIP 90046, 90069 only") == []
     assert _phones("30-60, 100 ❄️ 1, 160") == []
     assert _phones("I want to go for it too, 2 for 1, to 4 for 8") == []
+
+
+def test_more_failure_classes_of_real_ads() -> None:
+    """Session 8's classes (invented): homophones opening a number, look-alike letters, ":" between groups,
+    two digits glued to a word, "City, ID", a number written twice with no cue, a sign before the next price."""
+    assert _phones("txt too0nine 3for5 sixsix1oh") == ["+12093456610"]
+    assert _phones("call 3O5-Z4l-B8S6", "US") == ["+13052418856"]
+    assert _phones("Софія, О97 І23 45 67", "UA") == ["+380971234567"]
+    assert _phones("ring 917:553:2280 baby", "US") == ["+19175532280"]
+    assert _phones("the time is 10:30 to 22:45, 12:15") == []
+    assert _phones("Call06-22-41-80-37 now", "FR") == ["+33622418037"]
+    assert _phones("Pocatello, ID 208-232-1176") == ["+12082321176"]
+    assert _phones("7025513390 ❤️ 7025513390") == ["+17025513390", "+17025513390"]
+    assert _phones("Leeds 07712•209•448 £90 hour") == ["+447712209448"]
+    assert _phones("NIF B12345678, order S7654321") == []

@@ -167,6 +167,9 @@ def test_world_cities_need_a_place_cue() -> None:
         ("Delhi", "IN"), ("Dallas", "US"), ("Texas", "US"),
     ]  # fmt: skip
     assert [m.place.country for m in find_places("Sydney CBD, 0412 345 678")] == ["AU"]
+    # the last group of a phone before a name is no postal code before a city
+    assert place_names("ring 0802 331 5570 Victoria, 0803-117-2290 Regina") == []
+    assert [m.place.name for m in find_places("Wetstraat 16, 1040 Etterbeek")] == ["Etterbeek"]
 
 
 def regions_named(text: str) -> list[tuple[str, str, str]]:

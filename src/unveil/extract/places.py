@@ -28,7 +28,8 @@ WORD = re.compile(r"\w+")
 PLACE_CONTEXT = re.compile(
     r"(?:(?<!\w)(?:in|à|a|te|naar|van|uit|bij|nabij|near|from|to|de|du|au|aux|vers|regio|région|region|omgeving"
     r"|rond|around|centrum|centre|nach|aus|bei|im|gemeente|commune|ville|stad|visiting|located|based|downtown"
-    r"|din|във|в|из)|(?<!\d)[1-9]\d{3})[\s,:]{1,3}$",
+    # a postal code, not the last group of a number written in groups ("0813 220 4419 Florence")
+    r"|din|във|в|из)|(?<!\d)(?<!\d[\s.\-•/_])[1-9]\d{3})[\s,:]{1,3}$",
     re.IGNORECASE,
 )
 CONTEXT_REACH = 16

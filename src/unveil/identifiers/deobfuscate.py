@@ -73,8 +73,8 @@ DIGIT_TOKEN = re.compile(
     r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
     rf"|(?<=[\d{LOOKALIKES}])(?<![^\W\d_].)(?:(?<=\d)|(?=[{LOOKALIKES}]*+\d))(?P<digits>)[\d{LOOKALIKES}]*+(?![^\W\d_])"
     r"|(?<=\d)(?P<glued>)\d{5,}+"
-    # three digits or more glued to a word on one side only: "Phone213-556-0917", "...4471Text"
-    r"|(?<=[0-9])(?<=[^\W\d_][0-9])(?P<glued_left>)[0-9]{2,}+(?![^\W\d_])"
+    # two digits or more glued to a word on one side only: "Phone213-556-0917", "Call06-16-99-44-20", "...4471Text"
+    r"|(?<=[0-9])(?<=[^\W\d_][0-9])(?P<glued_left>)[0-9]++(?![^\W\d_])"
     r"|(?<=[0-9])(?<![^\W\d_][0-9])(?P<glued_right>)[0-9]{2,}+(?=[^\W\d_])"
     rf"|(?<=[{CIRCLED}])(?P<circled>)[{CIRCLED}]*"
     r")"
@@ -394,7 +394,11 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
             # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
             if (
                 start - previous > MAX_GAP
-                or (gap_match(text, previous, start) is None and not _x_between(text, previous, start))
+                or (
+                    gap_match(text, previous, start) is None
+                    and not _x_between(text, previous, start)
+                    and not _colon_between(text, current[-1], token)
+                )
                 or _list_comma(text, current[-1], token)
             ):
                 _close(current, multiline, result)
@@ -412,6 +416,16 @@ X_GAP = re.compile(r" ?[x×] ?")
 def _x_between(text: str, previous: int, start: int) -> bool:
     """One "x" between two digit groups ("0470x12x34x56", "602 x 918 x 4472")."""
     return start - previous <= 3 and X_GAP.fullmatch(text, previous, start) is not None
+
+
+def _colon_between(text: str, previous: DigitToken, token: DigitToken) -> bool:
+    """One ":" between two groups of three digits or more ("617:376:5327"): a separator, not a time's (10:30)."""
+    return (
+        token.start - previous.end == 1
+        and text[previous.end] == ":"
+        and len(previous.digits) >= 3
+        and len(token.digits) >= 3
+    )
 
 
 def _list_comma(text: str, previous: DigitToken, token: DigitToken) -> bool:
