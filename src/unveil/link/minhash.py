@@ -152,12 +152,3 @@ def signature_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         ],
         schema=SIGNATURES,
     )
-
-
-def agreement(left: list[bytes], right: list[bytes]) -> npt.NDArray[np.float64]:
-    """Fraction of equal MinHash values for each pair of signatures: estimated Jaccard similarity."""
-    if not left:
-        return np.zeros(0)
-    a = np.frombuffer(b"".join(left), dtype=np.uint32).reshape(len(left), -1)
-    b = np.frombuffer(b"".join(right), dtype=np.uint32).reshape(len(right), -1)
-    return np.asarray((a == b).mean(axis=1), dtype=np.float64)

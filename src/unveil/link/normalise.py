@@ -7,8 +7,6 @@ The work is vectorised with Arrow's compute functions (Unicode NFKC, lower case,
 
 from __future__ import annotations
 
-import re
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,7 +23,6 @@ NEW_IN_TOWN_PATTERN = (
     r"|neu\s+in\b|gerade\s+angekommen|nueva\s+en\b|recién\s+llegada|nou[aă]\s+[iî]n\s|proaspăt\s+sosit[aă]"
     r"|nuova\s+a\b|appena\s+arrivata)"
 )
-NEW_IN_TOWN = re.compile(NEW_IN_TOWN_PATTERN, re.IGNORECASE | re.UNICODE)
 
 
 def normalised_words(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -36,14 +33,3 @@ def normalised_words(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
     words, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
     present = pc.not_equal(words, "")
     return words.filter(present), parents.filter(present)
-
-
-def normalise_words(text: str) -> list[str]:
-    """The normalised words of one text (see ``normalised_words``)."""
-    words, _ = normalised_words(pa.array([text], pa.string()))
-    return [str(word) for word in words.to_pylist()]
-
-
-def announces_arrival(text: str) -> bool:
-    """True when a post announces an arrival ("new in town", "nieuw in", "nouvelle à" ...)."""
-    return NEW_IN_TOWN.search(text or "") is not None
