@@ -19,7 +19,7 @@ from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.auth.throttle import LoginThrottle
 from unveil.cases.schema import CASES
 from unveil.db import connect
-from unveil.web.deps import trusted_networks, verify_csrf
+from unveil.web.deps import ReturnBorrowed, trusted_networks, verify_csrf
 from unveil.web.errors import install_error_handlers
 from unveil.web.pages import create_environment
 from unveil.web.readmodel import ReadModel
@@ -64,6 +64,7 @@ def create_app(workspace: Workspace) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
+    app.add_middleware(ReturnBorrowed)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

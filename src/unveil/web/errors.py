@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unveil.auth.sessions import Session, find_session
 from unveil.errors import UnveilError
-from unveil.web.deps import LoginRequired, open_database
+from unveil.web.deps import BORROWED, SESSION, LoginRequired, open_database, request_database
 from unveil.web.pages import PageRenderer
 from unveil.web.security import SESSION_COOKIE
 
@@ -34,10 +34,16 @@ def error_response(request: Request, status: int, message: str) -> Response:
 
 
 def _session(request: Request) -> Session | None:
-    """The session of the request, if any, so that error pages keep the navigation."""
+    """The session of the request, if any, so that error pages keep the navigation (the one the request's
+    dependencies looked up, when they did)."""
+    if SESSION in request.scope:
+        known: Session | None = request.scope[SESSION]
+        return known
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
+    if BORROWED in request.scope:
+        return find_session(request_database(request), token)
     db = open_database(request.app.state.workspace)
     try:
         return find_session(db, token)

@@ -22,12 +22,16 @@ INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 """Bidirectional controls and zero-width characters: an author ``\u202eadmin`` would show as "nimda"."""
 
 
-def neutralise(value: Any) -> Any:
-    """Every ``{{ ... }}`` of a page: invisible and direction-changing characters shown as ``[U+202E]``."""
-    if isinstance(value, str) and INVISIBLE.search(value):
-        shown = INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
-        return markupsafe.Markup(shown) if isinstance(value, markupsafe.Markup) else shown
-    return value
+def neutralise(html: str) -> str:
+    """A rendered page with its invisible and direction-changing characters shown as ``[U+202E]``.
+
+    Templates hold none of them: every one on a page came from a value, and the marker is plain
+    text, safe in an element or an attribute. One pass over the page instead of a call per value
+    (``finalize``), which took a tenth of a page's rendering.
+    """
+    if INVISIBLE.search(html):
+        return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", html)
+    return html
 
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -60,7 +64,6 @@ def create_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates are part of the installed code: no file checks per page
-        finalize=neutralise,
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     environment.filters["when"] = _when
@@ -159,4 +162,4 @@ class PageRenderer:
     def render(self, template: str, values: Mapping[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
         """An HTML response from a template under ``web/templates``."""
         html = self.environment.get_template(template).render(self.context(values or {}))
-        return HTMLResponse(html, status_code=status_code)
+        return HTMLResponse(neutralise(html), status_code=status_code)

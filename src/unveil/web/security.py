@@ -24,6 +24,9 @@ SECURITY_HEADERS: dict[str, str] = {
     "cross-origin-resource-policy": "same-origin",
 }
 
+ENCODED_HEADERS = tuple((name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items())
+NO_STORE = (b"cache-control", b"no-store")
+
 SESSION_COOKIE = "unveil_session"
 LOGIN_CSRF_COOKIE = "unveil_login_csrf"
 CSRF_FIELD = "csrf_token"
@@ -45,12 +48,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                present = {name.decode("latin-1").lower() for name, _ in headers}
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in present:
-                        headers.append((name.encode(), value.encode()))
-                if not is_static and "cache-control" not in present:
-                    headers.append((b"cache-control", b"no-store"))
+                present = {name.lower() for name, _ in headers}
+                headers += [header for header in ENCODED_HEADERS if header[0] not in present]
+                if not is_static and NO_STORE[0] not in present:
+                    headers.append(NO_STORE)
                 message["headers"] = headers
             await send(message)
 
