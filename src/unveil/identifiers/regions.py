@@ -30,8 +30,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberFormat, PhoneMetadata
 
+from unveil.identifiers.phonemeta import HEAD, is_valid, leading_digits
 from unveil.identifiers.phonemeta import is_mobile as is_mobile_number
-from unveil.identifiers.phonemeta import is_valid
 
 DEFAULT_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
 SOURCES = ("country", "prefix", "place", "domain", "currency", "language", "workspace", "ranked", "plan")
@@ -164,12 +164,8 @@ class Reading:
 def world_readings(digits: str) -> tuple[Reading, ...]:
     """Every valid reading of a nationally written number in every region's plan (distinct values)."""
     found: dict[str, set[str]] = {}
-    for region, code, prefix in _world_index().get(len(digits), ()):
-        if prefix and not digits.startswith(prefix):
-            continue
+    for region, code, prefix in _candidates(len(digits), digits[:KEY], False):
         national = digits[len(prefix) :]
-        if national[:1] == "0" and code not in _LEADING_ZERO_CODES:
-            continue
         if is_valid(code, national):
             found.setdefault(f"+{code}{national}", set()).add(region)
     return tuple(Reading(value, is_mobile(value), frozenset(regions)) for value, regions in found.items())
@@ -223,23 +219,38 @@ AMBIGUITY_REGIONS = frozenset(PRIOR) | frozenset(DEFAULT_REGIONS)
 def other_mobile_readings(digits: str, value: str) -> bool:
     """True when another country's plan (of ``AMBIGUITY_REGIONS``) reads ``digits`` as a mobile number too."""
     code = split_e164(value)[0]
-    for _region, other, prefix in _ambiguity_index().get(len(digits), ()):
-        if other == code or (prefix and not digits.startswith(prefix)):
+    for _region, other, prefix in _candidates(len(digits), digits[:KEY], True):
+        if other == code:
             continue
-        national = digits[len(prefix) :]
-        if national[:1] == "0" and other not in _LEADING_ZERO_CODES:
-            continue
-        if is_mobile_number(other, national):  # a mobile number is a valid one
+        if is_mobile_number(other, digits[len(prefix) :]):  # a mobile number is a valid one
             return True
     return False
 
 
-@lru_cache(maxsize=1)
-def _ambiguity_index() -> dict[int, tuple[tuple[str, int, str], ...]]:
-    return {
-        length: tuple(entry for entry in entries if entry[0] in AMBIGUITY_REGIONS)
-        for length, entries in _world_index().items()
-    }
+# A written number's first digits that decide which plans may read it: a trunk prefix (at most 2 digits) and
+# the first ``HEAD`` digits of the national number after it.
+KEY = 2 + HEAD
+
+
+@lru_cache(maxsize=65536)
+def _candidates(length: int, key: str, ambiguity: bool) -> tuple[tuple[str, int, str], ...]:
+    """The plans (``_world_index`` entries; of ``AMBIGUITY_REGIONS`` only when ``ambiguity``) that may read a
+    number ``length`` digits long whose first ``KEY`` digits are ``key``: its trunk prefix written, no
+    leading 0 where the plan has none, and a valid number of the plan may start with its first digits
+    (``phonemeta.leading_digits``). Worked out once per length and first digits, not per number."""
+    candidates = []
+    for entry in _world_index().get(length, ()):
+        region, code, prefix = entry
+        if (ambiguity and region not in AMBIGUITY_REGIONS) or (prefix and not key.startswith(prefix)):
+            continue
+        head = key[len(prefix) : len(prefix) + HEAD]
+        if head[:1] == "0" and code not in _LEADING_ZERO_CODES:
+            continue
+        heads = leading_digits(code)
+        if heads is not None and not heads.admits_head(length - len(prefix), head):
+            continue
+        candidates.append(entry)
+    return tuple(candidates)
 
 
 @lru_cache(maxsize=65536)
