@@ -123,3 +123,6 @@ def test_more_failure_classes_of_real_ads() -> None:
     assert _phones("7025513390 ❤️ 7025513390") == ["+17025513390", "+17025513390"]
     assert _phones("Leeds 07712•209•448 £90 hour") == ["+447712209448"]
     assert _phones("NIF B12345678, order S7654321") == []
+    # ten digits alone on a line of an English ad: a mobile of a country English votes for
+    assert _phones("Sweet and discreet\n3105527716\nno pimps") == ["+13105527716"]
+    assert _phones("Pedido n.º 4471923085 enviado el 03/01/2025") == []

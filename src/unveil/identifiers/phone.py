@@ -392,7 +392,12 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
     def in_every_region(
         text: str, tokens: tuple[DigitToken, ...], i: int, j: int, cand: str, intl: bool
     ) -> Reading | None:
-        if intl or not _delimited(text, tokens, i, j) or not _phone_like(text, tokens, i, j, cand):
+        if intl or not _delimited(text, tokens, i, j):
+            return None
+        if not _phone_like(text, tokens, i, j, cand) and not (
+            # one run of ten digits or more, alone: a mobile of a country the language votes for ("8184729051")
+            len(tokens) == 1 and len(cand) >= 10 and tokens[0].rule == "digits" and _voted_mobile(cand, votes)
+        ):
             return None
         best = best_world_reading(cand, regions.votes, _breaks(tokens, i, j))
         if best is None:
@@ -484,6 +489,11 @@ def _grouped_exactly(value: str, candidate: str, lengths: tuple[int, ...]) -> bo
     return any(breaks in (groups, groups - {offset}) for groups in national_groupings(value, candidate))
 
 
+def _voted_mobile(candidate: str, votes: tuple[str, ...]) -> bool:
+    """True when a region ``votes`` names reads ``candidate`` as a mobile number."""
+    return any(reading.mobile and not reading.regions.isdisjoint(votes) for reading in world_readings(candidate))
+
+
 def _voted_mobile_grouped_exactly(candidate: str, lengths: tuple[int, ...], votes: tuple[str, ...]) -> str | None:
     """The mobile reading of ``candidate`` in a region ``votes`` names, grouped exactly as its plan writes it
     (several: the one most votes name, then the one most often met in ads, ``PRIOR``)."""
@@ -521,7 +531,7 @@ NOT_A_PHONE_BEFORE = re.compile(
     r"(?i)(?:\b(?:order|ref|reference|invoice|factuur|facture|commande|comanda|comandă|pedido|bestelling|bestelnummer"
     r"|поръчка|pnr|booking|reservation|tracking|isbn|zip|zips|postcode"
     # ("Boise, ID 208...": after a comma, "ID" is Idaho's code after its city, not a label)
-    r"|zipcode|code|(?<!,\s)id|ad\s?id|post\s?id|sku|case|bon)|#|n°|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
+    r"|zipcode|code|(?<!,\s)id|ad\s?id|post\s?id|sku|case|bon)|#|n°|n\.?º|№)\s*(?:n[or]\.?|number|nummer|numéro)?\s*[:.#]?\s*$"
 )
 
 
