@@ -285,14 +285,28 @@ def trunk_optional(value: str) -> bool:
 
 def _national_formats(code: int, national: str) -> Iterator[tuple[NumberFormat, re.Match[str]]]:
     """The national formats of the country code's plans that fit the number, in metadata order, with their match."""
+    for number_format, leading, pattern in _compiled_formats(code):
+        if leading is not None and leading.match(national) is None:
+            continue
+        match = pattern.fullmatch(national)
+        if match is not None:
+            yield number_format, match
+
+
+@lru_cache(maxsize=512)
+def _compiled_formats(code: int) -> tuple[tuple[NumberFormat, re.Pattern[str] | None, re.Pattern[str]], ...]:
+    """The national formats of the country code's plans in metadata order, their last leading-digits pattern and
+    their pattern compiled once (not looked up in ``re``'s cache on every number)."""
+    formats = []
     for region in regions_of_country_code(code):
         metadata = PhoneMetadata.metadata_for_region(region)
         if metadata is None:
             continue
         for number_format in metadata.number_format or ():
-            leading = number_format.leading_digits_pattern
-            if number_format.pattern is None or (leading and re.match(leading[-1], national) is None):
+            if number_format.pattern is None:
                 continue
-            match = re.fullmatch(number_format.pattern, national)
-            if match is not None:
-                yield number_format, match
+            leading = number_format.leading_digits_pattern
+            formats.append(
+                (number_format, re.compile(leading[-1]) if leading else None, re.compile(number_format.pattern))
+            )
+    return tuple(formats)
