@@ -8,14 +8,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import pyarrow as pa
 import pytest
 
 from tests.web import test_browser
 from tests.web.conftest import PHONE_E164, WebWorld
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, _log_in, _page
+from unveil.publish.network_graph import graphs_of, layouts
 from unveil.web.charts import timeline_chart
 from unveil.web.geo import city_map, city_position, moves
-from unveil.web.netgraph import collapsed_graph, layout
+from unveil.web.netgraph import shown_graph
 from unveil.web.queries.networks import grouped_posts, template_groups
 
 browser = test_browser.browser  # the browser tests' Chromium, shared
@@ -30,6 +32,20 @@ def _post(n: int, template: str | None, city: str | None, day: int) -> dict[str,
     }
 
 
+def _published(
+    members: list[dict[str, object]], identifiers: list[dict[str, object]], edges: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """``list_graphs`` of one network, as the ``publish`` stage writes it."""
+    row = {
+        "list_members": [dict(m, found=True) for m in members],
+        "list_identifiers": [{"type": i["type"], "value": i["value"]} for i in identifiers],
+        "graph_identifier_posts": [i["post_ids"] for i in identifiers],
+        "graph_edges": edges,
+    }
+    (graphs,) = graphs_of(pa.RecordBatch.from_pylist([row]))
+    return graphs
+
+
 def test_graph_collapses_posts_per_template_and_caps_the_nodes() -> None:
     members = [_post(n, "T000001", "Ghent", n) for n in range(30)]
     members += [_post(100 + n, None, "Antwerp", n) for n in range(50)]
@@ -38,12 +54,14 @@ def test_graph_collapses_posts_per_template_and_caps_the_nodes() -> None:
         {"type": "email", "value": "a@b.example", "post_ids": ["P0100", "P0101"]},
     ]
     edges = [{"src_post_id": "P0100", "dst_post_id": "P0101", "kind": "style"}]
-    graph = collapsed_graph(members, identifiers, edges, lambda kind, value: f"{kind}#masked", limit=10)
+    published = _published(members, identifiers, edges)
+    assert [g["limit"] for g in published] == [40, 80]  # laid out at each cap until every node is shown
+    graph = shown_graph(published, 10, lambda kind, value: f"{kind}#masked")
     ids = {node["data"]["id"] for node in graph["nodes"]}
     # one node for the template's 30 posts, identifiers first, the cap respected, "show more" offered
     assert "t:T000001" in ids and "i:phone:phone#masked" in ids and "i:email:email#masked" in ids
-    assert not any(node.startswith("p:P00") for node in ids)
-    assert len(graph["nodes"]) == 10 and graph["total_nodes"] == 1 + 2 + 50 and graph["next_limit"] == 20
+    assert sum(node.startswith("p:P01") for node in ids) == 37
+    assert len(graph["nodes"]) == 40 and graph["total_nodes"] == 1 + 2 + 50 and graph["next_limit"] == 80
     template = next(n for n in graph["nodes"] if n["data"]["id"] == "t:T000001")
     assert template["data"]["posts"] == 30 and "30 posts" in template["data"]["label"]
     phone_to_template = next(
@@ -53,16 +71,20 @@ def test_graph_collapses_posts_per_template_and_caps_the_nodes() -> None:
     # laid out before display, and nothing of the real values anywhere
     assert all({"x", "y"} <= set(node["position"]) for node in graph["nodes"])
     assert "+32470000001" not in repr(graph) and "a@b.example" not in repr(graph)
-    full = collapsed_graph(members, identifiers, edges, lambda kind, value: value, limit=400)
+    full = shown_graph(published, 400, lambda kind, value: value)
     assert full["next_limit"] is None and any(e["data"]["kind"] == "style" for e in full["edges"])
+    assert "i:phone:+32470000001" in {node["data"]["id"] for node in full["nodes"]}
+    # the pseudonymised graph is drawn as the real one
+    real = shown_graph(published, 40, lambda kind, value: value)
+    assert [n["position"] for n in real["nodes"]] == [n["position"] for n in graph["nodes"]]
 
 
 def test_layout_is_the_same_every_time_and_spreads_the_nodes() -> None:
     nodes = [f"n{i}" for i in range(25)]
     edges = [(f"n{i}", f"n{(i + 1) % 25}") for i in range(25)]
-    first, second = layout(nodes, edges), layout(nodes, edges)
-    assert first == second
-    points = {(round(p["x"]), round(p["y"])) for p in first.values()}
+    first, second = layouts([(nodes, edges)]), layouts([(nodes[:5], edges[:4]), (nodes, edges)])
+    assert first[0] == second[1]  # laid out alone or beside another graph: the same
+    points = {(round(p["x"]), round(p["y"])) for p in first[0].values()}
     assert len(points) == 25  # no two nodes on one spot
 
 
@@ -195,20 +217,3 @@ def test_a_template_link_whose_posts_are_grouped_elsewhere_gets_no_page_link() -
     ]
     shown = visible_network(None, detail, PrivacyView(None))  # type: ignore[arg-type]
     assert [link["page"] for link in shown["links"]] == [1, None]
-
-
-def test_graphs_are_laid_out_once_and_the_cache_keeps_the_latest() -> None:
-    from unveil.web.netgraph import GraphCache
-
-    cache = GraphCache(size=2)
-    computed: list[str] = []
-
-    def make(name: str) -> Callable[[], dict[str, object]]:
-        return lambda: computed.append(name) or {"name": name}  # type: ignore[func-returns-value]
-
-    first = cache.get(("N1", 40, False), make("a"))
-    assert cache.get(("N1", 40, False), make("b")) is first and computed == ["a"]
-    cache.get(("N1", 40, True), make("masked"))  # pseudonymised: its own graph
-    cache.get(("N2", 40, False), make("c"))
-    cache.get(("N1", 40, False), make("d"))  # evicted by the two after it
-    assert computed == ["a", "masked", "c", "d"]

@@ -118,6 +118,40 @@ POST_PAGES = pa.schema(
     ]
 )
 
+GRAPH_NODE = pa.struct(
+    [
+        ("id", pa.string()),
+        ("kind", pa.string()),
+        ("label", pa.string()),
+        ("template", pa.string()),
+        ("href", pa.string()),
+        ("type", pa.string()),
+        ("value", pa.string()),
+        ("posts", pa.int64()),
+        ("size", pa.float64()),
+        ("x", pa.float64()),
+        ("y", pa.float64()),
+    ]
+)
+GRAPH = pa.struct(
+    [
+        ("limit", pa.int32()),
+        ("total_nodes", pa.int64()),
+        ("hidden_nodes", pa.int64()),
+        ("next_limit", pa.int32()),
+        ("nodes", pa.list_(GRAPH_NODE)),
+        (
+            "edges",
+            pa.list_(
+                pa.struct(
+                    [("source", pa.string()), ("target", pa.string()), ("kind", pa.string()), ("pairs", pa.int64())]
+                )
+            ),
+        ),
+    ]
+)
+"""A network's graph at one cap (``unveil.publish.network_graph``): laid-out nodes, edges, what was left out."""
+
 NETWORK_PAGES = pa.schema(
     [
         *link_schema.NETWORKS,
@@ -143,7 +177,6 @@ NETWORK_PAGES = pa.schema(
             "list_identifiers",
             pa.list_(pa.struct([("type", pa.string()), ("value", pa.string()), ("posts", pa.int64())])),
         ),
-        ("list_identifier_posts", pa.list_(pa.list_(pa.string()))),
         (
             "list_places",
             pa.list_(
@@ -154,6 +187,7 @@ NETWORK_PAGES = pa.schema(
         ),
         ("list_links", pa.list_(LINK)),
         ("list_movements", _rows_of(link_schema.MOVEMENTS, "network_id")),
+        ("list_graphs", pa.list_(GRAPH)),
     ]
 )
 

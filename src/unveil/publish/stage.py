@@ -13,10 +13,11 @@ marks the words an analyst's search must not match.
   a list (``list_<field>`` for each of ``DETAIL_LISTS``), in text order.
 - ``network_pages``: per network, its row of ``link.networks`` and ``list_members`` (its posts with
   why they are linked, oldest first), ``list_identifiers`` (identifiers two or more of them share,
-  most shared first), ``list_identifier_posts`` (the posts of each, same order), ``list_places``
+  most shared first), ``list_places``
   (places with coordinates, in text order), ``list_links`` (what links its posts: each identifier,
   template, photo group or style key with its pairs, strongest weight and a reason; the ``LINKS_KEPT``
-  with most pairs) and ``list_movements`` (its stays, in order). Members carry their template.
+  with most pairs), ``list_movements`` (its stays, in order) and ``list_graphs`` (its graph laid out at
+  each cap, ``unveil.publish.network_graph``). Members carry their template.
 - ``search_terms``: the words of every post with the post's rank (sorted by word), and ``hidden``
   (``unveil.publish.words``); ``term_heads``: the ``TERM_HEAD`` newest ranks of each word.
 - ``identifier_posts``: identifier values (and their lower-case form) with the post's rank and what a
@@ -39,7 +40,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from unveil.pipeline import Stage, StageContext
-from unveil.publish.schema import LINK, SCHEMAS
+from unveil.publish.network_graph import EDGES_KEPT, with_graphs
+from unveil.publish.schema import LINK, NETWORK_PAGES, SCHEMAS
 from unveil.publish.words import POST_WORDS, post_words
 from unveil.tables import TableRef
 
@@ -193,12 +195,16 @@ MOVEMENTS = ordered_list(
     ["phone IS NULL", "phone", "step"],
     _struct(*(field.name for field in SCHEMAS["network_pages"].field("list_movements").type.value_type)),
 )
-NETWORK_PAGES_SQL = f"""
+GRAPH_EDGES = ordered_list(
+    ["-weight", "src_post_id", "dst_post_id", "kind"], _struct("src_post_id", "dst_post_id", "kind")
+)
+NETWORK_ROWS_SQL = f"""
 SELECT n.*, coalesce(m.members, []) AS list_members,
     coalesce(list_transform(i.shared, lambda x: x.v), []) AS list_identifiers,
-    coalesce(list_transform(i.shared, lambda x: x.ids), []) AS list_identifier_posts,
     coalesce(pl.places, []) AS list_places, coalesce(l.links, []) AS list_links,
-    coalesce(mv.movements, []) AS list_movements
+    coalesce(mv.movements, []) AS list_movements,
+    coalesce(list_transform(i.shared, lambda x: x.ids), []) AS graph_identifier_posts,
+    coalesce(ge.edges, []) AS graph_edges
 FROM networks n
 LEFT JOIN (
     SELECT np.network_id, {MEMBERS} AS members
@@ -229,8 +235,15 @@ LEFT JOIN (
 ) l ON l.network_id = n.network_id
 LEFT JOIN (SELECT network_id, {MOVEMENTS} AS movements FROM movements GROUP BY network_id) mv
     ON mv.network_id = n.network_id
+LEFT JOIN (
+    SELECT network_id, {GRAPH_EDGES} AS edges FROM (
+        SELECT *, row_number() OVER (PARTITION BY network_id ORDER BY weight DESC, src_post_id, dst_post_id) AS n
+        FROM edges WHERE kind <> 'identifier'
+    ) WHERE n <= {EDGES_KEPT} GROUP BY network_id
+) ge ON ge.network_id = n.network_id
 ORDER BY n.network_id
 """
+"""Each network's row of ``publish.network_pages`` and what its graph is drawn from (``GRAPH_INPUTS``)."""
 
 WORD_SOURCE_SQL = f"""
 SELECT p.pos, p.title, p.text, s.spans FROM published p LEFT JOIN (
@@ -332,7 +345,9 @@ def run_publish(context: StageContext) -> None:
         progress.advance(1)
         engine.sql_to_table(post_pages_sql(), published, context.output("post_pages"))
         progress.advance(1)
-        engine.sql_to_table(NETWORK_PAGES_SQL, published, context.output("network_pages"))
+        networks = TableRef("network_rows", scratch / "network_rows")
+        engine.sql_to_table(NETWORK_ROWS_SQL, published, networks.path)
+        engine.map_batches(networks, with_graphs, NETWORK_PAGES, context.output("network_pages"))
         progress.advance(1)
         source = TableRef("word_source", scratch / "word_source")
         engine.sql_to_table(WORD_SOURCE_SQL, published, source.path)
@@ -377,5 +392,5 @@ PUBLISH = Stage(
     run=run_publish,
     schemas=SCHEMAS,
     description="the page tables the web app and `unveil network` read",
-    version="2",
+    version="3",
 )

@@ -11,8 +11,8 @@ from the ``publish`` stage's page tables, holding:
   CPU the same rows took through Python objects), stored as text (compressing it took more than half
   of the file's build and saved a few hundred microseconds of reading); ``time_keys`` names the fields that
   ``decode`` turns back into datetimes and dates;
-- ``network_pages``: per network, its ``publish.network_pages`` row without ``list_identifier_posts``,
-  and that list apart (``extra``: only the graph reads it);
+- ``network_pages``: per network, its ``publish.network_pages`` row without ``list_graphs``, and that
+  list apart (``extra``: only the graph reads it);
 - ``search_rows``: ``publish.search_rows`` (what a search result shows, keyed by ``key_kind``/``key``:
   ``identifier``, ``term`` and ``city``). The first page of a one-word or one-city search is one
   range read, an identifier search one lookup per value, and the identifier page's co-occurring
@@ -112,7 +112,7 @@ def _post_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -
 
 
 def _network_pages(connection: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
-    sql = "SELECT * EXCLUDE (list_identifier_posts), list_identifier_posts FROM publish.network_pages"
+    sql = "SELECT * EXCLUDE (list_graphs), list_graphs FROM publish.network_pages"
     _pages(connection, db, "network_pages", "network_id", sql)
 
 

@@ -13,7 +13,7 @@ from unveil.web.readmodel import ReadModel
 
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
-LISTS = ("list_members", "list_identifiers", "list_identifier_posts", "list_places", "list_links", "list_movements")
+LISTS = ("list_members", "list_identifiers", "list_places", "list_links", "list_movements", "list_graphs")
 """Columns that ``publish.network_pages`` adds to a network's row of ``link.networks`` (``unveil.publish.stage``)."""
 
 
@@ -56,14 +56,16 @@ class NetworkDetail:
     """What links the posts (``link.edges`` per kind and key): pairs, weight and a reason."""
 
 
-def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = False) -> NetworkDetail:
+def network_detail(tables: ReadModel, network_id: str) -> NetworkDetail:
     """Everything about one network: its row of ``publish.network_pages`` (one lookup in the lookup file).
 
-    ``NotFound`` when absent; the posts of each shared identifier (``post_ids``, for the graph) only
-    ``with_post_ids``.
+    ``NotFound`` when absent.
     """
     tables.require("publish.network_pages")
-    row = _stored_page(tables, network_id, with_post_ids)
+    _, pages = tables.lookup("SELECT page FROM network_pages WHERE network_id = ?", [network_id])
+    if not pages:
+        raise NotFound("network", network_id)
+    row: dict[str, Any] = decode(pages[0][0], tables.lookup_times("network_pages"))
     detail = NetworkDetail({k: v for k, v in row.items() if k not in LISTS})
     rows = row["list_members"]
     detail.member_count = len(rows)
@@ -75,23 +77,18 @@ def network_detail(tables: ReadModel, network_id: str, with_post_ids: bool = Fal
     detail.cities = _cities(posts)
     detail.timeline = timeline(posts)
     detail.identifiers = row["list_identifiers"]
-    if with_post_ids:
-        posts_of = row["list_identifier_posts"]
-        detail.identifiers = [dict(i, post_ids=p) for i, p in zip(detail.identifiers, posts_of, strict=True)]
     return detail
 
 
-def _stored_page(tables: ReadModel, network_id: str, with_post_ids: bool) -> dict[str, Any]:
-    """A network's row of ``publish.network_pages`` from the lookup file (``list_identifier_posts`` only if asked)."""
-    column = ", extra" if with_post_ids else ""
-    _, pages = tables.lookup(f"SELECT page{column} FROM network_pages WHERE network_id = ?", [network_id])
-    if not pages:
+def network_graphs(tables: ReadModel, network_id: str) -> list[dict[str, Any]]:
+    """A network's graph at each cap (``list_graphs`` of ``publish.network_pages``, kept apart in the lookup
+    file: only the graph reads it); ``NotFound`` when absent."""
+    tables.require("publish.network_pages")
+    _, found = tables.lookup("SELECT extra FROM network_pages WHERE network_id = ?", [network_id])
+    if not found:
         raise NotFound("network", network_id)
-    times = tables.lookup_times("network_pages")
-    page: dict[str, Any] = decode(pages[0][0], times)
-    if with_post_ids:
-        page["list_identifier_posts"] = decode(pages[0][1], times)
-    return page
+    graphs: list[dict[str, Any]] = decode(found[0][0], tables.lookup_times("network_pages"))
+    return graphs
 
 
 def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from unveil.auth.roles import Permission
 from unveil.web.charts import timeline_chart
 from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Scope, Tables
 from unveil.web.geo import city_map, moves
-from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, GraphCache, collapsed_graph
+from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, shown_graph
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import (
     POSTS_PAGE,
@@ -19,8 +19,8 @@ from unveil.web.queries.networks import (
     explanations,
     grouped_posts,
     network_detail,
+    network_graphs,
     network_list,
-    non_identifier_edges,
     template_groups,
 )
 from unveil.web.queries.posts import identifiers_of_posts
@@ -282,17 +282,11 @@ def network_graph_api(
     scope: Scope,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    """Graph elements for Cytoscape.js, laid out: identifiers and templates as hubs, posts collapsed per template,
-    the biggest ``limit`` nodes (``next_limit``: the next "show more")."""
+    """Graph elements for Cytoscape.js, laid out (by the ``publish`` stage): identifiers and templates as hubs,
+    posts collapsed per template, the biggest nodes up to the first published cap of at least ``limit``
+    (40, doubled up to 400; ``next_limit``: the next "show more")."""
     if scope is not None:
         scope.require("network", network_id)
-
-    def compute() -> dict[str, Any]:
-        detail = network_detail(tables, network_id, with_post_ids=True)
-        edges = non_identifier_edges(tables, network_id)
-        return collapsed_graph(detail.posts, detail.identifiers, edges, privacy.identifier, limit)
-
-    cache = tables.cached("network-graphs", GraphCache)
-    graph = cache.get((network_id, limit, privacy.masked), compute)
+    graphs = network_graphs(tables, network_id)
     audit.view("network", network_id, "graph")
-    return graph
+    return shown_graph(graphs, limit, privacy.identifier)
