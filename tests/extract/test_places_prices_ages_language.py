@@ -242,6 +242,8 @@ def test_a_state_or_county_chooses_the_phone_region() -> None:
         ("1hr 200, 2 hrs 380", [(200.0, None, "hour"), (380.0, None, "two_hours")]),
         ("HH 140 H 230", [(140.0, None, "half_hour"), (230.0, None, "hour")]),
         ("open 11 h 30 till late", []),
+        ("£90 30 mins, £150 1 hr", [(90.0, "GBP", "half_hour"), (150.0, "GBP", "hour")]),
+        ("60 min 160€ 30 min 90€", [(160.0, "EUR", "hour"), (90.0, "EUR", "half_hour")]),
     ],
 )
 def test_market_units_after_and_before_an_amount(text: str, expected: list[tuple[float, str | None, str]]) -> None:

@@ -27,8 +27,11 @@ PRICE = re.compile(
 STARTS = re.compile(r"[\d€$£](?<![\w.,][\d€$£])")
 UNITS: dict[str, str] = {
     r"/\s?h\b|/\s?hr\b|/\s?hour|per\s+hour|an\s+hour|p/?u\b|per\s+uur|/\s?uur|de\s+l'heure|/\s?heure|la\s+heure"
-    r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora|hr\b|ph\b": "hour",
-    r"/\s?30\s?min|per\s+half\s+hour|la\s+demi[- ]heure|per\s+half\s+uur|/\s?½\s?h|hh\b|hhr\b": "half_hour",
+    r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora|hr\b|ph\b"
+    # a duration after an amount, unless it opens the next price ("60 min 150€ 30 min 80€")
+    r"|(?:1\s?hr|1\s?hour|60\s?mins?)\b(?!\s?[:=\-]?\s?[€$£]?\d)": "hour",
+    r"/\s?30\s?min|per\s+half\s+hour|la\s+demi[- ]heure|per\s+half\s+uur|/\s?½\s?h|hh\b|hhr\b"
+    r"|(?:30\s?mins?|half\s+(?:an\s+)?hour)\b(?!\s?[:=\-]?\s?[€$£]?\d)": "half_hour",
     r"qv\b|qk\b": "quick_visit",
     r"/\s?nuit|la\s+nuit|per\s+night|a\s+night|/\s?night|per\s+nacht|/\s?nacht|pro\s+nacht|pe\s+noapte"
     r"|/\s?noapte|por\s+noche|all\s+night|toute\s+la\s+nuit|hele\s+nacht": "night",
@@ -42,7 +45,7 @@ UNIT_AFTER = re.compile(r"(?i)\s{0,3}(?:" + "|".join(f"(?P<u{i}>{p})" for i, p i
 UNIT_NAMES = list(UNITS.values())
 DURATION_BEFORE = re.compile(
     r"(?i)(?:(?P<half>30\s?min|½\s?h|half\s?hour|demi[- ]heure|half\s?uur)|(?P<hour>1\s?h(?:our|eure|r|uur)?|1\s?uur"
-    r"|une\s+heure|one\s+hour|een\s+uur|1\s?or[aă])|(?P<night>nuit|night|nacht|noapte|noche))\s*[:=\-–]?\s*$"
+    r"|60\s?min|une\s+heure|one\s+hour|een\s+uur|1\s?or[aă])|(?P<night>nuit|night|nacht|noapte|noche))\s*[:=\-–]?\s*$"
 )
 
 
