@@ -3,11 +3,18 @@ identifiers written beside it, transfers and parties; a magistrate sees only the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+import duckdb
 import httpx
 
 from tests.web.conftest import CUT_EMAIL, CUT_PHONE_E164, PHONE_E164, WebWorld
+from unveil.web import lookups
+from unveil.web.lookups import TimeKeys, read_time_keys
 from unveil.web.queries import identifiers
 
 
@@ -67,3 +74,65 @@ def test_transfers_have_totals_and_analysts_have_no_identifier_page(
     assert totals is not None and (totals["sent"], totals["sent_eur"], totals["received_eur"]) == (1, 100.0, 40.5)
     assert totals["first"] == "2024-01-01" and identifiers._totals([]) is None
     assert login("analyst").get(f"/api/identifiers/phone/{PHONE_E164}").status_code == 403
+
+
+class _LookupOnly:
+    """What the identifier page's transfers and parties read of a read model: the lookup file alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+
+    def has(self, name: str) -> bool:
+        return name in ("money.transfers", "money.party_matches")
+
+    def has_lookups(self) -> bool:
+        return True
+
+    def lookup(self, sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        result = self.db.execute(sql, params)
+        return [c[0] for c in result.description], result.fetchall()
+
+    def lookup_times(self, table: str) -> TimeKeys:
+        return read_time_keys(self.db.execute("SELECT * FROM time_keys").fetchall()).get(table, TimeKeys())
+
+
+def test_transfers_and_parties_are_read_from_the_lookup_file(tmp_path: Path) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE SCHEMA money")
+    connection.execute(
+        "CREATE TABLE money.transfers AS SELECT * FROM (VALUES "
+        "('t1', TIMESTAMPTZ '2024-01-02 10:00:00+00', 'bank', 100.0, 'EUR', 100.0, 'A', 'Gent', 'BE', 'B', 'Mons', "
+        "'BE', '+32470000001', '+32470000002', NULL, NULL), "
+        "('t2', TIMESTAMPTZ '2024-03-01 08:30:00+00', 'cash', 40.5, 'EUR', 40.5, 'C', NULL, 'BE', 'A', 'Gent', 'BE', "
+        "'+32470000003', '+32470000001', NULL, 'BE01'), "
+        "('t3', NULL, 'bank', 7.0, 'USD', 6.5, 'A', NULL, NULL, 'A', NULL, NULL, '+32470000001', '+32470000001', "
+        "NULL, NULL)) t(transfer_id, executed_at, channel, amount, currency, amount_eur, sender_name, sender_city, "
+        "sender_country, receiver_name, receiver_city, receiver_country, sender_phone, receiver_phone, "
+        "sender_account, receiver_account)"
+    )
+    connection.execute(
+        "CREATE TABLE money.party_matches AS SELECT * FROM (VALUES ('P2', 'phone', '+32470000001', 'same phone'), "
+        "('P1', 'phone', '+32470000001', 'same phone'), ('P1', 'phone', '+32470000001', 'same phone'), "
+        "('P3', 'email', '+32470000001', 'odd'), ('P4', 'phone', NULL, 'none')) t(party_id, identifier_type, "
+        "identifier_value, reason)"
+    )
+    path = tmp_path / "lookups.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE time_keys (page_table TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL)")
+        lookups._identifier_transfers(connection, db)
+        lookups._identifier_parties(connection, db)
+    db.close()
+    tables: Any = _LookupOnly(path)
+    rows = identifiers._transfers(tables, "phone", "+32470000001")
+    assert rows is not None
+    # newest first, undated last; a transfer to oneself is shown as sent; times are times again
+    assert [(t["transfer_id"], t["as_sender"]) for t in rows] == [("t2", False), ("t1", True), ("t3", True)]
+    assert rows[0]["executed_at"] == datetime(2024, 3, 1, 8, 30, tzinfo=UTC) and rows[0]["amount"] == 40.5
+    assert rows[0]["sender_city"] is None and rows[1]["receiver_city"] == "Mons"
+    assert [t["transfer_id"] for t in identifiers._transfers(tables, "iban", "BE01") or []] == ["t2"]
+    assert identifiers._transfers(tables, "url", "x") == [] and identifiers._transfers(tables, "email", "x") == []
+    assert identifiers._parties(tables, "phone", "+32470000001") == [
+        {"party_id": "P1", "reason": "same phone"},
+        {"party_id": "P2", "reason": "same phone"},
+    ]

@@ -255,9 +255,12 @@ class Summary:
 def _top(counts: npt.NDArray[np.int64], labels: list[str], name: str) -> list[tuple[str, int]]:
     present = np.flatnonzero(counts)
     if name == "month":  # newest months first
-        chosen = sorted(present, key=lambda n: labels[n], reverse=True)[:MONTHS]
+        chosen = sorted(present.tolist(), key=lambda n: labels[n], reverse=True)[:MONTHS]
     else:
-        chosen = sorted(present, key=lambda n: (-int(counts[n]), labels[n]))[:TOP]
+        if len(present) > TOP:  # only the values counted at least as often as the TOP-th are sorted
+            found = counts[present]
+            present = present[found >= np.partition(found, len(found) - TOP)[len(found) - TOP]]
+        chosen = sorted(present.tolist(), key=lambda n: (-int(counts[n]), labels[n]))[:TOP]
     return [(labels[n], int(counts[n])) for n in chosen]
 
 

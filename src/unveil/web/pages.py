@@ -71,6 +71,8 @@ def create_environment() -> jinja2.Environment:
     environment.filters["decimals"] = _decimals
     environment.filters["post_pieces"] = post_pieces
     environment.globals["query_with"] = query_with
+    environment.globals["risk_badge"] = risk_badge
+    environment.globals["pick_box"] = pick_box
     return environment
 
 
@@ -92,6 +94,22 @@ def post_pieces(text: str | None) -> list[tuple[str, str]]:
     if cursor < len(value):
         pieces.append((value[cursor:], ""))
     return pieces
+
+
+def risk_badge(value: Any) -> markupsafe.Markup:
+    """A risk as a badge coloured by its level (``ui.risk`` in templates); nothing for a post without one."""
+    if value is None:
+        return markupsafe.Markup("")
+    level = "high" if value >= 0.7 else "medium" if value >= 0.4 else "low"
+    return markupsafe.Markup(f'<span class="risk risk-{level}">{_decimals(value, 2)}</span>')
+
+
+PICK = markupsafe.Markup('<input type="checkbox" name="ref" value="{}" form="{}" aria-label="Select {}">')
+
+
+def pick_box(ref: Any, label: Any, form_id: str = "bulk-add") -> markupsafe.Markup:
+    """The box of a list's row that picks it for the list's bulk "add to case" form (``add.pick``); escaped."""
+    return PICK.format(ref, form_id, label)
 
 
 def _decimals(value: float, digits: int = 1, sign: bool = False) -> str:

@@ -28,13 +28,10 @@ import duckdb
 
 from unveil.errors import NotComputed
 from unveil.web.lookups import TimeKeys, build_lookups, lookups_path, open_lookups, read_time_keys
-from unveil.web.serving import LOADED, load_keyed, load_published, table_columns
+from unveil.web.serving import LOADED, load_published, table_columns
 from unveil.workspace import Workspace
 
 T = TypeVar("T")
-
-TRANSFER_PARTIES = ("phone", "email", "account", "wallet")
-"""Columns of each side of ``money.transfers`` that the identifier page looks an identifier up in."""
 
 SNAPSHOT_DIR = ".web"
 """Folder of the workspace holding the snapshot files (derived data, rebuilt when missing)."""
@@ -54,7 +51,7 @@ INDEXED_TABLES: dict[str, tuple[str, ...]] = {
     "link.networks": ("network_id",),
     "link.network_posts": ("network_id", "post_id"),
     "link.edges": ("network_id",),
-    "money.transfers": tuple(f"{side}_{column}" for side in ("sender", "receiver") for column in TRANSFER_PARTIES),
+    "money.transfers": (),
 }
 """Tables copied into memory, with the columns indexed for point lookups; others are Parquet views.
 Published posts are copied into ``web.posts`` (see ``serving.py``) and ``ingest.posts`` is then a view of it."""
@@ -159,8 +156,7 @@ def _write_snapshot(path: Path, parts: dict[str, list[Path]]) -> None:
                 _load_table(connection, name, paths)
         if published:
             load_published(connection, {name: [str(path) for path in parts[name]] for name in LOADED})
-            build_lookups(connection, lookups)
-        load_keyed(connection, {name: [str(path) for path in paths] for name, paths in parts.items()})
+            build_lookups(connection, lookups, frozenset(parts))
         connection.execute("CHECKPOINT")
     finally:
         connection.close()

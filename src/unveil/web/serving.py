@@ -1,6 +1,6 @@
 """Serving tables: the ``publish`` stage's page tables, loaded into the snapshot database as they are.
 
-Nothing is computed here but one projection (``KEYED``, below): the ``publish`` stage
+Nothing is computed here: the ``publish`` stage
 (``unveil.publish.stage``) wrote every table a hot page reads, and the snapshot copies the ones
 the pages query with SQL into memory, in their stored
 order (sorted tables let DuckDB skip row groups by their min/max), with an index where a page
@@ -13,13 +13,10 @@ looks one key up:
 - ``web.post_facets``: what the search's totals and facets count (``facets.py`` loads it into
   arrays once per snapshot).
 
-One table is a projection of another stage's, keyed for a page (``KEYED``): ``web.identifier_parties``,
-the identifier values of ``money.party_matches`` (a few rows among tens of millions of post matches),
-indexed by value for the identifier page (``publish`` does not read the money stage's tables).
-
-The post and network pages and the first pages of a search read the lookup file (``lookups.py``),
-written from ``publish.post_pages``, ``publish.network_pages`` and ``publish.search_rows``, which
-stay views over their Parquet parts here.
+The post and network pages, the first pages of a search and the identifier page read the lookup
+file (``lookups.py``), written from ``publish.post_pages``, ``publish.network_pages`` and
+``publish.search_rows`` (which stay views over their Parquet parts here) and, for the identifier
+page's transfers and parties, from the money stage's tables (``publish`` does not read them).
 """
 
 from __future__ import annotations
@@ -34,15 +31,6 @@ LOADED: dict[str, tuple[str, tuple[str, ...]]] = {
     "publish.post_facets": ("web.post_facets", ()),
 }
 """Published tables copied into memory: name in the snapshot and indexed columns."""
-KEYED: dict[str, tuple[str, str, str]] = {
-    "web.identifier_parties": (
-        "money.party_matches",
-        "SELECT DISTINCT identifier_type, identifier_value, party_id, reason FROM read_parquet(?) "
-        "WHERE identifier_value IS NOT NULL",
-        "identifier_value",
-    ),
-}
-"""Tables keyed for one page: name -> (source table, projection of its parts, indexed column)."""
 POST_EXTRAS = ("pos", "best_city", "language", "risk", "network_id")
 """Columns of ``web.posts`` that ``ingest.posts`` has not."""
 
@@ -65,12 +53,3 @@ def load_published(connection: duckdb.DuckDBPyConnection, parts: dict[str, list[
             connection.execute(f'CREATE INDEX "{name.replace(".", "_")}_{column}" ON {name} ("{column}")')
     connection.execute("CREATE SCHEMA IF NOT EXISTS ingest")
     connection.execute(f"CREATE VIEW ingest.posts AS SELECT * EXCLUDE ({', '.join(POST_EXTRAS)}) FROM web.posts")
-
-
-def load_keyed(connection: duckdb.DuckDBPyConnection, parts: dict[str, list[str]]) -> None:
-    """The ``KEYED`` tables whose source is committed, with their index."""
-    for name, (source, sql, column) in KEYED.items():
-        if source in parts:
-            connection.execute("CREATE SCHEMA IF NOT EXISTS web")
-            connection.execute(f"CREATE TABLE {name} AS {sql}", [parts[source]])
-            connection.execute(f'CREATE INDEX "{name.replace(".", "_")}_{column}" ON {name} ("{column}")')

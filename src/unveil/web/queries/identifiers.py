@@ -4,19 +4,20 @@ time, the identifiers written beside it, networks, transfers and parties.
 The posts of an identifier come from the identifier rows of the lookup file (``search_rows``, one
 index range per value, written from ``publish.search_rows``): what a result shows of each post, newest
 first, and every identifier of the post (``others``), from which the identifiers written beside it are
-counted. Only the page's posts are opened (their text and spans) to cut a snippet around the hit.
-Transfers are two index lookups (``money.transfers`` is held in memory, indexed on each party column)
-and matched parties one (``web.identifier_parties``, see ``readmodel.py``).
+counted. Only the page's posts are opened (their text and spans, one query) to cut a snippet around
+the hit. Transfers and matched parties are one lookup each in the lookup file's ``identifier_transfers``
+and ``identifier_parties`` (see ``lookups.py``).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from unveil.errors import NotFound
-from unveil.web.lookups import search_row
+from unveil.web.lookups import decode, search_row
 from unveil.web.readmodel import ReadModel
 
 POSTS_PAGE = 25
@@ -137,23 +138,33 @@ def _months(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _with_hits(tables: ReadModel, kind: str, value: str, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The posts with a snippet around the identifier's first span in the text (the start of the text without one)."""
-    from unveil.web.queries.posts import post_detail
+    """The posts with a snippet around the identifier's first span in the text (the start of the text without one).
 
+    One query of the lookup file for the page's posts, reading only the title, the text and the
+    identifiers of each post's page (SQLite's ``json_extract``), not every list of it.
+    """
+    if not posts:
+        return []
+    marks = ", ".join("?" for _ in posts)
+    _, found = tables.lookup(
+        "SELECT post_id, json_extract(page, '$.title'), json_extract(page, '$.text'), "
+        f"json_extract(page, '$.\"list:identifiers\"') FROM post_pages WHERE post_id IN ({marks})",
+        [post["post_id"] for post in posts],
+    )
+    pages = {post_id: (title, text, identifiers) for post_id, title, text, identifiers in found}
     out = []
     for post in posts:
-        try:
-            detail = post_detail(tables, post["post_id"])
-        except NotFound:
-            out.append(dict(post, before=post.get("snippet") or "", hit="", after="", identifiers=[]))
+        if post["post_id"] not in pages:
+            out.append(dict(post, before=post.get("snippet") or "", hit="", after=""))
             continue
-        text = detail.post.get("text") or ""
+        title, text, identifiers = pages[post["post_id"]]
+        text = text or ""
         spans = [
             i
-            for i in detail.identifiers
+            for i in json.loads(identifiers or "[]")
             if i["type"] == kind and i["value"] == value and i["start"] is not None and i["end"] is not None
         ]
-        row = dict(post, title=detail.post.get("title"), identifiers=detail.identifiers)
+        row = dict(post, title=title)
         if spans:
             start, end = int(spans[0]["start"]), int(spans[0]["end"])
             left, right = max(start - SNIPPET_SIDE, 0), min(end + SNIPPET_SIDE, len(text))
@@ -186,22 +197,18 @@ def co_occurring(posts: list[dict[str, Any]], kind: str, value: str, limit: int 
 
 
 def _transfers(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:
-    """The identifier's transfers, newest first: one index lookup per side (a query with OR, or sorted, scans)."""
-    if not tables.has("money.transfers"):
+    """The identifier's transfers, newest first: one lookup of ``identifier_transfers`` (a row per side)."""
+    if not tables.has("money.transfers") or not tables.has_lookups():
         return None
     column = TRANSFER_COLUMNS.get(kind)
-    present = tables.columns("money.transfers")
-    if column is None or f"sender_{column}" not in present or f"receiver_{column}" not in present:
+    if column is None:
         return []
-    amount = "amount_eur" if "amount_eur" in present else "amount"
+    times = tables.lookup_times("identifier_transfers")
+    _, pages = tables.lookup("SELECT page FROM identifier_transfers WHERE party = ? AND value = ?", [column, value])
     found: dict[Any, dict[str, Any]] = {}
-    for side in ("receiver", "sender"):  # a transfer to oneself is shown as sent
-        for row in tables.rows(
-            f"SELECT transfer_id, executed_at, channel, amount, currency, {amount} AS amount_eur, sender_name, "
-            "sender_city, sender_country, receiver_name, receiver_city, receiver_country, "
-            f"{side == 'sender'} AS as_sender FROM money.transfers WHERE {side}_{column} = ?",
-            [value],
-        ):
+    for (page,) in pages:
+        row = decode(page, times)
+        if row["as_sender"] or row["transfer_id"] not in found:  # a transfer to oneself is shown as sent
             found[row["transfer_id"]] = row
     rows = sorted(found.values(), key=lambda t: (t["executed_at"] is not None, t["executed_at"]), reverse=True)
     return rows[:TRANSFER_LIMIT]
@@ -226,10 +233,8 @@ def _totals(transfers: list[dict[str, Any]] | None) -> dict[str, Any] | None:
 
 
 def _parties(tables: ReadModel, kind: str, value: str) -> list[dict[str, Any]] | None:
-    if not tables.has("money.party_matches"):
+    if not tables.has("money.party_matches") or not tables.has_lookups():
         return None
-    rows = tables.rows(
-        "SELECT identifier_type, party_id, reason FROM web.identifier_parties WHERE identifier_value = ?", [value]
-    )
-    found = sorted({(row["party_id"], row["reason"]) for row in rows if row["identifier_type"] == kind})
+    _, rows = tables.lookup("SELECT type, party_id, reason FROM identifier_parties WHERE value = ?", [value])
+    found = sorted({(party, reason) for matched, party, reason in rows if matched == kind})
     return [{"party_id": party, "reason": reason} for party, reason in found[:100]]

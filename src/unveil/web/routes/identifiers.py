@@ -32,7 +32,6 @@ def scoped_detail(tables: Tables, kind: str, value: str, scope: CaseScope | None
 
 def _public(detail: IdentifierDetail, may_money: bool) -> dict[str, Any]:
     data = {k: v for k, v in detail.__dict__.items() if k != "all_posts"}
-    data["posts"] = [{k: v for k, v in post.items() if k != "identifiers"} for post in detail.posts]
     if not may_money:
         data.update(transfers=None, transfer_totals=None, parties=None)
     return data
