@@ -248,10 +248,6 @@ class Heads:
         """False when no valid number of the country code is this long and starts with these digits."""
         return national[:HEAD] in self.by_length.get(len(national), self.other)
 
-    def admits_head(self, length: int, head: str) -> bool:
-        """``admits`` of every national number ``length`` digits long starting with ``head`` (``HEAD`` digits)."""
-        return head in self.by_length.get(length, self.other)
-
 
 @lru_cache(maxsize=512)
 def leading_digits(country_code: int) -> Heads | None:

@@ -239,18 +239,32 @@ def _candidates(length: int, key: str, ambiguity: bool) -> tuple[tuple[str, int,
     leading 0 where the plan has none, and a valid number of the plan may start with its first digits
     (``phonemeta.leading_digits``). Worked out once per length and first digits, not per number."""
     candidates = []
-    for entry in _world_index().get(length, ()):
-        region, code, prefix = entry
-        if (ambiguity and region not in AMBIGUITY_REGIONS) or (prefix and not key.startswith(prefix)):
+    for entry, heads, leading_zero, ambiguous in _plans_of_length(length):
+        prefix = entry[2]
+        if (ambiguity and not ambiguous) or (prefix and not key.startswith(prefix)):
             continue
         head = key[len(prefix) : len(prefix) + HEAD]
-        if head[:1] == "0" and code not in _LEADING_ZERO_CODES:
-            continue
-        heads = leading_digits(code)
-        if heads is not None and not heads.admits_head(length - len(prefix), head):
+        if (head[:1] == "0" and not leading_zero) or (heads is not None and head not in heads):
             continue
         candidates.append(entry)
     return tuple(candidates)
+
+
+@lru_cache(maxsize=64)
+def _plans_of_length(
+    length: int,
+) -> tuple[tuple[tuple[str, int, str], frozenset[str] | None, bool, bool], ...]:
+    """Each ``_world_index`` entry of a written length with the heads its plan's valid numbers of that national
+    length may start with (None: any), whether they may start with 0, and whether its region is checked for
+    ambiguity."""
+    plans = []
+    for entry in _world_index().get(length, ()):
+        region, code, prefix = entry
+        table = leading_digits(code)
+        national = length - len(prefix)
+        heads = None if table is None else table.by_length.get(national, table.other)
+        plans.append((entry, heads, code in _LEADING_ZERO_CODES, region in AMBIGUITY_REGIONS))
+    return tuple(plans)
 
 
 @lru_cache(maxsize=65536)
