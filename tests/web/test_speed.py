@@ -14,7 +14,7 @@ from tests.web.conftest import WebWorld
 from unveil.auth.audit import AuditWriter
 from unveil.db import connect
 from unveil.web.lookups import TimeKeys, decode
-from unveil.web.queries.networks import network_detail
+from unveil.web.queries.networks import network_detail, network_graphs
 from unveil.web.queries.posts import post_detail
 from unveil.web.queries.search import query_words
 from unveil.web.readmodel import SNAPSHOT_DIR, ReadModel
@@ -92,7 +92,7 @@ def test_pages_are_the_published_rows(web_workspace: Workspace) -> None:
         assert detail.post == {k: v for k, v in row.items() if not k.startswith("list_")}
         assert detail.identifiers == row["list_identifiers"] and detail.networks == row["list_networks"]
     for row in web_workspace.table("publish.network_pages").read().to_pylist():
-        detail = network_detail(model, row["network_id"], True)
+        detail = network_detail(model, row["network_id"])
         assert detail.member_count == len(row["list_members"])
-        assert [i["post_ids"] for i in detail.identifiers] == row["list_identifier_posts"]
+        assert network_graphs(model, row["network_id"]) == row["list_graphs"]
     assert published and published[0]["list_identifiers"] is not None
