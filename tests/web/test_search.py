@@ -12,7 +12,7 @@ import pytest
 
 from tests.web.conftest import CUT_PHONE, CUT_PHONE_E164, PHONE_E164, WebWorld
 from unveil.auth.pseudonyms import Pseudonymiser
-from unveil.web.marks import Hits, around, pieces
+from unveil.web.marks import Hits, around, pieces, spans
 from unveil.web.privacy import PrivacyView
 
 FACET_LINK = re.compile(r'<section class="facet" aria-labelledby="facet-(\w+)">(.*?)</section>', re.S)
@@ -332,3 +332,10 @@ def test_the_facet_index_loads_on_a_thread_whose_cursor_has_an_unfinished_result
     tables = ReadModel(web.workspace)
     assert tables.value("SELECT pos FROM web.posts ORDER BY pos") == 0  # more rows left unread on this cursor
     assert load_index(tables).size == tables.value("SELECT count(*) FROM web.posts")
+
+
+def test_words_are_marked_alike_in_ascii_and_accented_texts() -> None:
+    hits = Hits(words=("girl", "ne"))
+    expected = [(0, 3), (4, 9), (10, 14), (27, 30)]  # a word starting with a prefix, any case; not inside a word
+    assert spans("New girls_girl ngirl 9girl NEW", hits) == expected
+    assert spans("Néw girls_girl ngirl 9girl NÉW", hits) == expected  # accents folded (the word-by-word path)

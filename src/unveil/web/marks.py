@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from unveil.identifiers import canonical_phone
 from unveil.text import DIGIT_RUN
@@ -40,8 +41,23 @@ def fold(word: str) -> str:
 
 def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
     """The stretches of ``text`` that are hits, merged and in order."""
+    return list(_spans(text, hits))
+
+
+@lru_cache(maxsize=1024)
+def _ascii_words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Words of an ASCII text starting with one of ``words``, any case (``fold`` of such a word is its lower case)."""
+    prefixes = "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True) if word)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{prefixes})[A-Za-z0-9]*", re.IGNORECASE | re.ASCII)
+
+
+@lru_cache(maxsize=1024)
+def _spans(text: str, hits: Hits) -> tuple[tuple[int, int], ...]:
+    """``spans``, remembered: a result's snippet is looked at twice (is its hit late? then cut around it)."""
     found: list[tuple[int, int]] = []
-    if hits.words:
+    if hits.words and text.isascii() and all(hits.words):
+        found += [match.span() for match in _ascii_words(hits.words).finditer(text)]
+    elif hits.words:
         firsts = tuple({word[0] for word in hits.words if word})
         for match in WORD.finditer(text):
             word = match.group()
@@ -65,7 +81,7 @@ def spans(text: str, hits: Hits) -> list[tuple[int, int]]:
             start = match.start() - (match.start() > 0 and text[match.start() - 1] == "+")
             if canonical_phone(text[start : match.end()], hits.region) in hits.phones:
                 found.append((start, match.end()))
-    return _merged(found)
+    return tuple(_merged(found))
 
 
 def _merged(found: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
