@@ -217,3 +217,25 @@ def test_a_template_link_whose_posts_are_grouped_elsewhere_gets_no_page_link() -
     ]
     shown = visible_network(None, detail, PrivacyView(None))  # type: ignore[arg-type]
     assert [link["page"] for link in shown["links"]] == [1, None]
+
+
+def test_explanations_are_computed_once_per_network_and_each_request_gets_its_own_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unveil.web.queries import networks
+
+    computed: list[str] = []
+
+    def explain(tables: object, network_id: str) -> list[dict[str, object]]:
+        computed.append(network_id)
+        return [{"reason": f"why {network_id}", "habits": ["a"]}]
+
+    monkeypatch.setattr(networks, "explanations", explain)
+    cache = networks.ExplanationCache(size=2)
+    first = cache.get(None, "N1")  # type: ignore[arg-type]
+    first[0]["reason"] = "masked"  # a request masks its copy
+    assert cache.get(None, "N1") == [{"reason": "why N1", "habits": ["a"]}] and computed == ["N1"]  # type: ignore[arg-type]
+    cache.get(None, "N2")  # type: ignore[arg-type]
+    cache.get(None, "N3")  # type: ignore[arg-type]
+    cache.get(None, "N1")  # type: ignore[arg-type]  # evicted by the two after it
+    assert computed == ["N1", "N2", "N3", "N1"]

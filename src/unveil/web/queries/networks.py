@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import copy
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -174,6 +176,37 @@ EXPLAINED = 10
 """Links without a shared identifier explained on a network's page (the strongest; style links first)."""
 CONTEXT = 60
 """Characters shown on each side of a shared phrase."""
+
+
+CACHED_EXPLANATIONS = 256
+"""Networks whose explanations a process keeps per snapshot (``ExplanationCache``)."""
+
+
+class ExplanationCache:
+    """The explanations of the last ``size`` networks asked for, as computed (real values); safe across threads.
+
+    Kept per snapshot (``ReadModel.cached``): new tables start a new cache. Each request gets its own copy,
+    which it masks for its user.
+    """
+
+    def __init__(self, size: int = CACHED_EXPLANATIONS) -> None:
+        self.size = size
+        self.items: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, tables: ReadModel, network_id: str) -> list[dict[str, Any]]:
+        """A copy of ``explanations`` of a network, computed (outside the lock) when absent."""
+        with self.lock:
+            found = self.items.get(network_id)
+            if found is not None:
+                self.items.move_to_end(network_id)
+        if found is None:
+            found = explanations(tables, network_id)
+            with self.lock:
+                self.items[network_id] = found
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return copy.deepcopy(found)
 
 
 def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, shown_graph
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import (
     POSTS_PAGE,
+    ExplanationCache,
     NetworkDetail,
-    explanations,
     grouped_posts,
     network_detail,
     network_graphs,
@@ -232,9 +232,11 @@ def network_explanations_api(
 
 
 def visible_explanations(tables: ReadModel, network_id: str, privacy: PrivacyView) -> list[dict[str, Any]]:
-    """``explanations`` as this user may see them (each piece of text masked by its post's identifier spans)."""
+    """``explanations`` as this user may see them (each piece of text masked by its post's identifier spans),
+    computed once per network and snapshot (``ExplanationCache``: the shared habits are found by reading
+    both posts' texts)."""
     out = []
-    for item in explanations(tables, network_id):
+    for item in tables.cached("network-explanations", ExplanationCache).get(tables, network_id):
         ids_a, ids_b = item.pop("identifiers_a"), item.pop("identifiers_b")
         if privacy.masked:
             item["title_a"] = privacy.maybe(item["title_a"], ids_a)
