@@ -292,8 +292,18 @@ class _Unknown(Exception):
 
 def _concat(left: set[str], right: set[str]) -> set[str]:
     """Every head of ``left`` followed by every head of ``right``, cut to ``HEAD`` (full heads stay as they are)."""
-    full = {head for head in left if len(head) >= HEAD}
-    return full | {(head + tail)[:HEAD] for head in left if len(head) < HEAD for tail in right}
+    if min(map(len, left), default=HEAD) >= HEAD:
+        return left  # every head full: nothing after it counts
+    result = {head for head in left if len(head) >= HEAD}
+    tails_of: dict[int, set[str]] = {}  # the tails cut to the characters a head of each length still takes
+    for head in left:
+        need = HEAD - len(head)
+        if need > 0:
+            tails = tails_of.get(need)
+            if tails is None:
+                tails = tails_of[need] = {tail[:need] for tail in right}
+            result.update(map(head.__add__, tails))
+    return result
 
 
 def _heads(items: Any) -> set[str]:
@@ -354,6 +364,8 @@ def _repeat(part: set[str], low: int, high: int) -> set[str]:
             result |= current
         if count == high or not current:
             return result
+        if min(map(len, current)) >= HEAD:
+            return result | current  # every head full: more repetitions give the same heads
         following = _concat(current, part)
         count += 1
         if following == current and count > low:
