@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,3 +90,19 @@ def identifiers_of_posts(tables: ReadModel, post_ids: list[str]) -> list[dict[st
     return tables.rows(
         f'SELECT post_id, type, value, raw, start, "end" FROM extract.identifiers WHERE post_id IN ({marks})', post_ids
     )
+
+
+def texts_and_identifiers(tables: ReadModel, post_ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Each post's whole text and identifiers (``type``, ``value``, ``raw``, ``start``, ``end``, ``rule``, in text
+    order), by post id, from its row of ``post_pages`` in the lookup file: one query reading only those two
+    fields (SQLite's ``json_extract``). DuckDB's ``post_id IN (...)`` over ``web.posts`` and
+    ``extract.identifiers`` cost several milliseconds of CPU for a result page at a million posts."""
+    if not post_ids:
+        return {}
+    marks = ", ".join("?" for _ in post_ids)
+    _, rows = tables.lookup(
+        "SELECT post_id, json_extract(page, '$.text'), json_extract(page, '$.\"list:identifiers\"') "
+        f"FROM post_pages WHERE post_id IN ({marks})",
+        post_ids,
+    )
+    return {str(post_id): (str(text or ""), json.loads(found or "[]")) for post_id, text, found in rows}

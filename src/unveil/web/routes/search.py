@@ -21,7 +21,7 @@ from unveil.web.facets import GROUP_PAGE, Summary, matching_ranks, summarise, te
 from unveil.web.marks import Hits
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.batch import Line, batch, lines_of
-from unveil.web.queries.posts import identifiers_of_posts
+from unveil.web.queries.posts import identifiers_of_posts, texts_and_identifiers
 from unveil.web.queries.search import (
     SORTS,
     SearchFilters,
@@ -190,16 +190,19 @@ def marked_rows(
     """
     known: dict[str, list[tuple[int, int]]] = {}
     typed = {(kind, value) for kind, value in pairs or [] if kind}
+    pages = None
     if typed and not privacy.masked:
-        for item in identifiers_of_posts(tables, [row["post_id"] for row in rows]):
-            if (item["type"], item["value"]) in typed and item["start"] is not None and item["end"] is not None:
-                known.setdefault(item["post_id"], []).append((int(item["start"]), int(item["end"])))
+        pages = texts_and_identifiers(tables, [str(row["post_id"]) for row in rows])
+        for post_id, (_, identifiers) in pages.items():
+            for item in identifiers:
+                if (item["type"], item["value"]) in typed and item["start"] is not None and item["end"] is not None:
+                    known.setdefault(post_id, []).append((int(item["start"]), int(item["end"])))
     wanted = [
         row
         for row in rows
         if "pos" in row and (row["post_id"] in known or (hits and _hit_is_late(row.get("snippet"), hits)))
     ]
-    texts = whole_texts(tables, wanted, privacy) if wanted else {}
+    texts = whole_texts(tables, wanted, privacy, pages) if wanted else {}
     return [
         dict(
             row,
@@ -218,24 +221,27 @@ def _hit_is_late(snippet: str | None, hits: Hits) -> bool:
     return not found or found[0][1] > 2 * marks.SNIPPET // 3
 
 
-def whole_texts(tables: ReadModel, rows: list[dict[str, Any]], privacy: PrivacyView) -> dict[str, str]:
-    """The whole text of each row's post, by post id, as the user may see it.
+def whole_texts(
+    tables: ReadModel,
+    rows: list[dict[str, Any]],
+    privacy: PrivacyView,
+    pages: dict[str, tuple[str, list[dict[str, Any]]]] | None = None,
+) -> dict[str, str]:
+    """The whole text of each row's post, by post id, as the user may see it (``pages``: the posts' texts and
+    identifiers when already read).
 
-    Read by ``post_id`` (indexed: 5 ms of CPU for 30 posts at a million posts), not by rank: the ranks
-    of a phone's posts spread over the table, and ``pos IN (...)`` then scans it (76 ms).
+    Read from the posts' pages in the lookup file (``queries.posts.texts_and_identifiers``: one query), with
+    the identifiers that mask an analyst's text.
     """
     post_ids = [str(row["post_id"]) for row in rows]
-    marks_ = ", ".join("?" for _ in post_ids)
-    found = {
-        str(post_id): str(text or "")
-        for post_id, text in tables.tuples(f"SELECT post_id, text FROM web.posts WHERE post_id IN ({marks_})", post_ids)
-    }
+    found = pages if pages is not None else texts_and_identifiers(tables, post_ids)
     if privacy.masked:
-        known: dict[str, list[dict[str, Any]]] = {}
-        for item in identifiers_of_posts(tables, list(found)):
-            known.setdefault(item["post_id"], []).append(item)
-        found = {post_id: privacy.text(text, known.get(post_id, []), offset=0) for post_id, text in found.items()}
-    return found
+        return {
+            post_id: privacy.text(found[post_id][0], found[post_id][1], offset=0)
+            for post_id in post_ids
+            if post_id in found
+        }
+    return {post_id: found[post_id][0] for post_id in post_ids if post_id in found}
 
 
 GROUPINGS = ("", "template")
