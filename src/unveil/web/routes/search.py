@@ -21,7 +21,7 @@ from unveil.web.facets import GROUP_PAGE, Summary, matching_ranks, summarise, te
 from unveil.web.marks import Hits
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.batch import Line, batch, lines_of
-from unveil.web.queries.posts import identifiers_of_posts, texts_and_identifiers
+from unveil.web.queries.posts import texts_and_identifiers
 from unveil.web.queries.search import (
     SORTS,
     SearchFilters,
@@ -125,13 +125,10 @@ def masked_rows(tables: ReadModel, given: list[dict[str, Any]], privacy: Privacy
     """Rows with a ``snippet`` (the start of the text) and a ``title`` as the user may see them."""
     if not privacy.masked:
         return given
-    found = identifiers_of_posts(tables, [row["post_id"] for row in given])
-    by_post: dict[str, list[dict[str, Any]]] = {}
-    for item in found:
-        by_post.setdefault(item["post_id"], []).append(item)
+    pages = texts_and_identifiers(tables, [str(row["post_id"]) for row in given])
     rows = []
     for row in given:
-        known = by_post.get(row["post_id"], [])
+        known = pages[row["post_id"]][1] if row["post_id"] in pages else []
         # the snippet is the start of the text: the identifiers' spans mask it, also where it cuts one
         rows.append(
             dict(row, snippet=privacy.text(row["snippet"], known, offset=0), title=privacy.maybe(row["title"], known))
