@@ -185,43 +185,33 @@ def _region_rules(country_code: int, national: str) -> RegionRules | None:
     return None
 
 
-def number_type(country_code: int, national: str) -> int:
-    """The ``PhoneNumberType`` of a national significant number (``UNKNOWN`` when invalid)."""
+def _plan_of(country_code: int, national: str) -> RegionRules | None:
+    """The plan of ``country_code`` that may read ``national``, or None when none of its plans can."""
     heads = leading_digits(country_code)
     if heads is not None and not heads.admits(national):
-        return PhoneNumberType.UNKNOWN
+        return None  # no plan of the country code has a valid number this long starting so
     rule = _region_rules(country_code, national)
-    if rule is None:
-        return PhoneNumberType.UNKNOWN
-    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
-        return PhoneNumberType.UNKNOWN
-    return rule.number_type(national)
+    if rule is None or (rule.region != NON_GEO and _country_code_of(rule.region) != country_code):
+        return None
+    return rule
+
+
+def number_type(country_code: int, national: str) -> int:
+    """The ``PhoneNumberType`` of a national significant number (``UNKNOWN`` when invalid)."""
+    rule = _plan_of(country_code, national)
+    return PhoneNumberType.UNKNOWN if rule is None else rule.number_type(national)
 
 
 def is_mobile(country_code: int, national: str) -> bool:
     """``number_type`` is ``MOBILE`` or ``FIXED_LINE_OR_MOBILE`` (what ads carry), in one pattern match."""
-    heads = leading_digits(country_code)
-    if heads is not None and not heads.admits(national):
-        return False
-    rule = _region_rules(country_code, national)
-    if rule is None:
-        return False
-    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
-        return False
-    return rule.is_mobile(national)
+    rule = _plan_of(country_code, national)
+    return rule is not None and rule.is_mobile(national)
 
 
 def is_valid(country_code: int, national: str) -> bool:
     """``phonenumbers.is_valid_number`` of the number ``+<country_code><national>``."""
-    heads = leading_digits(country_code)
-    if heads is not None and not heads.admits(national):
-        return False  # no plan of the country code has a valid number this long starting so
-    rule = _region_rules(country_code, national)
-    if rule is None:
-        return False
-    if rule.region != NON_GEO and _country_code_of(rule.region) != country_code:
-        return False
-    return rule.is_valid(national)
+    rule = _plan_of(country_code, national)
+    return rule is not None and rule.is_valid(national)
 
 
 @lru_cache(maxsize=512)
