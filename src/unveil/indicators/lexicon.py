@@ -134,6 +134,10 @@ def _union(chars: set[str], parts: list[frozenset[str] | None]) -> frozenset[str
 
 
 PREFIX_LENGTH = 3
+# Word starts are picked out by longer literal beginnings (up to 8 characters) than the groups' keys: most
+# words that share an entry's first 3 characters ("sec" of "second") do not share its first 8 ("security"),
+# so far fewer starts reach Python, where each one costs a group lookup and a failed match.
+SCAN_PREFIX_LENGTH = 8
 
 
 def literal_prefixes(pattern: str, length: int = PREFIX_LENGTH) -> frozenset[str] | None:
@@ -193,6 +197,7 @@ class CompiledLexicon:
 
     Word entries are tried only at word starts, and only those whose beginning is the word's: most
     words try none, a few try a handful of alternatives, instead of every entry at every position.
+    The scan for word starts checks longer beginnings (``SCAN_PREFIX_LENGTH``) than the groups' keys.
     """
 
     by_first: dict[str, tuple[re.Pattern[str], tuple[Indicator, ...]]]
@@ -219,6 +224,7 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     """The compiled entries of ``languages``."""
     groups: dict[str, list[Indicator]] = {}
     anywhere: list[Indicator] = []
+    scanned: set[str] = set()
     for indicator in load_indicators():
         if indicator.language not in languages:
             continue
@@ -228,11 +234,12 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
             continue
         for prefix in starts:
             groups.setdefault(prefix, []).append(indicator)
+        scanned |= literal_prefixes(indicator.pattern, SCAN_PREFIX_LENGTH) or starts
     by_first = {prefix: _alternation(items) for prefix, items in groups.items()}
     lengths = tuple(sorted({len(prefix) for prefix in groups}, reverse=True))
     has_words = any(indicator.pattern.isascii() for indicator in anywhere)
     anywhere_group = _alternation(anywhere, flags=re.IGNORECASE if has_words else 0)
-    word_starts = _word_start_scan(sorted(groups)) if groups else re.compile(r"(?!)")
+    word_starts = _word_start_scan(sorted(scanned)) if groups else re.compile(r"(?!)")
     chars = _first_chars_of(anywhere)
     scan = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
     lowest = min(chars) if chars else ""
