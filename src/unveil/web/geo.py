@@ -6,7 +6,8 @@ finer detail, of Europe, and the first-level divisions around Belgium (its provi
 coordinates come from the extractor's gazetteer (the curated files, then the world's cities), looked
 up by the post's own city (``best_city``), never by places named in the text.
 
-Functions return numbers, path strings and labels; the template writes the ``<svg>``, escaping labels.
+Functions return numbers, path strings and labels; ``CityMap.svg`` writes the ``<svg>``, escaping every label
+and city name (through the template, a map's elements were a fifth of a network page's rendering).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from markupsafe import Markup, escape
 
 WIDTH, HEIGHT, MARGIN = 800, 500, 36
 MIN_SPAN = 0.9
@@ -62,6 +65,36 @@ class CityMap:
     arrows: list[Arrow]
     layers: list[tuple[str, str]]  # (css class, path data)
     unplaced: list[str]  # cities without coordinates
+
+    def svg(self, label: str) -> Markup:
+        """The map as an ``<svg>`` element titled ``label`` (``ui.city_map``): labels and cities escaped, the
+        rest numbers and path data written by this module."""
+        parts = [f'<svg class="map" viewBox="0 0 800 500" role="img" aria-label="{escape(label)}">\n{MAP_HEAD}']
+        parts += [f'<path class="base {escape(css)}" d="{escape(d)}"></path>' for css, d in self.layers]
+        parts += [
+            f'<path class="move" d="{escape(a.d)}" stroke-width="{a.width:.1f}" marker-end="url(#arrow)">'
+            f"<title>{escape(a.label)}</title></path>"
+            for a in self.arrows
+        ]
+        parts += [
+            f'<circle class="city" cx="{p.x:.1f}" cy="{p.y:.1f}" r="{p.r:.1f}"><title>{escape(p.label)}</title>'
+            f'</circle>\n  <text class="city-label" x="{p.x + p.r + 2:.1f}" y="{p.y + 4:.1f}">{escape(p.city)} '
+            f"({p.posts})</text>"
+            for p in self.points
+        ]
+        parts += [f'<text class="move-step" x="{a.lx:.1f}" y="{a.ly:.1f}">{a.step}</text>' for a in self.arrows[:30]]
+        parts.append(MAP_TAIL)
+        return Markup("".join(parts))  # labels, cities and paths escaped above, the rest numbers
+
+
+MAP_HEAD = (
+    '  <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" '
+    'markerHeight="11" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="arrow-head"></path></marker>'
+    '</defs>\n  <rect class="sea" x="0" y="0" width="800" height="500"></rect>\n'
+)
+MAP_TAIL = (
+    '  <text class="credit" x="796" y="494" text-anchor="end">Base map: Natural Earth (public domain)</text>\n</svg>\n'
+)
 
 
 @lru_cache(maxsize=1)
