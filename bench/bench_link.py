@@ -583,6 +583,10 @@ def _linked_at(size: int) -> Metrics:
 
 
 SYNTH_SIZES = {"small": 1_000, "full": 3_000}
+# Worlds of several seeds: one world holds a handful of rewriters (about 7 with 63 rewritten posts at
+# 1,000 posts), and whether one of them is joined moved the single-world rewriter figure by 0.25.
+SYNTH_SEEDS = (5, 6, 7, 8)
+SYNTH_STAGES = ("extract", "score", "link")  # what linking reads; money, rank and publish are not measured
 
 
 def _synth_truth(workspace: Workspace, world: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -594,20 +598,28 @@ def _synth_truth(workspace: Workspace, world: Path) -> tuple[list[str], list[dic
     return [p["post_id"] for p in known], [truth[p["source_id"]] for p in known]
 
 
-@benchmark("link.synth")
-def synthetic_world(scale: str) -> Metrics:
-    """The synthetic world (unveil synth) ingested and run through the pipeline: linking against its truth."""
+@dataclass
+class SynthWorldResult:
+    """One seed's world: its metrics, each rewriter's (pairs, joined by networks, joined without
+    identifiers) and the style links' pairs with both posts known to the truth (links, same actor)."""
+
+    metrics: Metrics
+    rewriters: list[tuple[int, int, int]]
+    style_pairs: tuple[int, int]
+
+
+def _synth_world(size: int, seed: int) -> SynthWorldResult:
     from unveil.ingest import ingest
     from unveil.stages import all_stages
     from unveil_synth.world import generate_world
 
-    size = SYNTH_SIZES[scale]
     with tempfile.TemporaryDirectory() as scratch:
         world, workspace = Path(scratch) / "world", Workspace.init(Path(scratch) / "ws")
-        generate_world(world, size, seed=5)
+        generate_world(world, size, seed=seed)
         ingest(workspace, [world])
         with create_engine("duckdb", workspace.settings) as engine:
-            results = {r.name: r.seconds for r in run_pipeline(workspace, engine, all_stages())}
+            ran = run_pipeline(workspace, engine, all_stages(), only=SYNTH_STAGES)
+        results = {r.name: r.seconds for r in ran}
         post_ids, truth = _synth_truth(workspace, world)
         templates = workspace.table("link.template_members").read(["template_id", "post_id"])
         members = workspace.table("link.network_posts").read(["network_id", "post_id"])
@@ -615,7 +627,8 @@ def synthetic_world(scale: str) -> Metrics:
         metrics["edited_copies"] = sum(1 for row in truth if row["edit"])
         text = pairwise(_predicted(post_ids, templates, "template_id"), _labels([r["template_id"] for r in truth]))
         planted = pairwise(_predicted(post_ids, members, "network_id"), _labels([r["network_id"] for r in truth]))
-        actors = _labels([r["network_id"] or r["actor_id"] for r in truth])
+        actor_of = [r["network_id"] or r["actor_id"] for r in truth]
+        actors = _labels(actor_of)
         by_actor = pairwise(_predicted(post_ids, members, "network_id"), actors)
         metrics["hubs_found"] = workspace.table("link.hubs").num_rows()
         metrics["rewritten_posts"] = sum(1 for row in truth if row.get("rewritten") == "1")
@@ -625,13 +638,53 @@ def synthetic_world(scale: str) -> Metrics:
         metrics["style_links"] = style.num_rows
         by_text = pairwise(_predicted(post_ids, text_only, "network_id"), actors)
         metrics |= {f"networks_without_identifiers_vs_actor_{k}": round(v, 4) for k, v in by_text.items()}
-        metrics["rewrite_pairs_joined_by_networks"] = round(_rewrite_recall(post_ids, truth, members, "network_id"), 4)
-        metrics["rewrite_pairs_joined_without_identifiers"] = round(
-            _rewrite_recall(post_ids, truth, text_only, "network_id"), 4
-        )
+        by_networks = _rewrite_pairs(post_ids, truth, members, "network_id")
+        without = _rewrite_pairs(post_ids, truth, text_only, "network_id")
+        rewriters = [(n, a, b) for (n, a), (_, b) in zip(by_networks, without, strict=True)]
+        style_pairs = _same_actor_pairs(post_ids, actor_of, style)
     metrics |= {f"neardup_{k}": round(v, 4) for k, v in text.items()}
     metrics |= {f"network_vs_planted_{k}": round(v, 4) for k, v in planted.items()}
     metrics |= {f"network_vs_planted_or_actor_{k}": round(v, 4) for k, v in by_actor.items()}
+    return SynthWorldResult(metrics, rewriters, style_pairs)
+
+
+@benchmark("link.synth")
+def synthetic_world(scale: str) -> Metrics:
+    """The synthetic world (unveil synth) of several seeds, ingested and linked: linking against its truth.
+
+    Counts are totals over the seeds' worlds and ratios their means (``*_by_seed`` lists some per
+    seed). Rewriter figures pool the seeds' rewriters: the share of their (before, after) post pairs
+    that one network joins (``rewrite_pairs_joined_*``), and the mean over rewriters of each one's
+    share, so that a prolific rewriter counts once (``rewriter_recall_*``, with its standard error)."""
+    size = SYNTH_SIZES[scale]
+    worlds = [_synth_world(size, seed) for seed in SYNTH_SEEDS]
+    metrics: Metrics = {"seeds": len(SYNTH_SEEDS)}
+    for key, first in worlds[0].metrics.items():
+        values = [w.metrics[key] for w in worlds]
+        metrics[key] = sum(values) if isinstance(first, int) else round(float(np.mean(values)), 4)
+    metrics["posts_per_world"] = size
+    rewriters = [r for w in worlds for r in w.rewriters]
+    metrics["rewriters"] = len(rewriters)
+    metrics["rewrite_pairs"] = sum(r[0] for r in rewriters)
+    for index, name in ((1, "by_networks"), (2, "without_identifiers")):
+        metrics[f"rewrite_pairs_joined_{name}"] = round(
+            sum(r[index] for r in rewriters) / max(1, metrics["rewrite_pairs"]), 4
+        )
+        shares = np.array([r[index] / r[0] for r in rewriters]) if rewriters else np.zeros(1)
+        metrics[f"rewriter_recall_{name}"] = round(float(shares.mean()), 4)
+        metrics[f"rewriter_recall_{name}_se"] = round(
+            float(shares.std(ddof=1) / np.sqrt(shares.size)) if shares.size > 1 else 0.0, 4
+        )
+        metrics[f"rewriter_recall_{name}_by_seed"] = ", ".join(
+            f"{seed}: {np.mean([r[index] / r[0] for r in w.rewriters]):.3f} ({len(w.rewriters)})"
+            for seed, w in zip(SYNTH_SEEDS, worlds, strict=True)
+        )
+    links, same = (sum(w.style_pairs[i] for w in worlds) for i in (0, 1))
+    metrics["style_links_precision_vs_actor"] = round(same / links, 4) if links else 0.0
+    for key in ("networks_without_identifiers_vs_actor_precision", "networks_without_identifiers_vs_actor_recall"):
+        metrics[f"{key}_by_seed"] = ", ".join(
+            f"{s}: {w.metrics[key]:.3f}" for s, w in zip(SYNTH_SEEDS, worlds, strict=True)
+        )
     return metrics
 
 
@@ -701,22 +754,34 @@ def _text_links(workspace: Workspace) -> tuple[pa.Table, pa.Table, pa.Table, pa.
     return template_pairs, style, members_all, text_only.network_posts
 
 
-def _rewrite_recall(post_ids: list[str], truth: list[dict[str, str]], clusters: pa.Table, column: str) -> float:
-    """Share of the pairs (a rewriter's post before her rewrite, one after it) that ``clusters`` joins."""
+def _rewrite_pairs(
+    post_ids: list[str], truth: list[dict[str, str]], clusters: pa.Table, column: str
+) -> list[tuple[int, int]]:
+    """Each rewriter's (pairs, joined): her (post before her rewrite, post after it) pairs, and how many
+    of them ``clusters`` puts in one cluster."""
     labels = _predicted(post_ids, clusters, column)
     phases: dict[str, tuple[list[int], list[int]]] = {}
     for i, row in enumerate(truth):
         if row.get("rewritten") is not None and row["actor_id"].startswith("A"):
             phases.setdefault(row["actor_id"], ([], []))[int(row["rewritten"] or 0)].append(i)
-    pairs = joined = 0
-    for before, after in phases.values():
-        if not after:
-            continue
-        for a in before:
-            for b in after:
-                pairs += 1
-                joined += int(labels[a] >= 0 and labels[a] == labels[b])
-    return joined / pairs if pairs else 0.0
+    counts = []
+    for _, (before, after) in sorted(phases.items()):
+        if before and after:
+            joined = sum(int(labels[a] >= 0 and labels[a] == labels[b]) for a in before for b in after)
+            counts.append((len(before) * len(after), joined))
+    return counts
+
+
+def _same_actor_pairs(post_ids: list[str], actor_of: list[str], links: pa.Table) -> tuple[int, int]:
+    """How many of ``links`` (post_a, post_b) join two posts known to the truth, and how many of those
+    join one actor (or one planted network)."""
+    actor = dict(zip(post_ids, actor_of, strict=True))
+    known = same = 0
+    for a, b in zip(links["post_a"].to_pylist(), links["post_b"].to_pylist(), strict=True):
+        if a in actor and b in actor:
+            known += 1
+            same += int(actor[a] == actor[b])
+    return known, same
 
 
 @benchmark("link.vendors")
