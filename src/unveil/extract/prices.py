@@ -16,15 +16,17 @@ CURRENCIES: dict[str, str] = {
     "roses": "ROSES", "rose": "ROSES", "rozen": "ROSES", "rosas": "ROSES", "trandafiri": "ROSES", "🌹": "ROSES",
 }  # fmt: skip
 _CUR = "|".join(sorted((re.escape(c) for c in CURRENCIES), key=len, reverse=True))
-AMOUNT = r"(?P<amount>(?<!\d[ .])\d{1,3}(?:[ .]\d{3})+|\d{1,6})(?:[.,](?P<cents>\d{1,2}))?(?!\d)"
+# An amount after its first digit: "1 200", "1.200" (groups of three), or up to six digits, then cents.
+AMOUNT_TAIL = r"(?P<amount>(?<!\d[ .]\d)\d{0,2}(?:[ .]\d{3})+|\d{0,5})(?:[.,](?P<cents>\d{1,2}))?(?!\d)"
 PRICE = re.compile(
+    # A price starts with a digit or a currency sign not glued to a word. The pattern is led by that character
+    # (the engine skips from candidate to candidate in C), the look-behind after it; then an amount and the
+    # currency after it, or the sign ("$", "£", "€") and the amount after it.
     # A sign written before the next amount ("602 117 £70", "£80 £120") is that amount's, not this one's: "$" and
     # "£" stand before the amount, "€" glued to a digit does.
-    rf"(?i)(?<![\w.,])(?:{AMOUNT}\s?(?P<after>{_CUR})(?![^\W\d_])(?!(?<=[$£])\s?\d)(?!(?<=€)\d)"
-    rf"|(?P<before>[€$£])\s?(?P<amount2>\d{{1,6}})(?:[.,](?P<cents2>\d{{1,2}}))?(?![\d,.]\d))"
+    rf"(?i)[\d€$£](?<![\w.,].)(?:(?<=\d){AMOUNT_TAIL}\s?(?P<after>{_CUR})(?![^\W\d_])(?!(?<=[$£])\s?\d)(?!(?<=€)\d)"
+    rf"|(?<=[€$£])\s?(?P<amount2>\d{{1,6}})(?:[.,](?P<cents2>\d{{1,2}}))?(?![\d,.]\d))"
 )
-# Where a price can start (a digit or a currency sign not glued to a word): candidates for PRICE.match.
-STARTS = re.compile(r"[\d€$£](?<![\w.,][\d€$£])")
 UNITS: dict[str, str] = {
     r"/\s?h\b|/\s?hr\b|/\s?hour|per\s+hour|an\s+hour|p/?u\b|per\s+uur|/\s?uur|de\s+l'heure|/\s?heure|la\s+heure"
     r"|par\s+heure|pro\s+stunde|/\s?std|la\s+or[aă]|pe\s+or[aă]|/\s?or[aă]|por\s+hora|/\s?hora|hr\b|ph\b"
@@ -90,8 +92,9 @@ MARKET_HINT = re.compile(
     r"\b(?:hh|hhr|qv|qk|hr|hrs|ph|hour|hours|ovn|overnight|donation|quickie|[369]0 ?min)\b|\d/hr|\dhrs?\b|\bh ?[1-9]\d"
 )
 TIME_BEFORE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])\s?$")
-# One of these is in every ``MARKET_HINT`` match: a substring test first (a scan in C per word, no regex).
+# One of these is in every ``MARKET_HINT`` match: looked for first, by one pattern led by their first characters.
 MARKET_WORDS = ("hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min", "h ")
+MARKET_WORD = re.compile("|".join(map(re.escape, MARKET_WORDS)))
 # "115 pounds" next to a body's measurements is a weight, not money.
 WEIGHT_CONTEXT = re.compile(
     r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weigh|weighs|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
@@ -106,23 +109,21 @@ def find_prices(text: str) -> list[Price]:
     else:
         scanned, price_pattern, unit_pattern = text, PRICE, UNIT_AFTER
     prices: list[Price] = []
-    position = 0
-    for start in STARTS.finditer(scanned):
-        match = price_pattern.match(scanned, start.start()) if start.start() >= position else None
-        if match is None:
-            continue
-        position = match.end()
-        amount_text = match.group("amount") or match.group("amount2")
-        cents = match.group("cents") or match.group("cents2")
-        currency = CURRENCIES[(match.group("after") or match.group("before")).lower()]
+    for match in price_pattern.finditer(scanned):
+        after = match.group("after")
+        if after is not None:  # the amount, then the currency
+            amount_text, cents, currency = scanned[match.start() : match.end("amount")], match.group("cents"), after
+        else:  # the sign, then the amount
+            amount_text, cents, currency = match.group("amount2"), match.group("cents2"), scanned[match.start()]
         amount = float(amount_text.replace(" ", "").replace(".", "")) + (float(f"0.{cents}") if cents else 0.0)
         unit, end = _unit_after(scanned, match.end(), unit_pattern)
         if unit is None:
             unit = _duration_before(text, match.start())
-        if currency == "GBP" and unit is None and _is_a_weight(scanned, amount, match.group("after")):
+        currency = CURRENCIES[currency.lower()]
+        if currency == "GBP" and unit is None and _is_a_weight(scanned, amount, after):
             continue
         prices.append(Price(amount, currency, unit, match.start(), end))
-    if any(word in scanned for word in MARKET_WORDS) and MARKET_HINT.search(scanned) is not None:
+    if MARKET_WORD.search(scanned) is not None and MARKET_HINT.search(scanned) is not None:
         taken = [(p.start, p.end) for p in prices]
         for match in MARKET_PRICE.finditer(scanned):
             if any(match.start() < b and a < match.end() for a, b in taken):
