@@ -237,16 +237,36 @@ def _candidates(length: int, key: str, ambiguity: bool) -> tuple[tuple[str, int,
     """The plans (``_world_index`` entries; of ``AMBIGUITY_REGIONS`` only when ``ambiguity``) that may read a
     number ``length`` digits long whose first ``KEY`` digits are ``key``: its trunk prefix written, no
     leading 0 where the plan has none, and a valid number of the plan may start with its first digits
-    (``phonemeta.leading_digits``). Worked out once per length and first digits, not per number."""
+    (``phonemeta.leading_digits``). Worked out once per length and first digits, not per number, from the
+    plans of each trunk prefix the key starts with (``_candidates_after``), in ``_world_index`` order."""
+    found: list[tuple[int, tuple[str, int, str]]] = []
+    for prefix in _prefixes_of_length(length):
+        if key.startswith(prefix):
+            found += _candidates_after(length, prefix, key[len(prefix) : len(prefix) + HEAD], ambiguity)
+    found.sort()
+    return tuple(entry for _, entry in found)
+
+
+@lru_cache(maxsize=64)
+def _prefixes_of_length(length: int) -> tuple[str, ...]:
+    """The distinct trunk prefixes (``""`` for none) written by the plans of a written length."""
+    return tuple(dict.fromkeys(entry[2] for entry in _world_index().get(length, ())))
+
+
+@lru_cache(maxsize=65536)
+def _candidates_after(
+    length: int, prefix: str, head: str, ambiguity: bool
+) -> tuple[tuple[int, tuple[str, int, str]], ...]:
+    """The plans of a written length and trunk ``prefix`` whose valid numbers may start with ``head`` (its
+    first ``HEAD`` digits after the prefix), each with its rank in ``_world_index``: shared by every key
+    with that prefix and head (a thousand heads where keys are a hundred thousand)."""
     candidates = []
-    for entry, heads, leading_zero, ambiguous in _plans_of_length(length):
-        prefix = entry[2]
-        if (ambiguity and not ambiguous) or (prefix and not key.startswith(prefix)):
+    for rank, (entry, heads, leading_zero, ambiguous) in enumerate(_plans_of_length(length)):
+        if entry[2] != prefix or (ambiguity and not ambiguous):
             continue
-        head = key[len(prefix) : len(prefix) + HEAD]
         if (head[:1] == "0" and not leading_zero) or (heads is not None and head not in heads):
             continue
-        candidates.append(entry)
+        candidates.append((rank, entry))
     return tuple(candidates)
 
 
