@@ -62,6 +62,15 @@ LOOKALIKES = "".join(LETTER_DIGIT)
 # digits or more is a code's letter.
 CODE_LETTERS = frozenset("SBZi")
 
+# Words written wholly in look-alike letters ("OiSZ 3B47", "BlB SOS lZBS"): read as digits only in a post that
+# writes digits as letters elsewhere (a run holding a real digit and a letter) or holds a word whose case rises
+# inside it ("lZBS": a lower-case look-alike, then an upper-case one), as no ordinary word does; and only words
+# with an upper-case look-alike ("il", "lol", "oil" stay words).
+UPPER_LOOKALIKES = "OISBZ\u041e\u0406"
+LOOKALIKE_WORD = re.compile(rf"(?<![^\W_])(?=[{LOOKALIKES}]*[{UPPER_LOOKALIKES}])[{LOOKALIKES}]{{2,}}(?![^\W_])")
+# (Led by the upper-case letter, rarer than "o", "l" and "i": the engine skips from one to the next in C.)
+CASE_RISE = re.compile(rf"[{UPPER_LOOKALIKES}](?<=[oli\u043e\u0456].)")
+
 CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # One character class first (so the engine skips from candidate to candidate in C), then the branch:
 # a keycap, a run of digits and O/o/I/l not inside a word that holds at least one real digit (so "lol",
@@ -243,6 +252,7 @@ def digit_tokens(text: str) -> list[DigitToken]:
     """Every piece of the text that reads as digits, in order."""
     tokens: list[DigitToken] = []
     append = tokens.append
+    lettered = False  # a run holding a real digit and a look-alike letter ("3B47")
     for match in DIGIT_TOKEN.finditer(text):
         start, end = match.span()
         kind = match.lastgroup
@@ -256,7 +266,11 @@ def digit_tokens(text: str) -> list[DigitToken]:
         elif raw[0] in CODE_LETTERS and len(raw) >= 6 and raw[1:].isdigit():
             continue  # a code such as "B12345678" (a tax or order number), not "8" written as "B"
         else:
-            append(DigitToken(start, end, *_read_digit_run(raw)))
+            token = DigitToken(start, end, *_read_digit_run(raw))
+            lettered = lettered or token.rule == "letters-for-digits"
+            append(token)
+    if lettered or CASE_RISE.search(text) is not None:
+        tokens = _with_lookalike_words(text, tokens)
     spelled = _spelled_tokens(text)
     if spelled:
         glued = _runs_glued_to_words(text, tokens, spelled) if _touches_digit(text, spelled) else []
@@ -272,6 +286,15 @@ def digit_tokens(text: str) -> list[DigitToken]:
             tokens = sorted([t for t in tokens if not _overlaps_any(t.start, t.end, spans)] + extra)
         tokens = _with_homophones(lowered, tokens)
     return tokens
+
+
+def _with_lookalike_words(text: str, tokens: list[DigitToken]) -> list[DigitToken]:
+    """``tokens`` and the words of ``LOOKALIKE_WORD`` (no real digit: not tokens yet), in order."""
+    words = [
+        DigitToken(word.start(), word.end(), "".join(LETTER_DIGIT[char] for char in word.group()), "letters-for-digits")
+        for word in LOOKALIKE_WORD.finditer(text)
+    ]
+    return sorted(tokens + words) if words else tokens
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -24,6 +24,7 @@ from unveil.identifiers.deobfuscate import (
 from unveil.identifiers.found import Found, overlaps
 from unveil.identifiers.phonemeta import is_valid
 from unveil.identifiers.regions import (
+    AMBIGUITY_REGIONS,
     PRIOR_RANK,
     SOURCES,
     Regions,
@@ -31,12 +32,14 @@ from unveil.identifiers.regions import (
     is_mobile,
     national_groupings,
     other_mobile_readings,
+    reaches_a_person,
     split_e164,
     trunk_optional,
     world_readings,
 )
 
 MIN_DIGITS = 7
+USUAL_REGIONS = tuple(sorted(AMBIGUITY_REGIONS))
 MAX_DIGITS = 15
 MAX_CHAIN = 24
 
@@ -340,7 +343,8 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
             return None
         for region, source in strong:
             value = parse_as_written(cand, region)
-            if value and is_mobile(value):
+            # a pager or personal number of a country the post names is as much a person's as a mobile is
+            if value and reaches_a_person(value):
                 return value, source, other_mobile_readings(cand, value)
         return None
 
@@ -394,10 +398,7 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
     ) -> Reading | None:
         if intl or not _delimited(text, tokens, i, j):
             return None
-        if not _phone_like(text, tokens, i, j, cand) and not (
-            # one run of ten digits or more, alone: a mobile of a country the language votes for ("8184729051")
-            len(tokens) == 1 and len(cand) >= 10 and tokens[0].rule == "digits" and _voted_mobile(cand, votes)
-        ):
+        if not _phone_like(text, tokens, i, j, cand) and not _lone_run(tokens, cand, votes):
             return None
         best = best_world_reading(cand, regions.votes, _breaks(tokens, i, j))
         if best is None:
@@ -487,6 +488,18 @@ def _grouped_exactly(value: str, candidate: str, lengths: tuple[int, ...]) -> bo
         breaks.add(position)
     offset = len(candidate) - len(split_e164(value)[1])
     return any(breaks in (groups, groups - {offset}) for groups in national_groupings(value, candidate))
+
+
+def _lone_run(tokens: Tokens, candidate: str, votes: tuple[str, ...]) -> bool:
+    """One run of ten digits or more, alone ("Jasmine 💋 7025531846"): a mobile number of a country the post's
+    clues vote for, or, when it gives none (no language, no currency), of a country whose numbers ads most often
+    carry (``AMBIGUITY_REGIONS``: not a bank account read as a South Sudanese mobile)."""
+    return (
+        len(tokens) == 1
+        and len(candidate) >= 10
+        and tokens[0].rule == "digits"
+        and _voted_mobile(candidate, votes or USUAL_REGIONS)
+    )
 
 
 def _voted_mobile(candidate: str, votes: tuple[str, ...]) -> bool:

@@ -30,7 +30,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberFormat, PhoneMetadata
 
-from unveil.identifiers.phonemeta import HEAD, is_valid, leading_digits
+from unveil.identifiers.phonemeta import HEAD, is_valid, leading_digits, number_type
 from unveil.identifiers.phonemeta import is_mobile as is_mobile_number
 
 DEFAULT_REGIONS = ("BE", "NL", "FR", "DE", "LU", "RO", "BG")
@@ -125,6 +125,20 @@ def is_mobile(value: str) -> bool:
     """True when an E.164 number is a mobile number (or one its plan cannot tell from a fixed line)."""
     code, national = split_e164(value)
     return is_mobile_number(code, national)
+
+
+# Number types that reach a person wherever they are, as a mobile does: a pager ("06 65 12 47 83", a Dutch 066
+# number) or a personal number (a UK 070). An ad may carry one; a landline or a service number is a place's.
+PERSONAL_TYPES = frozenset({phonenumbers.PhoneNumberType.PAGER, phonenumbers.PhoneNumberType.PERSONAL_NUMBER})
+
+
+@lru_cache(maxsize=65536)
+def reaches_a_person(value: str) -> bool:
+    """True when an E.164 number is a mobile, a pager or a personal number (not a landline, not a service)."""
+    if is_mobile(value):
+        return True
+    code, national = split_e164(value)
+    return number_type(code, national) in PERSONAL_TYPES
 
 
 @lru_cache(maxsize=1)
