@@ -208,8 +208,9 @@ class CompiledLexicon:
     word_starts: re.Pattern[str] = re.compile(r"(?!)")
     # The characters an ``anywhere`` match can start with (None: unknown, scan every position).
     anywhere_first: re.Pattern[str] | None = None
-    # The lowest of those characters: a text whose highest character is lower has no ``anywhere`` match.
-    anywhere_lowest: str = ""
+    # A character at or above the lowest of those: a text without one has no ``anywhere`` match (one scan in C,
+    # where ``max(text)`` walks the text in Python's objects).
+    anywhere_reach: re.Pattern[str] | None = None
 
 
 def _alternation(
@@ -242,8 +243,8 @@ def compiled_for(languages: frozenset[str]) -> CompiledLexicon:
     word_starts = _word_start_scan(sorted(scanned)) if groups else re.compile(r"(?!)")
     chars = _first_chars_of(anywhere)
     scan = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]") if chars else None
-    lowest = min(chars) if chars else ""
-    return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, scan, lowest)
+    reach = re.compile(f"[{re.escape(min(chars))}-\U0010ffff]") if chars else None
+    return CompiledLexicon(by_first, anywhere_group, lengths, has_words, word_starts, scan, reach)
 
 
 def _word_start_scan(keys: list[str]) -> re.Pattern[str]:

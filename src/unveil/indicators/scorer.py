@@ -109,7 +109,7 @@ def _anywhere_matches(text: str, lexicon: CompiledLexicon) -> list[Match]:
     pattern, indicators = lexicon.anywhere
     if lexicon.anywhere_first is None:
         return [_match(indicators, found) for found in pattern.finditer(text)]
-    if max(text, default="") < lexicon.anywhere_lowest:
+    if lexicon.anywhere_reach is not None and lexicon.anywhere_reach.search(text) is None:
         return []
     matches = []
     position = 0
