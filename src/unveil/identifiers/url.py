@@ -15,7 +15,8 @@ URL = re.compile(
     rf"|(?P<www>www\.)?(?P<bare>[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:{BARE_TLDS})))(?![\w\-@]|\.\w)"
     r"(?P<path>(?::\d{1,5})?(?:/[^\s<>\"'()\[\]{}]*)?)"
 )
-HINT = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
+# A letter or digit, a dot, two letters: led by the dot (the engine skips to dots in C), the look-behind after it.
+HINT = re.compile(r"\.(?<=[A-Za-z0-9]\.)[A-Za-z]{2}")
 DOMAIN = re.compile(r"[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 # Links that are read as phones or handles, not as web addresses.
 SOCIAL = re.compile(
