@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import jinja2
 import markupsafe
@@ -104,12 +105,16 @@ def risk_badge(value: Any) -> markupsafe.Markup:
     return markupsafe.Markup(f'<span class="risk risk-{level}">{_decimals(value, 2)}</span>')
 
 
-PICK = markupsafe.Markup('<input type="checkbox" name="ref" value="{}" form="{}" aria-label="Select {}">')
-
-
 def pick_box(ref: Any, label: Any, form_id: str = "bulk-add") -> markupsafe.Markup:
-    """The box of a list's row that picks it for the list's bulk "add to case" form (``add.pick``); escaped."""
-    return PICK.format(ref, form_id, label)
+    """The box of a list's row that picks it for the list's bulk "add to case" form (``add.pick``); escaped.
+
+    Each value escaped into an f-string: ``Markup.format`` (``string.Formatter``) took five times as long.
+    """
+    escape = markupsafe.escape
+    return markupsafe.Markup(
+        f'<input type="checkbox" name="ref" value="{escape(ref)}" form="{escape(form_id)}" '
+        f'aria-label="Select {escape(label)}">'
+    )
 
 
 def _decimals(value: float, digits: int = 1, sign: bool = False) -> str:
@@ -146,9 +151,18 @@ def local_time(value: Any) -> markupsafe.Markup:
 
 
 def query_with(params: Mapping[str, Any], **changes: Any) -> str:
-    """The query string of ``params`` with some values replaced (for pagination links)."""
+    """The query string of ``params`` with some values replaced (for pagination and facet links)."""
     merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    if all(type(value) in (str, int) for value in merged.values()):
+        # what ``urlencode`` writes for texts and numbers, each quoted once per process: a search page has
+        # sixty facet links, each repeating the search's own parameters
+        return "?" + "&".join(f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in merged.items())
     return "?" + urlencode(merged, doseq=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text)
 
 
 class PageRenderer:
