@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 from unveil.text import lower_cased, trie_pattern
@@ -143,13 +144,13 @@ ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
 # Searched in the lower-cased text (a case-sensitive alternation of literals: a fast scan).
 ENTERPRISE_LABEL = re.compile(r"btw|tva|vat|kbo|bce|ondernemingsnummer|d'entreprise")
 MASK_REACH = 16
-# The letters a ``MASK_AT_TOKEN`` match can start with (postal prefixes "B-", "F-", "NL-", "L-", "D-").
-MASK_FIRST_LETTERS = frozenset("BFNLD")
-# Every other mask starts with a digit and has one of these 1 to 4 characters after it (a date's
-# separator, a time's ":", "h", "u", "uur", "am", "pm", the "/" of "24/7"), or is a postal code (a
-# digit 1-9 and three more digits) or a percentage (the text holds a "%").
-MASK_NEXT = frozenset("./-:huap")
-NONZERO = frozenset("123456789")
+# Where a ``MASK_AT_TOKEN`` match can start (a necessary condition, tried by the engine before the patterns, so a
+# token where no mask starts costs one failed look-ahead in C): a postal prefix letter ("B-", "F-", "NL-", "L-",
+# "D-"), a digit with one of ``./-:huap`` in the 4 characters after it (a date's separator, a time's ":", "h",
+# "u", "uur", "am", "pm", the "/" of "24/7"), or a postal code's digit 1-9 and three more digits. A text with
+# a "%" lets any digit start (a percentage's digits can run on for any length before it).
+MASK_AT_GUARDED = re.compile(r"(?=[BFNLD]|\d(?=(?s:.){0,3}[./\-:huap])|[1-9]\d{3})(?:" + MASK_AT_TOKEN.pattern + ")")
+MASK_AT_WITH_PERCENT = re.compile(r"(?=[BFNLD]|\d)(?:" + MASK_AT_TOKEN.pattern + ")")
 
 
 class DigitToken(NamedTuple):
@@ -177,22 +178,17 @@ def masked_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
 
 
 def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, int]]:
-    """The masked spans that start at (or just before) a digit token: the only ones that matter.
-
-    Every mask pattern starts with a digit or a postal prefix letter, so the places 2 and 3
-    characters before a token are tried only when such a character stands there.
-    """
+    """The masked spans that start at (or 2 or 3 characters before) a digit token: the only ones that matter."""
     spans: list[tuple[int, int]] = []
     covered = -1
-    at_token = MASK_AT_TOKEN.match
-    percent = "%" in text
+    mask_at = (MASK_AT_WITH_PERCENT if "%" in text else MASK_AT_GUARDED).match
     for token in tokens:
         start = token.start
         if start < covered or token.rule == "spelled":
             continue
-        match = at_token(text, start) if _may_mask_at(text, start, percent) else None
+        match = mask_at(text, start)
         if match is None:
-            match = _mask_just_before(text, start, percent)
+            match = _mask_just_before(mask_at, text, start)
         if match is not None:
             spans.append(match.span())
             covered = match.end()
@@ -201,35 +197,16 @@ def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, in
     return spans
 
 
-def _mask_just_before(text: str, start: int, percent: bool) -> re.Match[str] | None:
-    """A mask starting 2 or 3 characters before ``start`` ("B-1000") that reaches past it.
-
-    Tried only where ``_may_mask_at`` says a mask can start.
-    """
+def _mask_just_before(
+    mask_at: Callable[[str, int], re.Match[str] | None], text: str, start: int
+) -> re.Match[str] | None:
+    """A mask starting 2 or 3 characters before ``start`` ("B-1000") that reaches past it."""
     for position in (start - 2, start - 3):
-        if position >= 0 and _may_mask_at(text, position, percent):
-            match = MASK_AT_TOKEN.match(text, position)
+        if position >= 0:
+            match = mask_at(text, position)
             if match is not None and match.end() > start:
                 return match
     return None
-
-
-def _may_mask_at(text: str, position: int, percent: bool) -> bool:
-    """False where no ``MASK_AT_TOKEN`` match can start (a necessary condition, cheaper than the match).
-
-    ``percent``: the text holds a "%" (a percentage's digits can run on for any length before it).
-    """
-    char = text[position]
-    if char in MASK_FIRST_LETTERS:
-        return True
-    if not char.isdecimal():
-        return False
-    if percent:
-        return True
-    following = text[position + 1 : position + 5]
-    if not MASK_NEXT.isdisjoint(following):
-        return True
-    return char in NONZERO and len(following) >= 3 and following[:3].isdecimal()
 
 
 def masks_near_chains(text: str, tokens: list[DigitToken], long_chains: list[Chain]) -> list[tuple[int, int]]:
