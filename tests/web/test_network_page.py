@@ -239,3 +239,25 @@ def test_explanations_are_computed_once_per_network_and_each_request_gets_its_ow
     cache.get(None, "N3")  # type: ignore[arg-type]
     cache.get(None, "N1")  # type: ignore[arg-type]  # evicted by the two after it
     assert computed == ["N1", "N2", "N3", "N1"]
+
+
+def test_recent_keeps_the_last_values_asked_for() -> None:
+    """``Recent`` (a network's page data, kept per snapshot) computes a key once while it is kept, and drops
+    the oldest past its size."""
+    from unveil.web.queries.networks import Recent
+
+    computed: list[str] = []
+
+    def compute(key: str) -> dict[str, str]:
+        computed.append(key)
+        return {"key": key}
+
+    recent: Recent[dict[str, str]] = Recent(2)
+    first = recent.get("N1", lambda: compute("N1"))
+    assert recent.get("N1", lambda: compute("N1")) is first and computed == ["N1"]
+    recent.get("N2", lambda: compute("N2"))
+    recent.get("N1", lambda: compute("N1"))  # N1 is now the newest: N2 goes first
+    recent.get("N3", lambda: compute("N3"))
+    recent.get("N1", lambda: compute("N1"))
+    recent.get("N2", lambda: compute("N2"))
+    assert computed == ["N1", "N2", "N3", "N2"]

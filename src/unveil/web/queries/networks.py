@@ -5,14 +5,16 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from datetime import date
+from typing import Any, Generic, TypeVar
 
 from unveil.errors import NotFound
 from unveil.web.lookups import decode
 from unveil.web.readmodel import ReadModel
 
+T = TypeVar("T")
 PAGE_SIZE = 50
 MEMBER_LIMIT = 500
 LISTS = ("list_members", "list_identifiers", "list_places", "list_links", "list_movements", "list_graphs")
@@ -109,16 +111,12 @@ def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def timeline(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Posts per week (weeks start on Monday), every week between the first and the last."""
-    days = sorted(post["posted_at"].date() for post in posts if post["posted_at"] is not None)
-    if not days:
+    # weeks as day numbers of their Monday (``date.toordinal``: day 1 was a Monday)
+    weeks = Counter(day - (day - 1) % 7 for day in (p["posted_at"].toordinal() for p in posts if p["posted_at"]))
+    if not weeks:
         return []
-    weeks = Counter(day - timedelta(days=day.weekday()) for day in days)
-    week, end = min(weeks), max(weeks)
-    series: list[dict[str, Any]] = []
-    while week <= end and len(series) < 520:
-        series.append({"week": week, "posts": weeks.get(week, 0)})
-        week += timedelta(days=7)
-    return series
+    first, end = min(weeks), max(weeks)
+    return [{"week": date.fromordinal(week), "posts": weeks.get(week, 0)} for week in range(first, end + 1, 7)[:520]]
 
 
 POSTS_PAGE = 25
@@ -182,6 +180,30 @@ CACHED_EXPLANATIONS = 256
 """Networks whose explanations a process keeps per snapshot (``ExplanationCache``)."""
 
 
+class Recent(Generic[T]):
+    """The values of the last ``size`` keys asked for, each computed once (outside the lock) when absent; safe
+    across threads. Kept per snapshot (``ReadModel.cached``): new tables start a new one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, T] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        """The value of ``key``: the kept one, else ``compute()`` (then kept, the oldest dropped past ``size``)."""
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                return found
+        found = compute()
+        with self.lock:
+            self.items[key] = found
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return found
+
+
 class ExplanationCache:
     """The explanations of the last ``size`` networks asked for, as computed (real values); safe across threads.
 
@@ -190,23 +212,11 @@ class ExplanationCache:
     """
 
     def __init__(self, size: int = CACHED_EXPLANATIONS) -> None:
-        self.size = size
-        self.items: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.recent: Recent[list[dict[str, Any]]] = Recent(size)
 
     def get(self, tables: ReadModel, network_id: str) -> list[dict[str, Any]]:
-        """A copy of ``explanations`` of a network, computed (outside the lock) when absent."""
-        with self.lock:
-            found = self.items.get(network_id)
-            if found is not None:
-                self.items.move_to_end(network_id)
-        if found is None:
-            found = explanations(tables, network_id)
-            with self.lock:
-                self.items[network_id] = found
-                while len(self.items) > self.size:
-                    self.items.popitem(last=False)
-        return copy.deepcopy(found)
+        """A copy of ``explanations`` of a network, computed when absent."""
+        return copy.deepcopy(self.recent.get(network_id, lambda: explanations(tables, network_id)))
 
 
 def explanations(tables: ReadModel, network_id: str, limit: int = EXPLAINED) -> list[dict[str, Any]]:

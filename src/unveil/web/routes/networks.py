@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from unveil.auth.roles import Permission
-from unveil.web.charts import timeline_chart
+from unveil.web.charts import Timeline, timeline_chart
 from unveil.web.deps import Audit, CanViewNetworks, Db, Page, Privacy, Scope, Tables
-from unveil.web.geo import city_map, moves
+from unveil.web.geo import CityMap, city_map, moves
 from unveil.web.netgraph import DEFAULT_LIMIT, MAX_LIMIT, shown_graph
 from unveil.web.privacy import PrivacyView
 from unveil.web.queries.networks import (
     POSTS_PAGE,
     ExplanationCache,
     NetworkDetail,
+    Recent,
     grouped_posts,
     network_detail,
     network_graphs,
@@ -84,12 +86,46 @@ def visible_links(
     return out
 
 
+CACHED_NETWORKS = 512
+"""Networks whose page data (``DrawnNetwork``) each process keeps per snapshot."""
+
+
+@dataclass(frozen=True)
+class DrawnNetwork:
+    """What a network's page shows the same to every user: its row (``network_detail``), its weekly timeline
+    chart, its map and its stays. Shared by the requests of a process: read, never changed."""
+
+    detail: NetworkDetail
+    chart: Timeline | None
+    map: CityMap | None
+    stays: list[dict[str, Any]]
+
+
+def drawn_network(tables: ReadModel, network_id: str) -> DrawnNetwork:
+    """A network's ``DrawnNetwork``, kept for the last ``CACHED_NETWORKS`` networks asked for (per snapshot):
+    a page read again (its next page of posts, another user) skips decoding its row (a network's members
+    with their snippets: about 16 kB of JSON at a million posts) and drawing it. ``NotFound`` when absent."""
+
+    def draw() -> DrawnNetwork:
+        detail = network_detail(tables, network_id)
+        return DrawnNetwork(detail, timeline_chart(detail.timeline), city_map(detail.posts), moves(detail.posts))
+
+    recent: Recent[DrawnNetwork] = tables.cached("network-pages", lambda: Recent(CACHED_NETWORKS))
+    return recent.get(network_id, draw)
+
+
 def visible_network(
-    tables: ReadModel, detail: NetworkDetail, privacy: PrivacyView, p: int = 1, page_size: int = POSTS_PAGE
+    tables: ReadModel,
+    detail: NetworkDetail,
+    privacy: PrivacyView,
+    p: int = 1,
+    page_size: int = POSTS_PAGE,
+    stays: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The network as this user may see it, with one page of its posts grouped by template.
 
-    For analysts every text goes through ``PrivacyView.text`` and identifiers are pseudonyms only.
+    For analysts every text goes through ``PrivacyView.text`` and identifiers are pseudonyms only. ``stays``:
+    ``geo.moves`` of the posts, when already known.
     """
     network = dict(detail.network)
     ordered = grouped_posts(detail.posts)
@@ -121,7 +157,7 @@ def visible_network(
         "member_count": detail.member_count,
         "cities": detail.cities,
         "timeline": detail.timeline,
-        "moves": moves(detail.posts),
+        "moves": moves(detail.posts) if stays is None else stays,
     }
 
 
@@ -191,12 +227,12 @@ def network_page(
     """Summary and what links the posts first; then the posts by template (paged), graph, map and timeline."""
     if scope is not None:
         scope.require("network", network_id)
-    detail = network_detail(tables, network_id)
+    drawn = drawn_network(tables, network_id)
     audit.view("network", network_id, f"page={p}" if p > 1 else "")
-    context = visible_network(tables, detail, privacy, p)
+    context = visible_network(tables, drawn.detail, privacy, p, stays=drawn.stays)
     context.update(
-        chart=timeline_chart(detail.timeline),
-        map=city_map(detail.posts),
+        chart=drawn.chart,
+        map=drawn.map,
         places_computed=True,
         can_identifiers=user.may(Permission.VIEW_IDENTIFIERS),
         can_cases=user.may(Permission.EDIT_CASES),
@@ -214,7 +250,7 @@ def network_explanations_fragment(
     """The shared rare phrases (with where they stand in each post) and habits of its text links (htmx fragment)."""
     if scope is not None:
         scope.require("network", network_id)
-    network_detail(tables, network_id)  # NotFound for an unknown network
+    drawn_network(tables, network_id)  # NotFound for an unknown network
     audit.view("network", network_id, "explanations")
     return page.render("networks/_explanations.html", {"explained": visible_explanations(tables, network_id, privacy)})
 
@@ -226,7 +262,7 @@ def network_explanations_api(
     """Why posts without a shared identifier are linked: the rare phrases both share (with their spans), habits."""
     if scope is not None:
         scope.require("network", network_id)
-    network_detail(tables, network_id)
+    drawn_network(tables, network_id)  # NotFound for an unknown network
     audit.view("network", network_id, "explanations")
     return {"network_id": network_id, "explanations": visible_explanations(tables, network_id, privacy)}
 
@@ -269,9 +305,9 @@ def network_api(
     the templates, cities, weekly timeline and moves between cities in time order."""
     if scope is not None:
         scope.require("network", network_id)
-    detail = network_detail(tables, network_id)
+    drawn = drawn_network(tables, network_id)
     audit.view("network", network_id, f"page={p}" if p > 1 else "")
-    return visible_network(tables, detail, privacy, p)
+    return visible_network(tables, drawn.detail, privacy, p, stays=drawn.stays)
 
 
 @router.get("/api/networks/{network_id}/graph")
