@@ -346,39 +346,47 @@ def _find_world_cities(text: str, taken: list[PlaceMention]) -> list[PlaceMentio
     A cue: a place word before ("in", "near", "from", "à"...), the start of a line, or a state or
     county code after ("Dallas, TX"). So "Paris Hilton", "Asian Spa", "Florence is 22" are not places.
     """
-    cities = world_cities()
     firsts = world_first_words()
-    regions = world_regions().spellings
     found = _find_joined_regions(text, taken)
     taken = taken + found if found else taken
     for run in CAPITALISED.finditer(text):
         written = run.group()
-        if " " not in written and written.isascii() and written.lower() not in firsts:
-            continue  # one word that starts no city's name: most runs (names, a sentence's first word)
-        words = list(NON_SPACE.finditer(written))
+        if " " not in written:  # one word (most runs): no split into words
+            if written.isascii() and written.lower() not in firsts:
+                continue  # a word that starts no city's name: most runs (names, a sentence's first word)
+            mention = _world_mention(text, run.start(), run.end(), taken)
+            if mention is not None:
+                found.append(mention)
+            continue
+        words = [(run.start() + word.start(), run.start() + word.end()) for word in NON_SPACE.finditer(written)]
         k = 0
         while k < len(words):
             for size in range(min(MAX_CITY_WORDS, len(words) - k), 0, -1):
-                start = run.start() + words[k].start()
-                end = run.start() + words[k + size - 1].end()
-                name = text[start:end]
-                if (name in regions or text.startswith(COUNTY_DOT, start - len(COUNTY_DOT))) and not any(
-                    m.start < end and start < m.end for m in taken
-                ):
-                    region = _region_mention(text, start, end)
-                    if region is not None:
-                        found.append(region)
-                        k += size - 1
-                        break
-                row = cities.get(name.lower() if name.isascii() else fold(name))
-                if row is None or any(m.start < end and start < m.end for m in taken):
-                    continue
-                if _world_cue(text, start, end, row):
-                    found.append(PlaceMention(world_place(_in_region_after(text, start, end, row)), start, end))
+                mention = _world_mention(text, words[k][0], words[k + size - 1][1], taken)
+                if mention is not None:
+                    found.append(mention)
                     k += size - 1
                     break
             k += 1
     return found
+
+
+def _world_mention(text: str, start: int, end: int, taken: list[PlaceMention]) -> PlaceMention | None:
+    """The state, county or world city named at ``text[start:end]`` when read as one (not inside a place
+    already found, with its cue), else None."""
+    name = text[start:end]
+    if (name in world_regions().spellings or text.startswith(COUNTY_DOT, start - len(COUNTY_DOT))) and not any(
+        m.start < end and start < m.end for m in taken
+    ):
+        region = _region_mention(text, start, end)
+        if region is not None:
+            return region
+    row = world_cities().get(name.lower() if name.isascii() else fold(name))
+    if row is None or any(m.start < end and start < m.end for m in taken):
+        return None
+    if _world_cue(text, start, end, row):
+        return PlaceMention(world_place(_in_region_after(text, start, end, row)), start, end)
+    return None
 
 
 # City names that are as often given names or words: read only after a place word or before a state code.
