@@ -254,3 +254,31 @@ def test_a_weight_is_not_money_even_in_pounds() -> None:
     assert find_prices("I weigh 125 pounds, 5 ft 5") == []
     assert find_prices("she weighs 118 pounds") == []
     assert find_prices("open 24 hour, 7 days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Roses: 150 hh 250 h 400 2h",
+            [(150.0, "ROSES", "half_hour"), (250.0, "ROSES", "hour"), (400.0, "ROSES", "two_hours")],
+        ),
+        ("🌹: 120 hh 200 hr", [(120.0, "ROSES", "half_hour"), (200.0, "ROSES", "hour")]),
+        (
+            "Donations: 100 qv, 180 hh, 300 h",
+            [(100.0, None, "quick_visit"), (180.0, None, "half_hour"), (300.0, None, "hour")],
+        ),
+        ("incall 160 h / outcall 250 h", [(160.0, None, "hour"), (250.0, None, "hour")]),
+        ("5'4 118lbs 34C, 200 h, 9172284410", [(200.0, None, "hour")]),
+        ("Rates: 150 hh, 250 hr", [(150.0, None, "half_hour"), (250.0, None, "hour")]),
+        (
+            "Roses: 150 hh, $250 hr, 300 2h",
+            [(150.0, "ROSES", "half_hour"), (250.0, "USD", "hour"), (300.0, None, "two_hours")],
+        ),
+        ("open 24 h, delivery in 48 h, 10 h 30", []),
+    ],
+)
+def test_a_currency_heading_and_an_hourly_h(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    """A currency written as a price list's heading is the currency of its amounts (up to one written with its
+    own); "200 h" after an amount of 80 or more is an hourly price ("24 h" stays a duration)."""
+    assert [(p.amount, p.currency, p.unit) for p in find_prices(text)] == expected

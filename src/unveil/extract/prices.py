@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from unveil.text import lower_cased
 
@@ -75,17 +75,20 @@ MARKET_UNITS = {
     "1 hr": "hour", "1hr": "hour", "1 hour": "hour", "ovn": "night", "overnight": "night", "donation": None,
     "hhr": "half_hour", "ph": "hour", "hour": "hour", "per hour": "hour", "an hour": "hour", "60 min": "hour",
     "60min": "hour", "2 hrs": "two_hours", "2hrs": "two_hours", "2 hr": "two_hours", "2hr": "two_hours",
-    "2 hours": "two_hours", "90 min": "ninety_minutes", "90min": "ninety_minutes",
+    "2 hours": "two_hours", "90 min": "ninety_minutes", "90min": "ninety_minutes", "2h": "two_hours",
+    "1h": "hour",
 }  # fmt: skip
-# Written only before an amount: "H 250", "HH 150 H 250" (after one, "250 h" may be hours of opening).
+# Written before an amount: "H 250", "HH 150 H 250"; after one only from ``MIN_AMOUNT_BEFORE_H`` ("200 h"; "24 h",
+# "48 h" are hours of opening or delivery).
 MARKET_UNITS_BEFORE = {"h": "hour"}
+MIN_AMOUNT_BEFORE_H = 80
 _MARKET = "|".join(sorted((re.escape(unit) for unit in MARKET_UNITS), key=len, reverse=True))
 _MARKET_BEFORE = "|".join(
     sorted((re.escape(unit) for unit in [*MARKET_UNITS, *MARKET_UNITS_BEFORE]), key=len, reverse=True)
 )
 _MARKET_AMOUNT = r"(?<![\d.,/'’$€£:-])(?P<amount>[3-9]\d|[1-9]\d{2}|[1-4]\d{3})(?![\d'’])"
 MARKET_PRICE = re.compile(
-    rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET})\b"
+    rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET}|h)\b"
     rf"|\b(?P<before>{_MARKET_BEFORE})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
 )
 MARKET_HINT = re.compile(
@@ -93,8 +96,16 @@ MARKET_HINT = re.compile(
 )
 TIME_BEFORE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])\s?$")
 # One of these is in every ``MARKET_HINT`` match: looked for first, by one pattern led by their first characters.
-MARKET_WORDS = ("hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min", "h ")
+MARKET_WORDS = (
+    "hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min", "h ", "h,", "h.", "h/",
+)  # fmt: skip
 MARKET_WORD = re.compile("|".join(map(re.escape, MARKET_WORDS)))
+# "200 h": an "h" after an amount, looked for when ``MARKET_HINT`` finds no other market unit.
+HOURLY_H = re.compile(r"[0-9](?= ?h\b)")
+# A currency written as the heading of a price list ("Roses: 150 hh 250 h", "🌹: 120 hh"): the currency of the
+# amounts written without one after it, up to the next amount written with its own.
+HEADING = re.compile(rf"(?<![^\W\d_])(?P<currency>{_CUR})\s?\Z")  # searched before each ":"
+HEADING_REACH = 12
 # "115 pounds" next to a body's measurements is a weight, not money.
 WEIGHT_CONTEXT = re.compile(
     r"(?i)\d\s?(?:'|’|ft|feet|cm)|\b(?:height|weigh|weighs|weight|lbs|tall|stats|cup|size)\b|\d{2}[a-h]{1,3}\b"
@@ -123,23 +134,51 @@ def find_prices(text: str) -> list[Price]:
         if currency == "GBP" and unit is None and _is_a_weight(scanned, amount, after):
             continue
         prices.append(Price(amount, currency, unit, match.start(), end))
-    if MARKET_WORD.search(scanned) is not None and MARKET_HINT.search(scanned) is not None:
+    if (MARKET_WORD.search(scanned) is not None or scanned.endswith("h")) and (
+        MARKET_HINT.search(scanned) is not None or HOURLY_H.search(scanned) is not None
+    ):
         taken = [(p.start, p.end) for p in prices]
         for match in MARKET_PRICE.finditer(scanned):
             if any(match.start() < b and a < match.end() for a, b in taken):
                 continue
             written = (match.group("after") or match.group("before")).lower()
             amount_text = match.group("amount") or match.group("amount2")
-            if (
-                written in MARKET_UNITS_BEFORE
-                and int(amount_text) < 60
-                and TIME_BEFORE.search(scanned, max(0, match.start() - 4), match.start())
+            if written in MARKET_UNITS_BEFORE and (
+                (match.group("after") and int(amount_text) < MIN_AMOUNT_BEFORE_H)
+                or (int(amount_text) < 60 and TIME_BEFORE.search(scanned, max(0, match.start() - 4), match.start()))
             ):
-                continue  # "10 h 30" is a time
+                continue  # "24 h" is a duration, "10 h 30" a time
             unit = MARKET_UNITS.get(written, MARKET_UNITS_BEFORE.get(written))
             prices.append(Price(float(amount_text), None, unit, match.start(), match.end()))
         prices.sort(key=lambda price: price.start)
+        if ":" in scanned and len(prices) > len(taken):
+            prices = _under_headings(scanned, prices)
     return prices
+
+
+def _under_headings(text: str, prices: list[Price]) -> list[Price]:
+    """Prices written without a currency take the currency of the heading before them (``HEADING``), up to the
+    next price written with its own currency."""
+    headings = []
+    colon = text.find(":")
+    while colon >= 0:
+        match = HEADING.search(text[max(0, colon - HEADING_REACH) : colon])
+        if match is not None:
+            headings.append((colon, CURRENCIES[match.group("currency").lower()]))
+        colon = text.find(":", colon + 1)
+    if not headings:
+        return prices
+    result = []
+    currency: str | None = None
+    for price in prices:
+        while headings and headings[0][0] < price.start:
+            currency = headings.pop(0)[1]
+        if price.currency is not None:
+            currency = None
+        elif currency is not None:
+            price = replace(price, currency=currency)
+        result.append(price)
+    return result
 
 
 def _is_a_weight(text: str, amount: float, written: str | None) -> bool:
