@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from unveil.extract.extractor import extract_post
 from unveil.identifiers import REGISTRY, find_identifiers
-from unveil.identifiers.deobfuscate import MASK_AT_GUARDED, MASK_AT_TOKEN, MASK_AT_WITH_PERCENT
+from unveil.identifiers.deobfuscate import (
+    DIGIT_TOKEN,
+    LOOKALIKES,
+    MASK_AT_GUARDED,
+    MASK_AT_TOKEN,
+    MASK_AT_WITH_PERCENT,
+)
 from unveil.indicators.scorer import domain_scores, find_indicators
 
 PIECES = st.sampled_from(
@@ -79,3 +87,19 @@ def test_mask_guard_never_hides_a_mask(text: str, position: int) -> None:
     guarded = MASK_AT_WITH_PERCENT if "%" in text else MASK_AT_GUARDED
     found, expected = guarded.match(text, position), MASK_AT_TOKEN.match(text, position)
     assert (found and found.span()) == (expected and expected.span())
+
+
+TOKEN_PIECES = st.sampled_from(
+    ["0", "1", "7", "O", "o", "I", "l", "i", "S", "B", "Z", "\u041e", "\u0456", "①", "❶", "١", "a", "é", " ", "-",
+     "_", "\ufe0f\u20e3", "x", "Phone", "23", "text", "lol"]
+)  # fmt: skip
+UNGUARDED_DIGIT_TOKEN = re.compile(DIGIT_TOKEN.pattern.replace(f"(?<![^\\W\\d_][{LOOKALIKES}])", "", 1))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TOKEN_PIECES, max_size=14).map("".join))
+def test_lookalike_guard_of_digit_tokens_changes_no_match(text: str) -> None:
+    """The look-behind that turns away a look-alike letter inside a word leaves every digit token as it was."""
+    assert UNGUARDED_DIGIT_TOKEN.pattern != DIGIT_TOKEN.pattern
+    found = [(match.span(), match.lastgroup) for match in DIGIT_TOKEN.finditer(text)]
+    assert found == [(match.span(), match.lastgroup) for match in UNGUARDED_DIGIT_TOKEN.finditer(text)]

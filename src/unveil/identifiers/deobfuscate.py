@@ -77,9 +77,10 @@ CIRCLED = "⓪①-⑨⓿❶-❾➀-➈➊-➒"
 # a keycap, a run of digits and O/o/I/l not inside a word that holds at least one real digit (so "lol",
 # "I" and "Io" are rejected in C, not in Python), six digits or more glued to a word, three or more glued
 # to a word on one side, circled digits.
-# The empty named group of each branch tells which one matched.
+# The empty named group of each branch tells which one matched. A look-alike letter inside a word (most
+# "o", "i" and "l" of a text) can start no branch: one look-behind turns it away before the branches.
 DIGIT_TOKEN = re.compile(
-    rf"[\d{LOOKALIKES}{CIRCLED}](?:"
+    rf"[\d{LOOKALIKES}{CIRCLED}](?<![^\W\d_][{LOOKALIKES}])(?:"
     r"(?<=[0-9])(?P<keycap>)\uFE0F?\u20E3"
     rf"|(?<=[\d{LOOKALIKES}])(?<![^\W\d_].)(?:(?<=\d)|(?=[{LOOKALIKES}]*+\d))(?P<digits>)[\d{LOOKALIKES}]*+(?![^\W\d_])"
     r"|(?<=\d)(?P<glued>)\d{5,}+"
@@ -116,10 +117,10 @@ EN_PIECES = {**NUMBER_WORDS["en"], **HOMOPHONES}
 _PIECE = "(?:" + "|".join(sorted(EN_PIECES, key=len, reverse=True)) + "|[0-9])"
 COMPOUND = re.compile(rf"(?<![^\W_]){_PIECE}{_PIECE}+(?![^\W_])")
 COMPOUND_PIECE = re.compile(_PIECE)
-COMPOUND_HINT = re.compile(
-    r"(?:zero|one|two|three|four|five|six|seven|eight|nine)(?=[a-z0-9])"
-    r"|\d(?=zero|one|two|three|four|five|six|seven|eight|nine|oh|to|for|ate)"
-)
+# A number word glued to a letter or digit after it, or a digit glued to a number word or homophone: two
+# patterns, each led by what the engine skips to in C (one alternation of both is tried at every position).
+WORD_BEFORE_DIGIT_HINT = re.compile(r"(?:zero|one|two|three|four|five|six|seven|eight|nine)(?=[a-z0-9])")
+DIGIT_BEFORE_WORD_HINT = re.compile(r"\d(?=zero|one|two|three|four|five|six|seven|eight|nine|oh|to|for|ate)")
 HOMOPHONE = re.compile(r"(?:o(?<![^\W\d_]o)h|t(?<![^\W\d_]t)oo?|f(?<![^\W\d_]f)or|a(?<![^\W\d_]a)te)(?![^\W\d_])")
 # Digit groups separated by "x" or "×" ("0470x12x34x56").
 # (Led by the digit, the look-behind after it: the engine skips from digit to digit in C.)
@@ -255,7 +256,7 @@ def digit_tokens(text: str) -> list[DigitToken]:
         tokens = sorted(tokens + spelled + glued)
     lowered = lower_cased(text)
     if len(lowered) == len(text) and tokens:
-        extra = _compound_tokens(lowered) if COMPOUND_HINT.search(lowered) else []
+        extra = _compound_tokens(lowered) if _may_hold_compounds(lowered) else []
         if "x" in lowered or "×" in lowered:
             extra += _x_separated_tokens(lowered)
         if extra:
@@ -263,6 +264,11 @@ def digit_tokens(text: str) -> list[DigitToken]:
             tokens = sorted([t for t in tokens if not _overlaps_any(t.start, t.end, spans)] + extra)
         tokens = _with_homophones(lowered, tokens)
     return tokens
+
+
+def _may_hold_compounds(lowered: str) -> bool:
+    """True when a number word and a digit or letter are glued ("seven02", "4tofour"): ``_compound_tokens`` may read."""
+    return WORD_BEFORE_DIGIT_HINT.search(lowered) is not None or DIGIT_BEFORE_WORD_HINT.search(lowered) is not None
 
 
 def _with_lookalike_words(text: str, tokens: list[DigitToken]) -> list[DigitToken]:
