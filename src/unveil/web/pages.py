@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import jinja2
 import markupsafe
@@ -74,6 +74,7 @@ def create_environment() -> jinja2.Environment:
     environment.globals["query_with"] = query_with
     environment.globals["risk_badge"] = risk_badge
     environment.globals["pick_box"] = pick_box
+    environment.globals["result_cells"] = result_cells
     return environment
 
 
@@ -114,6 +115,32 @@ def pick_box(ref: Any, label: Any, form_id: str = "bulk-add") -> markupsafe.Mark
     return markupsafe.Markup(
         f'<input type="checkbox" name="ref" value="{escape(ref)}" form="{escape(form_id)}" '
         f'aria-label="Select {escape(label)}">'
+    )
+
+
+def _marked(pieces: list[tuple[str, bool]]) -> str:
+    """(piece, is_hit) pairs as HTML: each piece escaped, hits in ``<mark class="hit">``."""
+    escape = markupsafe.escape
+    return "".join(f'<mark class="hit">{escape(piece)}</mark>' if hit else escape(piece) for piece, hit in pieces)
+
+
+def result_cells(row: Mapping[str, Any], can_add: bool) -> markupsafe.Markup:
+    """The cells of one search result (``queries.search`` row with ``routes.search.marked_rows``' pieces), every
+    value escaped. Written here rather than as a macro: fifty rows a page took a tenth of a search's CPU."""
+    escape = markupsafe.escape
+    post_id = row["post_id"]
+    label = "post " + str(row["title"] or post_id)
+    pick = f'<td class="pick">{pick_box(post_id, label)}</td>' if can_add else ""
+    title = _marked(row["title_pieces"]) if row["title_pieces"] else escape(post_id)
+    network = row["network_id"]
+    linked = f'<a href="/networks/{escape(quote(str(network)))}">{escape(network)}</a>' if network else ""
+    return markupsafe.Markup(
+        f"{pick}        <td>{escape(_when(row['posted_at']))}</td>\n"
+        f'        <td><a href="/posts/{escape(quote(str(post_id)))}">{title}</a>\n'
+        f'          <div class="snippet">{_marked(row["snippet_pieces"])}</div></td>\n'
+        f"        <td>{escape(row['city'] or '')}</td><td>{escape(row['language'] or '')}</td>\n"
+        f'        <td class="num">{risk_badge(row["risk"])}</td>\n'
+        f"        <td>{linked}</td>\n"
     )
 
 
