@@ -12,14 +12,16 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlglot
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StructType
 
@@ -139,6 +141,19 @@ class SparkEngine(Engine):
         self._bind(inputs)
         return self.spark.sql(transpile(sql)).toArrow()
 
+    def query_batches(
+        self, sql: str, inputs: Mapping[str, TableRef], batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream the result: the driver fetches one partition at a time (``toLocalIterator``, in the
+        result's order) and turns ``batch_size`` rows at a time into Arrow, in the schema ``query``
+        would return, so it never holds the whole result (``toArrow`` collects every partition)."""
+        self._bind(inputs)
+        frame = self.spark.sql(transpile(sql))
+        schema = frame.limit(0).toArrow().schema
+        rows = frame.toLocalIterator()
+        while chunk := list(islice(rows, batch_size)):
+            yield _record_batch(chunk, schema)
+
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
@@ -173,6 +188,29 @@ class SparkEngine(Engine):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
         self._scratch = self._warehouse = None
+
+
+def _record_batch(rows: list[Row], schema: pa.Schema) -> pa.RecordBatch:
+    """Spark rows as an Arrow batch of ``schema`` (what ``toArrow`` gives for the same rows)."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array(_arrow_values(values, field.type), field.type)
+            for values, field in zip(columns, schema, strict=True)
+        ],
+        schema=schema,
+    )
+
+
+def _arrow_values(values: Iterable[Any], kind: pa.DataType) -> list[Any]:
+    """A column's Python values as Arrow reads them: a Spark timestamp arrives as a naive local time
+    (PySpark's conversion), so it is made aware before Arrow stores it in its zone; a struct arrives as
+    a Row."""
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return [v.astimezone(UTC) if isinstance(v, datetime) and v.tzinfo is None else v for v in values]
+    if pa.types.is_struct(kind):
+        return [v.asDict(recursive=True) if isinstance(v, Row) else v for v in values]
+    return list(values)
 
 
 def _splink_similarity_jar() -> str:
