@@ -313,14 +313,16 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
             value = None if intl else parse_as_written(cand, country)
             if value is None:
                 return None
-            if i != j and not is_mobile(value):
+            if not is_mobile(value):
                 # A landline of the record's country written exactly as a mobile of a region of the post's
-                # evidence or the workspace ("0473 55 18 20": a Belgian mobile in a post from Lille) is that mobile.
+                # evidence or the workspace ("0473 55 18 20": a Belgian mobile in a post from Lille) is that mobile;
+                # so is one written as a single run, which no grouping ties to the country ("0475621692" in a
+                # post from Cologne): ads carry mobiles.
                 lengths = tuple(len(token.digits) for token in tokens[i : j + 1])
-                if not _grouped_exactly(value, cand, lengths):
+                if i == j or not _grouped_exactly(value, cand, lengths):
                     for region, source in neighbours:
                         other = parse_as_written(cand, region)
-                        if other and is_mobile(other) and _grouped_exactly(other, cand, lengths):
+                        if other and is_mobile(other) and (i == j or _grouped_exactly(other, cand, lengths)):
                             return other, source, True
             return value, "country", False
 
