@@ -316,13 +316,14 @@ def _tiers(regions: Regions, labelled: bool) -> tuple[Tier, ...]:
             if not is_mobile(value):
                 # A landline of the record's country written exactly as a mobile of a region of the post's
                 # evidence or the workspace ("0473 55 18 20": a Belgian mobile in a post from Lille) is that mobile;
-                # so is one written as a single run, which no grouping ties to the country ("0475621692" in a
-                # post from Cologne): ads carry mobiles.
+                # so is one that no grouping ties to the country, a single run or obfuscated ("0475621692",
+                # "0patru87nouă30opt09" in a post from Cologne): ads carry mobiles.
                 lengths = tuple(len(token.digits) for token in tokens[i : j + 1])
-                if i == j or not _grouped_exactly(value, cand, lengths):
+                ungrouped = _ungrouped(tokens, i, j)
+                if ungrouped or not _grouped_exactly(value, cand, lengths):
                     for region, source in neighbours:
                         other = parse_as_written(cand, region)
-                        if other and is_mobile(other) and (i == j or _grouped_exactly(other, cand, lengths)):
+                        if other and is_mobile(other) and (ungrouped or _grouped_exactly(other, cand, lengths)):
                             return other, source, True
             return value, "country", False
 
@@ -464,6 +465,14 @@ def _phone_like(text: str, tokens: tuple[DigitToken, ...], i: int, j: int, candi
     return any(token.rule in OBFUSCATED_RULES for token in tokens) or any(
         not EVASIVE_GAP.isdisjoint(text[tokens[k].end : tokens[k + 1].start]) for k in range(len(tokens) - 1)
     )
+
+
+def _ungrouped(tokens: Tokens, i: int, j: int) -> bool:
+    """True when tokens ``i..j`` carry no grouping of a plan: one run, digit by digit, or obfuscated (spelled...)."""
+    if i == j:
+        return True
+    span = tokens[i : j + 1]
+    return all(len(token.digits) == 1 for token in span) or any(token.rule != "digits" for token in span)
 
 
 def _breaks(tokens: Tokens, i: int, j: int) -> frozenset[int]:
