@@ -7,7 +7,7 @@ coordinates come from the extractor's gazetteer (the curated files, then the wor
 up by the post's own city (``best_city``), never by places named in the text.
 
 Functions return numbers, path strings and labels; ``CityMap.svg`` writes the ``<svg>``, escaping every label
-and city name (through the template, a map's elements were a fifth of a network page's rendering).
+and city name (cheaper than a Jinja expression per element).
 """
 
 from __future__ import annotations
