@@ -89,6 +89,37 @@ def test_compiled_phone_metadata_agrees_with_phonenumbers() -> None:
     assert valid > 150
 
 
+def test_numbers_read_without_the_library_parse_agree_with_it() -> None:
+    """``_valid_e164`` skips ``phonenumbers.parse`` where the digits stand unchanged: same result in every region."""
+    import random
+
+    import phonenumbers
+
+    from unveil.identifiers.phone import _read_unchanged, _valid_e164
+
+    def library(digits: str, region: str) -> str | None:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    rng = random.Random(9)
+    unchanged = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        national = phonenumbers.national_significant_number(example) if example else "2345678"
+        for _ in range(12):
+            digits = national[:3] + "".join(rng.choice("0123456789") for _ in national[3:])
+            if rng.random() < 0.3:
+                digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(2, 18)))
+            assert _valid_e164(digits, region) == library(digits, region), (digits, region)
+            unchanged += _read_unchanged(digits, region) > 0
+    assert unchanged > 1_500
+
+
 def test_leading_digit_table_admits_every_valid_number() -> None:
     """The heads table is a filter before the patterns: it never turns a valid number away."""
     import random

@@ -163,6 +163,9 @@ def _national_prefix(region: str) -> str:
 
 
 def _valid_e164(candidate: str, region: str) -> str | None:
+    code = _read_unchanged(candidate, region)
+    if code:  # the library would read the digits as they stand: its validity test, without its parse
+        return f"+{code}{candidate}" if is_valid(code, candidate) else None
     try:
         number = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:
@@ -170,6 +173,36 @@ def _valid_e164(candidate: str, region: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def _read_unchanged(candidate: str, region: str) -> int:
+    """The region's country code when ``phonenumbers.parse(candidate, region)`` takes the digits as they stand for
+    the national number (0 when it may not: then only the library's parse says).
+
+    The library changes the digits only where they start with the region's international call prefix (a
+    country code follows), with its country code, or with its national prefix for parsing (a trunk or carrier
+    prefix stripped), or start with 0 (the Italian leading zero); a US "818 472 9051" is none of these.
+    """
+    rule = _parse_rule(region)
+    if rule is None or not (candidate.isascii() and candidate.isdigit()) or not 2 <= len(candidate) <= 17:
+        return 0
+    code, idd, national_prefix = rule
+    if candidate[0] == "0" or candidate.startswith(str(code)):
+        return 0
+    if (idd is not None and idd.match(candidate)) or (national_prefix is not None and national_prefix.match(candidate)):
+        return 0
+    return code
+
+
+@lru_cache(maxsize=512)
+def _parse_rule(region: str) -> tuple[int, re.Pattern[str] | None, re.Pattern[str] | None] | None:
+    """(country code, international call prefix, national prefix for parsing) of the region's plan, compiled once."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.country_code is None:
+        return None
+    idd = metadata.international_prefix
+    national = metadata.national_prefix_for_parsing
+    return int(metadata.country_code), re.compile(idd) if idd else None, re.compile(national) if national else None
 
 
 Reading = tuple[str, str, bool]  # (E.164, region source, ambiguous)
