@@ -264,7 +264,11 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
                 intl = international[i] = maybe_international and written_international(text, tokens[i].start)
             # The first tier reads only numbers written with "+" or "00", every other tier only the others.
             first = offsets[i]
-            if (not intl and not whole.startswith("00", first)) if tier_number == 0 else intl:
+            if (
+                (not intl and (not whole.startswith("00", first) or _inside_digit_run(text, tokens, i)))
+                if tier_number == 0
+                else intl
+            ):
                 i += 1
                 continue
             end = i
@@ -287,6 +291,17 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
         if all(taken):
             break
     return [_found(text, chain, tokens, i, j, reading) for i, j, reading in sorted(found)]
+
+
+def _inside_digit_run(text: str, tokens: Tokens, i: int) -> bool:
+    """True when token ``i`` is one digit of a number written digit by digit ("0-4-9-6-9-3-2-0-0-5"), not its
+    first: a "00" there is two digits of that number, no international prefix."""
+    return (
+        i > 0
+        and len(tokens[i].digits) == 1
+        and len(tokens[i - 1].digits) == 1
+        and WEAK_GAP.issuperset(text[tokens[i - 1].end : tokens[i].start])
+    )
 
 
 def _dangling_after(text: str, tokens: Tokens, j: int) -> bool:
