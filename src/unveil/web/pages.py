@@ -75,6 +75,7 @@ def create_environment() -> jinja2.Environment:
     environment.globals["risk_badge"] = risk_badge
     environment.globals["pick_box"] = pick_box
     environment.globals["result_cells"] = result_cells
+    environment.globals["identifier_post_cells"] = identifier_post_cells
     return environment
 
 
@@ -141,6 +142,24 @@ def result_cells(row: Mapping[str, Any], can_add: bool) -> markupsafe.Markup:
         f"        <td>{escape(row['city'] or '')}</td><td>{escape(row['language'] or '')}</td>\n"
         f'        <td class="num">{risk_badge(row["risk"])}</td>\n'
         f"        <td>{linked}</td>\n"
+    )
+
+
+def identifier_post_cells(post: Mapping[str, Any], can_cases: bool) -> markupsafe.Markup:
+    """The cells of one post of an identifier's page (``queries.identifiers``: its snippet cut around the
+    identifier, ``before``, ``hit``, ``after``), every value escaped; as ``result_cells``, instead of a loop body."""
+    escape = markupsafe.escape
+    post_id = post["post_id"]
+    label = "post " + str(post["title"] or post_id)
+    pick = f'<td class="pick">{pick_box(post_id, label)}</td>' if can_cases else ""
+    hit = f'<mark class="identifier">{escape(post["hit"])}</mark>' if post["hit"] else ""
+    network = post["network_id"]
+    linked = f'<a href="/networks/{escape(quote(str(network)))}">{escape(network)}</a>' if network else ""
+    return markupsafe.Markup(
+        f"{pick}<td>{escape(_when(post['posted_at']))}</td><td>{escape(post['city'] or '')}</td>\n"
+        f'    <td><a href="/posts/{escape(quote(str(post_id)))}">{escape(post["title"] or post_id)}</a>'
+        f'<div class="snippet">{escape(post["before"])}{hit}{escape(post["after"])}</div></td>\n'
+        f'    <td>{linked}</td><td class="num">{risk_badge(post["risk"])}</td>'
     )
 
 
