@@ -245,6 +245,8 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     dangling = [False] * size
     if size >= 2:
         dangling[size - 2] = _dangling_after(text, tokens, size - 2)
+    # One digit a token ("0*4*9*6*2*8*2*6*9*0"): a number never starts inside such a run (``_inside_digit_run``).
+    single = [len(token[2]) == 1 for token in tokens]
     found: list[tuple[int, int, Reading]] = []
     # "+", "wa.me/", "phone=" before a token: none of these characters, no number written as international.
     maybe_international = "+" in text or "/" in text or "=" in text
@@ -256,7 +258,7 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
             continue
         i = 0
         while i < size:
-            if taken[i] or (i > 0 and glued[i - 1]):
+            if taken[i] or (i > 0 and glued[i - 1]) or (single[i] and _inside_digit_run(text, tokens, i, True)):
                 i += 1
                 continue
             intl = international[i]
@@ -293,14 +295,24 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     return [_found(text, chain, tokens, i, j, reading) for i, j, reading in sorted(found)]
 
 
-def _inside_digit_run(text: str, tokens: Tokens, i: int) -> bool:
+def _inside_digit_run(text: str, tokens: Tokens, i: int, strict: bool = False) -> bool:
     """True when token ``i`` is one digit of a number written digit by digit ("0-4-9-6-9-3-2-0-0-5"), not its
-    first: a "00" there is two digits of that number, no international prefix."""
+    first: a "00" there is two digits of that number, no international prefix. ``strict``: the same separator
+    before and after it too, between digits (not number words), where no number starts at all ("0*4*9*6*2*8",
+    not "... 5-6 / 0-4-7").
+    """
+    if i == 0 or len(tokens[i].digits) != 1 or len(tokens[i - 1].digits) != 1:
+        return False
+    before = text[tokens[i - 1].end : tokens[i].start]
+    if not WEAK_GAP.issuperset(before):
+        return False
+    if not strict:
+        return True
     return (
-        i > 0
-        and len(tokens[i].digits) == 1
-        and len(tokens[i - 1].digits) == 1
-        and WEAK_GAP.issuperset(text[tokens[i - 1].end : tokens[i].start])
+        i + 1 < len(tokens)
+        and len(tokens[i + 1].digits) == 1
+        and text[tokens[i].end : tokens[i + 1].start] == before
+        and "spelled" not in (tokens[i - 1].rule, tokens[i].rule, tokens[i + 1].rule)
     )
 
 
