@@ -390,13 +390,13 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
     multiline = False
     gap_match = GAP.fullmatch
     for token in digit_tokens(text) if tokens is None else tokens:
-        start, end = token.start, token.end
+        start, end, _, _ = token  # (unpacked: cheaper than the named fields)
         if masks and _is_masked(start, end, masks):
             _close(current, multiline, result)
             current, multiline = [], False
             continue
         if current:
-            previous = current[-1].end
+            previous = current[-1][1]
             # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
             if (
                 start - previous > MAX_GAP
@@ -451,8 +451,14 @@ def _is_masked(start: int, end: int, masks: list[tuple[int, int]]) -> bool:
 
 
 def _close(tokens: list[DigitToken], multiline: bool, result: list[Chain]) -> None:
-    if len(tokens) >= 7 or (tokens and sum(len(t.digits) for t in tokens) >= 7):
-        result.append(Chain(tuple(tokens), multiline))
+    """Keep ``tokens`` as a chain when they hold 7 tokens or 7 digits (a plain loop: most runs are one short token)."""
+    if len(tokens) < 7:
+        digits = 0
+        for token in tokens:
+            digits += len(token[2])
+        if digits < 7:
+            return
+    result.append(Chain(tuple(tokens), multiline))
 
 
 def written_international(text: str, start: int) -> bool:
