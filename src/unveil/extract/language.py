@@ -45,8 +45,9 @@ LETTER_CUES: dict[str, str] = {
 }
 
 
-def _literal_led(alternative: str) -> list[str]:
-    """One cue alternative as alternatives that each start with a literal character (same matches).
+def _literal_led(alternative: str) -> list[tuple[str, str]]:
+    """One cue alternative as alternatives that each start with a literal character (same matches):
+    each one's first character and the pattern after it.
 
     ``[abc]x`` becomes ``ax|bx|cx``; ``\\bx`` becomes ``x(?<!\\w.)``: the engine can then skip in C
     to the characters a cue starts with, and reject most alternatives on their first character.
@@ -59,17 +60,24 @@ def _literal_led(alternative: str) -> list[str]:
     else:
         firsts, rest = [body[0]], body[1:]
     guard = r"(?<!\w.)" if boundary else ""
-    return [re.escape(first) + guard + rest for first in firsts]
+    return [(first, guard + rest) for first in firsts]
 
 
 def _cue_pattern() -> re.Pattern[str]:
-    """Every cue of every language in one alternation, in order; a named empty group ends each one."""
-    branches: list[str] = []
+    """Every cue of every language in one alternation, in order; a named empty group ends each one.
+
+    The cues are grouped by their first character (``t(?:h|je|z...)``), keeping their order within each
+    group: at each position the engine tries one branch per first character, not one per cue (the same
+    matches: cues with different first characters never match at the same position).
+    """
+    groups: dict[str, list[str]] = {}
+    number = 0
     for language, pattern in LETTER_CUES.items():
         for alternative in pattern.split("|"):
-            for number, branch in enumerate(_literal_led(alternative), start=len(branches)):
-                branches.append(f"{branch}(?P<{language}_{number}>)")
-    return re.compile("|".join(branches))
+            for first, rest in _literal_led(alternative):
+                groups.setdefault(first, []).append(f"{rest}(?P<{language}_{number}>)")
+                number += 1
+    return re.compile("|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()))
 
 
 CUES = _cue_pattern()
