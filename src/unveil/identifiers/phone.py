@@ -226,10 +226,14 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     # (Tokens are tuples: unpacked in the loops below, cheaper than their named fields.)
     whole = "".join([token[2] for token in tokens])
     offsets = [0]
+    # One digit a token ("0*4*9*6*2*8*2*6*9*0"): a number never starts inside such a run (``_inside_digit_run``).
+    single = []
     position = 0
     for token in tokens:
-        position += len(token[2])
+        length = len(token[2])
+        position += length
         offsets.append(position)
+        single.append(length == 1)
     international: list[bool | None] = [None] * size  # read when a number is tried from that token
     labelled = _not_a_phone_before(text, tokens[0].start)
     taken = [False] * size
@@ -241,12 +245,9 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
     ]
     glued.append(False)
     # A short group left after a number, set off only by the number's own kind of separator
-    # ("04 97 10 20 30 - 40"): the writer wrote a longer number, not this one.
-    dangling = [False] * size
-    if size >= 2:
-        dangling[size - 2] = _dangling_after(text, tokens, size - 2)
-    # One digit a token ("0*4*9*6*2*8*2*6*9*0"): a number never starts inside such a run (``_inside_digit_run``).
-    single = [len(token[2]) == 1 for token in tokens]
+    # ("04 97 10 20 30 - 40"): the writer wrote a longer number, not this one. Only a number ending on
+    # the chain's last token but one can be; read when one is first tried (most end on the last token).
+    dangling: bool | None = None
     found: list[tuple[int, int, Reading]] = []
     # "+", "wa.me/", "phone=" before a token: none of these characters, no number written as international.
     maybe_international = "+" in text or "/" in text or "=" in text
@@ -278,7 +279,12 @@ def numbers_in_chain(text: str, chain: Chain, regions: Regions) -> list[Found]:
                 end += 1
             match = None
             for j in range(end, i - 1, -1):
-                if MIN_DIGITS <= offsets[j + 1] - first <= MAX_DIGITS + 2 and not glued[j] and not dangling[j]:
+                if MIN_DIGITS <= offsets[j + 1] - first <= MAX_DIGITS + 2 and not glued[j]:
+                    if j == size - 2:
+                        if dangling is None:
+                            dangling = _dangling_after(text, tokens, j)
+                        if dangling:
+                            continue
                     reading = tier(text, tokens, i, j, whole[first : offsets[j + 1]], intl)
                     if reading is not None:
                         match = j, reading
@@ -622,7 +628,12 @@ NOT_A_PHONE_BEFORE = re.compile(
 def _not_a_phone_before(text: str, start: int) -> bool:
     """True when a label such as "Order #" or "ZIP:" stands right before the number."""
     window = text[max(0, start - 20) : start]
-    return bool(window) and NOT_A_PHONE_BEFORE.search(window) is not None
+    # Every label ends, before its spaces, in a letter, "#", ":", ".", "°" or "№": any other character
+    # there ("(", "+", an emoji, a digit) leaves nothing for the pattern to find.
+    last = window.rstrip()[-1:]
+    if not last or not (last.isalpha() or last in "#:.°º№"):
+        return False
+    return NOT_A_PHONE_BEFORE.search(window) is not None
 
 
 # Readings chosen by the post's evidence, not by how the number is written (a "+"/"00" prefix) or the record's country.
