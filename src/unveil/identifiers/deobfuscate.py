@@ -231,16 +231,21 @@ def digit_tokens(text: str) -> list[DigitToken]:
     tokens: list[DigitToken] = []
     append = tokens.append
     lettered = False  # a run holding a real digit and a look-alike letter ("3B47")
+    # Plain digits, most tokens, first and made without the named tuple's Python ``__new__`` (same
+    # type, same fields): a keycap ("\u20e3") or a circled digit is never ASCII.
+    new = tuple.__new__
     for match in DIGIT_TOKEN.finditer(text):
+        raw = match.group()
+        if raw.isascii() and raw.isdigit():
+            start, end = match.span()
+            append(new(DigitToken, (start, end, raw, "digits")))
+            continue
         start, end = match.span()
         kind = match.lastgroup
-        raw = match.group()
         if kind == "keycap":
             append(DigitToken(start, end, raw[0], "keycap"))
         elif kind == "circled":
             append(DigitToken(start, end, "".join(str(unicodedata.digit(char)) for char in raw), "circled"))
-        elif raw.isascii() and raw.isdigit():
-            append(DigitToken(start, end, raw, "digits"))
         elif raw[0] in CODE_LETTERS and len(raw) >= 6 and raw[1:].isdigit():
             continue  # a code such as "B12345678" (a tax or order number), not "8" written as "B"
         else:
