@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from unveil.text import lower_cased
+from unveil.text import lower_cased, trie_pattern
 
 CURRENCIES: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "evro": "EUR", "евро": "EUR",
@@ -91,15 +91,18 @@ MARKET_PRICE = re.compile(
     rf"{_MARKET_AMOUNT}\s?(?:/\s?)?(?P<after>{_MARKET}|h)\b"
     rf"|\b(?P<before>{_MARKET_BEFORE})\b\s?[:=\-]?\s?(?<![\d.,/'’$€£]){_MARKET_AMOUNT.replace('amount', 'amount2')}"
 )
+# Searched only for whether it matches: the branches that start at a word boundary in one group, those led
+# by a digit in another (two branches tried per position, not four).
 MARKET_HINT = re.compile(
-    r"\b(?:hh|hhr|qv|qk|hr|hrs|ph|hour|hours|ovn|overnight|donation|quickie|[369]0 ?min)\b|\d/hr|\dhrs?\b|\bh ?[1-9]\d"
+    r"\b(?:(?:hh|hhr|qv|qk|hr|hrs|ph|hour|hours|ovn|overnight|donation|quickie|[369]0 ?min)\b|h ?[1-9]\d)"
+    r"|\d(?:/hr|hrs?\b)"
 )
 TIME_BEFORE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])\s?$")
 # One of these is in every ``MARKET_HINT`` match: looked for first, by one pattern led by their first characters.
 MARKET_WORDS = (
     "hh", "qv", "qk", "hr", "ph", "hour", "ovn", "overnight", "donation", "quickie", "min", "h ", "h,", "h.", "h/",
 )  # fmt: skip
-MARKET_WORD = re.compile("|".join(map(re.escape, MARKET_WORDS)))
+MARKET_WORD = re.compile(trie_pattern(list(MARKET_WORDS)))
 # "200 h": an "h" after an amount, looked for when ``MARKET_HINT`` finds no other market unit.
 HOURLY_H = re.compile(r"[0-9](?= ?h\b)")
 # A currency written as the heading of a price list ("Roses: 150 hh 250 h", "🌹: 120 hh"): the currency of the
