@@ -395,24 +395,29 @@ def chains(text: str, masks: list[tuple[int, int]], tokens: list[DigitToken] | N
     multiline = False
     gap_match = GAP.fullmatch
     for token in digit_tokens(text) if tokens is None else tokens:
-        start, end, _, _ = token  # (unpacked: cheaper than the named fields)
+        start, end, _, rule = token  # (unpacked: cheaper than the named fields)
         if masks and _is_masked(start, end, masks):
             _close(current, multiline, result)
             current, multiline = [], False
             continue
         if current:
-            previous = current[-1][1]
+            last = current[-1]
+            previous = last[1]
             # ``GAP`` takes one character per repetition, at most 8: a longer gap never matches.
             if (
                 start - previous > MAX_GAP
                 or (
                     gap_match(text, previous, start) is None
                     and not _x_between(text, previous, start)
-                    and not _colon_between(text, current[-1], token)
+                    and not _colon_between(text, last, token)
                 )
-                or _list_comma(text, current[-1], token)
+                # A comma between two digit groups separates list items ("90046, 90069"; "50, 80, 100"), not a
+                # number's groups; spelled digits may be written with commas ("zero four seven one, two three").
+                or (last[3] != "spelled" and rule != "spelled" and text.find(",", previous, start) >= 0)
             ):
-                _close(current, multiline, result)
+                # (One short token, the usual run cut off here, is never a chain: no call to ``_close``.)
+                if len(current) > 1 or len(last[2]) >= 7:
+                    _close(current, multiline, result)
                 current, multiline = [], False
             elif text.find("\n", previous, start) >= 0:
                 multiline = True
@@ -437,14 +442,6 @@ def _colon_between(text: str, previous: DigitToken, token: DigitToken) -> bool:
         and len(previous.digits) >= 3
         and len(token.digits) >= 3
     )
-
-
-def _list_comma(text: str, previous: DigitToken, token: DigitToken) -> bool:
-    """A comma between two digit groups separates list items ("90046, 90069"; "50, 80, 100"), not a number's groups.
-
-    Spelled digits may be written with commas ("zero four seven one, two three").
-    """
-    return previous.rule != "spelled" and token.rule != "spelled" and text.find(",", previous.end, token.start) >= 0
 
 
 def _is_masked(start: int, end: int, masks: list[tuple[int, int]]) -> bool:
