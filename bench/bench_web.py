@@ -213,7 +213,9 @@ def samples(root: Path) -> dict[str, list[str]]:
     return {name: [r[0] for r in connection.execute(sql).fetchall()] for name, sql in queries.items()}
 
 
-WORDS = ("girl", "massage", "job", "new", "Brussels")
+# Words this world writes, common to rare (posts of 1,000,482 that hold each: 146k, 91k, 120k, 23k, 7k); until
+# session 9 the bench searched "girl", "job", "new" and "Brussels" too, which match no post of this world.
+WORDS = ("massage", "escort", "Brussel", "discret", "Calais")
 CITIES = ("Brussels", "Antwerp", "Ghent", "Liège")
 LANGUAGES = ("fr", "nl", "en")
 
