@@ -26,6 +26,7 @@ from unveil.web.readmodel import ReadModel
 from unveil.web.routes import discover
 from unveil.web.schema import WEB
 from unveil.web.security import SecurityHeadersMiddleware
+from unveil.web.turnover import ConnectionTurnover
 from unveil.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
@@ -66,6 +67,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(ReturnBorrowed)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ConnectionTurnover)
     return app
 
 
