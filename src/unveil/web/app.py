@@ -19,14 +19,13 @@ from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.auth.throttle import LoginThrottle
 from unveil.cases.schema import CASES
 from unveil.db import connect
-from unveil.web.deps import ReturnBorrowed, trusted_networks, verify_csrf
+from unveil.web.deps import trusted_networks, verify_csrf
 from unveil.web.errors import install_error_handlers
+from unveil.web.frame import RequestFrame
 from unveil.web.pages import create_environment
 from unveil.web.readmodel import ReadModel
 from unveil.web.routes import discover
 from unveil.web.schema import WEB
-from unveil.web.security import SecurityHeadersMiddleware
-from unveil.web.turnover import ConnectionTurnover
 from unveil.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
@@ -65,9 +64,7 @@ def create_app(workspace: Workspace) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
-    app.add_middleware(ReturnBorrowed)
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(ConnectionTurnover)
+    app.add_middleware(RequestFrame)
     return app
 
 

@@ -20,7 +20,6 @@ from typing import Annotated
 from fastapi import Depends, Request, params
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
-from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as ASGIScope
 
 from unveil.auth import audit as audit_log
@@ -104,7 +103,7 @@ def open_database(workspace: Workspace) -> sqlite3.Connection:
 
 
 BORROWED = "unveil.borrowed"
-"""Key of the request's scope holding what it borrowed from the app's pools (``ReturnBorrowed`` gives it back)."""
+"""Key of the request's scope holding what it borrowed from the app's pools (``give_back`` returns it)."""
 SESSION = "unveil.session"
 """Key of the request's scope holding its session once looked up (None: no session)."""
 
@@ -117,8 +116,8 @@ def _borrowed(request: Request) -> list[sqlite3.Connection]:
 def request_database(request: Request) -> sqlite3.Connection:
     """The request's connection to the workspace database, borrowed from the app's pool on first use.
 
-    One per request, shared by the session lookup and the route; ``ReturnBorrowed`` rolls back whatever
-    the request left uncommitted (as closing the connection would) and puts it back after the response.
+    One per request, shared by the session lookup and the route; ``give_back`` rolls back whatever
+    the request left uncommitted and puts it back after the response.
     """
     held = _borrowed(request)
     if not held:
@@ -130,29 +129,18 @@ def request_database(request: Request) -> sqlite3.Connection:
     return held[0]
 
 
-class ReturnBorrowed:
-    """Pure ASGI middleware: what a request borrowed (its database connection) goes back to the pool after it.
+def give_back(scope: ASGIScope) -> None:
+    """Put what a request borrowed (its database connection) back in the app's pool, rolling back whatever
+    it left uncommitted (as closing the connection would); ``frame.RequestFrame`` calls it after the response.
 
     Cheaper than a generator dependency (FastAPI's exit stack costs a few tenths of a millisecond a request).
     """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        held: list[sqlite3.Connection] = []
-        scope[BORROWED] = held
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            pool: queue.SimpleQueue[sqlite3.Connection] = scope["app"].state.db_pool
-            for connection in held:
-                if connection.in_transaction:
-                    connection.rollback()
-                pool.put(connection)
+    held: list[sqlite3.Connection] = scope[BORROWED]
+    pool: queue.SimpleQueue[sqlite3.Connection] = scope["app"].state.db_pool
+    for connection in held:
+        if connection.in_transaction:
+            connection.rollback()
+        pool.put(connection)
 
 
 async def get_db(request: Request) -> sqlite3.Connection:

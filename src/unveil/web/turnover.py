@@ -16,8 +16,6 @@ nothing (the session is a cookie); a reconnection on loopback costs a fraction o
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 MAX_REQUESTS = 16
 """Responses on one connection before it is closed (at 300 requests/s over 20 users: every second or so)."""
 MAX_TRACKED = 10_000
@@ -26,34 +24,25 @@ CLOSE = (b"connection", b"close")
 
 
 class ConnectionTurnover:
-    """Pure ASGI middleware: ``Connection: close`` on the ``MAX_REQUESTS``-th response of each connection.
+    """Counts the responses of each connection: ``closing`` says which one must carry ``Connection: close``.
 
     A connection is known by its peer address (``scope["client"]``), unique while it is open.
     """
 
-    def __init__(self, app: ASGIApp, max_requests: int = MAX_REQUESTS) -> None:
-        self.app = app
+    def __init__(self, max_requests: int = MAX_REQUESTS) -> None:
         self.max_requests = max_requests
         self.served: dict[tuple[str, int], int] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client")
-        if scope["type"] != "http" or not client:
-            await self.app(scope, receive, send)
-            return
+    def closing(self, client: tuple[str, int] | None) -> bool:
+        """Count one more response on the connection of ``client``; True for its ``max_requests``-th."""
+        if not client:
+            return False
         peer = (client[0], client[1])
         count = self.served.get(peer, 0) + 1
         if count < self.max_requests:
             if len(self.served) >= MAX_TRACKED:
                 self.served.clear()
             self.served[peer] = count
-            await self.app(scope, receive, send)
-            return
+            return False
         self.served.pop(peer, None)
-
-        async def send_closing(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), CLOSE]
-            await send(message)
-
-        await self.app(scope, receive, send_closing)
+        return True
