@@ -8,11 +8,13 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import markupsafe
 import pytest
 
 from tests.web.conftest import CUT_PHONE, CUT_PHONE_E164, PHONE_E164, WebWorld
 from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.web.marks import Hits, around, pieces, spans
+from unveil.web.pages import facet_items, query_with, result_rows
 from unveil.web.privacy import PrivacyView
 
 FACET_LINK = re.compile(r'<section class="facet" aria-labelledby="facet-(\w+)">(.*?)</section>', re.S)
@@ -339,3 +341,42 @@ def test_words_are_marked_alike_in_ascii_and_accented_texts() -> None:
     expected = [(0, 3), (4, 9), (10, 14), (27, 30)]  # a word starting with a prefix, any case; not inside a word
     assert spans("New girls_girl ngirl 9girl NEW", hits) == expected
     assert spans("Néw girls_girl ngirl 9girl NÉW", hits) == expected  # accents folded (the word-by-word path)
+
+
+HOSTILE = ("<script>alert(1)</script>", "a&b", "\"'><img src=x>", "Liège", "", "x=1&p=2")
+
+
+def test_the_facet_links_are_query_with_escaped_for_every_value_and_place() -> None:
+    """``facet_items`` writes the links ``query_with`` writes (the facet keeps its place among the search's
+    parameters, the page number dropped), every value escaped as ``markupsafe.escape`` escapes it."""
+    for links in ({}, {"q": "<b>", "city": "a&b", "group": "template"}, {"city": "Gent", "p": "3", "sort": "risk"}):
+        for name in ("city", "language", "month"):
+            values = [(value, 1234) for value in HOSTILE if value]
+            shown = str(facet_items(links, name, values, "a&b"))
+            current = {"a&b": ' aria-current="true"'}
+            expected = "".join(
+                f'        <li><a href="{markupsafe.escape(query_with(links, **{name: value, "p": ""}))}"'
+                f'{current.get(value, "")}>{markupsafe.escape(value)}</a> <span class="count">1,234</span></li>\n'
+                for value, _ in values
+            )
+            assert shown == expected
+            assert "<script>" not in shown
+
+
+def test_a_result_row_escapes_every_hostile_value() -> None:
+    """``result_rows`` writes no value unescaped: post text is written by criminals."""
+    for value in HOSTILE:
+        row = {
+            "post_id": value or "p1",
+            "title": value,
+            "title_pieces": [(value, False), (value, True)],
+            "snippet_pieces": [(value, True), (value, False)],
+            "posted_at": value,
+            "city": value,
+            "language": value,
+            "risk": 0.5,
+            "network_id": value,
+        }
+        shown = str(result_rows([row, row], can_add=True))
+        assert "<script>" not in shown and "<img" not in shown and "\"'>" not in shown
+        assert shown.count("<tr>") == 2

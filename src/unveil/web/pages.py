@@ -75,6 +75,8 @@ def create_environment() -> jinja2.Environment:
     environment.globals["risk_badge"] = risk_badge
     environment.globals["pick_box"] = pick_box
     environment.globals["result_cells"] = result_cells
+    environment.globals["result_rows"] = result_rows
+    environment.globals["facet_items"] = facet_items
     environment.globals["identifier_post_cells"] = identifier_post_cells
     return environment
 
@@ -101,10 +103,30 @@ def post_pieces(text: str | None) -> list[tuple[str, str]]:
 
 def risk_badge(value: Any) -> markupsafe.Markup:
     """A risk as a badge coloured by its level (``ui.risk`` in templates); nothing for a post without one."""
+    return markupsafe.Markup(_risk_html(value))
+
+
+def _risk_html(value: Any) -> str:
+    """``risk_badge``'s HTML as a plain string, for the cell builders below."""
     if value is None:
-        return markupsafe.Markup("")
+        return ""
     level = "high" if value >= 0.7 else "medium" if value >= 0.4 else "low"
-    return markupsafe.Markup(f'<span class="risk risk-{level}">{_decimals(value, 2)}</span>')
+    return f'<span class="risk risk-{level}">{_decimals(value, 2)}</span>'
+
+
+def _text(value: str) -> str:
+    """``value`` escaped exactly as ``markupsafe.escape`` writes it, as a plain string (the same replacements as
+    markupsafe's own Python version): ``escape``'s ``Markup`` wrapper took most of its time (1.1 against 0.4 µs
+    for a city name), and a result page escapes about 400 values."""
+    escaped = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return escaped.replace("'", "&#39;").replace('"', "&#34;")
+
+
+def _path_part(value: Any) -> str:
+    """``value`` quoted for a URL path (``urllib.parse.quote``), which also leaves nothing to escape in HTML;
+    an id of letters and digits (posts, networks) is its own quoting, without ``quote``'s 0.6 µs."""
+    text = str(value)
+    return text if text.isascii() and text.isalnum() else quote(text)
 
 
 def pick_box(ref: Any, label: Any, form_id: str = "bulk-add") -> markupsafe.Markup:
@@ -121,8 +143,7 @@ def pick_box(ref: Any, label: Any, form_id: str = "bulk-add") -> markupsafe.Mark
 
 def _marked(pieces: list[tuple[str, bool]]) -> str:
     """(piece, is_hit) pairs as HTML: each piece escaped, hits in ``<mark class="hit">``."""
-    escape = markupsafe.escape
-    return "".join(f'<mark class="hit">{escape(piece)}</mark>' if hit else escape(piece) for piece, hit in pieces)
+    return "".join(f'<mark class="hit">{_text(piece)}</mark>' if hit else _text(piece) for piece, hit in pieces)
 
 
 def _pick_cell(post_id: Any, title: Any) -> str:
@@ -134,24 +155,51 @@ def _network_link(network: Any) -> str:
     """A link to a network's page, escaped; empty for a post in no network."""
     if not network:
         return ""
-    return f'<a href="/networks/{markupsafe.escape(quote(str(network)))}">{markupsafe.escape(network)}</a>'
+    return f'<a href="/networks/{_path_part(network)}">{_text(str(network))}</a>'
+
+
+def result_rows(rows: list[Mapping[str, Any]], can_add: bool) -> markupsafe.Markup:
+    """The table rows of a page of search results (``result_cells`` each, on lines indented as the template's
+    ``<tbody>``), one call from the template instead of a loop calling it fifty times."""
+    return markupsafe.Markup("\n      ".join(f"<tr>{_result_cells(row, can_add)}</tr>" for row in rows))
 
 
 def result_cells(row: Mapping[str, Any], can_add: bool) -> markupsafe.Markup:
     """The cells of one search result (``queries.search`` row with ``routes.search.marked_rows``' pieces), every
     value escaped. Written here rather than as a macro: fifty rows a page took a tenth of a search's CPU."""
-    escape = markupsafe.escape
-    post_id = row["post_id"]
+    return markupsafe.Markup(_result_cells(row, can_add))
+
+
+def _result_cells(row: Mapping[str, Any], can_add: bool) -> str:
+    """``result_cells`` as a plain string: each value escaped by ``_text`` (no ``Markup`` per value)."""
+    post_id = str(row["post_id"])
     pick = _pick_cell(post_id, row["title"]) if can_add else ""
-    title = _marked(row["title_pieces"]) if row["title_pieces"] else escape(post_id)
-    linked = _network_link(row["network_id"])
-    return markupsafe.Markup(
-        f"{pick}        <td>{escape(_when(row['posted_at']))}</td>\n"
-        f'        <td><a href="/posts/{escape(quote(str(post_id)))}">{title}</a>\n'
+    title = _marked(row["title_pieces"]) if row["title_pieces"] else _text(post_id)
+    return (
+        f"{pick}        <td>{_text(_when(row['posted_at']))}</td>\n"
+        f'        <td><a href="/posts/{_path_part(post_id)}">{title}</a>\n'
         f'          <div class="snippet">{_marked(row["snippet_pieces"])}</div></td>\n'
-        f"        <td>{escape(row['city'] or '')}</td><td>{escape(row['language'] or '')}</td>\n"
-        f'        <td class="num">{risk_badge(row["risk"])}</td>\n'
-        f"        <td>{linked}</td>\n"
+        f"        <td>{_text(row['city'] or '')}</td><td>{_text(row['language'] or '')}</td>\n"
+        f'        <td class="num">{_risk_html(row["risk"])}</td>\n'
+        f"        <td>{_network_link(row['network_id'])}</td>\n"
+    )
+
+
+CURRENT = ' aria-current="true"'
+"""Marks the facet value searched."""
+
+
+def facet_items(links: Mapping[str, str], name: str, values: list[tuple[str, int]], active: str) -> markupsafe.Markup:
+    """The list items of a search page's facet ``name``: each value linked to the search narrowed to it
+    (``query_with(links, name=value, p="")``), with its count, the active one marked current; every value
+    escaped. One call per facet instead of a template loop calling ``query_with`` per value."""
+    hrefs = _links_with(links, name, [value for value, _ in values])
+    return markupsafe.Markup(
+        "".join(
+            f'        <li><a href="{_text(href)}"{CURRENT if value == active else ""}>{_text(value)}</a> '
+            f'<span class="count">{count:,}</span></li>\n'
+            for (value, count), href in zip(values, hrefs, strict=True)
+        )
     )
 
 
@@ -212,6 +260,19 @@ def query_with(params: Mapping[str, Any], **changes: Any) -> str:
         # sixty facet links, each repeating the search's own parameters
         return "?" + "&".join(f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in merged.items())
     return "?" + urlencode(merged, doseq=True)
+
+
+def _links_with(params: Mapping[str, str], name: str, values: list[str]) -> list[str]:
+    """``query_with(params, **{name: value, "p": ""})`` for each of ``values`` (texts), the other parameters
+    quoted and joined once: ``name`` keeps its place among them, or comes last."""
+    keys = [key for key in {**params, name: ""} if key != "p"]
+    at = keys.index(name)
+    quoted = [f"{_quoted(key)}={_quoted(str(params[key]))}" if key != name and params[key] else "" for key in keys]
+    before, after = "&".join(filter(None, quoted[:at])), "&".join(filter(None, quoted[at + 1 :]))
+    return [
+        "?" + "&".join(filter(None, (before, f"{_quoted(name)}={_quoted(value)}" if value else "", after)))
+        for value in values
+    ]
 
 
 @functools.lru_cache(maxsize=4096)

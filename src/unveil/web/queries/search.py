@@ -10,7 +10,7 @@ matching ``extract.identifiers`` (through ``web.identifier_posts``): a phone wri
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -54,17 +54,23 @@ class SearchFilters:
 
     def is_empty(self) -> bool:
         """True when no criterion is set."""
-        return not any(value not in ("", None) for key, value in asdict(self).items() if key != "sort")
+        return not any(value not in ("", None) for key, value in self.set_values() if key != "sort")
 
     def describe(self) -> str:
         """The criteria in one line, for the audit log and saved searches."""
-        return "; ".join(f"{k}={v}" for k, v in asdict(self).items() if v not in ("", None) and k != "sort")
+        return "; ".join(f"{k}={v}" for k, v in self.set_values() if k != "sort")
 
     def params(self) -> dict[str, str]:
         """The criteria as query-string parameters."""
-        return {
-            k: str(v) for k, v in asdict(self).items() if v not in ("", None) and not (k == "sort" and v == "newest")
-        }
+        return {k: str(v) for k, v in self.set_values() if not (k == "sort" and v == "newest")}
+
+    def set_values(self) -> list[tuple[str, Any]]:
+        """(name, value) of the fields that are set, in their order: what ``dataclasses.asdict`` gave, without its
+        deep copy of each value (three calls a search took 3% of its CPU)."""
+        return [(name, value) for name in FILTER_FIELDS if (value := getattr(self, name)) not in ("", None)]
+
+
+FILTER_FIELDS = tuple(item.name for item in fields(SearchFilters))
 
 
 @dataclass
