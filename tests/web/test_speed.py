@@ -14,6 +14,7 @@ from tests.web.conftest import WebWorld
 from unveil.auth.audit import AuditWriter
 from unveil.db import connect
 from unveil.web.lookups import TimeKeys, decode
+from unveil.web.pages import INVISIBLE, neutralise
 from unveil.web.queries.networks import network_detail, network_graphs
 from unveil.web.queries.posts import post_detail
 from unveil.web.queries.search import query_words
@@ -67,6 +68,14 @@ def test_audit_writer_commits_every_entry_before_returning(tmp_path: Path) -> No
         thread.join()
     with sqlite3.connect(workspace.database) as db:
         assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 200
+
+
+def test_neutralise_finds_in_the_encoded_page_what_the_text_pattern_finds() -> None:
+    around = "\u00e9 \u2014 \u0628 \u201c \U0001f600 "  # other characters whose UTF-8 shares bytes with them
+    for code in (*range(0x0600, 0x0640), *range(0x2000, 0x2080), *range(0xFE00, 0x10000)):
+        page = f"<p>{around}{chr(code)}{around}</p>"
+        expected = INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", page)
+        assert neutralise(page) == expected.encode(), hex(code)
 
 
 def test_lookup_pages_get_their_times_back() -> None:
