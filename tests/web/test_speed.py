@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.web.conftest import WebWorld
 from unveil.auth.audit import AuditWriter
@@ -68,6 +69,12 @@ def test_audit_writer_commits_every_entry_before_returning(tmp_path: Path) -> No
         thread.join()
     with sqlite3.connect(workspace.database) as db:
         assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 200
+
+
+def test_audit_writer_raises_when_the_commit_fails(tmp_path: Path) -> None:
+    writer = AuditWriter(tmp_path / "no-audit-table.db")
+    with pytest.raises(sqlite3.OperationalError):
+        writer.record("user0", "view", "post", "p0")
 
 
 def test_neutralise_finds_in_the_encoded_page_what_the_text_pattern_finds() -> None:

@@ -84,7 +84,7 @@ def record(db: sqlite3.Connection, actor: str, action: str, object_kind: str, ob
 
 @dataclass
 class _Pending:
-    """An entry waiting for the writer, and how its caller learns it is committed."""
+    """An entry waiting to be committed, and how its caller learns it is committed."""
 
     row: tuple[str, str, str, str, str, str]
     done: threading.Event = field(default_factory=threading.Event)
@@ -94,10 +94,16 @@ class _Pending:
 class AuditWriter:
     """Appends entries from many request threads with group commits.
 
-    ``record`` queues the entry and returns once a background thread has committed it, together
-    with every other entry queued meanwhile, in one transaction: each view is in the log before its
-    page is sent, and 20 people browsing at once cost a few commits per second instead of one
-    write-lock round per page. A failed commit raises in every waiting request.
+    ``record`` queues the entry and returns once it is committed, together with every other entry
+    queued meanwhile, in one transaction: each view is in the log before its page is sent, and 20
+    people browsing at once cost a few commits per second instead of one write-lock round per page.
+    A failed commit raises in every request of its batch.
+
+    The requests commit themselves, one at a time (the commit lock): a request that finds the lock
+    free commits what is queued, its own entry included; one that finds it taken waits, and the
+    holder, once it has let the lock go, commits again if entries came meanwhile. A writer thread
+    did it before: a lone request waited for that thread to wake and then to wake it, two thread
+    switches (one entry at a time: 120-160 -> 80-125 µs of CPU per entry; 16 threads at once: the same).
     """
 
     BATCH = 500
@@ -106,43 +112,50 @@ class AuditWriter:
     def __init__(self, database: Path) -> None:
         self.database = database
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._commit_lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
 
     def record(self, actor: str, action: str, object_kind: str, object_id: str, detail: str = "") -> None:
         """Append one entry; return when it is committed."""
         pending = _Pending((_now(), actor, action, object_kind, object_id, detail))
-        self._start()
         self._queue.put(pending)
+        self._commit_queued()
         if not pending.done.wait(self.WAIT_SECONDS):
             raise TimeoutError("the audit log could not be written in time")
         if pending.error is not None:
             raise pending.error
 
-    def _start(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="unveil-audit", daemon=True)
-                self._thread.start()
+    def _commit_queued(self) -> None:
+        """Commit the queued entries, unless another thread holds the commit lock: that thread looks at
+        the queue again after letting the lock go, so an entry queued before this call is not left behind."""
+        while not self._queue.empty() and self._commit_lock.acquire(blocking=False):
+            try:
+                self._commit(self._connected(), self._next_batch())
+            finally:
+                self._commit_lock.release()
 
-    def _run(self) -> None:
-        connection = sqlite3.connect(self.database, timeout=30)
-        connection.execute("PRAGMA synchronous=NORMAL")
-        while True:
-            batch = [self._queue.get()]
-            while len(batch) < self.BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self._commit(connection, batch)
+    def _connected(self) -> sqlite3.Connection:
+        """The writer's own connection (opened on first use; used under the commit lock only)."""
+        if self._connection is None:
+            self._connection = sqlite3.connect(self.database, timeout=30, check_same_thread=False)
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+        return self._connection
+
+    def _next_batch(self) -> list[_Pending]:
+        batch: list[_Pending] = []
+        while len(batch) < self.BATCH:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
 
     @staticmethod
     def _commit(connection: sqlite3.Connection, batch: list[_Pending]) -> None:
         try:
             with connection:
                 connection.executemany(INSERT, [pending.row for pending in batch])
-        except BaseException as exc:  # every waiting request must fail, not hang
+        except BaseException as exc:  # every request of the batch must fail, not hang
             for pending in batch:
                 pending.error = exc
         for pending in batch:
