@@ -126,11 +126,13 @@ def _cities(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _months(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Posts per month, each month with its cities (most posts first)."""
+    """Posts per month, each month with its cities (most posts first). The month is written field by field:
+    ``strftime`` took a quarter of a millisecond on an identifier with a hundred posts."""
     months: dict[str, Counter[str]] = {}
     for post in posts:
-        if post["posted_at"] is not None:
-            months.setdefault(post["posted_at"].strftime("%Y-%m"), Counter())[post["city"] or "(no city)"] += 1
+        when = post["posted_at"]
+        if when is not None:
+            months.setdefault(f"{when.year:04d}-{when.month:02d}", Counter())[post["city"] or "(no city)"] += 1
     return [
         {"month": month, "posts": sum(cities.values()), "cities": sorted(cities.items(), key=lambda c: (-c[1], c[0]))}
         for month, cities in sorted(months.items())
@@ -141,17 +143,18 @@ def _with_hits(tables: ReadModel, kind: str, value: str, posts: list[dict[str, A
     """The posts with a snippet around the identifier's first span in the text (the start of the text without one).
 
     One query of the lookup file for the page's posts, reading only the title, the text and the
-    identifiers of each post's page (SQLite's ``json_extract``), not every list of it.
+    identifiers of each post's page (SQLite's ``json_extract`` of the three as one JSON array: each post's
+    page parsed once, not three times), not every list of it.
     """
     if not posts:
         return []
     marks = ", ".join("?" for _ in posts)
     _, found = tables.lookup(
-        "SELECT post_id, json_extract(page, '$.title'), json_extract(page, '$.text'), "
-        f"json_extract(page, '$.\"list:identifiers\"') FROM post_pages WHERE post_id IN ({marks})",
+        "SELECT post_id, json_extract(page, '$.title', '$.text', '$.\"list:identifiers\"') "
+        f"FROM post_pages WHERE post_id IN ({marks})",
         [post["post_id"] for post in posts],
     )
-    pages = {post_id: (title, text, identifiers) for post_id, title, text, identifiers in found}
+    pages = {post_id: json.loads(fields) for post_id, fields in found}
     out = []
     for post in posts:
         if post["post_id"] not in pages:
@@ -161,7 +164,7 @@ def _with_hits(tables: ReadModel, kind: str, value: str, posts: list[dict[str, A
         text = text or ""
         spans = [
             i
-            for i in json.loads(identifiers or "[]")
+            for i in identifiers or []
             if i["type"] == kind and i["value"] == value and i["start"] is not None and i["end"] is not None
         ]
         row = dict(post, title=title)

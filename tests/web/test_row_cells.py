@@ -1,0 +1,84 @@
+"""The rows pages write in Python (``pages.py``) are the bytes the Jinja loops they replaced wrote, on hostile text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from unveil.web.pages import create_environment
+
+HOSTILE = ("<script>alert('x')</script>", 'a"b&c', "\u202eadmin", "café/ü?x=1&y", "{{ 7*7 }}")
+WHEN = (datetime(2024, 3, 4, 21, 5, 59, tzinfo=UTC), datetime(2023, 1, 2, 3, 4), "2022-05-06 07:08:09", None)
+
+CITIES = (
+    '{% for c in cities %}<tr><td>{{ c.city }}</td><td class="num">{{ c.posts | thousands }}</td><td>'
+    "{{ c.first_seen | when }}</td><td>{{ c.last_seen | when }}</td></tr>{% endfor %}"
+)
+MONTHS = (
+    '{% for m in months %}<tr><td>{{ m.month }}</td><td class="num">{{ m.posts }}</td><td>{% for city, n in m.cities %}'
+    "{{ city }} ({{ n }}){% if not loop.last %}, {% endif %}{% endfor %}</td></tr>{% endfor %}"
+)
+CO_OCCURRING = (
+    '{% for c in co %}<tr><td>{{ c.type }} <a href="/identifiers/{{ c.type | urlencode }}/{{ c.value | urlencode }}">'
+    '{{ c.value }}</a></td><td class="num">{{ c.posts | thousands }}</td></tr>{% endfor %}'
+)
+MEMBERS = """<tbody>{% for m in members %}
+      {% if loop.first or m.template_id != loop.previtem.template_id %}{% set g = groups | selectattr("template_id", "equalto", m.template_id) | first %}
+      <tr class="group" id="t-{{ m.template_id or 'none' }}"><th scope="rowgroup" colspan="{{ 6 if can_cases else 5 }}">{% if m.template_id %}Template {{ m.template_id }}{% else %}In no template{% endif %} — {{ g.posts | thousands }} posts{% if g.cities %}, {{ g.cities | join(", ") }}{% endif %}{% if g.first_seen %}, {{ g.first_seen | when }} – {{ g.last_seen | when }}{% endif %}</th></tr>
+      {% endif %}
+      <tr>{% if can_cases %}<td class="pick"><input type="checkbox" name="ref" value="{{ m.post_id }}" form="bulk-add" aria-label="Select post {{ m.title or m.post_id }}"></td>{% endif %}<td>{{ m.posted_at | when }}</td><td>{{ m.city or '' }}</td>
+      <td><a href="/posts/{{ m.post_id | urlencode }}">{{ m.title or m.post_id }}</a><div class="snippet">{{ m.snippet }}</div></td>
+      <td>{{ m.reason }}</td><td class="num">{% if m.risk is not none %}<span class="risk risk-{{ 'high' if m.risk >= 0.7 else ('medium' if m.risk >= 0.4 else 'low') }}">{{ m.risk | decimals(2) }}</span>{% endif %}</td></tr>{% endfor %}</tbody>"""  # noqa: E501
+
+
+def _same(jinja: str, python: str, **values: Any) -> None:
+    environment = create_environment()
+    assert environment.from_string(jinja).render(**values) == environment.from_string(python).render(**values)
+
+
+def test_identifier_tables_are_the_loops_they_replace() -> None:
+    cities = [
+        {"city": text, "posts": n, "first_seen": WHEN[n % 4], "last_seen": WHEN[(n + 1) % 4]}
+        for n, text in enumerate(HOSTILE * 300)
+    ]
+    months = [
+        {"month": text, "posts": n, "cities": [(t, n) for t in HOSTILE[: n % 4]]} for n, text in enumerate(HOSTILE)
+    ]
+    co = [
+        {"type": a, "value": b, "posts": 1234 * n}
+        for n, (a, b) in enumerate(zip(HOSTILE, reversed(HOSTILE), strict=True))
+    ]
+    _same(CITIES, "{{ identifier_city_rows(cities) }}", cities=cities)
+    _same(MONTHS, "{{ identifier_month_rows(months) }}", months=months)
+    _same(CO_OCCURRING, "{{ co_occurring_rows(co) }}", co=co)
+
+
+def test_network_members_are_the_loop_they_replace() -> None:
+    templates = [None, HOSTILE[0], HOSTILE[0], HOSTILE[1], None]
+    members = [
+        {
+            "post_id": f"p{n}{HOSTILE[n % 5]}",
+            "template_id": template,
+            "title": HOSTILE[(n + 1) % 5] if n % 2 else None,
+            "posted_at": WHEN[n % 4],
+            "city": HOSTILE[(n + 2) % 5] if n % 3 else None,
+            "snippet": HOSTILE[(n + 3) % 5],
+            "reason": HOSTILE[(n + 4) % 5],
+            "risk": (None, 0.1, 0.55, 0.91, 0.4)[n],
+        }
+        for n, template in enumerate(templates)
+    ]
+    groups = [
+        {
+            "template_id": HOSTILE[0],
+            "posts": 1500,
+            "cities": list(HOSTILE[:2]),
+            "first_seen": WHEN[0],
+            "last_seen": WHEN[1],
+        },
+        {"template_id": HOSTILE[1], "posts": 1, "cities": [], "first_seen": None, "last_seen": None},
+        {"template_id": None, "posts": 2, "cities": [HOSTILE[2]], "first_seen": WHEN[2], "last_seen": WHEN[2]},
+    ]
+    for can_cases in (True, False):
+        python = "<tbody>{{ network_member_rows(members, groups, can_cases) }}</tbody>"
+        _same(MEMBERS, python, members=members, groups=groups, can_cases=can_cases)
