@@ -82,3 +82,30 @@ def test_network_members_are_the_loop_they_replace() -> None:
     for can_cases in (True, False):
         python = "<tbody>{{ network_member_rows(members, groups, can_cases) }}</tbody>"
         _same(MEMBERS, python, members=members, groups=groups, can_cases=can_cases)
+
+
+IDENTIFIER_POST = (
+    '{% if can_cases %}<td class="pick">{{ pick_box(p.post_id, "post " ~ (p.title or p.post_id)) }}</td>{% endif %}'
+    "<td>{{ p.posted_at | when }}</td><td>{{ p.city or '' }}</td>\n"
+    '    <td><a href="/posts/{{ p.post_id | urlencode }}">{{ p.title or p.post_id }}</a><div class="snippet">'
+    '{{ p.before }}{% if p.hit %}<mark class="identifier">{{ p.hit }}</mark>{% endif %}{{ p.after }}</div></td>\n'
+    '    <td>{% if p.network_id %}<a href="/networks/{{ p.network_id | urlencode }}">{{ p.network_id }}</a>{% endif %}'
+    '</td><td class="num">{{ risk_badge(p.risk) }}</td>'
+)
+
+
+def test_identifier_posts_are_the_cells_of_the_template() -> None:
+    for n, text in enumerate(HOSTILE * 2):
+        post = {
+            "post_id": f"p{n}{text}" if n % 2 else f"p{n}",
+            "title": HOSTILE[(n + 1) % 5] if n % 3 else None,
+            "posted_at": WHEN[n % 4],
+            "city": HOSTILE[(n + 2) % 5] if n % 2 else None,
+            "before": text,
+            "hit": HOSTILE[(n + 3) % 5] if n % 4 else "",
+            "after": HOSTILE[(n + 4) % 5],
+            "network_id": (None, "N1~2", text)[n % 3],
+            "risk": (None, 0.2, 0.5, 0.8)[n % 4],
+        }
+        for can_cases in (True, False):
+            _same(IDENTIFIER_POST, "{{ identifier_post_cells(p, can_cases) }}", p=post, can_cases=can_cases)
