@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -279,7 +279,7 @@ def facet_counts(index: FacetIndex, ranks: npt.NDArray[Any]) -> dict[str, list[t
 
 
 def _key(filters: SearchFilters, pairs: list[tuple[str, str]], hide: bool, what: str) -> tuple[Any, ...]:
-    return (what, replace(filters, sort="newest"), tuple(pairs), hide)
+    return (what, filters.criteria(), tuple(pairs), hide)
 
 
 def _cached(index: FacetIndex, cache: OrderedDict[Any, Any], size: int, key: tuple[Any, ...], compute: Any) -> Any:

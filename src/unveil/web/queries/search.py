@@ -54,23 +54,32 @@ class SearchFilters:
 
     def is_empty(self) -> bool:
         """True when no criterion is set."""
-        return not any(value not in ("", None) for key, value in self.set_values() if key != "sort")
+        return not self.criteria()
 
     def describe(self) -> str:
         """The criteria in one line, for the audit log and saved searches."""
-        return "; ".join(f"{k}={v}" for k, v in self.set_values() if k != "sort")
+        return "; ".join(f"{k}={v}" for k, v in self.criteria())
 
     def params(self) -> dict[str, str]:
         """The criteria as query-string parameters."""
-        return {k: str(v) for k, v in self.set_values() if not (k == "sort" and v == "newest")}
+        params = {k: str(v) for k, v in self.criteria()}
+        if self.sort not in ("", "newest"):
+            params["sort"] = self.sort
+        return params
 
-    def set_values(self) -> list[tuple[str, Any]]:
-        """(name, value) of the fields that are set, in their order: what ``dataclasses.asdict`` gave, without its
-        deep copy of each value (three calls a search took 3% of its CPU)."""
-        return [(name, value) for name in FILTER_FIELDS if (value := getattr(self, name)) not in ("", None)]
+    def has_other_than(self, *names: str) -> bool:
+        """True when a criterion other than ``names`` is set (what emptying those fields with ``replace``, then
+        ``not is_empty()``, tells, without building a copy)."""
+        return any(key not in names for key, _ in self.criteria())
+
+    def criteria(self) -> tuple[tuple[str, Any], ...]:
+        """(name, value) of the criteria that are set, in their order (``sort`` is no criterion): what
+        ``dataclasses.asdict`` gave, without its deep copy of each value (three calls a search took 3% of its
+        CPU); hashable, as the key of a search's cached counts."""
+        return tuple((name, value) for name in CRITERIA if (value := getattr(self, name)) not in ("", None))
 
 
-FILTER_FIELDS = tuple(item.name for item in fields(SearchFilters))
+CRITERIA = tuple(item.name for item in fields(SearchFilters) if item.name != "sort")
 
 
 @dataclass
@@ -248,8 +257,7 @@ def _ranks_of_words_and_identifiers(
     a common word matches a third of the posts, which the page would otherwise sort.
     ``hide`` (analysts): each word leaves out the posts where it is hidden (``web.terms.hidden``).
     """
-    others = replace(filters, q="", identifier="", sort="newest")
-    if filters.sort != "newest" or not others.is_empty() or not (filters.q or pairs):
+    if filters.sort != "newest" or filters.has_other_than("q", "identifier") or not (filters.q or pairs):
         return None
     words = query_words(filters.q) if filters.q else []
     if filters.q and not words:
@@ -341,8 +349,7 @@ def _stored_first_page(
     """
     if offset or filters.sort != "newest" or pairs:
         return None
-    others = replace(filters, q="", city="", sort="newest")
-    if not others.is_empty() or bool(filters.q) == bool(filters.city):
+    if filters.has_other_than("q", "city") or bool(filters.q) == bool(filters.city):
         return None
     if filters.q:
         words = query_words(filters.q)
