@@ -14,7 +14,7 @@ import pytest
 from tests.web.conftest import CUT_PHONE, CUT_PHONE_E164, PHONE_E164, WebWorld
 from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.web.marks import Hits, around, pieces, spans
-from unveil.web.pages import facet_items, query_with, result_rows
+from unveil.web.pages import choice_options, facet_items, query_with, result_rows
 from unveil.web.privacy import PrivacyView
 
 FACET_LINK = re.compile(r'<section class="facet" aria-labelledby="facet-(\w+)">(.*?)</section>', re.S)
@@ -380,3 +380,13 @@ def test_a_result_row_escapes_every_hostile_value() -> None:
         shown = str(result_rows([row, row], can_add=True))
         assert "<script>" not in shown and "<img" not in shown and "\"'>" not in shown
         assert shown.count("<tr>") == 2
+
+
+def test_the_form_choices_are_escaped_and_the_chosen_one_selected() -> None:
+    """``choice_options`` writes each hostile choice escaped, ``selected`` on the chosen one only."""
+    choices = [value for value in HOSTILE if value]
+    listed = str(choice_options(choices))
+    selectable = str(choice_options(choices, "a&b"))
+    assert listed == "".join(f'<option value="{markupsafe.escape(value)}">' for value in choices)
+    assert selectable.count(" selected") == 1 and '<option value="a&amp;b" selected>a&amp;b</option>' in selectable
+    assert "<script>" not in listed + selectable and "<img" not in listed + selectable

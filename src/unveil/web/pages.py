@@ -87,6 +87,7 @@ def create_environment() -> jinja2.Environment:
     environment.globals["result_cells"] = result_cells
     environment.globals["result_rows"] = result_rows
     environment.globals["facet_items"] = facet_items
+    environment.globals["choice_options"] = choice_options
     environment.globals["identifier_post_cells"] = identifier_post_cells
     environment.globals["identifier_city_rows"] = identifier_city_rows
     environment.globals["identifier_month_rows"] = identifier_month_rows
@@ -203,6 +204,20 @@ def _result_cells(row: Mapping[str, Any], can_add: bool) -> str:
         f"        <td>{_text(row['city'] or '')}</td><td>{_text(row['language'] or '')}</td>\n"
         f'        <td class="num">{_risk_html(row["risk"])}</td>\n'
         f"        <td>{_network_link(row['network_id'])}</td>\n"
+    )
+
+
+def choice_options(values: list[str], selected: str | None = None) -> markupsafe.Markup:
+    """The ``<option>`` of each value, escaped: a ``<select>``'s (labelled, ``selected`` marked) or, without
+    ``selected``, a ``<datalist>``'s. One call per list instead of a template loop: the search form's three
+    lists of choices took about 4% of a search's CPU."""
+    if selected is None:
+        return markupsafe.Markup("".join(f'<option value="{_text(str(value))}">' for value in values))
+    return markupsafe.Markup(
+        "".join(
+            f'<option value="{shown}"{" selected" if value == selected else ""}>{shown}</option>'
+            for value, shown in ((value, _text(str(value))) for value in values)
+        )
     )
 
 
