@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from unveil.web.pages import create_environment
@@ -109,3 +109,12 @@ def test_identifier_posts_are_the_cells_of_the_template() -> None:
         }
         for can_cases in (True, False):
             _same(IDENTIFIER_POST, "{{ identifier_post_cells(p, can_cases) }}", p=post, can_cases=can_cases)
+
+
+def test_when_writes_dates_times_and_text_to_the_minute() -> None:
+    from unveil.web.pages import _when
+
+    assert _when(date(2024, 3, 4)) == "2024-03-04"  # a date has no time (isoformat(sep=...) raised on it)
+    assert _when(datetime(2024, 3, 4, 21, 5, 59, tzinfo=UTC)) == "2024-03-04 21:05"
+    assert _when("2022-05-06T07:08:09") == "2022-05-06T07:08"
+    assert _when(None) == ""

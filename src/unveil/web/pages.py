@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, urlencode
@@ -351,8 +351,9 @@ def _when(value: Any) -> str:
         return ""
     if type(value) is datetime:
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
-    text = value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)
-    return text[:16]
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")[:16]
+    return (value.isoformat() if isinstance(value, date) else str(value))[:16]
 
 
 def local_time(value: Any) -> markupsafe.Markup:
