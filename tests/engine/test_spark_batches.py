@@ -79,3 +79,18 @@ def test_spark_query_batches_stream_what_query_returns_and_nothing_for_no_rows(
     assert result.column("n").to_pylist() == list(range(999, -1, -1))
     assert result.to_pylist() == duck_whole.to_pylist()
     assert empty == []
+
+
+def test_epoch_keeps_fractions_of_a_second_on_both_engines(tmp_path: Path) -> None:
+    """DuckDB's ``epoch`` is fractional; sqlglot alone would write Spark's whole-second ``UNIX_TIMESTAMP``."""
+    table = TableRef("t.times", tmp_path / "times")
+    seen = [datetime(2026, 12, 7, 14, 23, 24, 700_000, tzinfo=UTC), datetime(2024, 1, 1, 0, 0, 0, 250, tzinfo=UTC)]
+    write_part(table.path, pa.table({"seen": pa.array(seen, pa.timestamp("us", tz="UTC"))}))
+    sql = "SELECT CAST(epoch(seen) AS DOUBLE) AS at, 2 / epoch(seen) AS inverse FROM times ORDER BY seen"
+    settings = Settings(workers=1)
+    with create_engine("spark", settings, {"spark.master": "local[1]"}) as engine:
+        spark = engine.query(sql, {"times": table}).to_pylist()
+    with create_engine("duckdb", settings) as duck:
+        duckdb = duck.query(sql, {"times": table}).to_pylist()
+    assert [row["at"] for row in duckdb] == [1704067200.00025, 1796653404.7]
+    assert spark == duckdb

@@ -24,6 +24,7 @@ import sqlglot
 from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StructType
+from sqlglot import exp
 
 from unveil.config import Settings
 from unveil.engine.base import BatchFunction, Engine, conform
@@ -48,7 +49,24 @@ LOCAL_DEFAULTS: dict[str, str] = {
 
 def transpile(sql: str) -> str:
     """The project's DuckDB-dialect SQL as Spark SQL."""
-    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write="spark"))
+    statements = sqlglot.parse(sql, read="duckdb")
+    return ";\n".join(_same_meaning(s).sql(dialect="spark") for s in statements if s is not None)
+
+
+def _same_meaning(tree: exp.Expr) -> exp.Expr:
+    """Rewrite what sqlglot carries over in words but not in meaning.
+
+    DuckDB's ``epoch(timestamp)`` is fractional seconds; sqlglot writes Spark's ``UNIX_TIMESTAMP``,
+    which drops the fraction. ``(UNIX_MICROS(t) / 1e6)`` keeps it, so both engines give the same value.
+    """
+
+    def rewrite(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.TimeToUnix):
+            micros = exp.Anonymous(this="UNIX_MICROS", expressions=[node.this])
+            return exp.Paren(this=exp.Div(this=micros, expression=exp.Literal.number("1e6")))
+        return node
+
+    return tree.transform(rewrite)
 
 
 def _apply_to_batches(
