@@ -58,7 +58,6 @@ COMMAND_GROUPS: tuple[CommandGroup, ...] = (
     CommandGroup("stats", ("stats", "report")),
     CommandGroup("web", ("serve", "user")),
 )
-CORE_COMMANDS = ("version", "init", "run", "status", "demo", "synth")
 
 WorkspaceDir = Annotated[Path, typer.Argument(help="Workspace folder.")]
 

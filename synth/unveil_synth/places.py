@@ -161,10 +161,8 @@ CITIES: tuple[City, ...] = (
 
 CITY_BY_NAME = {city.name: city for city in CITIES}
 
-# Departure points and routes named in smuggling posts along the Channel coast and the E40.
+# Departure points named in smuggling posts along the Channel coast and the E40.
 DEPARTURE_POINTS = ("Calais", "Dunkirk", "Zeebrugge", "Ostend", "Rotterdam", "Antwerp", "Brussels")
-ROUTE_DESTINATIONS = ("UK", "London", "Italy", "Germany", "France", "Belgium", "Netherlands")
-ROUTE_ORIGINS = ("Turkey", "Greece", "Libya", "Serbia", "Bosnia", "Italy", "Belarus", "Morocco")
 CIRCUITS = (
     ("Brussels", "Ghent", "Bruges", "Ostend"),
     ("Antwerp", "Rotterdam", "Amsterdam", "The Hague"),

@@ -42,8 +42,6 @@ class WorldSummary:
 
     posts: int
     networks: int
-    posts_file: Path
-    truth_file: Path
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -83,7 +81,7 @@ def _generate(out: Path, posts: int, seed: int, workers: int | None) -> WorldSum
     _write_manifest(out, posts, seed)
     shutil.rmtree(out / ".parts")
     networks = sum(len(pool.networks) for pool in plan.pools.values())
-    return WorldSummary(posts, networks, out / "posts", out / "truth" / "posts.csv", dict(counts))
+    return WorldSummary(posts, networks, dict(counts))
 
 
 def _write_manifest(out: Path, posts: int, seed: int) -> None:

@@ -25,8 +25,6 @@ LOGOUT = "logout"
 LOGIN_FAILED = "login_failed"
 CHANGE = "change"
 
-AUDITED_KINDS = ("post", "network", "identifier", "party", "case", "search", "image", "capture", "audit", "user")
-
 
 @dataclass(frozen=True)
 class AuditEntry:

@@ -25,7 +25,6 @@ class Session:
 
     user: User
     csrf_token: str
-    token_hash: str
 
 
 def _hash(token: str) -> str:
@@ -47,7 +46,7 @@ def start_session(db: sqlite3.Connection, user: User) -> tuple[str, Session]:
             "VALUES (?, ?, ?, ?, ?, ?)",
             (_hash(token), user.name, csrf, now.isoformat(), now.isoformat(), (now + MAX_AGE).isoformat()),
         )
-    return token, Session(user, csrf, _hash(token))
+    return token, Session(user, csrf)
 
 
 def find_session(db: sqlite3.Connection, token: str) -> Session | None:
@@ -69,7 +68,7 @@ def find_session(db: sqlite3.Connection, token: str) -> Session | None:
     if now - datetime.fromisoformat(row["last_seen_at"]) > timedelta(minutes=1):
         with db:
             db.execute("UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (now.isoformat(), row[0]))
-    return Session(User(row["name"], Role(row["role"]), True), row["csrf_token"], row["token_hash"])
+    return Session(User(row["name"], Role(row["role"]), True), row["csrf_token"])
 
 
 def end_session(db: sqlite3.Connection, token: str) -> None:

@@ -93,7 +93,6 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _language, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _language)
-LANGUAGES = (*FUNCTION_WORDS, "bg", "ru", "uk", "ar")
 # The language of each cue's named group ("fr_12" -> "fr").
 _CUE_LANGUAGE = {name: name.partition("_")[0] for name in CUES.groupindex} | {"": "und"}
 

@@ -50,10 +50,10 @@ class Utf8Stream:
         return b""
 
 
-def utf8_stream(raw: IO[bytes], rewind: bool = False) -> IO[bytes]:
+def utf8_stream(raw: IO[bytes]) -> IO[bytes]:
     """``raw`` past a UTF-8 byte-order mark, or re-encoded from UTF-16; ``raw`` itself otherwise.
 
-    The stream is read from its start; with ``rewind`` it is first sought back to 0.
+    The stream is first sought back to 0: it is read from its start, whatever was read before.
     """
     raw.seek(0)
     found = stream_encoding(raw.read(4))

@@ -58,7 +58,6 @@ WINDOW = 20
 MAX_TRAINING_PAIRS = 200_000  # pairs one fold model is fitted on (a seeded sample of its labelled pairs)
 MAX_LABELLED_PAIRS = 1_000_000  # labelled pairs kept for calibration and training (a seeded sample beyond)
 SCORE_BATCH_PAIRS = 65_536  # pairs scored at a time
-FALLBACK_TEXT_THRESHOLD = None  # uncalibrated: near-duplicate pairs link as MinHash verified them
 SEED = 20240
 
 SHINGLE_WEIGHTS_SQL = """

@@ -45,8 +45,6 @@ NORMALISED_TRANSFERS = pa.schema(
     ]
 )
 
-PARTY_RECORD_COLUMNS = tuple(field for field in SIDE_FIELDS if field not in ("name", "address"))
-
 WEIGHT = pa.struct([("comparison", pa.string()), ("level", pa.string()), ("weight", pa.float64())])
 
 PARTY_MATCHES = pa.schema(

@@ -55,7 +55,6 @@ class Model:
     weights: dict[str, float]
     intercept: float = 0.0
     examples: int = 0
-    positives: int = 0
     support: dict[str, int] | None = None
 
     def table(self) -> pa.Table:
@@ -116,7 +115,6 @@ def train(rows: pa.Table, regularisation: float = REGULARISATION) -> Model:
         weights=weights,
         intercept=float(theta[-1]),
         examples=len(posts),
-        positives=int((y > 0.5).sum()),
         support={name: int(support[j]) for j, name in enumerate(names)},
     )
 

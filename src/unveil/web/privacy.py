@@ -26,8 +26,6 @@ from typing import Any
 from unveil.auth.pseudonyms import Pseudonymiser
 from unveil.text import DIGIT_RUN
 
-DIGIT_RUN_SQL = r"[0-9](?:[\s./()+\-]{0,3}[0-9]){5,}"
-"""``DIGIT_RUN`` for DuckDB (RE2), over text whose invisible characters are already removed."""
 PSEUDONYM = re.compile(r"\b([a-z_]+)#([0-9a-f]{10})\b")
 """A pseudonym as shown to analysts: ``kind#xxxxxxxxxx``."""
 

@@ -87,7 +87,6 @@ class Snapshot:
     fingerprint: tuple[tuple[str, int, int], ...]
     tables: frozenset[str]
     lookups: Path | None = None
-    loaded_at: float = field(default_factory=time.time)
     cache: dict[str, Any] = field(default_factory=dict)
     computing: dict[str, threading.RLock] = field(default_factory=dict)
 

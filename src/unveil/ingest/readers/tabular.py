@@ -64,7 +64,7 @@ def csv_rows(source: Source) -> Iterator[Record | Rejected]:
         sample = handle.read(SAMPLE)
         encoding = "utf-8" if handle is not raw else detect_encoding(sample)
         dialect = _dialect(sample.decode(encoding, "replace"))
-        handle = utf8_stream(raw, rewind=True)
+        handle = utf8_stream(raw)
         oversized: list[tuple[int, int]] = []
         lines = _decoded_lines(bounded_lines(handle, limits.max_record_bytes), encoding, oversized)
         csv.field_size_limit(limits.max_record_bytes)

@@ -15,8 +15,6 @@ from unveil.errors import InputError
 from unveil.manifest import read_manifest
 from unveil.stats.schema import MappingReport, Observation, observations_frame
 
-MAX_LINE_BYTES = 1 << 20
-
 
 @dataclass
 class Rejected:

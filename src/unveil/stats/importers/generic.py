@@ -231,7 +231,6 @@ class GenericTable:
 
     columns: list[str]
     records: list[tuple[int, dict[str, str]]]
-    raw_header: list[str]
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -326,7 +325,7 @@ def read_generic(path: Path) -> GenericTable:
                 continue
             records.append((number, {**fixed, "year": year, "count": str(value)}))
     columns = sorted({n for n in names if not _YEAR.match(n)} | ({"year", "count"} if years else set()))
-    return GenericTable(columns, records, names)
+    return GenericTable(columns, records)
 
 
 def map_label(column: str, raw: str, report: MappingReport) -> str:
