@@ -97,7 +97,7 @@ SQL = [
     authors.POST_SHINGLES_SQL,
     authors.POST_TOTALS_SQL,
     authors.PAIRS_SQL,
-    authors.LABELLED_PAIRS_SQL,
+    authors.KNOWN_PAIRS_SQL,
     movement.MOVEMENTS_SQL,
     movement.post_facts_sql(True, True),
     summary.networks_sql(True),

@@ -69,11 +69,6 @@ class LoginThrottle:
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def delay(self, key: str) -> float:
-        """Seconds a key must still wait before its next try (0: it may try now)."""
-        with self._lock:
-            return self._delay(key, self.clock())
-
     def check(self, *keys: str) -> None:
         """Raise ``TooManyAttempts`` when any key must still wait."""
         now = self.clock()

@@ -146,11 +146,6 @@ def all_label_events(workspace: Workspace) -> list[dict[str, Any]]:
     return _select(workspace, "ORDER BY id", ())
 
 
-def current_labels(workspace: Workspace) -> dict[tuple[str, str], dict[str, Any]]:
-    """The current label of every labelled item across the workspace: ``(kind, ref) -> latest event``."""
-    return latest_labels(all_label_events(workspace))
-
-
 def current_label(workspace: Workspace, kind: str, ref: str) -> dict[str, Any] | None:
     """An item's current workspace-wide label (its latest event), or None."""
     return latest_labels(label_history(workspace, kind, ref)).get((kind, ref))

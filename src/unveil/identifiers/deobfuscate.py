@@ -136,10 +136,8 @@ PERCENT = r"\d+(?:[.,]\d+)?\s?%"
 ENTERPRISE = (
     r"(?i:\b(?:BTW|TVA|VAT|KBO|BCE|ondernemingsnummer|d'entreprise)\W{0,4}(?:BE\s?)?[01]\d{3}[.\s]?\d{3}[.\s]?\d{3})"
 )
-MASK = re.compile(
-    "|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT, ENTERPRISE))
-)
-# The same patterns anchored where a digit token starts (postal prefixes such as "B-" up to 3 back).
+# Dates, times, "24/7", postal codes before a place name and percentages, anchored where a digit token
+# starts (postal prefixes such as "B-" up to 3 back); enterprise numbers: ``ENTERPRISE_BEFORE``.
 MASK_AT_TOKEN = re.compile("|".join(f"(?:{p})" for p in (DATE, ISO_DATE, TIME, ROUND_THE_CLOCK, POSTAL_CODE, PERCENT)))
 ENTERPRISE_BEFORE = re.compile(ENTERPRISE)
 # Searched in the lower-cased text (a case-sensitive alternation of literals: a fast scan).
@@ -171,11 +169,6 @@ class Chain(NamedTuple):
 
     tokens: tuple[DigitToken, ...]
     multiline: bool
-
-
-def masked_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of dates, times, "24/7", postal codes before a place name and percentages (in a window)."""
-    return [match.span() for match in MASK.finditer(text, start, len(text) if end is None else end)]
 
 
 def masks_near_tokens(text: str, tokens: list[DigitToken]) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ the workspace's own identifiers.
    advertisers), the MinHash estimate, and the distance between the posts' numeric habits.
 4. **Weak labels**: posts joined by non-hub identifiers (photos left out) are one *vendor*
    (``vendors``); a pair of posts of one vendor is a same-author pair. A pair of posts of two
-   vendors is a different-author pair only on strong evidence (``LABELLED_PAIRS_SQL``): the two
+   vendors is a different-author pair only on strong evidence (``KNOWN_PAIRS_SQL``): the two
    vendors never posted in a common city (both with a known city), share no non-generic template,
    and have no look-alike phones (the same last 7 digits, or the same 6 digits after a 1-3 digit
    country code: one number read two ways). Every other pair of vendors is left unlabelled: one
@@ -281,8 +281,6 @@ LEFT JOIN vendors vb ON vb.post_id = p.post_b
 LEFT JOIN different d ON d.vendor_a = va.vendor_id AND d.vendor_b = vb.vendor_id
 """
 
-LABELLED_PAIRS_SQL = _LABELLED_BODY + "ORDER BY p.post_a, p.post_b\n"
-
 # Only the pairs with a label (same or different vendor), in pair order: what calibration and the
 # author model learn from (the model scores every pair later, in batches: ``SCORED_PAIRS_SQL``).
 _CTES, _FINAL = _LABELLED_BODY.rsplit(")\nSELECT p.post_a", 1)
@@ -369,7 +367,7 @@ class Labels:
 
 
 def weak_labels(pairs: pa.Table, folds: int = FOLDS) -> Labels:
-    """Labels of ``LABELLED_PAIRS_SQL``; a vendor's fold is a stable hash of its id (computed once per
+    """Labels of ``KNOWN_PAIRS_SQL``; a vendor's fold is a stable hash of its id (computed once per
     vendor, not once per pair)."""
     fold_a, vendors_a = _folds(pairs["vendor_a"], folds)
     fold_b, vendors_b = _folds(pairs["vendor_b"], folds)

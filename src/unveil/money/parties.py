@@ -210,18 +210,6 @@ def splink_settings(model: PartyModel) -> Any:
     )
 
 
-def best_weight_outside_blocking(model: PartyModel) -> float:
-    """The highest total match weight of a pair that agrees exactly on none of the blocking columns."""
-    total = LOG2(_odds(model))
-    for comparison in comparisons():
-        weights = [LOG2(comparison.else_m / comparison.else_u), 0.0]  # else level, null level
-        for position, level in enumerate(comparison.levels):
-            if not (position == 0 and comparison.column in BLOCKING_COLUMNS):
-                weights.append(LOG2(level.m / level.u))
-        total += max(weights)
-    return total
-
-
 def predict_record_links(records: pa.Table, splink_api: Any, model: PartyModel) -> list[dict[str, Any]]:
     """Pairs of party records whose total match weight reaches the model's threshold."""
     from splink import Linker
