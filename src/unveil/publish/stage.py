@@ -298,14 +298,15 @@ FACET_SETS = {
 }
 """Facets a post may have several values of: (input, column); ``domain`` serves the indicator filter."""
 FACET_SEPARATOR = "\x1f"
-"""Between the sorted values of a post's set (``<facet>_set`` of ``post_facets``): ``chr(31)``."""
+"""Between the sorted values of a post's set (``<facet>_set`` of ``post_facets``; ``unveil.web.facets`` splits them)."""
 
 
 def post_facets_sql() -> str:
     """One row per post, in rank order: its single facets, its sets of values, its risk and times."""
     sets = "".join(f", s_{name}.v AS {name}_set" for name in FACET_SETS)
+    separator = f"chr({ord(FACET_SEPARATOR)})"
     joins = "".join(
-        f" LEFT JOIN (SELECT post_id, array_to_string(list_sort(list(DISTINCT {column})), chr(31)) AS v "
+        f" LEFT JOIN (SELECT post_id, array_to_string(list_sort(list(DISTINCT {column})), {separator}) AS v "
         f"FROM {table} WHERE {column} IS NOT NULL GROUP BY post_id) s_{name} ON s_{name}.post_id = p.post_id"
         for name, (table, column) in FACET_SETS.items()
     )

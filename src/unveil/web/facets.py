@@ -9,7 +9,7 @@ serving process loads it once per snapshot into arrays indexed by the post's ran
 ``web.post_facets``, one row per post in rank order: ``city``, ``language``, ``site`` (platform),
 ``month`` (``YYYY-MM`` of ``posted_at``), ``template`` (``link.template_members``), the *sets* of values
 a post may have several of (``indicator_set``, ``domain_set`` for the indicator filter, ``network_set``:
-sorted values joined by ``SEPARATOR``), ``risk``, ``posted`` and ``ingested`` (epoch seconds: the post's
+sorted values joined by ``FACET_SEPARATOR``), ``risk``, ``posted`` and ``ingested`` (epoch seconds: the post's
 time, and when its part was ingested).
 
 A search is then a boolean mask over the ranks: the words' and identifiers' posting lists come from
@@ -36,6 +36,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from unveil.publish.stage import FACET_SEPARATOR
 from unveil.web.queries.search import (
     HIDDEN_RANGE,
     LAST_CHARACTER,
@@ -65,10 +66,6 @@ GROUP_EXAMPLES = 5
 
 Codes = npt.NDArray[np.int32]
 Mask = npt.NDArray[np.bool_]
-
-
-SEPARATOR = "\x1f"
-"""Between the values of a post's set (``indicators``, ``domains``, ``networks`` of ``web.post_facets``)."""
 
 
 @dataclass
@@ -121,7 +118,7 @@ def _sets(column: pa.ChunkedArray) -> Sets:
     members: list[int] = []
     owner: list[int] = []
     for number, joined in enumerate(encoded.labels):
-        for value in joined.split(SEPARATOR):
+        for value in joined.split(FACET_SEPARATOR):
             members.append(labels.setdefault(value, len(labels)))
             owner.append(number)
     return Sets(encoded, list(labels), np.array(members, dtype=np.int32), np.array(owner, dtype=np.int32))
