@@ -41,8 +41,6 @@ EDGES_KEPT = 5000
 """Template, style and photo pairs of a network read for its graph: the strongest."""
 SIZE = 600.0
 """Width and height of the layout."""
-GRAPH_INPUTS = ("list_members", "list_identifiers", "graph_identifier_posts", "graph_edges")
-"""Columns of the stage's network rows that only the graph reads (not in ``publish.network_pages``)."""
 
 
 def limits(total: int) -> list[int]:
@@ -247,7 +245,8 @@ MEMBER_FIELDS = ("post_id", "template_id", "city", "posted_at", "found")
 
 
 def graphs_of(batch: pa.RecordBatch) -> list[list[dict[str, Any]]]:
-    """``list_graphs`` of each network row (``GRAPH_INPUTS``), laid out together."""
+    """``list_graphs`` of each network row (from ``list_members``, ``list_identifiers``, ``graph_identifier_posts``
+    and ``graph_edges``), laid out together."""
     members_of = _nested(batch.column("list_members"), MEMBER_FIELDS)
     identifiers_of = _nested(batch.column("list_identifiers"), ("type", "value"))
     edges_of = _nested(batch.column("graph_edges"), ("src_post_id", "dst_post_id", "kind"))

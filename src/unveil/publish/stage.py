@@ -243,7 +243,8 @@ LEFT JOIN (
 ) ge ON ge.network_id = n.network_id
 ORDER BY n.network_id
 """
-"""Each network's row of ``publish.network_pages`` and what its graph is drawn from (``GRAPH_INPUTS``)."""
+"""Each network's row of ``publish.network_pages`` and what only its graph is drawn from (``graph_identifier_posts``,
+``graph_edges``: ``network_graph.with_graphs`` leaves them out)."""
 
 WORD_SOURCE_SQL = f"""
 SELECT p.pos, p.title, p.text, s.spans FROM published p LEFT JOIN (

@@ -241,7 +241,6 @@ def whole_texts(
     return {post_id: found[post_id][0] for post_id in post_ids if post_id in found}
 
 
-GROUPINGS = ("", "template")
 Grouping = Annotated[str, Query(max_length=20, pattern="^(template)?$")]
 Short = Annotated[str, Query(max_length=100)]
 
