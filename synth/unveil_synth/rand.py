@@ -24,7 +24,7 @@ class FastRandom(random.Random):
     ``_randbelow`` below, in one Python call instead of two or three (authors and money draw millions).
     """
 
-    def _randbelow(self, n: int) -> int:  # type: ignore[override]
+    def _randbelow(self, n: int) -> int:
         """A uniform integer in ``[0, n)`` from one float draw."""
         return int(self.random() * n)
 
@@ -35,7 +35,7 @@ class FastRandom(random.Random):
             raise IndexError("Cannot choose from an empty sequence")
         return seq[int(self.random() * size)]
 
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:  # type: ignore[override]
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
         """A member of ``range(start, stop, step)`` (integer arguments only)."""
         if stop is None:
             if start > 0:

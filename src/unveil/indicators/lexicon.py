@@ -8,8 +8,8 @@ boundaries unless it starts with an emoji or symbol), a ``weight`` in (0, 1], a 
 from __future__ import annotations
 
 import re
-import re._constants as _constants  # type: ignore[import-not-found]
-import re._parser as _parser  # type: ignore[import-not-found]
+import re._constants as _constants
+import re._parser as _parser
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources

@@ -44,7 +44,7 @@ def events_hash(events: list[dict[str, object]]) -> str:
 def export_labels(workspace: Workspace) -> bool:
     """Write ``labels.events`` if the label events changed since the last export; True if written."""
     events = all_label_events(workspace)
-    digest = events_hash(events)  # type: ignore[arg-type]
+    digest = events_hash(events)
     recorded = (workspace.read_state(STAGE) or {}).get("outputs", {}).get(TABLE, {})
     if recorded.get("hash") == digest and workspace.table(f"{STAGE}.{TABLE}").exists():
         return False

@@ -455,7 +455,7 @@ def select_model(
     if method == "stepwise":
         return stepwise_model(table, threshold)
     if method in ("aic", "bic"):
-        return forward_model(table, method)  # type: ignore[arg-type]
+        return forward_model(table, method)
     if method == "fixed":
         return list(fixed)
     return []
@@ -789,7 +789,7 @@ def estimate_hidden_population(
     alternatives: dict[str, dict[str, object]] = {}
     if diagnostics:
         for name in ("aic", "bic"):
-            chosen = forward_model(table, name)  # type: ignore[arg-type]
+            chosen = forward_model(table, name)
             alt = fit_model(table, chosen)
             alternatives[name] = {"model": describe_model(table.lists, chosen), "estimate": round(alt.estimate, 1)}
         alternatives["main"] = {"model": "main effects", "estimate": round(path[0].fit.estimate, 1)}

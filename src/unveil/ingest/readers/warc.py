@@ -35,7 +35,7 @@ def read(source: Source) -> Iterator[Item]:
         inflating = InflateGuard(inner, source.blob.stat().st_size, source.limits)
         guarded = BlankRunGuard(inflating, source.limits.max_record_bytes)  # type: ignore[arg-type]
         try:
-            for record in ArchiveIterator(guarded):  # type: ignore[arg-type]
+            for record in ArchiveIterator(guarded):
                 if record.rec_type != "response":
                     continue
                 number += 1
