@@ -27,6 +27,14 @@ class ConnectionTurnover:
     """Counts the responses of each connection: ``closing`` says which one must carry ``Connection: close``.
 
     A connection is known by its peer address (``scope["client"]``), unique while it is open.
+
+    The count of a connection the client closes before its last response stays until the table is
+    full (``MAX_TRACKED``: about 2 MB, measured): ASGI tells an app nothing when a kept-alive
+    connection closes between requests. uvicorn answers ``receive()`` with ``http.disconnect`` as soon as
+    a response is complete, the connection still open (checked with uvicorn 0.55: the same connection's
+    next request followed it), and a scope holds nothing of the connection that could be weakly
+    referenced (``client`` is a tuple). A stale count costs little: a new connection from the same
+    address and port is closed sooner, and the client reconnects.
     """
 
     def __init__(self, max_requests: int = MAX_REQUESTS) -> None:
