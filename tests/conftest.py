@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -27,8 +28,9 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the ``unveil`` command in a subprocess, as a user would.
 
-    The command runs in its own process group, ended whole if it outlives ``timeout`` (its pool
-    workers included), and the timeout is raised as ``subprocess.TimeoutExpired``.
+    The command runs in its own process group, ended whole when it exits or outlives ``timeout``
+    (whatever of its pool workers or forkserver is left), and the timeout is raised as
+    ``subprocess.TimeoutExpired``.
     """
     environment = {**os.environ, **(env or {})}
     command = [sys.executable, "-m", "unveil", *args]
@@ -37,10 +39,10 @@ def run_cli(
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # the group is gone: nothing was left
+                os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
