@@ -59,5 +59,8 @@ screenshots: $(STAMP) system-packages web-assets
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+## Everything `make` and a test run leave in the checkout (all git-ignored): the venv and its
+## editable installs' metadata, the demo, tool caches, the browser tests' screenshots.
 clean:
-	rm -rf $(VENV) demo-workspace .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) src/unveil.egg-info synth/unveil_synth.egg-info demo-workspace \
+	    .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
