@@ -71,11 +71,3 @@ def small_workspace(tmp_path_factory: pytest.TempPathFactory, small_world: Path)
     with create_engine("duckdb", workspace.settings) as engine:
         run_pipeline(workspace, engine, all_stages())
     return workspace
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    """The real public data beside the repository (read in place, never copied)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
-    return SHARED_DATA
