@@ -52,14 +52,6 @@ def detect_importer(path: Path) -> Importer:
     raise InputError(path, f"not a known statistics layout (header {header[:8]}); known layouts: {known}")
 
 
-def importer_by_name(name: str) -> Importer:
-    """An importer by its name (``glotip``, ``ucr``, ``police_offences``...)."""
-    for importer in IMPORTERS:
-        if importer.name == name:
-            return importer
-    raise InputError(name, f"no statistics importer of that name; known: {', '.join(i.name for i in IMPORTERS)}")
-
-
 def statistics_files(path: Path) -> list[Path]:
     """The files a path stands for: itself, or the statistics files in a folder (recursively)."""
     if path.is_file():
@@ -77,6 +69,5 @@ __all__ = [
     "Rejected",
     "detect_importer",
     "file_header",
-    "importer_by_name",
     "statistics_files",
 ]
