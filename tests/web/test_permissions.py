@@ -31,10 +31,13 @@ def required_permission(dependant: Dependant) -> Permission | None:
 
 
 def needs_login(dependant: Dependant) -> bool:
-    """True when the route depends on the current user."""
-    from unveil.web.deps import current_user
+    """True when the route depends on the current user (``Require`` and the auditor ask for it themselves)."""
+    from unveil.web.deps import current_user, get_auditor
 
-    return any(sub.call is current_user or needs_login(sub) for sub in dependant.dependencies)
+    return any(
+        sub.call is current_user or sub.call is get_auditor or isinstance(sub.call, Require) or needs_login(sub)
+        for sub in dependant.dependencies
+    )
 
 
 def all_routes(workspace: Workspace) -> Iterator[tuple[str, str, Permission | None, bool]]:
