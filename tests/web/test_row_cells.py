@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 from unveil.web.pages import create_environment
 
@@ -118,3 +119,60 @@ def test_when_writes_dates_times_and_text_to_the_minute() -> None:
     assert _when(datetime(2024, 3, 4, 21, 5, 59, tzinfo=UTC)) == "2024-03-04 21:05"
     assert _when("2022-05-06T07:08:09") == "2022-05-06T07:08"
     assert _when(None) == ""
+
+
+OLD_CASE_FORMS = """{% macro control(kind, ref, cases, key="", next="") %}
+<form class="add-to-case" method="post" action="/case-items">
+  <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+  <input type="hidden" name="kind" value="{{ kind }}">
+  <input type="hidden" name="ref" value="{{ ref }}">
+  <input type="hidden" name="next" value="{{ next or (request.url.path ~ ('?' ~ request.url.query if request.url.query else '')) }}">
+  {% if cases %}
+  <label for="case-for-{{ kind }}{{ key }}">Add this {{ kind }} to case</label>
+  <select id="case-for-{{ kind }}{{ key }}" name="case_id">{% for c in cases %}<option value="{{ c.case_id }}">{{ c.case_id }} — {{ c.title }}</option>{% endfor %}</select>
+  <button type="submit" class="secondary">Add to case</button>
+  {% else %}<span class="muted">No open case to add this {{ kind }} to: <a href="/cases">open one</a>.</span>{% endif %}
+</form>
+{% endmacro %}
+{% macro added_note(added) %}{% if added %}{% set n = request.query_params.get("added_count", "") %}<p class="added" role="status">Added {% if n and n != "1" %}{{ n }} items {% endif %}to case <a href="/cases/{{ added | urlencode }}">{{ added }}</a>.</p>{% endif %}{% endmacro %}
+{% macro bulk(kind, cases, form_id="bulk-add", noun="posts", next="") %}
+<form id="{{ form_id }}" class="bulk-add" method="post" action="/case-items">
+  <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+  <input type="hidden" name="kind" value="{{ kind }}">
+  <input type="hidden" name="next" value="{{ next or (request.url.path ~ ('?' ~ request.url.query if request.url.query else '')) }}">
+  {% if cases %}
+  <label for="{{ form_id }}-case">Add the selected {{ noun }} to case</label>
+  <select id="{{ form_id }}-case" name="case_id">{% for c in cases %}<option value="{{ c.case_id }}">{{ c.case_id }} — {{ c.title }}</option>{% endfor %}</select>
+  <button type="submit" class="secondary" data-needs-selection>Add selected to case</button>
+  <span class="muted" data-selection-count role="status"></span>
+  {% else %}<span class="muted">No open case to add {{ noun }} to: <a href="/cases">open one</a>.</span>{% endif %}
+</form>
+{% endmacro %}
+"""  # noqa: E501
+"""The "add to case" macros of ``cases/_add.html`` before ``pages.case_control`` and its siblings wrote them."""
+CALLS = (
+    '{{ add.control(kind, ref, cases) }}{{ add.control("alert", ref, cases, "-" ~ 3, next) }}'
+    '{{ add.added_note(added) }}{{ add.bulk("post", cases) }}{{ add.bulk(kind, cases, "f" ~ ref, ref, next) }}'
+)
+
+
+def test_case_forms_are_the_macros_they_replace() -> None:
+    from starlette.requests import Request
+
+    for n, text in enumerate(HOSTILE):
+        query = ("", "added_count=1", f"added_count=12&x={quote_plus(text)}", "added_count=" + quote_plus(text))[n % 4]
+        request = Request(
+            {"type": "http", "scheme": "http", "server": ("h", 80), "root_path": "", "headers": [], "method": "GET"}
+            | {"path": "/posts/" + text, "query_string": query.encode()}
+        )
+        cases = [{"case_id": f"C-{n}", "title": HOSTILE[(n + 1) % 5]}, {"case_id": text, "title": "t"}][: n % 3]
+        values = {
+            "kind": text,
+            "ref": HOSTILE[(n + 2) % 5],
+            "cases": cases,
+            "next": ("", HOSTILE[(n + 3) % 5])[n % 2],
+            "added": ("", text, "C-0001")[n % 3],
+            "csrf_token": HOSTILE[(n + 4) % 5],
+            "request": request,
+        }
+        _same(OLD_CASE_FORMS + CALLS.replace("add.", ""), '{% import "cases/_add.html" as add %}' + CALLS, **values)

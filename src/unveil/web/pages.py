@@ -85,6 +85,9 @@ def create_environment() -> jinja2.Environment:
     environment.globals["risk_badge"] = risk_badge
     environment.globals["pick_box"] = pick_box
     environment.globals["csrf_input"] = csrf_input
+    environment.globals["case_control"] = case_control
+    environment.globals["case_bulk"] = case_bulk
+    environment.globals["case_added_note"] = case_added_note
     environment.globals["result_cells"] = result_cells
     environment.globals["result_rows"] = result_rows
     environment.globals["facet_items"] = facet_items
@@ -167,6 +170,88 @@ def csrf_input(context: jinja2.runtime.Context) -> markupsafe.Markup:
     """
     token = markupsafe.escape(context["csrf_token"])
     return markupsafe.Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+
+
+def _here(request: Request) -> str:
+    """The page's own path and query: where an "add to case" form comes back to."""
+    query = request.url.query
+    return request.url.path + ("?" + query if query else "")
+
+
+def _case_options(cases: list[dict[str, Any]]) -> str:
+    escape = markupsafe.escape
+    return "".join(
+        f'<option value="{escape(c["case_id"])}">{escape(c["case_id"])} — {escape(c["title"])}</option>' for c in cases
+    )
+
+
+@jinja2.pass_context
+def case_control(
+    context: jinja2.runtime.Context, kind: Any, ref: Any, cases: list[dict[str, Any]], key: Any = "", next: Any = ""
+) -> markupsafe.Markup:
+    """The "add to case" form of one item (``add.control``), its CSRF token and return address read from the calling
+    page's context: ``cases/_add.html`` needs no context of its own, so Jinja builds its module once, not on every
+    render of the post, network, identifier and search pages (about 80 µs each)."""
+    escape = markupsafe.escape
+    kind_, ref_, key_ = escape(kind), escape(ref), escape(key)
+    head = (
+        '<form class="add-to-case" method="post" action="/case-items">\n'
+        f'  <input type="hidden" name="csrf_token" value="{escape(context["csrf_token"])}">\n'
+        f'  <input type="hidden" name="kind" value="{kind_}">\n'
+        f'  <input type="hidden" name="ref" value="{ref_}">\n'
+        f'  <input type="hidden" name="next" value="{escape(next or _here(context["request"]))}">\n'
+    )
+    if cases:
+        body = (
+            f'  <label for="case-for-{kind_}{key_}">Add this {kind_} to case</label>\n'
+            f'  <select id="case-for-{kind_}{key_}" name="case_id">{_case_options(cases)}</select>\n'
+            '  <button type="submit" class="secondary">Add to case</button>\n'
+        )
+    else:
+        body = f'<span class="muted">No open case to add this {kind_} to: <a href="/cases">open one</a>.</span>'
+    return markupsafe.Markup(head + body + "</form>\n")
+
+
+@jinja2.pass_context
+def case_bulk(
+    context: jinja2.runtime.Context,
+    kind: Any,
+    cases: list[dict[str, Any]],
+    form_id: Any = "bulk-add",
+    noun: Any = "posts",
+    next: Any = "",
+) -> markupsafe.Markup:
+    """The "add the selected items to case" form of a list (``add.bulk``), as ``case_control`` writes one item's."""
+    escape = markupsafe.escape
+    form, noun_ = escape(form_id), escape(noun)
+    head = (
+        f'<form id="{form}" class="bulk-add" method="post" action="/case-items">\n'
+        f'  <input type="hidden" name="csrf_token" value="{escape(context["csrf_token"])}">\n'
+        f'  <input type="hidden" name="kind" value="{escape(kind)}">\n'
+        f'  <input type="hidden" name="next" value="{escape(next or _here(context["request"]))}">\n'
+    )
+    if cases:
+        body = (
+            f'  <label for="{form}-case">Add the selected {noun_} to case</label>\n'
+            f'  <select id="{form}-case" name="case_id">{_case_options(cases)}</select>\n'
+            '  <button type="submit" class="secondary" data-needs-selection>Add selected to case</button>\n'
+            '  <span class="muted" data-selection-count role="status"></span>\n'
+        )
+    else:
+        body = f'<span class="muted">No open case to add {noun_} to: <a href="/cases">open one</a>.</span>'
+    return markupsafe.Markup(head + body + "</form>\n")
+
+
+@jinja2.pass_context
+def case_added_note(context: jinja2.runtime.Context, added: Any) -> markupsafe.Markup:
+    """The note saying that items were added to a case (``add.added_note``; the count from ``?added_count=``)."""
+    if not added:
+        return markupsafe.Markup("")
+    escape = markupsafe.escape
+    count = context["request"].query_params.get("added_count", "")
+    items = f"{escape(count)} items " if count and count != "1" else ""
+    link = f'<a href="/cases/{escape(_path_part(added))}">{escape(added)}</a>'
+    return markupsafe.Markup(f'<p class="added" role="status">Added {items}to case {link}.</p>')
 
 
 def _pick_input(ref: str, label: str, form_id: str) -> str:
