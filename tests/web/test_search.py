@@ -65,6 +65,19 @@ def test_month_and_site_filters_and_a_bad_month(login: Callable[[str], httpx.Cli
     assert client.get("/api/posts", params={"month": "2024-13"}).status_code == 400
 
 
+def test_the_page_reads_its_filters_as_the_api_declares_them(login: Callable[[str], httpx.Client]) -> None:
+    client = login("investigator")
+    long = client.get("/search", params={"q": "x" * 201, "city": "y" * 300})
+    assert long.status_code == 422
+    assert "q: String should have at most 200 characters" in long.text
+    assert "city: String should have at most 200 characters" in long.text
+    assert client.get("/search", params={"q": "x" * 200}).status_code == 200
+    assert client.get("/api/posts", params={"q": "x" * 201}).status_code == 422
+    twice = client.get("/search?q=nothing-matches-this&q=girl")  # the last value, as FastAPI takes it
+    assert 'name="q" value="girl"' in twice.text
+    assert client.get("/search", params={"sort": "oldest"}).status_code == 400
+
+
 def test_hits_are_marked_in_snippets_and_hostile_text_stays_text(
     web: WebWorld, login: Callable[[str], httpx.Client]
 ) -> None:
