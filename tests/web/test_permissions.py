@@ -174,5 +174,12 @@ def test_anonymous_is_sent_to_login_or_refused(
             assert response.status_code in (401, 403), (method, path, response.status_code)
 
 
+def test_login_comes_back_to_the_page_and_its_query(anonymous: httpx.Client) -> None:
+    response = anonymous.get("/search", params={"q": "massage & co", "city": "Liège"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fsearch%3Fq%3Dmassage%2B%2526%2Bco%26city%3DLi%25C3%25A8ge"
+    assert anonymous.get("/networks").headers["location"] == "/login?next=%2Fnetworks"
+
+
 def test_users_of_the_fixture_cover_every_role() -> None:
     assert set(USERS) == {role.value for role in Role}

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from unveil.auth.sessions import Session, find_session
 from unveil.errors import UnveilError
 from unveil.web.deps import BORROWED, SESSION, LoginRequired, open_database, request_database
-from unveil.web.pages import PageRenderer
+from unveil.web.pages import PageRenderer, page_address
 from unveil.web.security import SESSION_COOKIE
 
 
@@ -55,8 +55,7 @@ async def handle_unveil_error(request: Request, exc: Exception) -> Response:
     """Turn an ``UnveilError`` into its page, JSON or a login redirect."""
     assert isinstance(exc, UnveilError)
     if isinstance(exc, LoginRequired) and not is_api(request) and request.method == "GET":
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(page_address(request), safe='')}", status_code=303)
     return error_response(request, exc.http_status, exc.message)
 
 

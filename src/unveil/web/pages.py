@@ -76,7 +76,7 @@ def create_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates are part of the installed code: no file checks per page
     )
-    environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    environment.filters["thousands"] = thousands
     environment.filters["when"] = _when
     environment.filters["local"] = local_time
     environment.filters["decimals"] = _decimals
@@ -168,14 +168,30 @@ def csrf_input(context: jinja2.runtime.Context) -> markupsafe.Markup:
     So ``_macros.html`` needs no context of its own: Jinja keeps one module of it for every page, where
     ``{% import ... with context %}`` built the module again on every render (about 80 µs of a page's CPU).
     """
+    return markupsafe.Markup(_csrf_field(context))
+
+
+def _csrf_field(context: jinja2.runtime.Context) -> str:
     token = markupsafe.escape(context["csrf_token"])
-    return markupsafe.Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+    return f'<input type="hidden" name="csrf_token" value="{token}">'
 
 
-def _here(request: Request) -> str:
-    """The page's own path and query: where an "add to case" form comes back to."""
+def page_address(request: Request) -> str:
+    """The page's own path and query: where an "add to case" form, or a login, comes back to."""
     query = request.url.query
     return request.url.path + ("?" + query if query else "")
+
+
+def _case_form(context: jinja2.runtime.Context, opening: str, fields: Mapping[str, Any], next: Any, body: str) -> str:
+    """An "add to case" form posting to ``/case-items``: ``opening`` (the ``<form>`` tag), the CSRF token, the hidden
+    ``fields``, ``next`` (the calling page's address by default), then ``body``; every value escaped."""
+    escape = markupsafe.escape
+    hidden = "".join(f'  <input type="hidden" name="{key}" value="{escape(value)}">\n' for key, value in fields.items())
+    back = escape(next or page_address(context["request"]))
+    return (
+        f"{opening}\n  {_csrf_field(context)}\n{hidden}"
+        f'  <input type="hidden" name="next" value="{back}">\n{body}</form>\n'
+    )
 
 
 def _case_options(cases: list[dict[str, Any]]) -> str:
@@ -193,14 +209,7 @@ def case_control(
     page's context: ``cases/_add.html`` needs no context of its own, so Jinja builds its module once, not on every
     render of the post, network, identifier and search pages (about 80 µs each)."""
     escape = markupsafe.escape
-    kind_, ref_, key_ = escape(kind), escape(ref), escape(key)
-    head = (
-        '<form class="add-to-case" method="post" action="/case-items">\n'
-        f'  <input type="hidden" name="csrf_token" value="{escape(context["csrf_token"])}">\n'
-        f'  <input type="hidden" name="kind" value="{kind_}">\n'
-        f'  <input type="hidden" name="ref" value="{ref_}">\n'
-        f'  <input type="hidden" name="next" value="{escape(next or _here(context["request"]))}">\n'
-    )
+    kind_, key_ = escape(kind), escape(key)
     if cases:
         body = (
             f'  <label for="case-for-{kind_}{key_}">Add this {kind_} to case</label>\n'
@@ -209,7 +218,8 @@ def case_control(
         )
     else:
         body = f'<span class="muted">No open case to add this {kind_} to: <a href="/cases">open one</a>.</span>'
-    return markupsafe.Markup(head + body + "</form>\n")
+    opening = '<form class="add-to-case" method="post" action="/case-items">'
+    return markupsafe.Markup(_case_form(context, opening, {"kind": kind, "ref": ref}, next, body))
 
 
 @jinja2.pass_context
@@ -224,12 +234,6 @@ def case_bulk(
     """The "add the selected items to case" form of a list (``add.bulk``), as ``case_control`` writes one item's."""
     escape = markupsafe.escape
     form, noun_ = escape(form_id), escape(noun)
-    head = (
-        f'<form id="{form}" class="bulk-add" method="post" action="/case-items">\n'
-        f'  <input type="hidden" name="csrf_token" value="{escape(context["csrf_token"])}">\n'
-        f'  <input type="hidden" name="kind" value="{escape(kind)}">\n'
-        f'  <input type="hidden" name="next" value="{escape(next or _here(context["request"]))}">\n'
-    )
     if cases:
         body = (
             f'  <label for="{form}-case">Add the selected {noun_} to case</label>\n'
@@ -239,7 +243,8 @@ def case_bulk(
         )
     else:
         body = f'<span class="muted">No open case to add {noun_} to: <a href="/cases">open one</a>.</span>'
-    return markupsafe.Markup(head + body + "</form>\n")
+    opening = f'<form id="{form}" class="bulk-add" method="post" action="/case-items">'
+    return markupsafe.Markup(_case_form(context, opening, {"kind": kind}, next, body))
 
 
 @jinja2.pass_context
@@ -350,9 +355,14 @@ def identifier_post_cells(post: Mapping[str, Any], can_cases: bool) -> markupsaf
     )
 
 
+def thousands(n: Any) -> Any:
+    """An integer with thousands separators (the ``thousands`` filter); any other value as it is."""
+    return f"{n:,}" if isinstance(n, int) else n
+
+
 def _thousands(n: Any) -> str:
-    """An integer with thousands separators (the ``thousands`` filter); any other value as it is, escaped."""
-    return f"{n:,}" if isinstance(n, int) else _text(str(n))
+    """``thousands``, escaped, for the row builders."""
+    return _text(str(thousands(n)))
 
 
 def identifier_city_rows(cities: list[Mapping[str, Any]]) -> markupsafe.Markup:
